@@ -1,0 +1,94 @@
+import {
+  DEFAULT_TOPIC_ROOT,
+  type EnvMap,
+  latencyRoleSchema,
+  logLevels,
+  siteIdSchema,
+  topicRootSchema,
+} from '@pantau/shared';
+import { z } from 'zod';
+
+/**
+ * Intervals must divide the minute or the hour so that every site samples on the same wall-clock
+ * boundaries, which makes fleet views line up.
+ */
+export const intervalSecSchema = z
+  .int()
+  .min(1)
+  .max(3600)
+  .refine((s) => (s <= 60 ? 60 % s === 0 : s % 60 === 0 && 3600 % s === 0), {
+    message: 'an interval must divide 60 s (1, 2, 5, 10, 15, 20, 30, 60) or 3600 s (120, 300, 600, 900, ...)',
+  });
+
+export const mqttUrlSchema = z
+  .string()
+  .regex(/^(mqtts?|tcp|ssl|wss?):\/\/[^\s/]+/, 'a broker URL looks like mqtt://host:1883 or mqtts://host:8883');
+
+const latencyTargetConfigSchema = z.object({
+  role: latencyRoleSchema,
+  host: z.string().min(1).max(253),
+  /** Echo requests per sample. */
+  count: z.int().min(1).max(20).default(3),
+  /** How long to wait for each reply. */
+  timeoutMs: z.int().min(100).max(10_000).default(2000),
+});
+export type LatencyTargetConfig = z.infer<typeof latencyTargetConfigSchema>;
+
+export const agentConfigSchema = z.object({
+  siteId: siteIdSchema,
+  topicRoot: topicRootSchema.default(DEFAULT_TOPIC_ROOT),
+  /** Where the agent keeps its state (sequence counter, later the spool). */
+  dataDir: z.string().min(1).default('/var/lib/pantau'),
+  mqtt: z
+    .object({
+      url: mqttUrlSchema.default('mqtt://127.0.0.1:1883'),
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      keepaliveSec: z.int().min(5).max(65_535).default(60),
+      connectTimeoutMs: z.int().min(1000).max(120_000).default(30_000),
+      reconnectMs: z.int().min(100).max(600_000).default(5000),
+    })
+    .prefault({}),
+  sample: z
+    .object({
+      intervalSec: intervalSecSchema.default(60),
+      /** A probe that takes longer yields its section with error `probe_timeout`. */
+      probeTimeoutMs: z.int().min(100).max(120_000).default(15_000),
+    })
+    .prefault({}),
+  probes: z
+    .object({
+      latency: z
+        .object({
+          enabled: z.boolean().default(true),
+          targets: z.array(latencyTargetConfigSchema).max(16).default([]),
+        })
+        .prefault({}),
+      uptime: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+    })
+    .prefault({}),
+  clock: z
+    .object({
+      /** systemd-timesyncd creates this file once the clock is synchronised. */
+      syncedFile: z.string().min(1).default('/run/systemd/timesync/synchronized'),
+    })
+    .prefault({}),
+  /** In-memory queue of samples not yet acknowledged by the broker; the oldest go first. */
+  outbox: z.object({ maxSamples: z.int().min(1).max(1_000_000).default(10_080) }).prefault({}),
+  log: z.object({ level: z.enum(logLevels).default('info') }).prefault({}),
+});
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+/** Environment variables, each documented in the README; they override the config file. */
+export const agentEnvMap: EnvMap = {
+  PANTAU_SITE_ID: { path: ['siteId'], type: 'string' },
+  PANTAU_TOPIC_ROOT: { path: ['topicRoot'], type: 'string' },
+  PANTAU_DATA_DIR: { path: ['dataDir'], type: 'string' },
+  PANTAU_MQTT_URL: { path: ['mqtt', 'url'], type: 'string' },
+  PANTAU_MQTT_USERNAME: { path: ['mqtt', 'username'], type: 'string' },
+  PANTAU_MQTT_PASSWORD: { path: ['mqtt', 'password'], type: 'string' },
+  PANTAU_MQTT_KEEPALIVE_SEC: { path: ['mqtt', 'keepaliveSec'], type: 'number' },
+  PANTAU_SAMPLE_INTERVAL_SEC: { path: ['sample', 'intervalSec'], type: 'number' },
+  PANTAU_LATENCY_TARGETS: { path: ['probes', 'latency', 'targets'], type: 'json' },
+  PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+};

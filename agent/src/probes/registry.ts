@@ -1,0 +1,31 @@
+import type { ProbeName } from '@pantau/shared';
+import type { Clock } from '../clock.js';
+import type { AgentConfig } from '../config/schema.js';
+import type { HostInfo } from '../host/host-info.js';
+import { createLatencyProbe } from './latency/latency-probe.js';
+import type { Pinger } from './latency/pinger.js';
+import type { AnyProbe } from './probe.js';
+import { createUptimeProbe } from './uptime-probe.js';
+
+/** Everything a probe may need from the outside world. */
+export interface ProbeDeps {
+  readonly clock: Clock;
+  readonly host: HostInfo;
+  readonly pinger: Pinger;
+  readonly agentStartMonotonicMs: number;
+}
+
+type Factory = (config: AgentConfig, deps: ProbeDeps) => AnyProbe;
+
+/** Name to factory: the one list of probes the agent knows. */
+export const probeFactories: Record<ProbeName, Factory> = {
+  latency: (config, deps) => createLatencyProbe({ pinger: deps.pinger, targets: config.probes.latency.targets }),
+  uptime: (_config, deps) => createUptimeProbe(deps),
+};
+
+/** The enabled probes, in a stable order. */
+export function createProbes(config: AgentConfig, deps: ProbeDeps): AnyProbe[] {
+  return (Object.keys(probeFactories) as ProbeName[])
+    .filter((name) => config.probes[name].enabled)
+    .map((name) => probeFactories[name](config, deps));
+}

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+
+export const COLLECTOR_HELP = `pantau-collector: stores village-site telemetry at the NOC and shows it.
+
+Usage:
+  pantau-collector serve [--config FILE]          subscribe, validate and store (embedded broker
+                                                  when no broker URL is configured)
+  pantau-collector sites [--config FILE] [--db PATH] [--json]
+                                                  list sites: last seen, status, last values
+  pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S]
+                                                  collector + embedded broker + a real agent here
+  pantau-collector --help | --version
+
+Options:
+  -c, --config FILE     YAML or JSON config (default: $PANTAU_CONFIG, else defaults + environment)
+      --db PATH         SQLite file to read (overrides store.sqlitePath)
+      --json            machine-readable output
+      --dir DIR         where the demo keeps its database and logs (default: .pantau-demo)
+      --samples N       stop the demo after N stored samples (default: run until Ctrl-C)
+      --interval-sec S  the demo agent's sampling interval (default: 5)
+
+Environment (overrides the file):
+  PANTAU_MQTT_URL, PANTAU_MQTT_USERNAME, PANTAU_MQTT_PASSWORD, PANTAU_MQTT_CLIENT_ID,
+  PANTAU_BROKER_HOST, PANTAU_BROKER_PORT, PANTAU_SQLITE_PATH, PANTAU_MAX_PAYLOAD_BYTES,
+  PANTAU_TOPIC_ROOT, PANTAU_LOG_LEVEL
+
+Exit codes: 0 success, 2 bad usage or config, 1 failure.
+`;
+
+export type CollectorCommand =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'serve'; configPath: string | undefined }
+  | { kind: 'sites'; configPath: string | undefined; dbPath: string | undefined; json: boolean }
+  | { kind: 'demo'; dir: string; samples: number | undefined; intervalSec: number }
+  | { kind: 'usage_error'; message: string };
+
+export function parseCollectorArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CollectorCommand {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    return { kind: 'usage_error', message: (error as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+  const [command, ...extra] = positionals;
+  if (command === undefined) return { kind: 'help' };
+  if (extra.length > 0) return { kind: 'usage_error', message: `unexpected argument: ${extra.join(' ')}` };
+  const configPath = values.config ?? (env.PANTAU_CONFIG || undefined);
+  switch (command) {
+    case 'serve':
+      return { kind: 'serve', configPath };
+    case 'sites':
+      return { kind: 'sites', configPath, dbPath: values.db, json: values.json === true };
+    case 'demo': {
+      const samples = positiveInt(values.samples, '--samples');
+      const intervalSec = positiveInt(values['interval-sec'] ?? '5', '--interval-sec');
+      if (typeof samples === 'string') return { kind: 'usage_error', message: samples };
+      if (typeof intervalSec === 'string') return { kind: 'usage_error', message: intervalSec };
+      return { kind: 'demo', dir: values.dir ?? '.pantau-demo', samples, intervalSec: intervalSec ?? 5 };
+    }
+    default:
+      return { kind: 'usage_error', message: `unknown command: ${command}` };
+  }
+}
+
+/** The number, undefined when absent, or an error message. */
+function positiveInt(value: string | undefined, name: string): number | undefined | string {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n > 0 ? n : `${name} needs a whole number above 0, got ${JSON.stringify(value)}`;
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      dir: { type: 'string' },
+      samples: { type: 'string' },
+      'interval-sec': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}

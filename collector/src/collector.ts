@@ -1,0 +1,77 @@
+import type { Logger } from '@pantau/shared';
+import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import type { CollectorConfig } from './config/schema.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
+import { createSubscriber, type Subscriber } from './ingest/subscriber.js';
+import type { Store } from './store/store.js';
+
+export interface CollectorDeps {
+  readonly config: CollectorConfig;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly nowMs: () => number;
+}
+
+export interface Collector {
+  /** Starts the embedded broker when no broker URL is configured, then subscribes. */
+  start(): Promise<void>;
+  /** Unsubscribes, stops the embedded broker, closes the store. Safe to call twice. */
+  stop(): Promise<void>;
+  readonly ingest: Ingest;
+  readonly store: Store;
+  /** The broker this collector uses (the embedded one's URL when it runs one); set after start. */
+  readonly brokerUrl: string | null;
+}
+
+/** Builds the collector; nothing runs until `start()`. */
+export function createCollector(deps: CollectorDeps): Collector {
+  const { config, log } = deps;
+  const ingest = createIngest(
+    {
+      topicRoot: config.topicRoot,
+      maxPayloadBytes: config.ingest.maxPayloadBytes,
+      quarantineSize: config.ingest.quarantineSize,
+    },
+    { store: deps.store, log: log.child({ module: 'ingest' }), nowMs: deps.nowMs },
+  );
+  let broker: EmbeddedBroker | null = null;
+  let subscriber: Subscriber | null = null;
+  let brokerUrl: string | null = null;
+  let stopping: Promise<void> | null = null;
+
+  return {
+    ingest,
+    store: deps.store,
+    get brokerUrl() {
+      return brokerUrl;
+    },
+    async start() {
+      if (config.mqtt.url === undefined) {
+        broker = await startEmbeddedBroker(
+          config.embeddedBroker.host,
+          config.embeddedBroker.port,
+          log.child({ module: 'broker' }),
+        );
+        brokerUrl = broker.url;
+      } else {
+        brokerUrl = config.mqtt.url;
+      }
+      subscriber = createSubscriber(
+        { ...config.mqtt, url: brokerUrl, topicRoot: config.topicRoot },
+        ingest,
+        log.child({ module: 'subscriber' }),
+      );
+      await subscriber.start();
+      log.info({ event: 'started', broker: brokerUrl, embedded: broker !== null }, 'collector started');
+    },
+    stop() {
+      stopping ??= (async () => {
+        await subscriber?.stop();
+        await broker?.close();
+        await deps.store.close();
+        log.info({ event: 'stopped', ...ingest.counters() }, 'collector stopped');
+      })();
+      return stopping;
+    },
+  };
+}

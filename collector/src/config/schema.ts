@@ -1,0 +1,54 @@
+import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOPIC_ROOT, type EnvMap, logLevels, topicRootSchema } from '@pantau/shared';
+import { z } from 'zod';
+
+export const collectorConfigSchema = z.object({
+  topicRoot: topicRootSchema.default(DEFAULT_TOPIC_ROOT),
+  mqtt: z
+    .object({
+      /** The production broker (Mosquitto). Leave unset to run the embedded broker instead. */
+      url: z
+        .string()
+        .regex(/^(mqtts?|tcp|ssl|wss?):\/\/[^\s/]+/, 'a broker URL looks like mqtt://host:1883 or mqtts://host:8883')
+        .optional(),
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      /** Stable, so the broker keeps this collector's session (and queued messages) across restarts. */
+      clientId: z.string().min(1).max(64).default('pantau-collector'),
+      keepaliveSec: z.int().min(5).max(65_535).default(30),
+      reconnectMs: z.int().min(100).max(600_000).default(2000),
+    })
+    .prefault({}),
+  /** Used only when `mqtt.url` is unset. */
+  embeddedBroker: z
+    .object({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.int().min(0).max(65_535).default(1883),
+    })
+    .prefault({}),
+  store: z.object({ sqlitePath: z.string().min(1).default('pantau.sqlite') }).prefault({}),
+  ingest: z
+    .object({
+      maxPayloadBytes: z
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(DEFAULT_MAX_PAYLOAD_BYTES),
+      quarantineSize: z.int().min(1).max(100_000).default(1000),
+    })
+    .prefault({}),
+  log: z.object({ level: z.enum(logLevels).default('info') }).prefault({}),
+});
+export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
+
+export const collectorEnvMap: EnvMap = {
+  PANTAU_TOPIC_ROOT: { path: ['topicRoot'], type: 'string' },
+  PANTAU_MQTT_URL: { path: ['mqtt', 'url'], type: 'string' },
+  PANTAU_MQTT_USERNAME: { path: ['mqtt', 'username'], type: 'string' },
+  PANTAU_MQTT_PASSWORD: { path: ['mqtt', 'password'], type: 'string' },
+  PANTAU_MQTT_CLIENT_ID: { path: ['mqtt', 'clientId'], type: 'string' },
+  PANTAU_BROKER_HOST: { path: ['embeddedBroker', 'host'], type: 'string' },
+  PANTAU_BROKER_PORT: { path: ['embeddedBroker', 'port'], type: 'number' },
+  PANTAU_SQLITE_PATH: { path: ['store', 'sqlitePath'], type: 'string' },
+  PANTAU_MAX_PAYLOAD_BYTES: { path: ['ingest', 'maxPayloadBytes'], type: 'number' },
+  PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+};

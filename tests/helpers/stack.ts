@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Agent,
+  agentConfigSchema,
+  createAgent,
+  createLinuxHostInfo,
+  createSystemPinger,
+  defaultHostPaths,
+  nodeFileReader,
+  systemClock,
+} from '@pantau/agent';
+import { type Collector, collectorConfigSchema, createCollector, openSqliteStore } from '@pantau/collector';
+import { ManualScheduler, silentLogger } from './fakes.js';
+
+/** A collector on a temporary SQLite file, against `brokerUrl` or its embedded broker. */
+export async function startCollector(
+  brokerUrl: string | undefined,
+  clientId = 'pantau-collector-test',
+): Promise<Collector> {
+  const dir = mkdtempSync(join(tmpdir(), 'pantau-collector-'));
+  const config = collectorConfigSchema.parse({
+    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId },
+    embeddedBroker: { port: 0 },
+    store: { sqlitePath: join(dir, 'pantau.sqlite') },
+  });
+  const collector = createCollector({
+    config,
+    store: openSqliteStore(config.store.sqlitePath),
+    log: silentLogger(),
+    nowMs: Date.now,
+  });
+  await collector.start();
+  return collector;
+}
+
+/**
+ * A real agent (real ping, real /proc, real MQTT) whose cycles the test fires by hand, so the
+ * test does not wait for the cron schedule.
+ */
+export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; scheduler: ManualScheduler } {
+  const config = agentConfigSchema.parse({
+    siteId,
+    dataDir: mkdtempSync(join(tmpdir(), 'pantau-agent-')),
+    mqtt: { url: brokerUrl, reconnectMs: 200 },
+    probes: { latency: { targets: [{ role: 'noc', host: '127.0.0.1', count: 2, timeoutMs: 1000 }] } },
+  });
+  const scheduler = new ManualScheduler();
+  const agent = createAgent({
+    config,
+    clock: systemClock,
+    host: createLinuxHostInfo(nodeFileReader, defaultHostPaths),
+    pinger: createSystemPinger(),
+    scheduler,
+    log: silentLogger(),
+    randomId: () => 'random-boot',
+  });
+  return { agent, scheduler };
+}

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AGENT_MAIN, COLLECTOR_MAIN, runBin } from '../helpers/bins.js';
+import { startCollector } from '../helpers/stack.js';
+import { waitFor } from '../helpers/wait.js';
+
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  }
+});
+
+describe('the programs as a user runs them', () => {
+  it.each([
+    [AGENT_MAIN, 'pantau-agent run'],
+    [COLLECTOR_MAIN, 'pantau-collector serve'],
+  ])('%s --help explains the commands', async (main, expected) => {
+    const result = await runBin(main, ['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(expected);
+  });
+
+  it('the agent refuses a broken config with exit 2, naming the field, value and source', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-cfg-'));
+    const file = join(dir, 'agent.yaml');
+    writeFileSync(file, 'siteId: kutim-01\nsample:\n  intervalSec: 7\n');
+    const result = await runBin(AGENT_MAIN, ['run', '--config', file], {
+      env: { ...process.env, PANTAU_MQTT_URL: 'broker' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`sample.intervalSec: an interval must divide 60 s`);
+    expect(result.stderr).toContain(`got 7 (from file ${file})`);
+    expect(result.stderr).toContain('mqtt.url: a broker URL looks like mqtt://host:1883');
+    expect(result.stderr).toContain('(from environment PANTAU_MQTT_URL)');
+  });
+
+  it('the agent says which config file it cannot read', async () => {
+    const result = await runBin(AGENT_MAIN, ['run', '--config', 'no-such-file.yaml']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot read config file no-such-file.yaml');
+  });
+
+  it('without a ping program the agent still delivers samples, with ping_missing', async () => {
+    const collector = await startCollector(undefined);
+    try {
+      // A PATH with node and nothing else: the `ping` package cannot find `ping`.
+      const bin = mkdtempSync(join(tmpdir(), 'pantau-noping-'));
+      symlinkSync(process.execPath, join(bin, 'node'));
+      const dataDir = join(bin, 'data');
+      mkdirSync(dataDir);
+      const agent = spawn(process.execPath, [AGENT_MAIN, 'run'], {
+        stdio: 'ignore',
+        env: {
+          PATH: bin,
+          PANTAU_SITE_ID: 'no-ping-01',
+          PANTAU_MQTT_URL: collector.brokerUrl ?? '',
+          PANTAU_DATA_DIR: dataDir,
+          PANTAU_SAMPLE_INTERVAL_SEC: '1',
+          PANTAU_LATENCY_TARGETS: '[{"role":"noc","host":"127.0.0.1"}]',
+        },
+      });
+      children.push(agent);
+      const site = await waitFor('a sample from the agent', async () =>
+        (await collector.store.listSites()).find((s) => s.siteId === 'no-ping-01' && s.lastSample !== null),
+      );
+      expect(site.lastSample?.probes.latency?.targets[0]).toMatchObject({
+        sent: null,
+        rttAvgMs: null,
+        error: 'ping_missing',
+      });
+      expect(site.lastSample?.probes.uptime?.error).toBeNull();
+      agent.kill('SIGTERM');
+      const [code] = await once(agent, 'exit');
+      expect(code).toBe(0);
+      await waitFor('the shutdown status', async () =>
+        (await collector.store.listSites()).find((s) => s.siteId === 'no-ping-01' && s.status?.reason === 'shutdown'),
+      );
+    } finally {
+      await collector.stop();
+    }
+  });
+
+  it('pnpm demo: a real measurement is stored and shown, and sites lists it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-demo-'));
+    const demo = await runBin(COLLECTOR_MAIN, ['demo', '--dir', dir, '--samples', '1', '--interval-sec', '1'], {
+      timeoutMs: 25_000,
+    });
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain('Stored sample #0 (1 so far)');
+    expect(demo.stdout).toMatch(/noc 127\.0\.0\.1 [\d.]+ ms, 0 %/);
+    const sites = await runBin(COLLECTOR_MAIN, ['sites', '--db', join(dir, 'pantau.sqlite'), '--json']);
+    expect(sites.code).toBe(0);
+    const list = JSON.parse(sites.stdout) as { siteId: string; samples: number }[];
+    expect(list).toEqual([expect.objectContaining({ siteId: 'demo-01' })]);
+    expect(list[0]?.samples).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sites says so when there is no database yet, instead of creating one', async () => {
+    const result = await runBin(COLLECTOR_MAIN, ['sites', '--db', join(tmpdir(), 'pantau-none', 'x.sqlite')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no database at');
+  });
+});

@@ -1,0 +1,49 @@
+import { decodePayload, encodePayload } from '@pantau/shared';
+import { describe, expect, it } from 'vitest';
+
+const batch = {
+  v: 1 as const,
+  siteId: 's1',
+  agentVersion: '0.1.0',
+  sentAtMs: 1_795_392_000_000,
+  samples: [{ seq: 1, bootId: 'b1', wallMs: 1_795_392_000_000, clockSynced: true, uptimeMs: 5 }],
+};
+
+describe('codec', () => {
+  it('round-trips a batch', () => {
+    const decoded = decodePayload('telemetry', encodePayload('telemetry', batch));
+    expect(decoded.ok && decoded.value.samples[0]?.seq).toBe(1);
+  });
+
+  it('refuses to encode an invalid message (a bug on our side)', () => {
+    expect(() => encodePayload('telemetry', { ...batch, siteId: 'Bad Site' })).toThrow();
+  });
+
+  it.each([
+    ['too_large', Buffer.alloc(2000, 0x20), 1000],
+    ['empty', Buffer.alloc(0), 1000],
+    ['invalid_utf8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 1000],
+    ['invalid_json', Buffer.from('{"v":1,'), 1000],
+    ['unsupported_version', Buffer.from(JSON.stringify({ ...batch, v: 2 })), 1000],
+    ['invalid_schema', Buffer.from(JSON.stringify({ ...batch, samples: 'none' })), 1000],
+    ['invalid_schema', Buffer.from('[1,2,3]'), 1000],
+    ['invalid_schema', Buffer.from('null'), 1000],
+  ])('rejects with %s', (code, payload, maxBytes) => {
+    const decoded = decodePayload('telemetry', payload, maxBytes);
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.code).toBe(code);
+  });
+
+  it('names the bad field in a schema reject', () => {
+    const decoded = decodePayload(
+      'telemetry',
+      Buffer.from(JSON.stringify({ ...batch, samples: [{ ...batch.samples[0], seq: -4 }] })),
+    );
+    expect(!decoded.ok && decoded.message).toContain('samples.0.seq');
+  });
+
+  it('checks the size before decoding anything', () => {
+    const decoded = decodePayload('telemetry', Buffer.from([0xff, 0xff, 0xff]), 2);
+    expect(!decoded.ok && decoded.code).toBe('too_large');
+  });
+});

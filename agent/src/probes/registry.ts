@@ -15,17 +15,21 @@ export interface ProbeDeps {
   readonly agentStartMonotonicMs: number;
 }
 
+type ProbeConfigs = AgentConfig['probes'];
 type Factory = (config: AgentConfig, deps: ProbeDeps) => AnyProbe;
 
-/** Name to factory: the one list of probes the agent knows. */
-export const probeFactories: Record<ProbeName, Factory> = {
+/**
+ * Name to factory: the one list of probes the agent runs. It has one entry per probe in the config
+ * schema (`probes.<name>`), and every name is a section of the wire contract.
+ */
+export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: Factory } = {
   latency: (config, deps) => createLatencyProbe({ pinger: deps.pinger, targets: config.probes.latency.targets }),
   uptime: (_config, deps) => createUptimeProbe(deps),
 };
 
 /** The enabled probes, in a stable order. */
 export function createProbes(config: AgentConfig, deps: ProbeDeps): AnyProbe[] {
-  return (Object.keys(probeFactories) as ProbeName[])
+  return (Object.keys(probeFactories) as (keyof typeof probeFactories)[])
     .filter((name) => config.probes[name].enabled)
     .map((name) => probeFactories[name](config, deps));
 }

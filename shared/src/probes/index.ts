@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { clientsSectionSchema } from './clients.js';
 import { latencySectionSchema } from './latency.js';
+import { powerSectionSchema } from './power.js';
+import { throughputSectionSchema } from './throughput.js';
 import { uptimeSectionSchema } from './uptime.js';
+import { usageSectionSchema } from './usage.js';
 
+export * from './clients.js';
 export * from './latency.js';
+export * from './power.js';
 export * from './section.js';
+export * from './throughput.js';
 export * from './uptime.js';
+export * from './usage.js';
 
 /**
  * The map from probe name to the shape of its section in a sample. The agent's probe registry and
@@ -13,6 +21,10 @@ export * from './uptime.js';
 export const probeSectionSchemas = {
   latency: latencySectionSchema,
   uptime: uptimeSectionSchema,
+  usage: usageSectionSchema,
+  clients: clientsSectionSchema,
+  power: powerSectionSchema,
+  throughput: throughputSectionSchema,
 } as const;
 
 export type ProbeName = keyof typeof probeSectionSchemas;
@@ -22,7 +34,12 @@ export const probeNames = Object.keys(probeSectionSchemas) as ProbeName[];
 export type ProbeSectionInput<N extends ProbeName> = z.input<(typeof probeSectionSchemas)[N]>;
 export type ProbeSection<N extends ProbeName> = z.infer<(typeof probeSectionSchemas)[N]>;
 
+/** A sample's `probes`: each section optional, present when that probe ran. */
 export const probeSectionsSchema = z.object({
   latency: latencySectionSchema.optional(),
   uptime: uptimeSectionSchema.optional(),
+  usage: usageSectionSchema.optional(),
+  clients: clientsSectionSchema.optional(),
+  power: powerSectionSchema.optional(),
+  throughput: throughputSectionSchema.optional(),
 });

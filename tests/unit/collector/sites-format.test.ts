@@ -1,4 +1,5 @@
 import { formatSitesTable, type SiteSummary } from '@pantau/collector';
+import { uptimeSectionSchema } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 
 describe('sites table', () => {
@@ -49,7 +50,7 @@ describe('sites table', () => {
               },
             ],
           },
-          uptime: { systemUptimeMs: 3 * 3_600_000, agentUptimeMs: 1, error: null },
+          uptime: uptimeSectionSchema.parse({ systemUptimeMs: 3 * 3_600_000, agentUptimeMs: 1 }),
         },
       },
       status: { state: 'online', reason: 'connected', epoch: 2, agentVersion: '0.1.0', receivedMs: 0 },

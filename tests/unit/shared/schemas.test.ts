@@ -40,7 +40,7 @@ describe('sample', () => {
 
   it('keeps a measured zero distinct from null', () => {
     const parsed = sampleSchema.parse({ ...sample, probes: { uptime: { systemUptimeMs: 0, agentUptimeMs: null } } });
-    expect(parsed.probes.uptime).toEqual({ systemUptimeMs: 0, agentUptimeMs: null, error: null });
+    expect(parsed.probes.uptime).toMatchObject({ systemUptimeMs: 0, agentUptimeMs: null, linkUp: null, error: null });
   });
 
   it('allows a 1970 wall clock (a Pi before NTP) but not a negative one', () => {

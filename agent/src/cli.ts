@@ -1,14 +1,19 @@
 import { parseArgs } from 'node:util';
+import { type CheckLanguage, checkLanguages } from './check/messages.js';
 
 export const AGENT_HELP = `pantau-agent: measures a village internet site and delivers the samples to the NOC.
 
 Usage:
   pantau-agent run [--config FILE]     sample every interval and publish over MQTT
+  pantau-agent check [--config FILE] [--lang en|id]
+                                       self-test at install: config, every probe, the broker
+                                       round trip, the clock, disk space (exit 1 on a failure)
   pantau-agent --help                  this text
   pantau-agent --version               the agent's version
 
 Options:
   -c, --config FILE   YAML or JSON config (default: $PANTAU_CONFIG, else defaults + environment)
+      --lang en|id    language of the self-test: English (default) or Bahasa Indonesia
 
 Environment (overrides the file):
   PANTAU_SITE_ID, PANTAU_MQTT_URL, PANTAU_MQTT_USERNAME, PANTAU_MQTT_PASSWORD,
@@ -22,6 +27,7 @@ export type AgentCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'run'; configPath: string | undefined }
+  | { kind: 'check'; configPath: string | undefined; lang: CheckLanguage }
   | { kind: 'usage_error'; message: string };
 
 export function parseAgentArgs(
@@ -40,8 +46,14 @@ export function parseAgentArgs(
   const [command, ...extra] = positionals;
   if (command === undefined) return { kind: 'help' };
   if (extra.length > 0) return { kind: 'usage_error', message: `unexpected argument: ${extra.join(' ')}` };
-  if (command !== 'run') return { kind: 'usage_error', message: `unknown command: ${command}` };
-  return { kind: 'run', configPath: values.config ?? nonEmpty(env.PANTAU_CONFIG) };
+  const configPath = values.config ?? nonEmpty(env.PANTAU_CONFIG);
+  if (command === 'run') return { kind: 'run', configPath };
+  if (command === 'check') {
+    const lang = checkLanguages.find((l) => l === (values.lang ?? 'en'));
+    if (lang === undefined) return { kind: 'usage_error', message: `--lang takes en or id, not ${values.lang}` };
+    return { kind: 'check', configPath, lang };
+  }
+  return { kind: 'usage_error', message: `unknown command: ${command}` };
 }
 
 function parse(argv: readonly string[]) {
@@ -50,6 +62,7 @@ function parse(argv: readonly string[]) {
     allowPositionals: true,
     options: {
       config: { type: 'string', short: 'c' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLogger, loadConfig, readConfigFile } from '@pantau/shared';
+import { createLogger, loadConfig, type Result, readConfigFile } from '@pantau/shared';
 import { createAgent } from './agent.js';
+import { brokerRoundTrip } from './check/broker-round-trip.js';
+import { diskSpace } from './check/disk-space.js';
+import type { CheckLanguage } from './check/messages.js';
+import { renderChecks } from './check/render.js';
+import { runChecks } from './check/run-checks.js';
 import { AGENT_HELP, parseAgentArgs } from './cli.js';
 import { systemClock } from './clock.js';
-import { agentConfigSchema, agentEnvMap } from './config/schema.js';
+import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schema.js';
 import { nodeFileReader } from './host/file-reader.js';
-import { createLinuxHostInfo, defaultHostPaths } from './host/host-info.js';
+import { createLinuxHostInfo, defaultHostPaths, type HostInfo } from './host/host-info.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
+import { createProbes } from './probes/registry.js';
+import { createSampler } from './sampler.js';
 import { cronScheduler } from './scheduler.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -25,27 +32,44 @@ async function main(): Promise<number> {
     case 'usage_error':
       process.stderr.write(`pantau-agent: ${command.message}\n\n${AGENT_HELP}`);
       return 2;
-    case 'run':
-      return run(command.configPath);
+    case 'run': {
+      const config = await readConfig(command.configPath);
+      if (!config.ok) {
+        process.stderr.write(`pantau-agent: ${config.message}\n`);
+        return 2;
+      }
+      return run(config.value);
+    }
+    case 'check': {
+      const config = await readConfig(command.configPath);
+      if (!config.ok) {
+        const line = { id: 'config', ok: false, detail: config.message, code: config.code };
+        process.stdout.write(renderChecks([line], command.lang));
+        return 1;
+      }
+      return check(config.value, command.lang);
+    }
   }
 }
 
-async function run(configPath: string | undefined): Promise<number> {
-  const file = configPath === undefined ? undefined : await readConfigFile(configPath, (p) => readFile(p, 'utf8'));
-  if (file !== undefined && !file.ok) {
-    process.stderr.write(`pantau-agent: ${file.message}\n`);
-    return 2;
-  }
+async function readConfig(path: string | undefined): Promise<Result<AgentConfig>> {
+  const file = path === undefined ? undefined : await readConfigFile(path, (p) => readFile(p, 'utf8'));
+  if (file !== undefined && !file.ok) return file;
   const config = loadConfig(agentConfigSchema, { file: file?.value, env: process.env, envMap: agentEnvMap });
-  if (!config.ok) {
-    process.stderr.write(`pantau-agent: the config is not valid (${config.code}):\n${config.message}\n`);
-    return 2;
-  }
-  const log = createLogger('pantau-agent', config.value.log.level);
+  if (!config.ok) return { ...config, message: `the config is not valid (${config.code}):\n${config.message}` };
+  return config;
+}
+
+function hostInfo(config: AgentConfig): HostInfo {
+  return createLinuxHostInfo(nodeFileReader, { ...defaultHostPaths, clockSyncedFile: config.clock.syncedFile });
+}
+
+async function run(config: AgentConfig): Promise<number> {
+  const log = createLogger('pantau-agent', config.log.level);
   const agent = createAgent({
-    config: config.value,
+    config,
     clock: systemClock,
-    host: createLinuxHostInfo(nodeFileReader, { ...defaultHostPaths, clockSyncedFile: config.value.clock.syncedFile }),
+    host: hostInfo(config),
     pinger: createSystemPinger(),
     scheduler: cronScheduler,
     log,
@@ -57,6 +81,42 @@ async function run(configPath: string | undefined): Promise<number> {
   });
   await agent.stop();
   return 0;
+}
+
+/** The technician's self-test: bounded well under 20 s by the probe and broker timeouts. */
+async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> {
+  const log = createLogger('pantau-agent', 'silent');
+  const host = hostInfo(config);
+  const boot = await host.bootId();
+  const probeDeps = {
+    clock: systemClock,
+    host,
+    pinger: createSystemPinger(),
+    agentStartMonotonicMs: systemClock.monotonicMs(),
+  };
+  const sampler = createSampler({
+    probes: createProbes(config, probeDeps),
+    clock: systemClock,
+    host,
+    bootId: boot.ok ? boot.value : 'check',
+    // The self-test publishes nothing, so it takes no sequence number from the agent.
+    nextSeq: () => 0,
+    probeTimeoutMs: Math.min(config.sample.probeTimeoutMs, 10_000),
+    agentStartMonotonicMs: probeDeps.agentStartMonotonicMs,
+    log,
+  });
+  const lines = await runChecks({
+    config,
+    sampleOnce: () => sampler.take(),
+    brokerRoundTrip: () =>
+      brokerRoundTrip({ ...config.mqtt, topicRoot: config.topicRoot, siteId: config.siteId, timeoutMs: 8000 }),
+    clockSynced: () => host.clockSynced(),
+    diskSpace: () => diskSpace(config.dataDir),
+    // A generous 1 KiB per undelivered sample the outbox may hold.
+    requiredDiskBytes: config.outbox.maxSamples * 1024,
+  });
+  process.stdout.write(renderChecks(lines, lang));
+  return lines.every((l) => l.ok) ? 0 : 1;
 }
 
 main().then(

@@ -15,7 +15,7 @@ export const payloadSchemas = {
   'resend-reply': resendReplySchema,
   alert: alertSchema,
 } as const;
-export type PayloadKind = SiteTopicKind | 'alert';
+export type PayloadKind = Exclude<SiteTopicKind, 'check'> | 'alert';
 export type Payload<K extends PayloadKind> = z.infer<(typeof payloadSchemas)[K]>;
 
 /** Default largest payload accepted, checked before anything is decoded. */

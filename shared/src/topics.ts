@@ -19,10 +19,11 @@ export const topicRootSchema = z
  * - status: agent (birth, shutdown) and broker (will), QoS 1, retained;
  * - resend: collector to agent, QoS 1, not retained;
  * - resend-reply: agent to collector, QoS 1, not retained;
+ * - check: the agent's self-test echoes a message to itself here; nobody else reads it;
  * - alert: collector, QoS 1, retained, one topic per site and alert kind.
  */
-export type SiteTopicKind = 'telemetry' | 'status' | 'resend' | 'resend-reply';
-const siteTopicKinds: readonly SiteTopicKind[] = ['telemetry', 'status', 'resend', 'resend-reply'];
+export type SiteTopicKind = 'telemetry' | 'status' | 'resend' | 'resend-reply' | 'check';
+const siteTopicKinds: readonly SiteTopicKind[] = ['telemetry', 'status', 'resend', 'resend-reply', 'check'];
 
 export type ParsedTopic =
   | { kind: SiteTopicKind; siteId: string }

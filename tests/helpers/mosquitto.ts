@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +16,31 @@ export interface Mosquitto {
 /** The Debian `mosquitto` binary; tests need it installed (.ci/run installs it). */
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
 
+export interface MosquittoOptions {
+  /** When given, anonymous clients are refused and only these user names and passwords log in. */
+  readonly users?: Readonly<Record<string, string>>;
+}
+
 /** Starts a real Mosquitto on a free loopback port with a generated config. */
-export async function startMosquitto(): Promise<Mosquitto> {
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-mosquitto-'));
   const port = await freePort();
   const configPath = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    configPath,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', ''].join('\n'),
-  );
+  const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr'];
+  if (options.users === undefined) {
+    lines.push('allow_anonymous true');
+  } else {
+    const passwordFile = join(dir, 'passwords');
+    writeFileSync(passwordFile, '');
+    for (const [user, password] of Object.entries(options.users)) {
+      execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
+    }
+    // Started as root, Mosquitto drops to the `mosquitto` user, which must read the file.
+    chmodSync(dir, 0o755);
+    chmodSync(passwordFile, 0o644);
+    lines.push('allow_anonymous false', `password_file ${passwordFile}`);
+  }
+  writeFileSync(configPath, `${lines.join('\n')}\n`);
   const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.on('error', (error) => {

@@ -33,13 +33,17 @@ export function createSystemPinger(): Pinger {
         // The package rejects only when the binary cannot be started.
         return { ok: false, code: 'ping_missing', message: (error as Error).message };
       }
-      if (response.host === 'unknown' && !response.alive && response.times.length === 0) {
-        const unresolved = /unknown host|Name or service not known|Temporary failure/i.test(response.output);
+      // Without its "N packets transmitted" summary, ping never got to send: say why.
+      const sent = sentCount(response.output);
+      if (sent === null) {
+        const unresolved = /unknown host|Name or service not known|Temporary failure in name resolution/i.test(
+          response.output,
+        );
         return unresolved
           ? { ok: false, code: 'host_unresolved', message: `cannot resolve ${host}` }
           : { ok: false, code: 'ping_failed', message: firstLine(response.output) };
       }
-      return { ok: true, sent: sentCount(response.output) ?? count, rttsMs: response.times };
+      return { ok: true, sent, rttsMs: response.times };
     },
   };
 }

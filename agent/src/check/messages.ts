@@ -1,0 +1,108 @@
+/** The languages the technician's self-test speaks. */
+export const checkLanguages = ['en', 'id'] as const;
+export type CheckLanguage = (typeof checkLanguages)[number];
+
+type Text = Readonly<Record<CheckLanguage, string>>;
+
+/** Names of the checks, as printed at the start of each line. */
+export const checkTitles: Readonly<Record<string, Text>> = {
+  config: { en: 'config', id: 'konfigurasi' },
+  broker: { en: 'broker', id: 'broker' },
+  clock: { en: 'clock', id: 'jam' },
+  disk: { en: 'disk', id: 'disk' },
+  latency: { en: 'latency', id: 'latensi' },
+  uptime: { en: 'uptime', id: 'uptime' },
+  usage: { en: 'usage', id: 'pemakaian' },
+  clients: { en: 'clients', id: 'klien' },
+  power: { en: 'power', id: 'daya' },
+  throughput: { en: 'throughput', id: 'kecepatan' },
+};
+
+/** What to do about each failure, by its stable code. Codes without an entry point to docs/errors.md. */
+const fixes: Readonly<Record<string, Text>> = {
+  config_unreadable: {
+    en: 'check the path given to --config or PANTAU_CONFIG',
+    id: 'periksa path yang diberikan ke --config atau PANTAU_CONFIG',
+  },
+  config_invalid: {
+    en: 'fix the fields named above in the file or environment variable',
+    id: 'perbaiki field yang disebut di atas pada file atau variabel lingkungan',
+  },
+  ping_missing: {
+    en: 'install ping: apt-get install iputils-ping',
+    id: 'pasang ping: apt-get install iputils-ping',
+  },
+  host_unresolved: {
+    en: 'check the host name and the site DNS, or configure an IP address',
+    id: 'periksa nama host dan DNS lokasi, atau pakai alamat IP',
+  },
+  no_reply: {
+    en: 'the target did not answer: check the cable, the terminal and its power',
+    id: 'target tidak menjawab: periksa kabel, terminal dan dayanya',
+  },
+  no_targets: {
+    en: 'add probes.latency.targets to the config (gateway, terminal, internet)',
+    id: 'tambahkan probes.latency.targets ke konfigurasi (gateway, terminal, internet)',
+  },
+  probe_timeout: {
+    en: 'the probe hung: check the device or target it reads',
+    id: 'probe macet: periksa perangkat atau target yang dibacanya',
+  },
+  probe_crashed: {
+    en: 'a bug in the agent: send the agent log to the NOC',
+    id: 'bug pada agen: kirim log agen ke NOC',
+  },
+  uptime_unreadable: {
+    en: '/proc/uptime cannot be read: run the agent on Linux with /proc mounted',
+    id: '/proc/uptime tidak terbaca: jalankan agen di Linux dengan /proc terpasang',
+  },
+  broker_unreachable: {
+    en: 'check the link, the broker address in mqtt.url and the port',
+    id: 'periksa koneksi, alamat broker di mqtt.url dan port-nya',
+  },
+  broker_refused: {
+    en: 'the broker refused the login: check mqtt.username and mqtt.password with the NOC',
+    id: 'broker menolak login: cocokkan mqtt.username dan mqtt.password dengan NOC',
+  },
+  round_trip_timeout: {
+    en: 'connected, but a test message did not come back: ask the NOC to check the ACL for this site',
+    id: 'terhubung, tetapi pesan uji tidak kembali: minta NOC memeriksa ACL lokasi ini',
+  },
+  clock_unsynced: {
+    en: 'the clock is not synchronised: check NTP (timedatectl status) once the link is up',
+    id: 'jam belum sinkron: periksa NTP (timedatectl status) setelah koneksi tersambung',
+  },
+  disk_low: {
+    en: 'free space on the SD card, or point dataDir at a larger disk',
+    id: 'kosongkan ruang di kartu SD, atau arahkan dataDir ke disk yang lebih besar',
+  },
+  disk_unwritable: {
+    en: 'the agent cannot write to dataDir: check the folder and its owner',
+    id: 'agen tidak bisa menulis ke dataDir: periksa folder dan pemiliknya',
+  },
+};
+
+export function fixFor(code: string, lang: CheckLanguage): string {
+  const fix = fixes[code];
+  if (fix !== undefined) return fix[lang];
+  return lang === 'id' ? `lihat docs/errors.md untuk kode ${code}` : `see docs/errors.md for code ${code}`;
+}
+
+export function titleFor(id: string, lang: CheckLanguage): string {
+  return checkTitles[id]?.[lang] ?? id;
+}
+
+/** Words around the results. */
+export const words: Readonly<Record<'pass' | 'fail' | 'fix' | 'summaryPass' | 'summaryFail', Text>> = {
+  pass: { en: 'PASS', id: 'OK' },
+  fail: { en: 'FAIL', id: 'GAGAL' },
+  fix: { en: 'fix', id: 'perbaiki' },
+  summaryPass: {
+    en: 'All checks passed: this site is ready.',
+    id: 'Semua pemeriksaan lulus: lokasi ini siap.',
+  },
+  summaryFail: {
+    en: 'Some checks failed: fix them and run `pantau-agent check` again.',
+    id: 'Ada pemeriksaan yang gagal: perbaiki lalu jalankan `pantau-agent check` lagi.',
+  },
+};

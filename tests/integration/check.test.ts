@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_MAIN, runBin } from '../helpers/bins.js';
+import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+
+/** `pantau-agent check` as a technician runs it, against a real Mosquitto that wants a password. */
+describe('pantau-agent check', () => {
+  let mosquitto: Mosquitto;
+  let dir: string;
+
+  function siteConfig(overrides: { password?: string; port?: number } = {}): string {
+    const file = join(dir, `agent-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(
+      file,
+      [
+        'siteId: kutim-sangatta-01',
+        `dataDir: ${join(dir, 'data')}`,
+        'mqtt:',
+        `  url: mqtt://127.0.0.1:${overrides.port ?? mosquitto.port}`,
+        '  username: kutim-sangatta-01',
+        `  password: ${overrides.password ?? 'rahasia'}`,
+        'probes:',
+        '  latency:',
+        '    targets:',
+        '      - { role: noc, host: 127.0.0.1, count: 2 }',
+        'clock:',
+        `  syncedFile: ${join(dir, 'synchronized')}`,
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  beforeAll(async () => {
+    mosquitto = await startMosquitto({ users: { 'kutim-sangatta-01': 'rahasia' } });
+    dir = mkdtempSync(join(tmpdir(), 'pantau-check-'));
+    // systemd-timesyncd's marker: the clock counts as synchronised.
+    writeFileSync(join(dir, 'synchronized'), '');
+  });
+  afterAll(() => mosquitto?.stop());
+
+  it('passes on a healthy site, one line per check, in well under 20 s', async () => {
+    const started = Date.now();
+    const result = await runBin(AGENT_MAIN, ['check', '--config', siteConfig()]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.stdout).toMatch(/^\[ PASS \] config {3}site kutim-sangatta-01/m);
+    expect(result.stdout).toMatch(/^\[ PASS \] broker {3}round trip \d+ ms/m);
+    expect(result.stdout).toMatch(/^\[ PASS \] clock/m);
+    expect(result.stdout).toMatch(/^\[ PASS \] disk {5}\d+ MB free/m);
+    expect(result.stdout).toMatch(/^\[ PASS \] latency {2}noc 127\.0\.0\.1 [\d.]+ ms, loss 0 %/m);
+    expect(result.stdout).toMatch(/^\[ PASS \] uptime {3}systemUptimeMs/m);
+    expect(result.stdout).toContain('All checks passed');
+    expect(result.code).toBe(0);
+  });
+
+  it('fails with exit 1 and the fix when the password is wrong, in Bahasa Indonesia', async () => {
+    const result = await runBin(AGENT_MAIN, ['check', '--config', siteConfig({ password: 'salah' }), '--lang', 'id']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^\[ GAGAL \] broker/m);
+    expect(result.stdout).toContain('-> perbaiki: broker menolak login');
+  });
+
+  it('fails when the broker is unreachable, saying what to check', async () => {
+    const result = await runBin(AGENT_MAIN, ['check', '--config', siteConfig({ port: 1 })]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^\[ FAIL \] broker {3}connect ECONNREFUSED/m);
+    expect(result.stdout).toContain('-> fix: check the link, the broker address in mqtt.url and the port');
+  });
+
+  it('shows a broken config as a failed check with its field', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'siteId: Kutim 01\n');
+    const result = await runBin(AGENT_MAIN, ['check', '--config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^\[ FAIL \] config/m);
+    expect(result.stdout).toContain('siteId: a site id is 1-64 characters');
+  });
+});

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, type Result, readConfigFile } from '@pantau/shared';
@@ -18,6 +18,9 @@ import { createProbes } from './probes/registry.js';
 import { createSampler } from './sampler.js';
 import { cronScheduler } from './scheduler.js';
 import { AGENT_VERSION } from './version.js';
+
+// The shebang's --max-semi-space-size=1 keeps V8's young generation at 1 MB: measured by
+// `pnpm bench:agent`, it stops the agent's RSS from growing ~20 MB while the heap warms up.
 
 /** The only place that wires real IO into the agent and starts it. */
 async function main(): Promise<number> {

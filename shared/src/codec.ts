@@ -1,3 +1,4 @@
+import { brotliCompressSync, brotliDecompressSync, constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { z } from 'zod';
 import { alertSchema } from './alert.js';
 import { telemetryBatchSchema } from './batch.js';
@@ -25,6 +26,7 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 export type DecodeErrorCode =
   | 'too_large'
   | 'empty'
+  | 'invalid_compression'
   | 'invalid_utf8'
   | 'invalid_json'
   | 'unsupported_version'
@@ -32,13 +34,63 @@ export type DecodeErrorCode =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Encodes a message as UTF-8 JSON after checking it against its schema (a bug throws). */
-export function encodePayload<K extends PayloadKind>(kind: K, message: z.input<(typeof payloadSchemas)[K]>): Buffer {
+/**
+ * How a payload is encoded on the wire. Plain JSON starts with `{` (or white space); a compressed
+ * payload starts with a marker byte that can never start JSON, followed by the compressed UTF-8 JSON:
+ * - `0x01`: raw DEFLATE (RFC 1951);
+ * - `0x02`: Brotli (RFC 7932).
+ */
+export type PayloadEncoding = 'json' | 'deflate' | 'brotli';
+export const ENCODING_MARKERS = { deflate: 0x01, brotli: 0x02 } as const;
+
+/** The most bytes a compressed payload may expand to (a bound against decompression bombs). */
+export const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
+
+/** Encodes a message after checking it against its schema (a bug throws); plain JSON by default. */
+export function encodePayload<K extends PayloadKind>(
+  kind: K,
+  message: z.input<(typeof payloadSchemas)[K]>,
+  encoding: PayloadEncoding = 'json',
+): Buffer {
   const parsed = payloadSchemas[kind].parse(message);
-  return Buffer.from(JSON.stringify(parsed), 'utf8');
+  const json = Buffer.from(JSON.stringify(parsed), 'utf8');
+  if (encoding === 'json') return json;
+  const body =
+    encoding === 'deflate'
+      ? deflateRawSync(json, { level: 9 })
+      : brotliCompressSync(json, {
+          params: {
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+            [constants.BROTLI_PARAM_QUALITY]: 11,
+            [constants.BROTLI_PARAM_SIZE_HINT]: json.byteLength,
+          },
+        });
+  return Buffer.concat([Buffer.from([ENCODING_MARKERS[encoding]]), body]);
 }
 
-/** Decodes and validates a payload: size, UTF-8, JSON, version, schema, in that order. */
+/** Undoes the compression a marker byte announces; plain JSON passes through. */
+function decompress(payload: Uint8Array): Result<Uint8Array, 'invalid_compression' | 'too_large'> {
+  const marker = payload[0];
+  if (marker !== ENCODING_MARKERS.deflate && marker !== ENCODING_MARKERS.brotli) return ok(payload);
+  const body = payload.subarray(1);
+  try {
+    return ok(
+      marker === ENCODING_MARKERS.deflate
+        ? inflateRawSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES })
+        : brotliDecompressSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES }),
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return fail('too_large', `payload expands beyond ${MAX_DECOMPRESSED_BYTES} bytes`);
+    }
+    return fail('invalid_compression', `compressed payload does not decompress: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Decodes and validates a payload: size, decompression (when a marker byte says so), UTF-8, JSON,
+ * version, schema, in that order.
+ */
 export function decodePayload<K extends PayloadKind>(
   kind: K,
   payload: Uint8Array,
@@ -48,9 +100,11 @@ export function decodePayload<K extends PayloadKind>(
     return fail('too_large', `payload is ${payload.byteLength} bytes, the limit is ${maxBytes}`);
   }
   if (payload.byteLength === 0) return fail('empty', 'payload is empty');
+  const raw = decompress(payload);
+  if (!raw.ok) return raw;
   let text: string;
   try {
-    text = utf8.decode(payload);
+    text = utf8.decode(raw.value);
   } catch {
     return fail('invalid_utf8', 'payload is not valid UTF-8');
   }

@@ -47,3 +47,35 @@ describe('codec', () => {
     expect(!decoded.ok && decoded.code).toBe('too_large');
   });
 });
+
+describe('compressed payloads', () => {
+  it.each(['deflate', 'brotli'] as const)('round-trips %s behind a marker byte that cannot start JSON', (encoding) => {
+    const samples = Array.from({ length: 50 }, (_, i) => ({
+      seq: i,
+      bootId: 'b1',
+      wallMs: i,
+      clockSynced: true,
+      uptimeMs: i,
+    }));
+    const many = { ...batch, samples };
+    const payload = encodePayload('telemetry', many, encoding);
+    expect(payload[0]).toBe(encoding === 'deflate' ? 0x01 : 0x02);
+    expect(payload.byteLength).toBeLessThan(encodePayload('telemetry', many).byteLength / 5);
+    const decoded = decodePayload('telemetry', payload);
+    expect(decoded.ok && decoded.value.samples.map((s) => s.seq)).toEqual(many.samples.map((s) => s.seq));
+  });
+
+  it('rejects a marker followed by bytes that do not decompress', () => {
+    expect(decodePayload('telemetry', Buffer.from([0x01, 0xff, 0xff, 0xff]))).toMatchObject({
+      ok: false,
+      code: 'invalid_compression',
+    });
+  });
+
+  it('bounds what a payload may expand to (a decompression bomb is too_large)', async () => {
+    const { deflateRawSync } = await import('node:zlib');
+    const bomb = Buffer.concat([Buffer.from([0x01]), deflateRawSync(Buffer.alloc(9 * 1024 * 1024, 0x20))]);
+    expect(bomb.byteLength).toBeLessThan(20_000);
+    expect(decodePayload('telemetry', bomb)).toMatchObject({ ok: false, code: 'too_large' });
+  });
+});

@@ -50,6 +50,7 @@ async function run(configPath: string | undefined): Promise<number> {
     scheduler: cronScheduler,
     log,
     randomId: randomUUID,
+    random: Math.random,
   });
   await agent.start();
   await new Promise<void>((resolve) => {

@@ -43,7 +43,9 @@ export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; s
   const config = agentConfigSchema.parse({
     siteId,
     dataDir: mkdtempSync(join(tmpdir(), 'pantau-agent-')),
-    mqtt: { url: brokerUrl, reconnectMs: 200 },
+    mqtt: { url: brokerUrl, backoffMinMs: 100, backoffMaxMs: 1000, startDelayMaxMs: 0 },
+    // Deliver every sample: the test fires cycles by hand and waits for each one.
+    delivery: { intervalSec: 60 },
     probes: { latency: { targets: [{ role: 'noc', host: '127.0.0.1', count: 2, timeoutMs: 1000 }] } },
   });
   const scheduler = new ManualScheduler();
@@ -55,6 +57,7 @@ export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; s
     scheduler,
     log: silentLogger(),
     randomId: () => 'random-boot',
+    random: Math.random,
   });
   return { agent, scheduler };
 }

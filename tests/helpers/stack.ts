@@ -18,12 +18,14 @@ import { ManualScheduler, silentLogger } from './fakes.js';
 export async function startCollector(
   brokerUrl: string | undefined,
   clientId = 'pantau-collector-test',
+  /** Reuse a database, e.g. to restart a collector; a new temporary one when unset. */
+  sqlitePath?: string,
 ): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-collector-'));
   const config = collectorConfigSchema.parse({
-    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId },
+    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId, reconnectMs: 200 },
     embeddedBroker: { port: 0 },
-    store: { sqlitePath: join(dir, 'pantau.sqlite') },
+    store: { sqlitePath: sqlitePath ?? join(dir, 'pantau.sqlite') },
   });
   const collector = createCollector({
     config,

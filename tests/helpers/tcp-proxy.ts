@@ -30,14 +30,19 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     sockets.add(client);
     sockets.add(upstream);
     const pair = { severed: cutNow };
+    // Once cut, a connection stays a black hole, as a real dead link is to the peers using it.
+    const passes = () => {
+      if (cutNow) pair.severed = true;
+      return !pair.severed;
+    };
     client.on('data', (chunk: Buffer) => {
-      if (cutNow || pair.severed) return void (pair.severed = true);
+      if (!passes()) return;
       up.bytes += chunk.byteLength;
       up.chunks += 1;
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (cutNow || pair.severed) return void (pair.severed = true);
+      if (!passes()) return;
       down.bytes += chunk.byteLength;
       down.chunks += 1;
       client.write(chunk);

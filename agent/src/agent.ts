@@ -152,8 +152,11 @@ export function createAgent(deps: AgentDeps): Agent {
     const sample = await r.sampler.take();
     samplesTaken += 1;
     // Durable before it counts: a sample the disk refused is dropped and reported, not sent.
+    const faultBefore = r.spool.fault;
     const stored = r.spool.append(sample);
     log.debug({ event: 'sample', seq: sample.seq, stored: stored.ok }, 'sample taken');
+    // A disk that fills up (or recovers) is news for the NOC now, not at the next connection.
+    if (r.spool.fault !== faultBefore) await r.publisher.publishStatus();
     samplesSinceDelivery += 1;
     if (samplesSinceDelivery >= samplesPerDelivery) {
       samplesSinceDelivery = 0;

@@ -21,6 +21,9 @@ export class FakePublisher implements Publisher {
     this.replies.push(reply);
     return ok(100);
   }
+  async publishStatus() {
+    return ok(100);
+  }
   release(): void {
     for (const resolve of this.waiting.splice(0)) resolve();
   }

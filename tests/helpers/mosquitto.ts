@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const dir = mkdtempSync(join(tmpdir(), 'pantau-mosquitto-'));
   const port = await freePort();
   const configPath = join(dir, 'mosquitto.conf');
+  // Mosquitto started as root drops to the `mosquitto` user: it must be able to write its database.
+  if (options.persistence) chmodSync(dir, 0o777);
   const persistence = options.persistence
     ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 0']
     : ['persistence false'];

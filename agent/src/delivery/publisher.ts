@@ -77,6 +77,8 @@ export interface Publisher {
   /** Resolves once the broker has acknowledged the batch (QoS 1), with the payload's size. */
   publishSamples(samples: readonly SampleInput[]): Promise<Result<number, PublishErrorCode>>;
   publishResendReply(reply: ResendReplyInput): Promise<Result<number, PublishErrorCode>>;
+  /** Publishes the retained online status again, with the spool's state now (e.g. a disk fault). */
+  publishStatus(): Promise<Result<number, PublishErrorCode>>;
   /** Publishes the retained `shutdown` status and closes the connection cleanly. */
   stop(): Promise<void>;
 }
@@ -244,6 +246,9 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
     },
     publishResendReply(reply) {
       return publish(replyTopic, encodePayload('resend-reply', reply), false);
+    },
+    publishStatus() {
+      return publish(statusTopic, status('online', 'connected', Math.round(deps.clock.nowMs())), true);
     },
     async stop() {
       stopped = true;

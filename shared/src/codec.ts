@@ -2,6 +2,8 @@ import { brotliCompressSync, brotliDecompressSync, constants, deflateRawSync, in
 import type { z } from 'zod';
 import { alertSchema } from './alert.js';
 import { telemetryBatchSchema } from './batch.js';
+import { fromColumns, toColumns } from './columnar.js';
+import { COLUMNAR_DICTIONARY_V1 } from './columnar-dictionary.js';
 import { PROTOCOL_VERSION } from './ids.js';
 import { resendReplySchema, resendRequestSchema } from './resend.js';
 import { fail, ok, type Result } from './result.js';
@@ -33,15 +35,28 @@ export type DecodeErrorCode =
   | 'invalid_schema';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const columnarDictionary = Buffer.from(COLUMNAR_DICTIONARY_V1, 'utf8');
 
 /**
  * How a payload is encoded on the wire. Plain JSON starts with `{` (or white space); a compressed
  * payload starts with a marker byte that can never start JSON, followed by the compressed UTF-8 JSON:
  * - `0x01`: raw DEFLATE (RFC 1951);
- * - `0x02`: Brotli (RFC 7932).
+ * - `0x02`: Brotli (RFC 7932);
+ * - `0x03`: raw DEFLATE, with the preset dictionary COLUMNAR_DICTIONARY_V1, of the batch's
+ *   columnar form (columnar.ts; telemetry only, other kinds fall back to `0x02`).
  */
-export type PayloadEncoding = 'json' | 'deflate' | 'brotli';
-export const ENCODING_MARKERS = { deflate: 0x01, brotli: 0x02 } as const;
+export type PayloadEncoding = 'json' | 'deflate' | 'brotli' | 'columnar';
+export const ENCODING_MARKERS = { deflate: 0x01, brotli: 0x02, columnar: 0x03 } as const;
+
+function brotli(data: Buffer): Buffer {
+  return brotliCompressSync(data, {
+    params: {
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_QUALITY]: 11,
+      [constants.BROTLI_PARAM_SIZE_HINT]: data.byteLength,
+    },
+  });
+}
 
 /** The most bytes a compressed payload may expand to (a bound against decompression bombs). */
 export const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
@@ -53,32 +68,34 @@ export function encodePayload<K extends PayloadKind>(
   encoding: PayloadEncoding = 'json',
 ): Buffer {
   const parsed = payloadSchemas[kind].parse(message);
+  if (encoding === 'columnar' && 'samples' in parsed) {
+    const columns = Buffer.from(JSON.stringify(toColumns(parsed)), 'utf8');
+    const body = deflateRawSync(columns, { level: 9, dictionary: columnarDictionary });
+    return Buffer.concat([Buffer.from([ENCODING_MARKERS.columnar]), body]);
+  }
   const json = Buffer.from(JSON.stringify(parsed), 'utf8');
   if (encoding === 'json') return json;
-  const body =
-    encoding === 'deflate'
-      ? deflateRawSync(json, { level: 9 })
-      : brotliCompressSync(json, {
-          params: {
-            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-            [constants.BROTLI_PARAM_QUALITY]: 11,
-            [constants.BROTLI_PARAM_SIZE_HINT]: json.byteLength,
-          },
-        });
-  return Buffer.concat([Buffer.from([ENCODING_MARKERS[encoding]]), body]);
+  const body = encoding === 'deflate' ? deflateRawSync(json, { level: 9 }) : brotli(json);
+  return Buffer.concat([Buffer.from([ENCODING_MARKERS[encoding === 'deflate' ? 'deflate' : 'brotli']]), body]);
 }
 
 /** Undoes the compression a marker byte announces; plain JSON passes through. */
 function decompress(payload: Uint8Array): Result<Uint8Array, 'invalid_compression' | 'too_large'> {
   const marker = payload[0];
-  if (marker !== ENCODING_MARKERS.deflate && marker !== ENCODING_MARKERS.brotli) return ok(payload);
+  if (
+    marker !== ENCODING_MARKERS.deflate &&
+    marker !== ENCODING_MARKERS.brotli &&
+    marker !== ENCODING_MARKERS.columnar
+  ) {
+    return ok(payload);
+  }
   const body = payload.subarray(1);
   try {
-    return ok(
-      marker === ENCODING_MARKERS.deflate
-        ? inflateRawSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES })
-        : brotliDecompressSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES }),
-    );
+    if (marker === ENCODING_MARKERS.brotli) {
+      return ok(brotliDecompressSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES }));
+    }
+    const dictionary = marker === ENCODING_MARKERS.columnar ? { dictionary: columnarDictionary } : {};
+    return ok(inflateRawSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES, ...dictionary }));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       return fail('too_large', `payload expands beyond ${MAX_DECOMPRESSED_BYTES} bytes`);
@@ -113,6 +130,10 @@ export function decodePayload<K extends PayloadKind>(
     json = JSON.parse(text);
   } catch (error) {
     return fail('invalid_json', `payload is not JSON: ${(error as Error).message}`);
+  }
+  if (payload[0] === ENCODING_MARKERS.columnar) {
+    json = fromColumns(json);
+    if (json === null) return fail('invalid_compression', 'columnar payload is malformed');
   }
   if (typeof json === 'object' && json !== null && 'v' in json && json.v !== PROTOCOL_VERSION) {
     return fail(

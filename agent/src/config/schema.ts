@@ -63,8 +63,8 @@ export const agentConfigSchema = z.object({
       /** `standard` delivers every 300 s, `metered` every 900 s; `intervalSec` overrides either. */
       profile: z.enum(['standard', 'metered']).default('standard'),
       intervalSec: intervalSecSchema.optional(),
-      /** Wire encoding of telemetry batches (docs/protocol.md); brotli measured smallest (pnpm bench:wire). */
-      encoding: z.enum(['brotli', 'deflate', 'json']).default('brotli'),
+      /** Wire encoding of telemetry batches (docs/protocol.md); columnar measured smallest (pnpm bench:wire). */
+      encoding: z.enum(['columnar', 'brotli', 'deflate', 'json']).default('columnar'),
       maxBatchSamples: z.int().min(1).max(1440).default(120),
       /** Backlog after an outage drains at most this fast (bytes of payload per second). */
       backfillBytesPerSec: z.int().min(100).max(100_000_000).default(4096),

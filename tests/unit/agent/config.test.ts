@@ -17,7 +17,7 @@ describe('agent config', () => {
     expect(config).toMatchObject({
       topicRoot: 'pantau/v1',
       mqtt: { url: 'mqtt://127.0.0.1:1883', backoffMinMs: 1000, backoffMaxMs: 300_000 },
-      delivery: { profile: 'standard', encoding: 'brotli' },
+      delivery: { profile: 'standard', encoding: 'columnar' },
       spool: { maxSamples: 43_200 },
       sample: { intervalSec: 60 },
       probes: { latency: { enabled: true, targets: [] }, uptime: { enabled: true } },

@@ -79,3 +79,63 @@ describe('compressed payloads', () => {
     expect(decodePayload('telemetry', bomb)).toMatchObject({ ok: false, code: 'too_large' });
   });
 });
+
+describe('columnar payloads (marker 0x03)', () => {
+  const full = {
+    seq: 7,
+    bootId: 'b1',
+    wallMs: 1_795_392_060_000,
+    clockSynced: true,
+    uptimeMs: 60_000,
+    probes: {
+      latency: {
+        targets: [
+          { role: 'gateway' as const, host: '192.168.1.1', sent: 3, received: 3, rttAvgMs: 0.52, error: null },
+          { role: 'internet' as const, host: '1.1.1.1', sent: 3, received: 0, rttAvgMs: null, error: 'no_reply' },
+        ],
+        error: null,
+      },
+      power: { source: 'vedirect' as const, batteryVolts: 12.71, batteryAmps: -1.25, error: null },
+    },
+  };
+  const sparse = {
+    seq: 8,
+    bootId: 'b1',
+    wallMs: 1_795_392_120_000,
+    clockSynced: false,
+    uptimeMs: 120_000,
+    probes: { latency: { targets: [], error: 'probe_timeout' } },
+  };
+
+  it('round-trips samples with absent sections, nulls, empty arrays and decimals exactly', () => {
+    const message = { ...batch, samples: [full, sparse, { ...full, seq: 9 }] };
+    const payload = encodePayload('telemetry', message, 'columnar');
+    expect(payload[0]).toBe(0x03);
+    const decoded = decodePayload('telemetry', payload);
+    const plain = decodePayload('telemetry', encodePayload('telemetry', message));
+    expect(decoded.ok && plain.ok && decoded.value).toEqual(plain.ok && plain.value);
+  });
+
+  it('rejects malformed columns, and paths that would reach a prototype', async () => {
+    const { deflateRawSync } = await import('node:zlib');
+    const { COLUMNAR_DICTIONARY_V1 } = await import('@pantau/shared');
+    const pack = (value: unknown) =>
+      Buffer.concat([
+        Buffer.from([0x03]),
+        deflateRawSync(Buffer.from(JSON.stringify(value)), { dictionary: Buffer.from(COLUMNAR_DICTIONARY_V1) }),
+      ]);
+    const head = { v: 1, siteId: 's1', agentVersion: 'x', sentAtMs: 1, n: 1 };
+    expect(decodePayload('telemetry', pack({ ...head, c: [[['__proto__', 'x'], 'k', 1]] }))).toMatchObject({
+      ok: false,
+      code: 'invalid_compression',
+    });
+    expect(decodePayload('telemetry', pack({ ...head, c: [[['seq'], 'v', [1, 2]]] }))).toMatchObject({
+      ok: false,
+      code: 'invalid_compression',
+    });
+    expect(decodePayload('telemetry', pack({ ...head, c: [[['seq'], 'k', 1]] }))).toMatchObject({
+      ok: false,
+      code: 'invalid_schema',
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { guard, type Logger } from '@pantau/shared';
-import type { Clock } from './clock.js';
+import { type Clock, sleep } from './clock.js';
 import { configHash } from './config/config-hash.js';
 import { cronForInterval } from './config/cron.js';
 import { type AgentConfig, deliveryIntervalSec, keepaliveSec } from './config/schema.js';
@@ -201,7 +201,12 @@ export function createAgent(deps: AgentDeps): Agent {
         await cycleInFlight;
         const r = running;
         if (r === null) return;
-        await r.delivery.flush(config.delivery.flushOnStopMs);
+        // Bounded even when a publish hangs on a dead link: what is not sent stays on disk.
+        await Promise.race([
+          r.delivery.flush(config.delivery.flushOnStopMs),
+          sleep(clock, config.delivery.flushOnStopMs),
+        ]);
+        await r.delivery.stop();
         running = null;
         await r.publisher.stop();
         r.spool.close();

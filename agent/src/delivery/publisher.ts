@@ -99,6 +99,8 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
   let epochSpent = true;
   let connects = 0;
   let attempts = 0;
+  /** Waits for a PUBACK, by the client they wait on. */
+  const onLost = new Map<() => void, MqttClient>();
 
   function status(state: 'online' | 'offline', reason: SiteStatusInput['reason'], atMs: number): Buffer {
     const spool = deps.spoolState();
@@ -175,6 +177,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
       guard(log, 'close', () => {
         if (closed) return;
         closed = true;
+        for (const [resolve, owner] of onLost) if (owner === c) resolve();
         if (client === c) {
           client = null;
           if (connected) log.warn({ event: 'disconnected', epoch }, 'lost the broker connection');
@@ -194,15 +197,25 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
     );
   }
 
-  async function publish(topic: string, payload: Buffer, retain: boolean): Promise<Result<number, PublishErrorCode>> {
+  async function publish(
+    topic: string,
+    payload: Buffer,
+    retain: boolean,
+    ackTimeoutMs = options.ackTimeoutMs,
+  ): Promise<Result<number, PublishErrorCode>> {
     // Never hand telemetry to mqtt.js while offline: its offline queue lives in memory only.
     const c = client;
     if (c === null || !connected) return fail('not_connected', 'not connected to the broker');
     let cancel = () => {};
+    let lost = (): void => {};
     const timeout = new Promise<Result<number, PublishErrorCode>>((resolve) => {
-      cancel = deps.clock.setTimer(options.ackTimeoutMs, () =>
-        resolve(fail('ack_timeout', `no PUBACK within ${options.ackTimeoutMs} ms`)),
+      cancel = deps.clock.setTimer(ackTimeoutMs, () =>
+        resolve(fail('ack_timeout', `no PUBACK within ${ackTimeoutMs} ms`)),
       );
+      // With `clean: false` mqtt.js keeps an unacknowledged publish for a reconnection that this
+      // client will never make: end the wait as soon as its connection is gone.
+      lost = () => resolve(fail('not_connected', 'the connection closed before the PUBACK'));
+      onLost.set(lost, c);
     });
     const sent = c
       .publishAsync(topic, payload, { qos: 1, retain })
@@ -215,6 +228,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
       return result;
     } finally {
       cancel();
+      onLost.delete(lost);
     }
   }
 
@@ -256,7 +270,13 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
       const c = client;
       if (c === null) return;
       if (connected) {
-        const goodbye = await publish(statusTopic, status('offline', 'shutdown', Math.round(deps.clock.nowMs())), true);
+        // Bounded: a dead link must not hold up a shutdown (systemd kills after 90 s).
+        const goodbye = await publish(
+          statusTopic,
+          status('offline', 'shutdown', Math.round(deps.clock.nowMs())),
+          true,
+          Math.min(options.ackTimeoutMs, 5000),
+        );
         if (!goodbye.ok) log.warn({ event: 'shutdown_status_failed', code: goodbye.code }, goodbye.message);
       }
       client = null;

@@ -1,10 +1,7 @@
 import {
   closeSync,
-  fsyncSync,
   ftruncateSync,
   mkdirSync,
-  openSync,
-  readdirSync,
   readFileSync,
   readSync,
   renameSync,
@@ -14,7 +11,8 @@ import {
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { fail, type Logger, ok, type SampleInput, sampleSchema } from '@pantau/shared';
-import { decodeRecordAt, encodeRecord, RecordType, scanRecords } from './record.js';
+import { decodeRecordAt, encodeRecord, RecordType } from './record.js';
+import { createSegment, type Entry, recoverSegments, type Segment } from './segments.js';
 import { goneRanges, type Spool, type SpoolFault, toRanges } from './spool.js';
 import { isDiskFull, nodeSpoolIo, type SpoolIo } from './spool-io.js';
 
@@ -40,27 +38,6 @@ export interface FileSpool extends Spool {
   readonly recovery: SpoolRecovery;
 }
 
-interface Segment {
-  readonly index: number;
-  readonly path: string;
-  readonly fd: number;
-  size: number;
-  samples: number;
-  /** A failed write could not be undone: never append here again. */
-  poisoned: boolean;
-}
-
-interface Entry {
-  readonly seq: number;
-  readonly segment: Segment;
-  readonly offset: number;
-  readonly length: number;
-  sent: boolean;
-}
-
-const SEGMENT_PATTERN = /^seg-(\d{12})\.log$/;
-const segmentName = (index: number) => `seg-${String(index).padStart(12, '0')}.log`;
-
 /**
  * The spool on disk: an append-only log in segment files. Each sample is one record (its seq, then
  * its JSON deflated), written and fdatasync'ed before `append` returns. Acknowledgements are small
@@ -83,46 +60,11 @@ export function openFileSpool(options: FileSpoolOptions): FileSpool {
   let discardedBytes = 0;
 
   // Recovery: every complete record counts; the first bad one ends its segment.
-  const names = readdirSync(options.dir)
-    .filter((n) => SEGMENT_PATTERN.test(n))
-    .sort();
-  const sentSeqs: number[] = [];
-  names.forEach((name, i) => {
-    const path = join(options.dir, name);
-    const data = readFileSync(path);
-    const scan = scanRecords(data);
-    const isLast = i === names.length - 1;
-    const fd = openSync(path, isLast ? 'a+' : 'r');
-    const segment: Segment = {
-      index: Number(SEGMENT_PATTERN.exec(name)?.[1]),
-      path,
-      fd,
-      size: scan.validBytes,
-      samples: 0,
-      poisoned: false,
-    };
-    if (scan.validBytes < data.byteLength) {
-      discardedBytes += data.byteLength - scan.validBytes;
-      log.warn(
-        { event: 'spool_tail_discarded', segment: name, bytes: data.byteLength - scan.validBytes },
-        'cut off an incomplete or corrupt tail (a power cut during a write, or garbage)',
-      );
-      if (isLast) {
-        ftruncateSync(fd, scan.validBytes);
-        fsyncSync(fd);
-      } else segment.poisoned = true;
-    }
-    for (const record of scan.records) {
-      if (record.type === RecordType.sample) {
-        const seq = record.body.readDoubleLE(0);
-        entries.push({ seq, segment, offset: record.offset, length: record.length, sent: false });
-        segment.samples += 1;
-      } else {
-        for (const [from, to] of parseSentBody(record.body)) for (let s = from; s <= to; s++) sentSeqs.push(s);
-      }
-    }
-    segments.push(segment);
-  });
+  const recovered = recoverSegments(options.dir, log);
+  segments.push(...recovered.segments);
+  entries = recovered.entries;
+  const sentSeqs = recovered.sentSeqs;
+  discardedBytes = recovered.discardedBytes;
   entries.sort((a, b) => a.seq - b.seq);
   for (const e of entries) lastSeq = Math.max(lastSeq, e.seq);
   markSentInMemory(sentSeqs);
@@ -157,10 +99,7 @@ export function openFileSpool(options: FileSpoolOptions): FileSpool {
   function active(): Segment {
     const last = segments[segments.length - 1];
     if (last !== undefined && !last.poisoned && last.samples < options.segmentSamples) return last;
-    const index = (last?.index ?? 0) + 1;
-    const path = join(options.dir, segmentName(index));
-    const segment: Segment = { index, path, fd: openSync(path, 'a+'), size: 0, samples: 0, poisoned: false };
-    syncDir(options.dir);
+    const segment = createSegment(options.dir, (last?.index ?? 0) + 1);
     segments.push(segment);
     return segment;
   }
@@ -338,33 +277,11 @@ export function openFileSpool(options: FileSpoolOptions): FileSpool {
   };
 }
 
-function parseSentBody(body: Buffer): [number, number][] {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    if (!Array.isArray(value)) return [];
-    return value.filter(
-      (r): r is [number, number] =>
-        Array.isArray(r) && r.length === 2 && Number.isSafeInteger(r[0]) && Number.isSafeInteger(r[1]) && r[1] >= r[0],
-    );
-  } catch {
-    return [];
-  }
-}
-
 function readDropped(path: string): number {
   try {
     const value = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
     return Number.isSafeInteger(value) && value >= 0 ? value : 0;
   } catch {
     return 0;
-  }
-}
-
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Collector } from '@pantau/collector';
@@ -91,6 +91,8 @@ describe('a silent power cut', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+    // The clean stop leaves its marker: the next run will report previousRunClean = true.
+    expect(existsSync(join(dataDir, 'clean-shutdown'))).toBe(true);
     const spool = spoolSeqs(dataDir);
     expect(spool.depth).toBe(0);
     await waitFor('everything stored', async () => (await storedSeqs(collector, siteId)).length === spool.held.length);

@@ -77,9 +77,11 @@ describe('a silent power cut', () => {
     );
     const afterMs = will.atMs - cutAtMs;
     // Mosquitto: 1.5 x keepalive = 3 s after the last packet; the last packet came at most a
-    // keepalive before the cut, and the broker checks about once a second.
-    expect(afterMs).toBeGreaterThan(1000);
-    expect(afterMs).toBeLessThan(1.5 * KEEPALIVE_SEC * 1000 + 1500);
+    // keepalive before the cut, and the broker checks about once a second. Alone this lands at
+    // 2-4 s; on a machine shared with other test runs the broker's loop can lag a few seconds more.
+    console.info(`power cut: will published ${afterMs} ms after SIGSTOP (keepalive ${KEEPALIVE_SEC} s)`);
+    expect(afterMs).toBeGreaterThan(0.5 * KEEPALIVE_SEC * 1000 - 200);
+    expect(afterMs).toBeLessThan(1.5 * KEEPALIVE_SEC * 1000 + 6000);
     expect(will.status.epoch).toBe(online.status.epoch);
 
     child.kill('SIGCONT');

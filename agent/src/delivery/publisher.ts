@@ -83,6 +83,9 @@ export interface Publisher {
   stop(): Promise<void>;
 }
 
+/** A connection that lasted this long counts as working: the backoff starts again from its base. */
+const STABLE_CONNECTION_MS = 60_000;
+
 export function createPublisher(options: PublisherOptions, deps: PublisherDeps): Publisher {
   const statusTopic = siteTopic(options.topicRoot, options.siteId, 'status');
   const telemetryTopic = siteTopic(options.topicRoot, options.siteId, 'telemetry');
@@ -99,6 +102,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
   let epochSpent = true;
   let connects = 0;
   let attempts = 0;
+  let connectedAtMs = 0;
   /** Waits for a PUBACK, by the client they wait on. */
   const onLost = new Map<() => void, MqttClient>();
 
@@ -157,10 +161,18 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
         connected = true;
         epochSpent = true;
         connects += 1;
-        backoff.reset();
+        connectedAtMs = deps.clock.monotonicMs();
         log.info({ event: 'connected', epoch, sessionPresent: connack.sessionPresent === true }, 'connected to broker');
         // The broker keeps subscriptions in a persistent session: subscribe only when it has none.
-        if (connack.sessionPresent !== true) await c.subscribeAsync(resendTopic, { qos: 1 });
+        if (connack.sessionPresent !== true) {
+          // Without it the site still delivers; the collector's requests wait for the next session.
+          await c.subscribeAsync(resendTopic, { qos: 1 }).catch((error: unknown) => {
+            log.warn(
+              { event: 'subscribe_failed', err: (error as Error).message },
+              'cannot subscribe to resend requests',
+            );
+          });
+        }
         const birth = await publish(statusTopic, status('online', 'connected', Math.round(deps.clock.nowMs())), true);
         if (!birth.ok) log.warn({ event: 'birth_failed', code: birth.code }, birth.message);
         deps.onConnected();
@@ -181,6 +193,9 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
         if (client === c) {
           client = null;
           if (connected) log.warn({ event: 'disconnected', epoch }, 'lost the broker connection');
+          // Only a connection that lasted starts the waits again from the base: one the broker
+          // accepts and drops at once (a duplicate client id, an ACL) keeps backing off.
+          if (connected && deps.clock.monotonicMs() - connectedAtMs >= STABLE_CONNECTION_MS) backoff.reset();
           connected = false;
         }
         if (stopped) return;

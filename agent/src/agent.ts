@@ -1,16 +1,21 @@
 import { join } from 'node:path';
-import { guard, type Logger, MAX_SAMPLES_PER_BATCH } from '@pantau/shared';
-import type { Clock } from './clock.js';
+import { guard, type Logger } from '@pantau/shared';
+import { type Clock, sleep } from './clock.js';
 import { configHash } from './config/config-hash.js';
 import { cronForInterval } from './config/cron.js';
-import type { AgentConfig } from './config/schema.js';
+import { type AgentConfig, deliveryIntervalSec, keepaliveSec } from './config/schema.js';
 import { CounterFile } from './delivery/counter-file.js';
-import { createMemoryOutbox } from './delivery/outbox.js';
-import { createPublisher } from './delivery/publisher.js';
+import { createDelivery, type Delivery } from './delivery/delivery.js';
+import { createPublisher, type Publisher } from './delivery/publisher.js';
+import { createResendResponder } from './delivery/resend-responder.js';
+import { openFileSpool } from './delivery/spool/file-spool.js';
+import type { Spool } from './delivery/spool/spool.js';
+import type { SpoolIo } from './delivery/spool/spool-io.js';
 import type { HostInfo } from './host/host-info.js';
+import { openRunMarker, type RunMarker } from './host/run-marker.js';
 import type { Pinger } from './probes/latency/pinger.js';
 import { createProbes } from './probes/registry.js';
-import { createSampler } from './sampler.js';
+import { createSampler, type Sampler } from './sampler.js';
 import type { Scheduler } from './scheduler.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -23,28 +28,68 @@ export interface AgentDeps {
   readonly log: Logger;
   /** Used only when the host has no boot id (not Linux): a random id for this run. */
   readonly randomId: () => string;
+  /** Uniform in [0, 1): reconnect jitter and the start delay. */
+  readonly random: () => number;
+  /** The spool's disk writes; tests inject a disk that fills up. */
+  readonly spoolIo?: SpoolIo;
+}
+
+export interface AgentStats {
+  readonly samplesTaken: number;
+  /** Samples on disk not yet acknowledged by the broker. */
+  readonly spoolDepth: number;
+  /** Samples lost and reported (spool full, disk full) since installation. */
+  readonly dropped: number;
+  readonly connected: boolean;
+  /** Whether the previous run ended with a clean shutdown (null before `start`). */
+  readonly previousRunClean: boolean | null;
 }
 
 export interface Agent {
   start(): Promise<void>;
-  /** Takes one sample now and queues it for delivery (the schedule calls this). */
+  /** Takes one sample now, writes it to the spool, and delivers when a delivery is due. */
   cycle(): Promise<void>;
-  /** Stops sampling, delivers what it can, says `shutdown`, closes. Safe to call twice. */
+  /** Stops sampling, delivers what it can, says `shutdown`, marks a clean stop. Safe to call twice. */
   stop(): Promise<void>;
-  readonly stats: { readonly samplesTaken: number; readonly outboxDepth: number; readonly dropped: number };
+  readonly stats: AgentStats;
+}
+
+interface Running {
+  readonly spool: Spool;
+  readonly sampler: Sampler;
+  readonly publisher: Publisher;
+  readonly delivery: Delivery;
+  readonly marker: RunMarker;
 }
 
 /** Builds the agent; nothing runs until `start()`. */
 export function createAgent(deps: AgentDeps): Agent {
   const { config, clock, log } = deps;
   const startedMonotonicMs = clock.monotonicMs();
-  const outbox = createMemoryOutbox(config.outbox.maxSamples);
+  const samplesPerDelivery = Math.max(1, Math.round(deliveryIntervalSec(config) / config.sample.intervalSec));
   let samplesTaken = 0;
-  let running: ReturnType<typeof createRunning> | null = null;
+  let samplesSinceDelivery = 0;
+  let running: Running | null = null;
   let stopping: Promise<void> | null = null;
+  /** What `stats` shows once stopped. */
+  let lastStats: { spoolDepth: number; dropped: number; previousRunClean: boolean | null } = {
+    spoolDepth: 0,
+    dropped: 0,
+    previousRunClean: null,
+  };
 
-  function createRunning(bootId: string) {
-    const seq = new CounterFile(join(config.dataDir, 'seq'));
+  function createRunning(bootId: string): Running {
+    const marker = openRunMarker(config.dataDir);
+    const spool = openFileSpool({
+      dir: join(config.dataDir, 'spool'),
+      maxSamples: config.spool.maxSamples,
+      segmentSamples: config.spool.segmentSamples,
+      log: log.child({ module: 'spool' }),
+      ...(deps.spoolIo === undefined ? {} : { io: deps.spoolIo }),
+    });
+    // Numbering resumes after the newest sample on disk (a number never left the site unless its
+    // sample was on disk first); `seq` is the counter file of earlier versions, read once.
+    let seq = Math.max(spool.lastSeq, new CounterFile(join(config.dataDir, 'seq')).last);
     const epochs = new CounterFile(join(config.dataDir, 'epoch'));
     const sampler = createSampler({
       probes: createProbes(config, {
@@ -56,69 +101,67 @@ export function createAgent(deps: AgentDeps): Agent {
       clock,
       host: deps.host,
       bootId,
-      nextSeq: () => seq.next(),
+      nextSeq: () => ++seq,
       probeTimeoutMs: config.sample.probeTimeoutMs,
       agentStartMonotonicMs: startedMonotonicMs,
       log: log.child({ module: 'sampler' }),
     });
+    let delivery: Delivery | null = null;
+    let respond: ((payload: Buffer) => Promise<void>) | null = null;
     const publisher = createPublisher(
       {
         ...config.mqtt,
+        keepaliveSec: keepaliveSec(config),
+        backoff: { minMs: config.mqtt.backoffMinMs, maxMs: config.mqtt.backoffMaxMs },
         topicRoot: config.topicRoot,
         siteId: config.siteId,
         bootId,
         agentVersion: AGENT_VERSION,
         configHash: configHash(config),
-        ackTimeoutMs: Math.max(config.mqtt.keepaliveSec * 1000, 10_000),
+        encoding: config.delivery.encoding,
+        ackTimeoutMs: Math.max(keepaliveSec(config) * 1000, 10_000),
       },
       {
         clock,
+        random: deps.random,
         log: log.child({ module: 'publisher' }),
         nextEpoch: () => epochs.next(),
-        outboxState: () => ({ depth: outbox.depth, dropped: outbox.dropped }),
-        onConnected: guard(log, 'flush_on_connect', () => flush()),
+        spoolState: () => ({ depth: spool.depth, dropped: spool.dropped, fault: spool.fault }),
+        onConnected: guard(log, 'deliver_on_connect', () => delivery?.deliverLive()),
+        onResendRequest: async (payload) => respond?.(payload),
       },
     );
-    return { sampler, publisher };
-  }
-
-  let flushing: Promise<void> | null = null;
-  /** Sends the outbox; concurrent callers share the one drain under way. */
-  function flush(): Promise<void> {
-    if (flushing === null) {
-      // `.finally` runs after this assignment, even when drain() finishes at once.
-      flushing = drain().finally(() => {
-        flushing = null;
-      });
-    }
-    return flushing;
-  }
-
-  /** Oldest first, one batch at a time, while the broker acknowledges. */
-  async function drain(): Promise<void> {
-    while (running !== null && outbox.depth > 0 && running.publisher.connected) {
-      const batch = outbox.peek(MAX_SAMPLES_PER_BATCH);
-      const result = await running.publisher.publishSamples(batch);
-      if (!result.ok) {
-        log.warn({ event: 'delivery_deferred', code: result.code, depth: outbox.depth }, result.message);
-        return;
-      }
-      outbox.ack(batch.length);
-    }
+    delivery = createDelivery(
+      { maxBatchSamples: config.delivery.maxBatchSamples, backfillBytesPerSec: config.delivery.backfillBytesPerSec },
+      { spool, publisher, clock, log: log.child({ module: 'delivery' }) },
+    );
+    respond = createResendResponder(
+      { siteId: config.siteId, maxBatchSamples: config.delivery.maxBatchSamples, maxSamplesPerRequest: 10_000 },
+      { spool, publisher, log: log.child({ module: 'resend' }) },
+    );
+    return { spool, sampler, publisher, delivery, marker };
   }
 
   let stopSchedule = () => {};
   let cycleInFlight: Promise<void> | null = null;
-
   const guardedCycle = guard(log, 'cycle', () => cycle());
 
   async function cycle(): Promise<void> {
-    if (running === null) return;
-    const sample = await running.sampler.take();
+    const r = running;
+    if (r === null) return;
+    const sample = await r.sampler.take();
     samplesTaken += 1;
-    outbox.add(sample);
-    log.debug({ event: 'sample', seq: sample.seq }, 'sample taken');
-    await flush();
+    // Durable before it counts: a sample the disk refused is dropped and reported, not sent.
+    const faultBefore = r.spool.fault;
+    const stored = r.spool.append(sample);
+    log.debug({ event: 'sample', seq: sample.seq, stored: stored.ok }, 'sample taken');
+    // A disk that fills up (or recovers) is news for the NOC now, not at the next connection.
+    if (r.spool.fault !== faultBefore) await r.publisher.publishStatus();
+    samplesSinceDelivery += 1;
+    if (samplesSinceDelivery >= samplesPerDelivery) {
+      samplesSinceDelivery = 0;
+      await r.delivery.deliverLive();
+    }
   }
 
   return {
@@ -126,8 +169,9 @@ export function createAgent(deps: AgentDeps): Agent {
       const boot = await deps.host.bootId();
       if (!boot.ok) log.warn({ event: 'boot_id_unreadable' }, `${boot.message}; using a random id for this run`);
       const bootId = boot.ok ? boot.value : deps.randomId();
-      running = createRunning(bootId);
-      running.publisher.start();
+      const r = createRunning(bootId);
+      running = r;
+      r.publisher.start();
       stopSchedule = deps.scheduler.schedule(cronForInterval(config.sample.intervalSec), () => {
         cycleInFlight = guardedCycle().finally(() => {
           cycleInFlight = null;
@@ -140,6 +184,11 @@ export function createAgent(deps: AgentDeps): Agent {
           siteId: config.siteId,
           bootId,
           intervalSec: config.sample.intervalSec,
+          deliveryIntervalSec: deliveryIntervalSec(config),
+          keepaliveSec: keepaliveSec(config),
+          spoolDepth: r.spool.depth,
+          lastSeq: r.spool.lastSeq,
+          previousRunClean: r.marker.previousRunClean,
           version: AGENT_VERSION,
         },
         'agent started',
@@ -150,16 +199,36 @@ export function createAgent(deps: AgentDeps): Agent {
       stopping ??= (async () => {
         stopSchedule();
         await cycleInFlight;
-        await flush();
-        const current = running;
+        const r = running;
+        if (r === null) return;
+        // Bounded even when a publish hangs on a dead link: what is not sent stays on disk.
+        await Promise.race([
+          r.delivery.flush(config.delivery.flushOnStopMs),
+          sleep(clock, config.delivery.flushOnStopMs),
+        ]);
+        await r.delivery.stop();
         running = null;
-        await current?.publisher.stop();
-        log.info({ event: 'stopped', undelivered: outbox.depth }, 'agent stopped');
+        await r.publisher.stop();
+        r.spool.close();
+        r.marker.markClean();
+        log.info({ event: 'stopped', undelivered: r.spool.depth }, 'agent stopped');
+        lastStats = {
+          spoolDepth: r.spool.depth,
+          dropped: r.spool.dropped,
+          previousRunClean: r.marker.previousRunClean,
+        };
       })();
       return stopping;
     },
     get stats() {
-      return { samplesTaken, outboxDepth: outbox.depth, dropped: outbox.dropped };
+      const r = running;
+      return {
+        samplesTaken,
+        spoolDepth: r?.spool.depth ?? lastStats.spoolDepth,
+        dropped: r?.spool.dropped ?? lastStats.dropped,
+        connected: r?.publisher.connected ?? false,
+        previousRunClean: r?.marker.previousRunClean ?? lastStats.previousRunClean,
+      };
     },
   };
 }

@@ -77,6 +77,7 @@ async function run(config: AgentConfig): Promise<number> {
     scheduler: cronScheduler,
     log,
     randomId: randomUUID,
+    random: Math.random,
   });
   await agent.start();
   await new Promise<void>((resolve) => {

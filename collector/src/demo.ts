@@ -106,6 +106,9 @@ function spawnAgent(dir: string, brokerUrl: string, intervalSec: number): ChildP
       PANTAU_MQTT_URL: brokerUrl,
       PANTAU_DATA_DIR: join(dir, 'agent'),
       PANTAU_SAMPLE_INTERVAL_SEC: String(intervalSec),
+      // The demo shows each sample as it is taken: deliver at once, connect without the fleet delay.
+      PANTAU_DELIVERY_INTERVAL_SEC: String(intervalSec),
+      PANTAU_MQTT_START_DELAY_MAX_MS: '0',
       PANTAU_LATENCY_TARGETS: JSON.stringify([{ role: 'noc', host: '127.0.0.1' }]),
       PANTAU_LOG_LEVEL: 'info',
     },

@@ -1,6 +1,9 @@
+import { brotliCompressSync, brotliDecompressSync, constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { z } from 'zod';
 import { alertSchema } from './alert.js';
 import { telemetryBatchSchema } from './batch.js';
+import { fromColumns, toColumns } from './columnar.js';
+import { COLUMNAR_DICTIONARY_V1 } from './columnar-dictionary.js';
 import { PROTOCOL_VERSION } from './ids.js';
 import { resendReplySchema, resendRequestSchema } from './resend.js';
 import { fail, ok, type Result } from './result.js';
@@ -25,20 +28,86 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 export type DecodeErrorCode =
   | 'too_large'
   | 'empty'
+  | 'invalid_compression'
   | 'invalid_utf8'
   | 'invalid_json'
   | 'unsupported_version'
   | 'invalid_schema';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const columnarDictionary = Buffer.from(COLUMNAR_DICTIONARY_V1, 'utf8');
 
-/** Encodes a message as UTF-8 JSON after checking it against its schema (a bug throws). */
-export function encodePayload<K extends PayloadKind>(kind: K, message: z.input<(typeof payloadSchemas)[K]>): Buffer {
-  const parsed = payloadSchemas[kind].parse(message);
-  return Buffer.from(JSON.stringify(parsed), 'utf8');
+/**
+ * How a payload is encoded on the wire. Plain JSON starts with `{` (or white space); a compressed
+ * payload starts with a marker byte that can never start JSON, followed by the compressed UTF-8 JSON:
+ * - `0x01`: raw DEFLATE (RFC 1951);
+ * - `0x02`: Brotli (RFC 7932);
+ * - `0x03`: raw DEFLATE, with the preset dictionary COLUMNAR_DICTIONARY_V1, of the batch's
+ *   columnar form (columnar.ts; telemetry only, other kinds fall back to `0x02`).
+ */
+export type PayloadEncoding = 'json' | 'deflate' | 'brotli' | 'columnar';
+export const ENCODING_MARKERS = { deflate: 0x01, brotli: 0x02, columnar: 0x03 } as const;
+
+function brotli(data: Buffer): Buffer {
+  return brotliCompressSync(data, {
+    params: {
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_QUALITY]: 11,
+      [constants.BROTLI_PARAM_SIZE_HINT]: data.byteLength,
+    },
+  });
 }
 
-/** Decodes and validates a payload: size, UTF-8, JSON, version, schema, in that order. */
+/** The most bytes a compressed payload may expand to (a bound against decompression bombs). */
+export const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
+
+/** Encodes a message after checking it against its schema (a bug throws); plain JSON by default. */
+export function encodePayload<K extends PayloadKind>(
+  kind: K,
+  message: z.input<(typeof payloadSchemas)[K]>,
+  encoding: PayloadEncoding = 'json',
+): Buffer {
+  const parsed = payloadSchemas[kind].parse(message);
+  if (encoding === 'columnar' && 'samples' in parsed) {
+    const columns = Buffer.from(JSON.stringify(toColumns(parsed)), 'utf8');
+    const body = deflateRawSync(columns, { level: 9, dictionary: columnarDictionary });
+    return Buffer.concat([Buffer.from([ENCODING_MARKERS.columnar]), body]);
+  }
+  const json = Buffer.from(JSON.stringify(parsed), 'utf8');
+  if (encoding === 'json') return json;
+  const body = encoding === 'deflate' ? deflateRawSync(json, { level: 9 }) : brotli(json);
+  return Buffer.concat([Buffer.from([ENCODING_MARKERS[encoding === 'deflate' ? 'deflate' : 'brotli']]), body]);
+}
+
+/** Undoes the compression a marker byte announces; plain JSON passes through. */
+function decompress(payload: Uint8Array): Result<Uint8Array, 'invalid_compression' | 'too_large'> {
+  const marker = payload[0];
+  if (
+    marker !== ENCODING_MARKERS.deflate &&
+    marker !== ENCODING_MARKERS.brotli &&
+    marker !== ENCODING_MARKERS.columnar
+  ) {
+    return ok(payload);
+  }
+  const body = payload.subarray(1);
+  try {
+    if (marker === ENCODING_MARKERS.brotli) {
+      return ok(brotliDecompressSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES }));
+    }
+    const dictionary = marker === ENCODING_MARKERS.columnar ? { dictionary: columnarDictionary } : {};
+    return ok(inflateRawSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES, ...dictionary }));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return fail('too_large', `payload expands beyond ${MAX_DECOMPRESSED_BYTES} bytes`);
+    }
+    return fail('invalid_compression', `compressed payload does not decompress: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Decodes and validates a payload: size, decompression (when a marker byte says so), UTF-8, JSON,
+ * version, schema, in that order.
+ */
 export function decodePayload<K extends PayloadKind>(
   kind: K,
   payload: Uint8Array,
@@ -48,9 +117,11 @@ export function decodePayload<K extends PayloadKind>(
     return fail('too_large', `payload is ${payload.byteLength} bytes, the limit is ${maxBytes}`);
   }
   if (payload.byteLength === 0) return fail('empty', 'payload is empty');
+  const raw = decompress(payload);
+  if (!raw.ok) return raw;
   let text: string;
   try {
-    text = utf8.decode(payload);
+    text = utf8.decode(raw.value);
   } catch {
     return fail('invalid_utf8', 'payload is not valid UTF-8');
   }
@@ -59,6 +130,10 @@ export function decodePayload<K extends PayloadKind>(
     json = JSON.parse(text);
   } catch (error) {
     return fail('invalid_json', `payload is not JSON: ${(error as Error).message}`);
+  }
+  if (payload[0] === ENCODING_MARKERS.columnar) {
+    json = fromColumns(json);
+    if (json === null) return fail('invalid_compression', 'columnar payload is malformed');
   }
   if (typeof json === 'object' && json !== null && 'v' in json && json.v !== PROTOCOL_VERSION) {
     return fail(

@@ -37,3 +37,4 @@ export const resendReplySchema = z.object({
   gone: z.array(seqRangeSchema).max(1000).default([]),
 });
 export type ResendReply = z.infer<typeof resendReplySchema>;
+export type ResendReplyInput = z.input<typeof resendReplySchema>;

@@ -30,6 +30,11 @@ export const siteStatusSchema = z.object({
   spoolDepth: z.int().min(0).nullable().default(null),
   /** Samples the agent had to drop (spool full, disk full) since it was installed. */
   droppedSamples: z.int().min(0).nullable().default(null),
+  /**
+   * A storage fault the agent is living with now (`disk_full`, `io_error`): samples taken meanwhile
+   * are dropped and counted in `droppedSamples`. Null when the spool is healthy or unknown.
+   */
+  spoolFault: z.enum(['disk_full', 'io_error']).nullable().default(null),
 });
 export type SiteStatus = z.infer<typeof siteStatusSchema>;
 export type SiteStatusInput = z.input<typeof siteStatusSchema>;

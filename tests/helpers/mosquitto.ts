@@ -11,22 +11,36 @@ export interface Mosquitto {
   readonly port: number;
   readonly url: string;
   stop(): Promise<void>;
+  /** Stops the broker (SIGTERM: with persistence it saves its sessions and queues) and keeps its folder. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port, with the same config and persistence folder. */
+  resume(): Promise<void>;
+}
+
+export interface MosquittoOptions {
+  /** Keep sessions and queued messages across a restart, as a production broker does. */
+  readonly persistence?: boolean;
+  /** When given, anonymous clients are refused and only these user names and passwords log in. */
+  readonly users?: Readonly<Record<string, string>>;
 }
 
 /** The Debian `mosquitto` binary; tests need it installed (.ci/run installs it). */
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
-
-export interface MosquittoOptions {
-  /** When given, anonymous clients are refused and only these user names and passwords log in. */
-  readonly users?: Readonly<Record<string, string>>;
-}
 
 /** Starts a real Mosquitto on a free loopback port with a generated config. */
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-mosquitto-'));
   const port = await freePort();
   const configPath = join(dir, 'mosquitto.conf');
-  const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr'];
+  // Started as root, Mosquitto drops to the `mosquitto` user: it must read its password file and
+  // write its database.
+  chmodSync(dir, options.persistence ? 0o777 : 0o755);
+  const lines = [`listener ${port} 127.0.0.1`, 'log_dest stderr'];
+  lines.push(
+    ...(options.persistence
+      ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 0']
+      : ['persistence false']),
+  );
   if (options.users === undefined) {
     lines.push('allow_anonymous true');
   } else {
@@ -35,19 +49,39 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     for (const [user, password] of Object.entries(options.users)) {
       execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
     }
-    // Started as root, Mosquitto drops to the `mosquitto` user, which must read the file.
-    chmodSync(dir, 0o755);
     chmodSync(passwordFile, 0o644);
     lines.push('allow_anonymous false', `password_file ${passwordFile}`);
   }
   writeFileSync(configPath, `${lines.join('\n')}\n`);
+  let child = await launch(configPath, port);
+  const halt = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  };
+  return {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    async stop() {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    halt,
+    async resume() {
+      child = await launch(configPath, port);
+    },
+  };
+}
+
+async function launch(configPath: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.on('error', (error) => {
     stderr += `cannot start ${MOSQUITTO_BIN} (${error.message}); install it: apt-get install mosquitto mosquitto-clients`;
   });
   child.stderr?.on('data', (chunk) => {
-    stderr += String(chunk);
+    stderr = (stderr + String(chunk)).slice(-4000);
   });
   try {
     await waitFor(`mosquitto on port ${port}`, async () => {
@@ -58,17 +92,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     child.kill('SIGKILL');
     throw error;
   }
-  return {
-    port,
-    url: `mqtt://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -18,12 +18,14 @@ import { ManualScheduler, silentLogger } from './fakes.js';
 export async function startCollector(
   brokerUrl: string | undefined,
   clientId = 'pantau-collector-test',
+  /** Reuse a database, e.g. to restart a collector; a new temporary one when unset. */
+  sqlitePath?: string,
 ): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-collector-'));
   const config = collectorConfigSchema.parse({
-    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId },
+    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId, reconnectMs: 200 },
     embeddedBroker: { port: 0 },
-    store: { sqlitePath: join(dir, 'pantau.sqlite') },
+    store: { sqlitePath: sqlitePath ?? join(dir, 'pantau.sqlite') },
   });
   const collector = createCollector({
     config,
@@ -43,7 +45,9 @@ export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; s
   const config = agentConfigSchema.parse({
     siteId,
     dataDir: mkdtempSync(join(tmpdir(), 'pantau-agent-')),
-    mqtt: { url: brokerUrl, reconnectMs: 200 },
+    mqtt: { url: brokerUrl, backoffMinMs: 100, backoffMaxMs: 1000, startDelayMaxMs: 0 },
+    // Deliver every sample: the test fires cycles by hand and waits for each one.
+    delivery: { intervalSec: 60 },
     probes: { latency: { targets: [{ role: 'noc', host: '127.0.0.1', count: 2, timeoutMs: 1000 }] } },
   });
   const scheduler = new ManualScheduler();
@@ -55,6 +59,7 @@ export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; s
     scheduler,
     log: silentLogger(),
     randomId: () => 'random-boot',
+    random: Math.random,
   });
   return { agent, scheduler };
 }

@@ -31,7 +31,7 @@ describe.each(['mosquitto', 'embedded'] as const)('agent to collector through %s
       return samples.length >= 3 ? samples : null;
     });
     expect(stored.map((s) => s.seq)).toEqual([0, 1, 2]);
-    expect(agent.stats).toMatchObject({ samplesTaken: 3, outboxDepth: 0, dropped: 0 });
+    expect(agent.stats).toMatchObject({ samplesTaken: 3, spoolDepth: 0, dropped: 0 });
     expect(collector.ingest.counters()).toMatchObject({ samplesStored: 3, duplicates: 0, rejected: 0 });
 
     const site = (await collector.store.listSites()).find((s) => s.siteId === siteId);

@@ -64,6 +64,8 @@ describe('the programs as a user runs them', () => {
           PANTAU_MQTT_URL: collector.brokerUrl ?? '',
           PANTAU_DATA_DIR: dataDir,
           PANTAU_SAMPLE_INTERVAL_SEC: '1',
+          PANTAU_DELIVERY_INTERVAL_SEC: '1',
+          PANTAU_MQTT_START_DELAY_MAX_MS: '0',
           PANTAU_LATENCY_TARGETS: '[{"role":"noc","host":"127.0.0.1"}]',
         },
       });

@@ -37,16 +37,48 @@ export type LatencyTargetConfig = z.infer<typeof latencyTargetConfigSchema>;
 export const agentConfigSchema = z.object({
   siteId: siteIdSchema,
   topicRoot: topicRootSchema.default(DEFAULT_TOPIC_ROOT),
-  /** Where the agent keeps its state (sequence counter, later the spool). */
+  /** Where the agent keeps its state: the spool, the connection epoch, the clean-shutdown marker. */
   dataDir: z.string().min(1).default('/var/lib/pantau'),
   mqtt: z
     .object({
       url: mqttUrlSchema.default('mqtt://127.0.0.1:1883'),
       username: z.string().min(1).optional(),
       password: z.string().min(1).optional(),
-      keepaliveSec: z.int().min(5).max(65_535).default(60),
+      /**
+       * Unset: matched to the delivery interval (interval + 30 s), so the batches themselves keep the
+       * connection alive and no PINGREQ is ever sent; the broker declares the site gone after 1.5 x this.
+       */
+      keepaliveSec: z.int().min(1).max(65_535).optional(),
       connectTimeoutMs: z.int().min(1000).max(120_000).default(30_000),
-      reconnectMs: z.int().min(100).max(600_000).default(5000),
+      /** Reconnect waits are full jitter: random in [0, min(backoffMaxMs, backoffMinMs * 2^attempt)]. */
+      backoffMinMs: z.int().min(10).max(600_000).default(1000),
+      backoffMaxMs: z.int().min(10).max(3_600_000).default(300_000),
+      /** The first connection after start waits a random time up to this (a fleet boots together). */
+      startDelayMaxMs: z.int().min(0).max(3_600_000).default(30_000),
+    })
+    .prefault({}),
+  /** How samples travel: how often, how compressed, how fast a backlog drains. */
+  delivery: z
+    .object({
+      /** `standard` delivers every 300 s, `metered` every 900 s; `intervalSec` overrides either. */
+      profile: z.enum(['standard', 'metered']).default('standard'),
+      intervalSec: intervalSecSchema.optional(),
+      /** Wire encoding of telemetry batches (docs/protocol.md); columnar measured smallest (pnpm bench:wire). */
+      encoding: z.enum(['columnar', 'brotli', 'deflate', 'json']).default('columnar'),
+      maxBatchSamples: z.int().min(1).max(1440).default(120),
+      /** Backlog after an outage drains at most this fast (bytes of payload per second). */
+      backfillBytesPerSec: z.int().min(100).max(100_000_000).default(4096),
+      /** On a clean stop, how long to keep delivering unsent samples before giving up. */
+      flushOnStopMs: z.int().min(0).max(120_000).default(5000),
+    })
+    .prefault({}),
+  /** The disk spool: every sample is written here (fdatasync) before it counts as taken. */
+  spool: z
+    .object({
+      /** Samples kept, sent or not: 30 days of 1-minute samples. Beyond it the oldest go, counted. */
+      maxSamples: z.int().min(10).max(1_000_000).default(43_200),
+      /** Samples per segment file; the oldest file is deleted whole when the spool is full. */
+      segmentSamples: z.int().min(1).max(100_000).default(1440),
     })
     .prefault({}),
   sample: z
@@ -73,11 +105,22 @@ export const agentConfigSchema = z.object({
       syncedFile: z.string().min(1).default('/run/systemd/timesync/synchronized'),
     })
     .prefault({}),
-  /** In-memory queue of samples not yet acknowledged by the broker; the oldest go first. */
-  outbox: z.object({ maxSamples: z.int().min(1).max(1_000_000).default(10_080) }).prefault({}),
   log: z.object({ level: z.enum(logLevels).default('info') }).prefault({}),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+const PROFILE_INTERVAL_SEC = { standard: 300, metered: 900 } as const;
+
+/** Seconds between deliveries: the explicit interval, else the profile's, never below sampling. */
+export function deliveryIntervalSec(config: AgentConfig): number {
+  const wanted = config.delivery.intervalSec ?? PROFILE_INTERVAL_SEC[config.delivery.profile];
+  return Math.max(wanted, config.sample.intervalSec);
+}
+
+/** The keepalive: as configured, else the delivery interval plus 30 s (a sample may take 15 s). */
+export function keepaliveSec(config: AgentConfig): number {
+  return config.mqtt.keepaliveSec ?? Math.min(65_535, deliveryIntervalSec(config) + 30);
+}
 
 /** Environment variables, each documented in the README; they override the config file. */
 export const agentEnvMap: EnvMap = {
@@ -88,7 +131,15 @@ export const agentEnvMap: EnvMap = {
   PANTAU_MQTT_USERNAME: { path: ['mqtt', 'username'], type: 'string' },
   PANTAU_MQTT_PASSWORD: { path: ['mqtt', 'password'], type: 'string' },
   PANTAU_MQTT_KEEPALIVE_SEC: { path: ['mqtt', 'keepaliveSec'], type: 'number' },
+  PANTAU_MQTT_BACKOFF_MIN_MS: { path: ['mqtt', 'backoffMinMs'], type: 'number' },
+  PANTAU_MQTT_BACKOFF_MAX_MS: { path: ['mqtt', 'backoffMaxMs'], type: 'number' },
+  PANTAU_MQTT_START_DELAY_MAX_MS: { path: ['mqtt', 'startDelayMaxMs'], type: 'number' },
   PANTAU_SAMPLE_INTERVAL_SEC: { path: ['sample', 'intervalSec'], type: 'number' },
+  PANTAU_DELIVERY_PROFILE: { path: ['delivery', 'profile'], type: 'string' },
+  PANTAU_DELIVERY_INTERVAL_SEC: { path: ['delivery', 'intervalSec'], type: 'number' },
+  PANTAU_DELIVERY_ENCODING: { path: ['delivery', 'encoding'], type: 'string' },
+  PANTAU_BACKFILL_BYTES_PER_SEC: { path: ['delivery', 'backfillBytesPerSec'], type: 'number' },
+  PANTAU_SPOOL_MAX_SAMPLES: { path: ['spool', 'maxSamples'], type: 'number' },
   PANTAU_LATENCY_TARGETS: { path: ['probes', 'latency', 'targets'], type: 'json' },
   PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };

@@ -4,6 +4,8 @@ import {
   guard,
   type Logger,
   ok,
+  type PayloadEncoding,
+  type ResendReplyInput,
   type Result,
   type SampleInput,
   type SiteStatusInput,
@@ -11,6 +13,8 @@ import {
 } from '@pantau/shared';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Clock } from '../clock.js';
+import { type Backoff, createBackoff } from './backoff.js';
+import type { SpoolFault } from './spool/spool.js';
 
 export interface PublisherOptions {
   readonly url: string;
@@ -18,148 +22,280 @@ export interface PublisherOptions {
   readonly password?: string | undefined;
   readonly keepaliveSec: number;
   readonly connectTimeoutMs: number;
-  readonly reconnectMs: number;
+  /** Reconnect waits: full jitter between 0 and a ceiling that doubles from `minMs` to `maxMs`. */
+  readonly backoff: { readonly minMs: number; readonly maxMs: number };
+  /** The first connection waits a random time up to this, so a fleet that boots together spreads out. */
+  readonly startDelayMaxMs: number;
   readonly topicRoot: string;
   readonly siteId: string;
   readonly bootId: string;
   readonly agentVersion: string;
   readonly configHash: string;
-  /** How long to wait for a PUBACK before the batch is treated as not delivered. */
+  readonly encoding: PayloadEncoding;
+  /** How long to wait for a PUBACK; past it the connection is treated as dead and replaced. */
   readonly ackTimeoutMs: number;
+}
+
+export interface SpoolState {
+  readonly depth: number;
+  readonly dropped: number;
+  readonly fault: SpoolFault | null;
 }
 
 export interface PublisherDeps {
   readonly clock: Clock;
+  readonly random: () => number;
   readonly log: Logger;
   /** Hands out the next connection epoch; durable, so it only grows. */
   readonly nextEpoch: () => number;
-  /** Spool depth and drops, for the status message. */
-  readonly outboxState: () => { depth: number; dropped: number };
+  readonly spoolState: () => SpoolState;
   /** Called each time a connection is up and the birth message is out. */
   readonly onConnected: () => void;
+  /** A message on the site's resend topic (QoS 1; the broker keeps them while the site is away). */
+  readonly onResendRequest: (payload: Buffer) => Promise<void>;
 }
 
 export type PublishErrorCode = 'not_connected' | 'ack_timeout' | 'publish_failed';
 
-/** The agent's one MQTT connection: birth and will, telemetry batches, clean shutdown. */
+export interface PublishStats {
+  readonly connects: number;
+  readonly attempts: number;
+  readonly epoch: number;
+}
+
+/**
+ * The agent's MQTT connection, managed here rather than by mqtt.js (whose reconnect is a fixed
+ * interval without jitter, and whose offline queue lives in memory): one mqtt.js client per attempt,
+ * `reconnectPeriod: 0`, full-jitter backoff between attempts, a persistent session (`clean: false`,
+ * a stable client id) so the broker keeps resend requests while the site is away. Each connection
+ * has a new epoch; its will (offline, connection_lost, retained) carries it.
+ */
 export interface Publisher {
   start(): void;
   readonly connected: boolean;
-  /** Resolves once the broker has acknowledged the batch (QoS 1). */
-  publishSamples(samples: readonly SampleInput[]): Promise<Result<void, PublishErrorCode>>;
-  /** Publishes the retained `shutdown` status and closes the connection. */
+  readonly stats: PublishStats;
+  /** Resolves once the broker has acknowledged the batch (QoS 1), with the payload's size. */
+  publishSamples(samples: readonly SampleInput[]): Promise<Result<number, PublishErrorCode>>;
+  publishResendReply(reply: ResendReplyInput): Promise<Result<number, PublishErrorCode>>;
+  /** Publishes the retained online status again, with the spool's state now (e.g. a disk fault). */
+  publishStatus(): Promise<Result<number, PublishErrorCode>>;
+  /** Publishes the retained `shutdown` status and closes the connection cleanly. */
   stop(): Promise<void>;
 }
+
+/** A connection that lasted this long counts as working: the backoff starts again from its base. */
+const STABLE_CONNECTION_MS = 60_000;
 
 export function createPublisher(options: PublisherOptions, deps: PublisherDeps): Publisher {
   const statusTopic = siteTopic(options.topicRoot, options.siteId, 'status');
   const telemetryTopic = siteTopic(options.topicRoot, options.siteId, 'telemetry');
-  let client: MqttClient | null = null;
-  let epoch = deps.nextEpoch();
-  // An epoch is spent once a connection with it came up; failed attempts reuse it (no disk write).
-  let epochSpent = false;
+  const resendTopic = siteTopic(options.topicRoot, options.siteId, 'resend');
+  const replyTopic = siteTopic(options.topicRoot, options.siteId, 'resend-reply');
   const log = deps.log;
+  const backoff: Backoff = createBackoff({ baseMs: options.backoff.minMs, capMs: options.backoff.maxMs }, deps.random);
+  let client: MqttClient | null = null;
+  let connected = false;
+  let stopped = false;
+  let cancelRetry = () => {};
+  let epoch = -1;
+  // An epoch is spent once a connection with it came up; failed attempts reuse it (no disk write).
+  let epochSpent = true;
+  let connects = 0;
+  let attempts = 0;
+  let connectedAtMs = 0;
+  /** Waits for a PUBACK, by the client they wait on. */
+  const onLost = new Map<() => void, MqttClient>();
 
-  function status(state: 'online' | 'offline', reason: SiteStatusInput['reason']): Buffer {
-    const { depth, dropped } = deps.outboxState();
+  function status(state: 'online' | 'offline', reason: SiteStatusInput['reason'], atMs: number): Buffer {
+    const spool = deps.spoolState();
     return encodePayload('status', {
       v: 1,
       siteId: options.siteId,
       state,
       reason,
       epoch,
-      atMs: Math.round(deps.clock.nowMs()),
+      atMs,
       bootId: options.bootId,
       agentVersion: options.agentVersion,
       configHash: options.configHash,
-      spoolDepth: depth,
-      droppedSamples: dropped,
+      spoolDepth: spool.depth,
+      droppedSamples: spool.dropped,
+      spoolFault: spool.fault,
     });
   }
 
-  async function publish(topic: string, payload: Buffer, retain: boolean): Promise<Result<void, PublishErrorCode>> {
-    // Never hand telemetry to mqtt.js while offline: its offline queue lives in memory only.
-    if (client === null || !client.connected) return fail('not_connected', 'not connected to the broker');
-    let cancel = () => {};
-    const timeout = new Promise<Result<void, PublishErrorCode>>((resolve) => {
-      cancel = deps.clock.setTimer(options.ackTimeoutMs, () =>
-        resolve(fail('ack_timeout', `no PUBACK within ${options.ackTimeoutMs} ms`)),
-      );
+  function scheduleRetry(delayMs: number): void {
+    if (stopped) return;
+    cancelRetry();
+    log.debug({ event: 'reconnect_scheduled', delayMs, attempt: backoff.attempts }, 'reconnecting later');
+    cancelRetry = deps.clock.setTimer(delayMs, guard(log, 'reconnect', attempt));
+  }
+
+  function attempt(): void {
+    if (stopped) return;
+    attempts += 1;
+    if (epochSpent) {
+      epoch = deps.nextEpoch();
+      epochSpent = false;
+    }
+    const now = Math.round(deps.clock.nowMs());
+    const c = mqtt.connect(options.url, {
+      clientId: `pantau-agent-${options.siteId}`,
+      clean: false,
+      keepalive: options.keepaliveSec,
+      // Any packet sent resets the ping timer: the batches themselves keep the connection alive.
+      reschedulePings: true,
+      connectTimeout: options.connectTimeoutMs,
+      reconnectPeriod: 0,
+      queueQoSZero: false,
+      ...(options.username === undefined ? {} : { username: options.username }),
+      ...(options.password === undefined ? {} : { password: options.password }),
+      will: { topic: statusTopic, payload: status('offline', 'connection_lost', now), qos: 1, retain: true },
     });
-    const sent = client
+    client = c;
+    let closed = false;
+    c.on(
+      'connect',
+      guard(log, 'connect', async (connack: { sessionPresent?: boolean }) => {
+        if (client !== c) return;
+        connected = true;
+        epochSpent = true;
+        connects += 1;
+        connectedAtMs = deps.clock.monotonicMs();
+        log.info({ event: 'connected', epoch, sessionPresent: connack.sessionPresent === true }, 'connected to broker');
+        // The broker keeps subscriptions in a persistent session: subscribe only when it has none.
+        if (connack.sessionPresent !== true) {
+          // Without it the site still delivers; the collector's requests wait for the next session.
+          await c.subscribeAsync(resendTopic, { qos: 1 }).catch((error: unknown) => {
+            log.warn(
+              { event: 'subscribe_failed', err: (error as Error).message },
+              'cannot subscribe to resend requests',
+            );
+          });
+        }
+        const birth = await publish(statusTopic, status('online', 'connected', Math.round(deps.clock.nowMs())), true);
+        if (!birth.ok) log.warn({ event: 'birth_failed', code: birth.code }, birth.message);
+        deps.onConnected();
+      }),
+    );
+    c.on(
+      'message',
+      guard(log, 'resend_request', async (topic: string, payload: Buffer) => {
+        if (topic === resendTopic) await deps.onResendRequest(payload);
+      }),
+    );
+    c.on(
+      'close',
+      guard(log, 'close', () => {
+        if (closed) return;
+        closed = true;
+        for (const [resolve, owner] of onLost) if (owner === c) resolve();
+        if (client === c) {
+          client = null;
+          if (connected) log.warn({ event: 'disconnected', epoch }, 'lost the broker connection');
+          // Only a connection that lasted starts the waits again from the base: one the broker
+          // accepts and drops at once (a duplicate client id, an ACL) keeps backing off.
+          if (connected && deps.clock.monotonicMs() - connectedAtMs >= STABLE_CONNECTION_MS) backoff.reset();
+          connected = false;
+        }
+        if (stopped) return;
+        // Drop whatever mqtt.js still holds in memory; the spool has every unacknowledged sample.
+        c.end(true);
+        scheduleRetry(backoff.next());
+      }),
+    );
+    c.on(
+      'error',
+      guard(log, 'mqtt_error', (error: Error) =>
+        log.warn({ event: 'mqtt_error', err: error.message, epoch }, 'broker connection error'),
+      ),
+    );
+  }
+
+  async function publish(
+    topic: string,
+    payload: Buffer,
+    retain: boolean,
+    ackTimeoutMs = options.ackTimeoutMs,
+  ): Promise<Result<number, PublishErrorCode>> {
+    // Never hand telemetry to mqtt.js while offline: its offline queue lives in memory only.
+    const c = client;
+    if (c === null || !connected) return fail('not_connected', 'not connected to the broker');
+    let cancel = () => {};
+    let lost = (): void => {};
+    const timeout = new Promise<Result<number, PublishErrorCode>>((resolve) => {
+      cancel = deps.clock.setTimer(ackTimeoutMs, () =>
+        resolve(fail('ack_timeout', `no PUBACK within ${ackTimeoutMs} ms`)),
+      );
+      // With `clean: false` mqtt.js keeps an unacknowledged publish for a reconnection that this
+      // client will never make: end the wait as soon as its connection is gone.
+      lost = () => resolve(fail('not_connected', 'the connection closed before the PUBACK'));
+      onLost.set(lost, c);
+    });
+    const sent = c
       .publishAsync(topic, payload, { qos: 1, retain })
-      .then(() => ok(undefined))
+      .then(() => ok(payload.byteLength))
       .catch((error: unknown) => fail('publish_failed' as const, (error as Error).message));
     try {
-      return await Promise.race([sent, timeout]);
+      const result = await Promise.race([sent, timeout]);
+      // A missing PUBACK means a dead link the socket has not noticed: replace the connection.
+      if (!result.ok && result.code === 'ack_timeout' && client === c) c.stream.destroy();
+      return result;
     } finally {
       cancel();
+      onLost.delete(lost);
     }
   }
 
   return {
     start() {
-      const c = mqtt.connect(options.url, {
-        clientId: `pantau-agent-${options.siteId}`,
-        clean: true,
-        keepalive: options.keepaliveSec,
-        connectTimeout: options.connectTimeoutMs,
-        reconnectPeriod: options.reconnectMs,
-        ...(options.username === undefined ? {} : { username: options.username }),
-        ...(options.password === undefined ? {} : { password: options.password }),
-        will: { topic: statusTopic, payload: status('offline', 'connection_lost'), qos: 1, retain: true },
-      });
-      client = c;
-      c.on(
-        'connect',
-        guard(log, 'connect', async () => {
-          epochSpent = true;
-          log.info({ event: 'connected', epoch, url: options.url }, 'connected to broker');
-          const birth = await publish(statusTopic, status('online', 'connected'), true);
-          if (!birth.ok) log.warn({ event: 'birth_failed', code: birth.code }, birth.message);
-          deps.onConnected();
-        }),
-      );
-      c.on(
-        'close',
-        guard(log, 'close', () => {
-          // The next connection gets a new epoch, and its will says so.
-          if (!epochSpent) return;
-          epoch = deps.nextEpoch();
-          epochSpent = false;
-          if (c.options.will !== undefined) c.options.will.payload = status('offline', 'connection_lost');
-        }),
-      );
-      c.on(
-        'error',
-        guard(log, 'mqtt_error', (error: Error) =>
-          log.warn({ event: 'mqtt_error', err: error.message }, 'broker connection error; retrying'),
-        ),
-      );
+      const delayMs = Math.round(deps.random() * options.startDelayMaxMs);
+      if (delayMs === 0) attempt();
+      else scheduleRetry(delayMs);
     },
     get connected() {
-      return client?.connected ?? false;
+      return connected;
     },
-    async publishSamples(samples) {
-      const payload = encodePayload('telemetry', {
-        v: 1,
-        siteId: options.siteId,
-        agentVersion: options.agentVersion,
-        sentAtMs: Math.round(deps.clock.nowMs()),
-        samples: [...samples],
-      });
+    get stats() {
+      return { connects, attempts, epoch };
+    },
+    publishSamples(samples) {
+      const payload = encodePayload(
+        'telemetry',
+        {
+          v: 1,
+          siteId: options.siteId,
+          agentVersion: options.agentVersion,
+          sentAtMs: Math.round(deps.clock.nowMs()),
+          samples: [...samples],
+        },
+        options.encoding,
+      );
       return publish(telemetryTopic, payload, false);
     },
+    publishResendReply(reply) {
+      return publish(replyTopic, encodePayload('resend-reply', reply), false);
+    },
+    publishStatus() {
+      return publish(statusTopic, status('online', 'connected', Math.round(deps.clock.nowMs())), true);
+    },
     async stop() {
+      stopped = true;
+      cancelRetry();
       const c = client;
-      client = null;
       if (c === null) return;
-      if (c.connected) {
-        client = c;
-        const goodbye = await publish(statusTopic, status('offline', 'shutdown'), true);
-        client = null;
+      if (connected) {
+        // Bounded: a dead link must not hold up a shutdown (systemd kills after 90 s).
+        const goodbye = await publish(
+          statusTopic,
+          status('offline', 'shutdown', Math.round(deps.clock.nowMs())),
+          true,
+          Math.min(options.ackTimeoutMs, 5000),
+        );
         if (!goodbye.ok) log.warn({ event: 'shutdown_status_failed', code: goodbye.code }, goodbye.message);
       }
+      client = null;
+      connected = false;
       // A clean DISCONNECT: the broker discards the will.
       await c.endAsync();
     },

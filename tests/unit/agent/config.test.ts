@@ -1,4 +1,12 @@
-import { agentConfigSchema, agentEnvMap, configHash, cronForInterval, intervalSecSchema } from '@pantau/agent';
+import {
+  agentConfigSchema,
+  agentEnvMap,
+  configHash,
+  cronForInterval,
+  deliveryIntervalSec,
+  intervalSecSchema,
+  keepaliveSec,
+} from '@pantau/agent';
 import { loadConfig } from '@pantau/shared';
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
@@ -8,10 +16,22 @@ describe('agent config', () => {
     const config = agentConfigSchema.parse({ siteId: 'kutim-01' });
     expect(config).toMatchObject({
       topicRoot: 'pantau/v1',
-      mqtt: { url: 'mqtt://127.0.0.1:1883', keepaliveSec: 60 },
+      mqtt: { url: 'mqtt://127.0.0.1:1883', backoffMinMs: 1000, backoffMaxMs: 300_000 },
+      delivery: { profile: 'standard', encoding: 'columnar' },
+      spool: { maxSamples: 43_200 },
       sample: { intervalSec: 60 },
       probes: { latency: { enabled: true, targets: [] }, uptime: { enabled: true } },
     });
+  });
+
+  it('delivers every 5 min, or 15 min when metered, with the keepalive matched to it', () => {
+    const standard = agentConfigSchema.parse({ siteId: 's' });
+    expect([deliveryIntervalSec(standard), keepaliveSec(standard)]).toEqual([300, 330]);
+    const metered = agentConfigSchema.parse({ siteId: 's', delivery: { profile: 'metered' } });
+    expect([deliveryIntervalSec(metered), keepaliveSec(metered)]).toEqual([900, 930]);
+    const explicit = agentConfigSchema.parse({ siteId: 's', mqtt: { keepaliveSec: 2 }, delivery: { intervalSec: 1 } });
+    // Never faster than sampling.
+    expect([deliveryIntervalSec(explicit), keepaliveSec(explicit)]).toEqual([60, 2]);
   });
 
   it('takes latency targets from the environment as JSON, with per-target defaults', () => {

@@ -1,10 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CounterFile, createMemoryOutbox } from '@pantau/agent';
+import { CounterFile, createBackoff, openRunMarker } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
-
-const sample = (seq: number) => ({ seq, bootId: 'b', wallMs: 0, clockSynced: false, uptimeMs: 0 });
 
 describe('CounterFile', () => {
   it('hands out growing numbers that survive a restart', () => {
@@ -24,20 +22,29 @@ describe('CounterFile', () => {
   });
 });
 
-describe('memory outbox', () => {
-  it('keeps samples until acknowledged, oldest first', () => {
-    const outbox = createMemoryOutbox(10);
-    for (const seq of [1, 2, 3]) outbox.add(sample(seq));
-    expect(outbox.peek(2).map((s) => s.seq)).toEqual([1, 2]);
-    outbox.ack(2);
-    expect(outbox.peek(10).map((s) => s.seq)).toEqual([3]);
-    expect(outbox.depth).toBe(1);
+describe('full-jitter backoff', () => {
+  it('waits a random share of a ceiling that doubles from 1 s to 5 min, and resets', () => {
+    const top = createBackoff({ baseMs: 1000, capMs: 300_000 }, () => 0.999_999);
+    const ceilings = Array.from({ length: 12 }, () => top.next());
+    expect(ceilings.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]);
+    expect(ceilings.at(-1)).toBe(300_000);
+    top.reset();
+    expect(top.next()).toBe(1000);
+    const bottom = createBackoff({ baseMs: 1000, capMs: 300_000 }, () => 0);
+    expect(bottom.next()).toBe(0);
+    const half = createBackoff({ baseMs: 1000, capMs: 300_000 }, () => 0.5);
+    expect([half.next(), half.next(), half.next()]).toEqual([500, 1000, 2000]);
   });
+});
 
-  it('drops the oldest when full, and counts the drops', () => {
-    const outbox = createMemoryOutbox(2);
-    for (const seq of [1, 2, 3, 4]) outbox.add(sample(seq));
-    expect(outbox.peek(10).map((s) => s.seq)).toEqual([3, 4]);
-    expect(outbox.dropped).toBe(2);
+describe('run marker', () => {
+  it('says whether the previous run stopped cleanly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-marker-'));
+    expect(openRunMarker(dir).previousRunClean).toBe(false);
+    const run = openRunMarker(dir);
+    run.markClean();
+    expect(openRunMarker(dir).previousRunClean).toBe(true);
+    // The marker is consumed at start: a run that then dies leaves none.
+    expect(openRunMarker(dir).previousRunClean).toBe(false);
   });
 });

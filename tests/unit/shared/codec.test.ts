@@ -47,3 +47,95 @@ describe('codec', () => {
     expect(!decoded.ok && decoded.code).toBe('too_large');
   });
 });
+
+describe('compressed payloads', () => {
+  it.each(['deflate', 'brotli'] as const)('round-trips %s behind a marker byte that cannot start JSON', (encoding) => {
+    const samples = Array.from({ length: 50 }, (_, i) => ({
+      seq: i,
+      bootId: 'b1',
+      wallMs: i,
+      clockSynced: true,
+      uptimeMs: i,
+    }));
+    const many = { ...batch, samples };
+    const payload = encodePayload('telemetry', many, encoding);
+    expect(payload[0]).toBe(encoding === 'deflate' ? 0x01 : 0x02);
+    expect(payload.byteLength).toBeLessThan(encodePayload('telemetry', many).byteLength / 5);
+    const decoded = decodePayload('telemetry', payload);
+    expect(decoded.ok && decoded.value.samples.map((s) => s.seq)).toEqual(many.samples.map((s) => s.seq));
+  });
+
+  it('rejects a marker followed by bytes that do not decompress', () => {
+    expect(decodePayload('telemetry', Buffer.from([0x01, 0xff, 0xff, 0xff]))).toMatchObject({
+      ok: false,
+      code: 'invalid_compression',
+    });
+  });
+
+  it('bounds what a payload may expand to (a decompression bomb is too_large)', async () => {
+    const { deflateRawSync } = await import('node:zlib');
+    const bomb = Buffer.concat([Buffer.from([0x01]), deflateRawSync(Buffer.alloc(9 * 1024 * 1024, 0x20))]);
+    expect(bomb.byteLength).toBeLessThan(20_000);
+    expect(decodePayload('telemetry', bomb)).toMatchObject({ ok: false, code: 'too_large' });
+  });
+});
+
+describe('columnar payloads (marker 0x03)', () => {
+  const full = {
+    seq: 7,
+    bootId: 'b1',
+    wallMs: 1_795_392_060_000,
+    clockSynced: true,
+    uptimeMs: 60_000,
+    probes: {
+      latency: {
+        targets: [
+          { role: 'gateway' as const, host: '192.168.1.1', sent: 3, received: 3, rttAvgMs: 0.52, error: null },
+          { role: 'internet' as const, host: '1.1.1.1', sent: 3, received: 0, rttAvgMs: null, error: 'no_reply' },
+        ],
+        error: null,
+      },
+      power: { source: 'vedirect' as const, batteryVolts: 12.71, batteryAmps: -1.25, error: null },
+    },
+  };
+  const sparse = {
+    seq: 8,
+    bootId: 'b1',
+    wallMs: 1_795_392_120_000,
+    clockSynced: false,
+    uptimeMs: 120_000,
+    probes: { latency: { targets: [], error: 'probe_timeout' } },
+  };
+
+  it('round-trips samples with absent sections, nulls, empty arrays and decimals exactly', () => {
+    const message = { ...batch, samples: [full, sparse, { ...full, seq: 9 }] };
+    const payload = encodePayload('telemetry', message, 'columnar');
+    expect(payload[0]).toBe(0x03);
+    const decoded = decodePayload('telemetry', payload);
+    const plain = decodePayload('telemetry', encodePayload('telemetry', message));
+    expect(decoded.ok && plain.ok && decoded.value).toEqual(plain.ok && plain.value);
+  });
+
+  it('rejects malformed columns, and paths that would reach a prototype', async () => {
+    const { deflateRawSync } = await import('node:zlib');
+    const { COLUMNAR_DICTIONARY_V1 } = await import('@pantau/shared');
+    const pack = (value: unknown) =>
+      Buffer.concat([
+        Buffer.from([0x03]),
+        deflateRawSync(Buffer.from(JSON.stringify(value)), { dictionary: Buffer.from(COLUMNAR_DICTIONARY_V1) }),
+      ]);
+    const head = { v: 1, siteId: 's1', agentVersion: 'x', sentAtMs: 1, n: 1 };
+    expect(decodePayload('telemetry', pack({ ...head, c: [[['__proto__', 'x'], 'k', 1]] }))).toMatchObject({
+      ok: false,
+      code: 'invalid_compression',
+    });
+    expect(decodePayload('telemetry', pack({ ...head, c: [[['seq'], 'v', [1, 2]]] }))).toMatchObject({
+      ok: false,
+      code: 'invalid_compression',
+    });
+    expect(decodePayload('telemetry', pack({ ...head, c: [[['seq'], 'k', 1]] }))).toMatchObject({
+      ok: false,
+      code: 'invalid_schema',
+    });
+  });
+});

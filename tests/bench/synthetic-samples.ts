@@ -1,0 +1,125 @@
+import type { SampleInput } from '@pantau/shared';
+
+/**
+ * A day of realistic 1-minute samples with every probe's fields filled in (the worst case for the
+ * data budget), values that drift and jitter as a real site's do. Deterministic: a seeded generator.
+ */
+export function syntheticSample(seq: number, startWallMs: number, random: () => number): SampleInput {
+  const minute = seq;
+  const hour = (minute / 60) % 24;
+  const sun = Math.max(0, Math.sin(((hour - 6) / 12) * Math.PI));
+  const jitter = (base: number, spread: number, digits = 2) =>
+    Number((base + (random() - 0.5) * 2 * spread).toFixed(digits));
+  const ping = (role: 'gateway' | 'terminal' | 'internet', host: string, base: number) => {
+    const received = random() < 0.03 ? 2 : 3;
+    const min = jitter(base, base * 0.1);
+    const avg = jitter(min * 1.1, base * 0.05);
+    return {
+      role,
+      host,
+      method: 'icmp' as const,
+      sent: 3,
+      received,
+      lossPct: received === 3 ? 0 : 33.3,
+      rttMinMs: min,
+      rttAvgMs: Math.max(min, avg),
+      rttMaxMs: jitter(avg * 1.3, base * 0.1),
+      jitterMs: jitter(base * 0.08, base * 0.04),
+      error: null,
+    };
+  };
+  const clients = Math.round(sun * 12 + random() * 4);
+  const rxBytes = Math.round(clients * (200_000 + random() * 2_000_000));
+  return {
+    seq,
+    bootId: '3f1c2a9e-8d7b-4c6a-9e5f-1a2b3c4d5e6f',
+    wallMs: startWallMs + minute * 60_000 + Math.round(random() * 40),
+    clockSynced: true,
+    uptimeMs: 86_400_000 + minute * 60_000 + Math.round(random() * 40),
+    probes: {
+      latency: {
+        targets: [
+          ping('gateway', '192.168.1.1', 0.5),
+          ping('terminal', '192.168.100.1', 1.2),
+          ping('internet', '1.1.1.1', 42),
+        ],
+        error: null,
+      },
+      uptime: {
+        systemUptimeMs: 86_400_000 + minute * 60_000,
+        agentUptimeMs: 86_310_000 + minute * 60_000,
+        linkUp: true,
+        linkUptimeMs: 7_200_000 + minute * 60_000,
+        previousRunClean: false,
+        terminalUptimeMs: 604_800_000 + minute * 60_000,
+        routerUptimeMs: null,
+        error: null,
+      },
+      usage: {
+        source: 'interface',
+        interface: 'eth1',
+        intervalMs: 60_000,
+        rxBytes,
+        txBytes: Math.round(rxBytes * (0.08 + random() * 0.05)),
+        peakRxBitsPerSec: Math.round((rxBytes * 8 * (2 + random() * 3)) / 60),
+        peakTxBitsPerSec: Math.round((rxBytes * 0.8 * (2 + random() * 3)) / 60),
+        agentRxBytes: 40 + Math.round(random() * 20),
+        agentTxBytes: 160 + Math.round(random() * 40),
+        counterReset: false,
+        budgetUsedBytes: 1_830_211 + minute * 700,
+        budgetCapBytes: 5_000_000,
+        error: null,
+      },
+      clients: {
+        source: 'dhcp',
+        clientsInterval: clients,
+        clientsHour: clients + Math.round(random() * 6),
+        error: null,
+      },
+      power: {
+        source: 'vedirect',
+        batteryVolts: jitter(12.4 + sun * 1.2, 0.05),
+        batteryAmps: jitter(sun * 6 - 1.8, 0.3),
+        batteryTempCelsius: jitter(31, 1, 1),
+        panelVolts: jitter(sun * 19, 0.4),
+        solarWatts: Math.round(sun * 90 + random() * 5),
+        chargeState: sun > 0.7 ? 'absorption' : sun > 0.05 ? 'bulk' : 'off',
+        batteryMaxVoltsToday: 13.9,
+        batteryMinVoltsToday: 12.1,
+        lowVoltageDisconnectVolts: 11.1,
+        chargerError: 0,
+        underVoltageNow: false,
+        underVoltageSinceBoot: false,
+        throttledFlags: 0,
+        error: null,
+      },
+      // An active test four times a day.
+      ...(minute % 360 === 0
+        ? {
+            throughput: {
+              endpointHost: 'speed.noc.example',
+              downBytes: 2_000_000,
+              downMs: Math.round(800 + random() * 400),
+              downBitsPerSec: Math.round(16_000_000 + random() * 4_000_000),
+              upBytes: 500_000,
+              upMs: Math.round(700 + random() * 300),
+              upBitsPerSec: Math.round(5_000_000 + random() * 1_000_000),
+              error: null,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** mulberry32: a small seeded generator, so every run measures the same bytes. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

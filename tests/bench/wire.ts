@@ -1,0 +1,211 @@
+/**
+ * `pnpm bench:wire`: bytes on the agent's TCP connection to a real Mosquitto, both directions, all
+ * MQTT framing, acks and keepalives included, for a simulated day of 1-minute samples (every
+ * probe's fields), scaled to 30 days. The agent's delivery code runs on a fake clock, so the day
+ * takes seconds; a counting TCP proxy sits between it and the broker. TLS is estimated separately.
+ * The last line printed is one JSON object with every figure.
+ */
+import { createDelivery, createMemorySpool, createPublisher, type Publisher } from '@pantau/agent';
+import { createLogger, encodePayload, type PayloadEncoding } from '@pantau/shared';
+import { FakeClock } from '../helpers/fakes.js';
+import { startMosquitto } from '../helpers/mosquitto.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { seeded, syntheticSample } from './synthetic-samples.js';
+
+const SAMPLES_PER_DAY = 1440;
+const DAYS_PER_MONTH = 30;
+/** TLS 1.3 with AES-GCM: 5-byte record header + 1 inner content type + 16-byte tag per record. */
+const TLS_RECORD_OVERHEAD_BYTES = 22;
+/** A full TLS 1.3 handshake with a typical two-certificate chain, both directions. */
+const TLS_HANDSHAKE_BYTES = 5000;
+/** Assumed: the site reconnects once a day (a conservative guess for a solar site). */
+const CONNECTIONS_PER_MONTH = 30;
+const MB = 1_000_000;
+
+interface Scenario {
+  readonly name: string;
+  readonly deliveryMinutes: number;
+  readonly encoding: PayloadEncoding;
+  readonly maxBatchSamples: number;
+}
+
+interface Measured {
+  readonly name: string;
+  readonly deliveryMinutes: number;
+  readonly encoding: PayloadEncoding;
+  readonly upBytesPerDay: number;
+  readonly downBytesPerDay: number;
+  readonly tcpRecordsPerDay: number;
+  readonly tcpBytesPerMonth: number;
+  readonly tlsEstimateBytesPerMonth: number;
+  readonly totalBytesPerMonth: number;
+}
+
+async function measure(brokerPort: number, scenario: Scenario): Promise<Measured> {
+  const proxy = await startTcpProxy(brokerPort);
+  const clock = new FakeClock(1_795_392_000_000);
+  const random = seeded(42);
+  const spool = createMemorySpool(100_000);
+  const log = createLogger('bench', 'silent');
+  let connected: () => void = () => {};
+  const up = new Promise<void>((resolve) => {
+    connected = resolve;
+  });
+  let epoch = 0;
+  const keepaliveSec = scenario.deliveryMinutes * 60 + 30;
+  const publisher: Publisher = createPublisher(
+    {
+      url: proxy.url,
+      keepaliveSec,
+      connectTimeoutMs: 30_000,
+      backoff: { minMs: 1000, maxMs: 300_000 },
+      startDelayMaxMs: 0,
+      topicRoot: 'pantau/v1',
+      siteId: 'kutim-sangatta-01',
+      bootId: '3f1c2a9e-8d7b-4c6a-9e5f-1a2b3c4d5e6f',
+      agentVersion: '0.1.0',
+      configHash: 'dc1053cc2f53',
+      encoding: scenario.encoding,
+      ackTimeoutMs: 60_000,
+    },
+    {
+      clock,
+      random,
+      log,
+      nextEpoch: () => epoch++,
+      spoolState: () => ({ depth: spool.depth, dropped: spool.dropped, fault: null }),
+      onConnected: () => connected(),
+      onResendRequest: async () => {},
+    },
+  );
+  const delivery = createDelivery(
+    { maxBatchSamples: scenario.maxBatchSamples, backfillBytesPerSec: 4096 },
+    { spool, publisher, clock, log },
+  );
+  publisher.start();
+  await up;
+  const sampleRandom = seeded(7);
+  for (let i = 0; i < SAMPLES_PER_DAY; i++) {
+    clock.advance(60_000);
+    spool.append(syntheticSample(i, 1_795_392_000_000, sampleRandom));
+    if ((i + 1) % scenario.deliveryMinutes === 0) await delivery.deliverLive();
+  }
+  await delivery.stop();
+  await publisher.stop();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await proxy.close();
+  if (spool.depth !== 0) throw new Error(`${scenario.name}: ${spool.depth} samples not delivered`);
+  const records = proxy.up.chunks + proxy.down.chunks;
+  const tcpBytesPerMonth = (proxy.up.bytes + proxy.down.bytes) * DAYS_PER_MONTH;
+  const tlsEstimateBytesPerMonth =
+    records * TLS_RECORD_OVERHEAD_BYTES * DAYS_PER_MONTH + TLS_HANDSHAKE_BYTES * CONNECTIONS_PER_MONTH;
+  return {
+    name: scenario.name,
+    deliveryMinutes: scenario.deliveryMinutes,
+    encoding: scenario.encoding,
+    upBytesPerDay: proxy.up.bytes,
+    downBytesPerDay: proxy.down.bytes,
+    tcpRecordsPerDay: records,
+    tcpBytesPerMonth,
+    tlsEstimateBytesPerMonth,
+    totalBytesPerMonth: tcpBytesPerMonth + tlsEstimateBytesPerMonth,
+  };
+}
+
+/** Payload sizes alone, per encoding, for one 5-minute batch (what the codec choice rests on). */
+function payloadSizes(): Record<PayloadEncoding, number> {
+  const random = seeded(7);
+  const samples = Array.from({ length: 5 }, (_, i) => syntheticSample(i + 600, 1_795_392_000_000, random));
+  const batch = { v: 1 as const, siteId: 'kutim-sangatta-01', agentVersion: '0.1.0', sentAtMs: 1, samples };
+  return {
+    json: encodePayload('telemetry', batch, 'json').byteLength,
+    deflate: encodePayload('telemetry', batch, 'deflate').byteLength,
+    brotli: encodePayload('telemetry', batch, 'brotli').byteLength,
+    columnar: encodePayload('telemetry', batch, 'columnar').byteLength,
+  };
+}
+
+async function main(): Promise<void> {
+  const mosquitto = await startMosquitto();
+  const scenarios: Scenario[] = [
+    { name: 'baseline: one JSON message per sample', deliveryMinutes: 1, encoding: 'json', maxBatchSamples: 1 },
+    ...(['json', 'deflate', 'brotli', 'columnar'] as const).flatMap((encoding) => [
+      { name: `5 min, ${encoding}`, deliveryMinutes: 5, encoding, maxBatchSamples: 120 },
+      { name: `15 min, ${encoding}`, deliveryMinutes: 15, encoding, maxBatchSamples: 120 },
+    ]),
+  ];
+  const results: Measured[] = [];
+  try {
+    for (const scenario of scenarios) results.push(await measure(mosquitto.port, scenario));
+  } finally {
+    await mosquitto.stop();
+  }
+  const baseline = results[0] as Measured;
+  const pick = (minutes: number, encoding: PayloadEncoding) =>
+    results.find((r) => r.deliveryMinutes === minutes && r.encoding === encoding) as Measured;
+  const best = (minutes: number) =>
+    results
+      .filter((r) => r.deliveryMinutes === minutes)
+      .sort((a, b) => a.totalBytesPerMonth - b.totalBytesPerMonth)[0] as Measured;
+  const mb = (bytes: number) => (bytes / MB).toFixed(2);
+
+  const lines: string[] = [];
+  lines.push('Pantau wire budget: a simulated day of 1-minute samples (every probe), scaled to 30 days');
+  lines.push('bytes on the TCP connection, both directions, MQTT framing, PUBACKs and keepalives included');
+  lines.push(
+    `TLS estimated: ${TLS_RECORD_OVERHEAD_BYTES} B per record + ${TLS_HANDSHAKE_BYTES} B handshake x ${CONNECTIONS_PER_MONTH} connections a month`,
+  );
+  lines.push('');
+  lines.push(
+    `${'scenario'.padEnd(40)} ${'up/day'.padStart(9)} ${'down/day'.padStart(9)} ${'TCP MB/mo'.padStart(10)} ${'+TLS MB'.padStart(8)} ${'total MB/mo'.padStart(12)}`,
+  );
+  for (const r of results) {
+    lines.push(
+      `${r.name.padEnd(40)} ${String(r.upBytesPerDay).padStart(9)} ${String(r.downBytesPerDay).padStart(9)} ${mb(r.tcpBytesPerMonth).padStart(10)} ${mb(r.tlsEstimateBytesPerMonth).padStart(8)} ${mb(r.totalBytesPerMonth).padStart(12)}`,
+    );
+  }
+  // The agent's default encoding (agent/src/config/schema.ts), chosen from these figures.
+  const five = pick(5, 'columnar');
+  const fifteen = pick(15, 'columnar');
+  const sizes = payloadSizes();
+  lines.push('');
+  lines.push(
+    `one 5-sample batch payload: json ${sizes.json} B, deflate ${sizes.deflate} B, brotli ${sizes.brotli} B, columnar ${sizes.columnar} B`,
+  );
+  lines.push(`best at 5 min: ${best(5).encoding}; best at 15 min: ${best(15).encoding}`);
+  lines.push(
+    `5 min (columnar, the default): ${mb(five.totalBytesPerMonth)} MB/month with TLS, target <= 2.5: ${five.totalBytesPerMonth <= 2.5 * MB ? 'MET' : 'NOT MET'}`,
+  );
+  lines.push(
+    `15 min (columnar, metered):    ${mb(fifteen.totalBytesPerMonth)} MB/month with TLS, target <= 1.2: ${fifteen.totalBytesPerMonth <= 1.2 * MB ? 'MET' : 'NOT MET'}`,
+  );
+  lines.push(
+    `ratio against one uncompressed JSON message per sample: 5 min ${(baseline.totalBytesPerMonth / five.totalBytesPerMonth).toFixed(1)}x smaller, 15 min ${(baseline.totalBytesPerMonth / fifteen.totalBytesPerMonth).toFixed(1)}x smaller`,
+  );
+  lines.push('keepalive = delivery interval + 30 s and every batch resets the ping timer: no PINGREQ is sent');
+  for (const line of lines) process.stdout.write(`${line}\n`);
+  const summary = {
+    bench: 'wire',
+    mbPerMonth5min: Number(mb(five.totalBytesPerMonth)),
+    mbPerMonth15min: Number(mb(fifteen.totalBytesPerMonth)),
+    tcpMbPerMonth5min: Number(mb(five.tcpBytesPerMonth)),
+    tcpMbPerMonth15min: Number(mb(fifteen.tcpBytesPerMonth)),
+    tlsEstimateMbPerMonth5min: Number(mb(five.tlsEstimateBytesPerMonth)),
+    tlsEstimateMbPerMonth15min: Number(mb(fifteen.tlsEstimateBytesPerMonth)),
+    baselineMbPerMonth: Number(mb(baseline.totalBytesPerMonth)),
+    ratio5min: Number((baseline.totalBytesPerMonth / five.totalBytesPerMonth).toFixed(1)),
+    ratio15min: Number((baseline.totalBytesPerMonth / fifteen.totalBytesPerMonth).toFixed(1)),
+    target5minMb: 2.5,
+    target15minMb: 1.2,
+    met5min: five.totalBytesPerMonth <= 2.5 * MB,
+    met15min: fifteen.totalBytesPerMonth <= 1.2 * MB,
+    batchPayloadBytes: sizes,
+    scenarios: results,
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:wire failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,80 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Agent,
+  type AgentConfig,
+  agentConfigSchema,
+  type Clock,
+  createAgent,
+  openFileSpool,
+  type SpoolIo,
+  systemClock,
+} from '@pantau/agent';
+import type { Collector } from '@pantau/collector';
+import mqtt from 'mqtt';
+import { FakePinger, fakeHost, ManualScheduler, silentLogger } from './fakes.js';
+
+/** An in-process agent with fake probes' hosts, whose cycles and (optionally) clock the test drives. */
+export function buildSite(
+  siteId: string,
+  brokerUrl: string,
+  overrides: Record<string, unknown> = {},
+  extra: { clock?: Clock; spoolIo?: SpoolIo; dataDir?: string } = {},
+): { agent: Agent; scheduler: ManualScheduler; config: AgentConfig } {
+  const config = agentConfigSchema.parse({
+    siteId,
+    dataDir: extra.dataDir ?? mkdtempSync(join(tmpdir(), 'pantau-site-')),
+    mqtt: { url: brokerUrl, backoffMinMs: 100, backoffMaxMs: 1000, startDelayMaxMs: 0 },
+    delivery: { intervalSec: 60 },
+    probes: { latency: { targets: [{ role: 'internet', host: '1.1.1.1' }] } },
+    ...overrides,
+  });
+  const scheduler = new ManualScheduler();
+  const pinger = new FakePinger({
+    '1.1.1.1': { ok: true, sent: 3, rttsMs: [30.1, 31.4, 29.8] },
+  });
+  const agent = createAgent({
+    config,
+    clock: extra.clock ?? systemClock,
+    host: fakeHost(),
+    pinger,
+    scheduler,
+    log: silentLogger(),
+    randomId: () => 'random-boot',
+    random: Math.random,
+    ...(extra.spoolIo === undefined ? {} : { spoolIo: extra.spoolIo }),
+  });
+  return { agent, scheduler, config };
+}
+
+/** Sequence numbers the collector holds for a site, in order. */
+export async function storedSeqs(collector: Collector, siteId: string): Promise<number[]> {
+  return (await collector.store.listSamples(siteId)).map((s) => s.seq).sort((a, b) => a - b);
+}
+
+/** Sequence numbers a (stopped) agent's spool holds, and the ones it counts as dropped. */
+export function spoolSeqs(dataDir: string): { held: number[]; lastSeq: number; dropped: number; depth: number } {
+  const spool = openFileSpool({
+    dir: join(dataDir, 'spool'),
+    maxSamples: 1_000_000,
+    segmentSamples: 1440,
+    log: silentLogger(),
+  });
+  try {
+    const held = spool.range(0, spool.lastSeq, 1_000_000).samples.map((s) => s.seq);
+    return { held, lastSeq: spool.lastSeq, dropped: spool.dropped, depth: spool.depth };
+  } finally {
+    spool.close();
+  }
+}
+
+export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** Publishes a resend request as the collector would. */
+export async function requestResend(brokerUrl: string, siteId: string, fromSeq: number, toSeq: number): Promise<void> {
+  const client = await mqtt.connectAsync(brokerUrl, { clientId: `resend-${siteId}-${Date.now()}` });
+  const request = { v: 1, requestId: `r-${Date.now()}`, siteId, fromSeq, toSeq, requestedAtMs: Date.now() };
+  await client.publishAsync(`pantau/v1/site/${siteId}/resend`, JSON.stringify(request), { qos: 1 });
+  await client.endAsync();
+}

@@ -116,8 +116,8 @@ async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> 
       brokerRoundTrip({ ...config.mqtt, topicRoot: config.topicRoot, siteId: config.siteId, timeoutMs: 8000 }),
     clockSynced: () => host.clockSynced(),
     diskSpace: () => diskSpace(config.dataDir),
-    // A generous 1 KiB per undelivered sample the outbox may hold.
-    requiredDiskBytes: config.outbox.maxSamples * 1024,
+    // A generous 1 KiB per sample the spool holds at its bound (records are deflated, ~0.7 KiB).
+    requiredDiskBytes: config.spool.maxSamples * 1024,
   });
   process.stdout.write(renderChecks(lines, lang));
   return lines.every((l) => l.ok) ? 0 : 1;

@@ -55,7 +55,9 @@ createHook({
 const config = agentConfigSchema.parse({
   siteId: 'bench-01',
   dataDir: mkdtempSync(join(tmpdir(), 'pantau-bench-agent-')),
-  mqtt: { url: options.brokerUrl },
+  mqtt: { url: options.brokerUrl, startDelayMaxMs: 0 },
+  // Deliver every second, so publishing is part of what each cycle costs.
+  delivery: { intervalSec: 1 },
   probes: { latency: { targets: [{ role: 'noc', host: '127.0.0.1', count: 1, timeoutMs: 1000 }] } },
 });
 const icmpTargetsPerCycle = config.probes.latency.targets.length;
@@ -91,6 +93,7 @@ const agent = createAgent({
   ),
   log: createLogger('pantau-agent', 'warn'),
   randomId: () => 'bench',
+  random: Math.random,
 });
 
 await agent.start();
@@ -111,6 +114,6 @@ const result: RunnerResult = {
   eventLoopMaxBlockMs: loopDelay.max / 1e6,
   eventLoopP99Ms: loopDelay.percentile(99) / 1e6,
   samplesTaken: stats.samplesTaken,
-  undelivered: stats.outboxDepth,
+  undelivered: stats.spoolDepth,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -11,23 +11,26 @@ import {
   nodeFileReader,
   systemClock,
 } from '@pantau/agent';
-import { type Collector, collectorConfigSchema, createCollector, openSqliteStore } from '@pantau/collector';
+import { type Collector, collectorConfigSchema, createCollector, openSqliteStore, type Store } from '@pantau/collector';
 import { ManualScheduler, silentLogger } from './fakes.js';
 
 /** A collector on a temporary SQLite file, against `brokerUrl` or its embedded broker. */
 export async function startCollector(
   brokerUrl: string | undefined,
   clientId = 'pantau-collector-test',
+  extra: { mqtt?: object; ingest?: object; gaps?: object; store?: Store } = {},
 ): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-collector-'));
   const config = collectorConfigSchema.parse({
-    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId },
+    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId, ...extra.mqtt },
     embeddedBroker: { port: 0 },
     store: { sqlitePath: join(dir, 'pantau.sqlite') },
+    ingest: { ...extra.ingest },
+    gaps: { ...extra.gaps },
   });
   const collector = createCollector({
     config,
-    store: openSqliteStore(config.store.sqlitePath),
+    store: extra.store ?? openSqliteStore(config.store.sqlitePath),
     log: silentLogger(),
     nowMs: Date.now,
   });

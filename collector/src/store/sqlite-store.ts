@@ -205,6 +205,11 @@ export function openSqliteStore(path: string): Store {
     return 'applied';
   });
 
+  const recordRejectTx = db.transaction((r: StoredReject, keep: number) => {
+    const id = Number(insertReject.run(r.receivedMs, r.reason, r.detail, r.topic, r.firstBytesHex).lastInsertRowid);
+    if (id > keep) trimRejects.run(id - keep);
+  });
+
   const refreshDayTx = db.transaction((siteId: string, dayMs: number) => {
     deleteDirty.run(siteId, dayMs);
     // Days older than the retention horizon keep the roll-up made while their samples existed.
@@ -242,10 +247,7 @@ export function openSqliteStore(path: string): Store {
     applyStatus: async (status, receivedMs) => applyStatusTx(status, receivedMs),
     listSites: async () => selectSites.all().map(toSummary),
     listSamples: async (siteId) => selectSamples.all(siteId).map((s) => ({ ...s, clockSynced: s.clockSynced === 1 })),
-    async recordReject(r, keep) {
-      const id = Number(insertReject.run(r.receivedMs, r.reason, r.detail, r.topic, r.firstBytesHex).lastInsertRowid);
-      if (id > keep) trimRejects.run(id - keep);
-    },
+    recordReject: async (r, keep) => recordRejectTx(r, keep),
     listRejects: async (limit) => selectRejects.all(limit),
     receivedRanges: async (siteId) => selectReceived.all(siteId),
     async missingRanges(siteId, limit) {

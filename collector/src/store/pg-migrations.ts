@@ -26,10 +26,10 @@ export const pgMigrations: readonly string[] = [
      rtt_terminal_ms double precision,
      rtt_internet_ms double precision,
      rtt_noc_ms      double precision,
-     PRIMARY KEY (site_id, boot_id, seq)
+     -- (site, seq, boot): the identity, and in seq order for gap scans and completeness.
+     PRIMARY KEY (site_id, seq, boot_id)
    );
    CREATE INDEX samples_site_time ON samples (site_id, effective_ms);
-   CREATE INDEX samples_site_seq ON samples (site_id, seq);
    CREATE TABLE sites (
      site_id            text PRIMARY KEY,
      first_seen_ms      bigint NOT NULL,

@@ -33,22 +33,39 @@ export const sqliteMigrations: readonly string[] = [
      status_received_ms INTEGER
    ) WITHOUT ROWID;`,
   // 2: clock-corrected time, roll-up facts, boots, roll-ups, dirty days, gone ranges, quarantine.
-  `ALTER TABLE samples ADD COLUMN effective_ms INTEGER NOT NULL DEFAULT 0;
-   ALTER TABLE samples ADD COLUMN time_quality TEXT NOT NULL DEFAULT 'measured';
-   UPDATE samples SET effective_ms = wall_ms,
-     time_quality = CASE WHEN clock_synced = 1 THEN 'measured' ELSE 'estimated' END;
-   ALTER TABLE samples ADD COLUMN rx_bytes INTEGER;
-   ALTER TABLE samples ADD COLUMN tx_bytes INTEGER;
-   ALTER TABLE samples ADD COLUMN client_rx_bytes INTEGER;
-   ALTER TABLE samples ADD COLUMN client_tx_bytes INTEGER;
-   ALTER TABLE samples ADD COLUMN clients INTEGER;
-   ALTER TABLE samples ADD COLUMN battery_volts REAL;
-   ALTER TABLE samples ADD COLUMN rtt_gateway_ms REAL;
-   ALTER TABLE samples ADD COLUMN rtt_terminal_ms REAL;
-   ALTER TABLE samples ADD COLUMN rtt_internet_ms REAL;
-   ALTER TABLE samples ADD COLUMN rtt_noc_ms REAL;
+  // Samples move to a rowid table: a row holds ~1 KB of probe JSON, and a WITHOUT ROWID table keeps
+  // whole rows in its primary-key B-tree, which makes every insert for a random site rewrite fat
+  // pages. The identity becomes a small unique index (site, seq, boot), which also serves gap scans.
+  `CREATE TABLE samples_v2 (
+     site_id         TEXT    NOT NULL,
+     boot_id         TEXT    NOT NULL,
+     seq             INTEGER NOT NULL,
+     wall_ms         INTEGER NOT NULL,
+     clock_synced    INTEGER NOT NULL,
+     uptime_ms       INTEGER NOT NULL,
+     received_ms     INTEGER NOT NULL,
+     probes          TEXT    NOT NULL,
+     effective_ms    INTEGER NOT NULL,
+     time_quality    TEXT    NOT NULL,
+     rx_bytes        INTEGER,
+     tx_bytes        INTEGER,
+     client_rx_bytes INTEGER,
+     client_tx_bytes INTEGER,
+     clients         INTEGER,
+     battery_volts   REAL,
+     rtt_gateway_ms  REAL,
+     rtt_terminal_ms REAL,
+     rtt_internet_ms REAL,
+     rtt_noc_ms      REAL
+   );
+   INSERT INTO samples_v2 (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
+     effective_ms, time_quality)
+   SELECT site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes, wall_ms,
+     CASE WHEN clock_synced = 1 THEN 'measured' ELSE 'estimated' END FROM samples;
+   DROP TABLE samples;
+   ALTER TABLE samples_v2 RENAME TO samples;
+   CREATE UNIQUE INDEX samples_identity ON samples (site_id, seq, boot_id);
    CREATE INDEX samples_site_time ON samples (site_id, effective_ms);
-   CREATE INDEX samples_site_seq ON samples (site_id, seq);
    CREATE TABLE boots (
      site_id   TEXT    NOT NULL,
      boot_id   TEXT    NOT NULL,

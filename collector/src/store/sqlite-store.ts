@@ -23,6 +23,8 @@ export function openSqliteStore(path: string): Store {
   // transactions, which the agents' resend closes.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache: index inserts for 100,000 sites land on random pages.
+  db.pragma('cache_size = -65536');
   migrate(db);
 
   const insertSample = db.prepare(

@@ -18,7 +18,7 @@ import { ManualScheduler, silentLogger } from './fakes.js';
 export async function startCollector(
   brokerUrl: string | undefined,
   clientId = 'pantau-collector-test',
-  extra: { mqtt?: object; ingest?: object; gaps?: object; store?: Store } = {},
+  extra: { mqtt?: object; ingest?: object; gaps?: object; retention?: object; store?: Store } = {},
 ): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-collector-'));
   const config = collectorConfigSchema.parse({
@@ -27,6 +27,7 @@ export async function startCollector(
     store: { sqlitePath: join(dir, 'pantau.sqlite') },
     ingest: { ...extra.ingest },
     gaps: { ...extra.gaps },
+    retention: { ...extra.retention },
   });
   const collector = createCollector({
     config,

@@ -37,13 +37,23 @@ export function openSqliteStore(path: string): Store {
     `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?)
      ON CONFLICT (site_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
   );
-  // Sequence numbers only grow for a site (docs/protocol.md), so the highest is the latest sample.
-  const setLatest = db.prepare(
-    `UPDATE sites SET last_seq = ?, last_boot_id = ?, last_wall_ms = ?, last_clock_synced = ?,
-       last_uptime_ms = ?, last_probes = ?
-     WHERE site_id = ? AND (last_seq IS NULL OR last_seq < ?)`,
+  // One statement per batch for the site row: seen time, sample count and, since sequence numbers
+  // only grow for a site (docs/protocol.md), the values of the highest seq as the latest sample.
+  const newer = 'excluded.last_seq IS NOT NULL AND (sites.last_seq IS NULL OR sites.last_seq < excluded.last_seq)';
+  const upsertSite = db.prepare(
+    `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms, samples, last_seq, last_boot_id, last_wall_ms,
+       last_clock_synced, last_uptime_ms, last_probes)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (site_id) DO UPDATE SET
+       last_seen_ms = max(sites.last_seen_ms, excluded.last_seen_ms),
+       samples = sites.samples + excluded.samples,
+       last_boot_id = CASE WHEN ${newer} THEN excluded.last_boot_id ELSE sites.last_boot_id END,
+       last_wall_ms = CASE WHEN ${newer} THEN excluded.last_wall_ms ELSE sites.last_wall_ms END,
+       last_clock_synced = CASE WHEN ${newer} THEN excluded.last_clock_synced ELSE sites.last_clock_synced END,
+       last_uptime_ms = CASE WHEN ${newer} THEN excluded.last_uptime_ms ELSE sites.last_uptime_ms END,
+       last_probes = CASE WHEN ${newer} THEN excluded.last_probes ELSE sites.last_probes END,
+       last_seq = CASE WHEN ${newer} THEN excluded.last_seq ELSE sites.last_seq END`,
   );
-  const countSamples = db.prepare('UPDATE sites SET samples = samples + ? WHERE site_id = ?');
   const getOffset = db.prepare<[string, string], { offset_ms: number }>(
     'SELECT offset_ms FROM boots WHERE site_id = ? AND boot_id = ?',
   );
@@ -131,7 +141,6 @@ export function openSqliteStore(path: string): Store {
 
   function insertOne(batch: TelemetryBatch, receivedMs: number): InsertResult {
     const site = batch.siteId;
-    touchSite.run(site, receivedMs, receivedMs);
     const known = new Map<string, number>();
     for (const boot of bootsOf(batch)) {
       const row = getOffset.get(site, boot);
@@ -177,19 +186,18 @@ export function openSqliteStore(path: string): Store {
       for (const { day } of correctedDays.all(site, boot)) days.add(day);
     }
     for (const day of days) markDirty.run(site, day);
-    if (latest !== undefined) {
-      setLatest.run(
-        latest.seq,
-        latest.bootId,
-        latest.wallMs,
-        latest.clockSynced ? 1 : 0,
-        latest.uptimeMs,
-        latest.probesJson,
-        site,
-        latest.seq,
-      );
-    }
-    countSamples.run(inserted, site);
+    upsertSite.run(
+      site,
+      receivedMs,
+      receivedMs,
+      inserted,
+      latest?.seq ?? null,
+      latest?.bootId ?? null,
+      latest?.wallMs ?? null,
+      latest === undefined ? null : latest.clockSynced ? 1 : 0,
+      latest?.uptimeMs ?? null,
+      latest?.probesJson ?? null,
+    );
     return { inserted, duplicates: batch.samples.length - inserted };
   }
 

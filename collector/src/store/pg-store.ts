@@ -2,7 +2,7 @@ import { MS_PER_DAY, type SiteStatus, type TelemetryBatch } from '@pantau/shared
 import pg from 'pg';
 import { bootsOf, dayOf, prepareBatch } from './batch-rows.js';
 import { pgMigrations } from './pg-migrations.js';
-import { computeDay, dayBelowSeqs, type FactRow, subtractRanges } from './rollup.js';
+import { computeDay, dayBelowSeqs, type FactRow, GAP_WINDOW_SEQS, subtractRanges } from './rollup.js';
 import { type RollupRow, rollupFromRow, type SiteRow, toSummary } from './rows.js';
 import type { InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
 
@@ -233,7 +233,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const missing = await pool.query<SeqRange>(
         `SELECT "fromSeq", "toSeq" FROM (
            SELECT seq + 1 AS "fromSeq", next - 1 AS "toSeq" FROM (
-             SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM samples WHERE site_id = $1
+             SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM samples
+             WHERE site_id = $1 AND seq >= coalesce((
+               SELECT max(s2.seq) FROM samples s2 WHERE s2.site_id = $1
+                 AND s2.seq < (SELECT max(s3.seq) FROM samples s3 WHERE s3.site_id = $1) - ${GAP_WINDOW_SEQS}), 0)
            ) w WHERE next > seq + 1
          ) m WHERE NOT EXISTS (
            SELECT 1 FROM gone_ranges g WHERE g.site_id = $1 AND g.from_seq <= m."fromSeq" AND g.to_seq >= m."toSeq"

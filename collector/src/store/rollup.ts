@@ -4,6 +4,13 @@ import type { SampleFacts } from './sample-facts.js';
 export type RollupGrain = 'hour' | 'day';
 
 /**
+ * Gap scans look at a site's latest this-many sequence numbers only (two weeks of one-minute
+ * samples; the agent's outbox holds one) and the last one before them, so a scan reads a bounded
+ * stretch of the identity index.
+ */
+export const GAP_WINDOW_SEQS = 20_160;
+
+/**
  * A minute counts as active when one sample in it saw more client traffic (in + out, the agent's
  * own excluded) than this: a few web pages' worth, above background chatter (docs/storage.md).
  */

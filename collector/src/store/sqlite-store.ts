@@ -2,7 +2,7 @@ import type { SiteStatus, TelemetryBatch } from '@pantau/shared';
 import { MS_PER_DAY } from '@pantau/shared';
 import Database from 'better-sqlite3';
 import { bootsOf, dayOf, prepareBatch } from './batch-rows.js';
-import { computeDay, type FactRow, subtractRanges } from './rollup.js';
+import { computeDay, type FactRow, GAP_WINDOW_SEQS, subtractRanges } from './rollup.js';
 import { type RollupRow, rollupFromRow, type SiteRow, toSummary } from './rows.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import type { InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
@@ -100,10 +100,13 @@ export function openSqliteStore(path: string): Store {
      ) GROUP BY grp ORDER BY fromSeq`,
   );
   // Holes between consecutive received seqs, leaving out those a gone range covers whole.
-  const selectMissing = db.prepare<[string, string, number], SeqRange>(
+  const selectMissing = db.prepare<[string, string, string, string, number], SeqRange>(
     `SELECT fromSeq, toSeq FROM (
        SELECT seq + 1 AS fromSeq, next - 1 AS toSeq FROM (
-         SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM samples WHERE site_id = ?
+         SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM samples
+         WHERE site_id = ? AND seq >= coalesce((
+           SELECT max(s2.seq) FROM samples s2 WHERE s2.site_id = ?
+             AND s2.seq < (SELECT max(s3.seq) FROM samples s3 WHERE s3.site_id = ?) - ${GAP_WINDOW_SEQS}), 0)
        ) WHERE next > seq + 1
      ) AS m WHERE NOT EXISTS (
        SELECT 1 FROM gone_ranges g WHERE g.site_id = ? AND g.from_seq <= m.fromSeq AND g.to_seq >= m.toSeq
@@ -261,7 +264,10 @@ export function openSqliteStore(path: string): Store {
     listRejects: async (limit) => selectRejects.all(limit),
     receivedRanges: async (siteId) => selectReceived.all(siteId),
     async missingRanges(siteId, limit) {
-      return subtractRanges(selectMissing.all(siteId, siteId, limit), selectGone.all(siteId)).slice(0, limit);
+      return subtractRanges(selectMissing.all(siteId, siteId, siteId, siteId, limit), selectGone.all(siteId)).slice(
+        0,
+        limit,
+      );
     },
     async markGone(siteId, ranges) {
       db.transaction(() => {

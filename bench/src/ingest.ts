@@ -32,6 +32,8 @@ const { values } = parseArgs({
     generators: { type: 'string', default: '2' },
     'gen-connections': { type: 'string', default: '2' },
     window: { type: 'string', default: '200' },
+    'sqlite-connections': { type: 'string', default: '1,8' },
+    'pg-connections': { type: 'string', default: '8' },
     'skip-pg': { type: 'boolean', default: false },
   },
 });
@@ -223,10 +225,10 @@ async function main(): Promise<void> {
     const broker = await brokerOnly(mosquitto);
     say(`mosquitto_sub alone:         ${broker.samplesPerSec} samples/s (${broker.seconds.toFixed(1)} s)`);
     const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-'));
-    const runs: [string, () => Promise<Store>, number, number][] = [
-      ['sqlite', async () => openSqliteStore(join(dir, 'c1.sqlite')), MESSAGES, 1],
-      ['sqlite', async () => openSqliteStore(join(dir, 'c4.sqlite')), MESSAGES, 4],
-    ];
+    const runs: [string, () => Promise<Store>, number, number][] = values['sqlite-connections']
+      .split(',')
+      .map(Number)
+      .map((c) => ['sqlite', async () => openSqliteStore(join(dir, `c${c}.sqlite`)), MESSAGES, c]);
     if (!values['skip-pg']) {
       postgres = await startPostgres();
       const url = postgres.url;

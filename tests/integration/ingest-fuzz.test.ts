@@ -46,7 +46,12 @@ describe('bad payloads through a real Mosquitto', () => {
           good += 1;
         }
       }
-      await waitFor('every message ingested', () => collector.ingest.counters().messages === sent + good, 60_000);
+      // Each good message holds one sample; `messages` alone would count one still being committed.
+      await waitFor(
+        'every message ingested',
+        () => collector.ingest.counters().rejected + collector.ingest.counters().samplesStored === sent + good,
+        60_000,
+      );
       const counters = collector.ingest.counters();
       expect(counters.rejectsByReason).toEqual(expected);
       expect(counters.samplesStored).toBe(good);

@@ -67,7 +67,11 @@ describe('PostgreSQL store', () => {
         });
       }
       await pub.endAsync();
-      await waitFor('all 300 messages', () => a.ingest.counters().messages + b.ingest.counters().messages === 300);
+      await waitFor(
+        'all 300 samples stored',
+        () => a.ingest.counters().samplesStored + b.ingest.counters().samplesStored === 300,
+      );
+      expect(a.ingest.counters().messages + b.ingest.counters().messages).toBe(300);
       expect(a.ingest.counters().samplesStored + b.ingest.counters().samplesStored).toBe(300);
       expect(a.ingest.counters().samplesStored).toBeGreaterThan(0);
       expect(b.ingest.counters().samplesStored).toBeGreaterThan(0);

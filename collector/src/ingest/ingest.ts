@@ -125,8 +125,8 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
         duplicates += result.duplicates;
         deps.onSamples?.(message.siteId);
       } else if ('requestId' in message) {
-        resendReplies += 1;
         await deps.onResendReply?.(message);
+        resendReplies += 1;
       } else if ((await deps.store.applyStatus(message, receivedMs)) === 'stale') {
         staleStatuses += 1;
       }

@@ -234,9 +234,9 @@ async function main(): Promise<void> {
       const url = postgres.url;
       runs.push([
         'postgres',
-        async () => openPostgresStore({ connectionString: url, maxConnections: 8 }),
+        async () => openPostgresStore({ connectionString: url, maxConnections: Number(values['pg-connections']) }),
         PG_MESSAGES,
-        4,
+        Number(values['pg-connections']),
       ]);
     }
     for (const [i, [name, open, messages, connections]] of runs.entries()) {

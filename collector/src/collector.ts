@@ -43,7 +43,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   const { config, log } = deps;
   let broker: EmbeddedBroker | null = null;
   let subscriber: Subscriber | null = null;
-  let stopJobs: (() => void) | null = null;
+  let stopJobs: (() => Promise<void>) | null = null;
   const gaps = createGapTracker(
     {
       topicRoot: config.topicRoot,
@@ -111,15 +111,15 @@ export function createCollector(deps: CollectorDeps): Collector {
       const stopGapScan = config.gaps.enabled
         ? every(config.gaps.scanIntervalSec * 1000, guard(log, 'gap_scan', gaps.scan))
         : () => {};
-      stopJobs = () => {
-        stopStoreJobs();
+      stopJobs = async () => {
         stopGapScan();
+        await stopStoreJobs();
       };
       log.info({ event: 'started', broker: brokerUrl, embedded: broker !== null }, 'collector started');
     },
     stop() {
       stopping ??= (async () => {
-        stopJobs?.();
+        await stopJobs?.();
         await subscriber?.stop();
         await broker?.close();
         await deps.store.close();

@@ -12,19 +12,26 @@ export interface StoreJobDeps {
 /**
  * The store's background work: recompute the roll-ups of site-days touched by new or late data,
  * and delete raw samples past retention. Each run is guarded and skipped while the previous one
- * still runs. Returns a function that stops both.
+ * still runs. Returns a function that stops both and resolves once a run in progress has finished
+ * (so the store is not closed under it).
  */
-export function startStoreJobs(config: Pick<CollectorConfig, 'retention' | 'rollups'>, deps: StoreJobDeps): () => void {
+export function startStoreJobs(
+  config: Pick<CollectorConfig, 'retention' | 'rollups'>,
+  deps: StoreJobDeps,
+): () => Promise<void> {
   const log = deps.log.child({ module: 'store-jobs' });
+  const running = new Set<Promise<void>>();
   const single = (event: string, fn: () => Promise<void>) => {
-    let running = false;
+    let current: Promise<void> | null = null;
     const guarded = guard(log, event, fn);
     return () => {
-      if (running) return;
-      running = true;
-      void guarded().finally(() => {
-        running = false;
+      if (current !== null) return;
+      const run = guarded().finally(() => {
+        current = null;
+        running.delete(run);
       });
+      current = run;
+      running.add(run);
     };
   };
   const stopRollups = deps.every(
@@ -42,8 +49,9 @@ export function startStoreJobs(config: Pick<CollectorConfig, 'retention' | 'roll
       log.info({ event: 'retention_pruned', deleted, beforeMs }, 'deleted raw samples past retention');
     }),
   );
-  return () => {
+  return async () => {
     stopRollups();
     stopPrune();
+    await Promise.all(running);
   };
 }

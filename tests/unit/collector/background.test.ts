@@ -79,7 +79,7 @@ describe('store jobs', () => {
     await new Promise((r) => setImmediate(r));
     expect(await store.listSamples('s1')).toEqual([]);
     expect(await store.rollups('s1', 'day', DAY0, DAY0 + MS_PER_DAY)).toHaveLength(1);
-    stop();
+    await stop();
     expect(timers.size).toBe(0);
     await store.close();
   });

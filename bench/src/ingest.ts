@@ -34,6 +34,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '200' },
     'sqlite-connections': { type: 'string', default: '1,8' },
     'pg-connections': { type: 'string', default: '8' },
+    'rollups-interval-sec': { type: 'string', default: '10' },
     'skip-pg': { type: 'boolean', default: false },
   },
 });
@@ -166,6 +167,8 @@ async function collectorRun(
     mqtt: { url: mosquitto.url, clientId: `bench-${name}` },
     ingest: { connections },
     gaps: { enabled: false },
+    // Roll-ups run as in production (default every 10 s), on the same thread as ingest.
+    rollups: { intervalSec: Number(values['rollups-interval-sec']) },
   });
   const collector: Collector = createCollector({ config, store, log: createLogger('bench', 'warn'), nowMs: Date.now });
   await collector.start();

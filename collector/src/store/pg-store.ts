@@ -1,10 +1,10 @@
-import { MS_PER_DAY, type SiteStatus, type TelemetryBatch } from '@pantau/shared';
+import { MS_PER_DAY, type SiteStatus } from '@pantau/shared';
 import pg from 'pg';
-import { bootsOf, dayOf, prepareBatch } from './batch-rows.js';
+import { insertGroup } from './pg-insert.js';
 import { pgMigrations } from './pg-migrations.js';
 import { computeDay, dayBelowSeqs, type FactRow, GAP_WINDOW_SEQS, subtractRanges } from './rollup.js';
 import { type RollupRow, rollupFromRow, type SiteRow, toSummary } from './rows.js';
-import type { InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
+import type { SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
 
 type Db = pg.PoolClient;
 
@@ -54,120 +54,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   }
 
-  async function insertOne(db: Db, batch: TelemetryBatch, receivedMs: number): Promise<InsertResult> {
-    const site = batch.siteId;
-    await db.query(
-      `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms) VALUES ($1, $2, $2)
-       ON CONFLICT (site_id) DO UPDATE SET last_seen_ms = greatest(sites.last_seen_ms, excluded.last_seen_ms)`,
-      [site, receivedMs],
-    );
-    const offsets = await db.query<{ boot_id: string; offset_ms: number }>(
-      'SELECT boot_id, offset_ms FROM boots WHERE site_id = $1 AND boot_id = ANY($2)',
-      [site, bootsOf(batch)],
-    );
-    const known = new Map(offsets.rows.map((r) => [r.boot_id, r.offset_ms]));
-    const { rows, newOffsets } = prepareBatch(batch, receivedMs, known);
-    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-    const insertedRes = await db.query<{ boot_id: string; seq: number }>(
-      `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
-         effective_ms, time_quality, rx_bytes, tx_bytes, client_rx_bytes, client_tx_bytes, clients, battery_volts,
-         rtt_gateway_ms, rtt_terminal_ms, rtt_internet_ms, rtt_noc_ms)
-       SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $6::bigint[], $7::bigint[],
-         $8::text[], $9::bigint[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[],
-         $15::integer[], $16::float8[], $17::float8[], $18::float8[], $19::float8[], $20::float8[])
-       ON CONFLICT DO NOTHING RETURNING boot_id, seq`,
-      [
-        site,
-        col((r) => r.bootId),
-        col((r) => r.seq),
-        col((r) => r.wallMs),
-        col((r) => r.clockSynced),
-        col((r) => r.uptimeMs),
-        col(() => receivedMs),
-        col((r) => r.probesJson),
-        col((r) => r.effectiveMs),
-        col((r) => r.timeQuality),
-        col((r) => r.facts.rxBytes),
-        col((r) => r.facts.txBytes),
-        col((r) => r.facts.clientRxBytes),
-        col((r) => r.facts.clientTxBytes),
-        col((r) => r.facts.clients),
-        col((r) => r.facts.batteryVolts),
-        col((r) => r.facts.rttGatewayMs),
-        col((r) => r.facts.rttTerminalMs),
-        col((r) => r.facts.rttInternetMs),
-        col((r) => r.facts.rttNocMs),
-      ],
-    );
-    const insertedKeys = new Set(insertedRes.rows.map((r) => `${r.boot_id}\u0000${r.seq}`));
-    const inserted = rows.filter((r) => insertedKeys.has(`${r.bootId}\u0000${r.seq}`));
-    const days = new Set(inserted.map((r) => dayOf(r.effectiveMs)));
-    for (const [boot, offset] of newOffsets) {
-      await db.query('INSERT INTO boots VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [site, boot, offset]);
-      const moved = await db.query<{ old_day: number; new_day: number }>(
-        `WITH old AS (
-           SELECT seq, effective_ms FROM samples
-           WHERE site_id = $2 AND boot_id = $3 AND time_quality = 'estimated' FOR UPDATE
-         )
-         UPDATE samples s SET effective_ms = greatest(0, s.uptime_ms + $1), time_quality = 'corrected'
-         FROM old WHERE s.site_id = $2 AND s.boot_id = $3 AND s.seq = old.seq
-         RETURNING (old.effective_ms / ${MS_PER_DAY}) * ${MS_PER_DAY} AS old_day,
-                   (s.effective_ms / ${MS_PER_DAY}) * ${MS_PER_DAY} AS new_day`,
-        [offset, site, boot],
-      );
-      for (const m of moved.rows) {
-        days.add(m.old_day);
-        days.add(m.new_day);
-      }
-    }
-    if (days.size > 0) {
-      await db.query('INSERT INTO dirty_days SELECT $1, d FROM unnest($2::bigint[]) d ON CONFLICT DO NOTHING', [
-        site,
-        [...days].sort((a, b) => a - b),
-      ]);
-    }
-    const latest = inserted.reduce<(typeof rows)[number] | undefined>(
-      (a, r) => (a === undefined || r.seq > a.seq ? r : a),
-      undefined,
-    );
-    // Sequence numbers only grow for a site (docs/protocol.md), so the highest is the latest sample.
-    if (latest !== undefined) {
-      await db.query(
-        `UPDATE sites SET samples = samples + $2,
-           last_seq = CASE WHEN last_seq IS NULL OR last_seq < $3 THEN $3 ELSE last_seq END,
-           last_boot_id = CASE WHEN last_seq IS NULL OR last_seq < $3 THEN $4 ELSE last_boot_id END,
-           last_wall_ms = CASE WHEN last_seq IS NULL OR last_seq < $3 THEN $5 ELSE last_wall_ms END,
-           last_clock_synced = CASE WHEN last_seq IS NULL OR last_seq < $3 THEN $6 ELSE last_clock_synced END,
-           last_uptime_ms = CASE WHEN last_seq IS NULL OR last_seq < $3 THEN $7 ELSE last_uptime_ms END,
-           last_probes = CASE WHEN last_seq IS NULL OR last_seq < $3 THEN $8 ELSE last_probes END
-         WHERE site_id = $1`,
-        [
-          site,
-          inserted.length,
-          latest.seq,
-          latest.bootId,
-          latest.wallMs,
-          latest.clockSynced,
-          latest.uptimeMs,
-          latest.probesJson,
-        ],
-      );
-    }
-    return { inserted: inserted.length, duplicates: batch.samples.length - inserted.length };
-  }
-
   return {
-    insertBatch: (batch, receivedMs) => tx((db) => insertOne(db, batch, receivedMs)),
-    insertBatches: (items) =>
-      tx(async (db) => {
-        // Sites in a fixed order, so two collectors committing groups never wait on each other in a cycle.
-        const order = items
-          .map((item, i) => ({ item, i }))
-          .sort((a, b) => a.item.batch.siteId.localeCompare(b.item.batch.siteId));
-        const results: InsertResult[] = new Array(items.length);
-        for (const { item, i } of order) results[i] = await insertOne(db, item.batch, item.receivedMs);
-        return results;
-      }),
+    insertBatch: async (batch, receivedMs) =>
+      (await tx((db) => insertGroup(db, [{ batch, receivedMs }])))[0] ?? { inserted: 0, duplicates: 0 },
+    insertBatches: (items) => tx((db) => insertGroup(db, items)),
     applyStatus: (status: SiteStatus, receivedMs: number) =>
       tx(async (db): Promise<StatusOutcome> => {
         await db.query(

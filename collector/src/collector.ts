@@ -121,6 +121,9 @@ export function createCollector(deps: CollectorDeps): Collector {
       stopping ??= (async () => {
         await stopJobs?.();
         await subscriber?.stop();
+        // Messages still being committed finish before the store closes; their PUBACKs may be
+        // lost with the connection, and the broker then delivers them again (counted as duplicates).
+        await ingest.drain();
         await broker?.close();
         await deps.store.close();
         log.info({ event: 'stopped', ...ingest.counters() }, 'collector stopped');

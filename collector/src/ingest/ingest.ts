@@ -92,7 +92,21 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
     }
   }
 
-  async function handle(topic: string, payload: Uint8Array): Promise<void> {
+  const inflight = new Set<Promise<void>>();
+
+  /** Tracks each message until it is stored or rejected, so `drain()` can wait before the store closes. */
+  function handle(topic: string, payload: Uint8Array): Promise<void> {
+    const work = handleOne(topic, payload);
+    const tracked = work.then(
+      () => {},
+      () => {},
+    );
+    inflight.add(tracked);
+    void tracked.finally(() => inflight.delete(tracked));
+    return work;
+  }
+
+  async function handleOne(topic: string, payload: Uint8Array): Promise<void> {
     messages += 1;
     const receivedMs = deps.nowMs();
     const parsed = parseTopic(options.topicRoot, topic);
@@ -139,6 +153,10 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
 
   return {
     handle,
+    /** Resolves once every message handed over so far is stored or rejected. */
+    async drain(): Promise<void> {
+      while (inflight.size > 0) await Promise.all(inflight);
+    },
     rejects,
     counters(): IngestCounters {
       return {

@@ -7,6 +7,10 @@ Usage:
                                                   when no broker URL is configured)
   pantau-collector sites [--config FILE] [--db PATH] [--json]
                                                   list sites: last seen, status, last values
+  pantau-collector rejects [--config FILE] [--db PATH] [--limit N] [--json]
+                                                  the quarantine: rejected messages, newest first
+  pantau-collector completeness --site ID [--days N] [--config FILE] [--db PATH] [--json]
+                                                  received / expected samples per UTC day
   pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S]
                                                   collector + embedded broker + a real agent here
   pantau-collector --help | --version
@@ -15,13 +19,17 @@ Options:
   -c, --config FILE     YAML or JSON config (default: $PANTAU_CONFIG, else defaults + environment)
       --db PATH         SQLite file to read (overrides store.sqlitePath)
       --json            machine-readable output
+      --site ID         the site to report on
+      --days N          days back from today, today included (default: 7)
+      --limit N         most rejects shown (default: 50)
       --dir DIR         where the demo keeps its database and logs (default: .pantau-demo)
       --samples N       stop the demo after N stored samples (default: run until Ctrl-C)
       --interval-sec S  the demo agent's sampling interval (default: 5)
 
 Environment (overrides the file):
   PANTAU_MQTT_URL, PANTAU_MQTT_USERNAME, PANTAU_MQTT_PASSWORD, PANTAU_MQTT_CLIENT_ID,
-  PANTAU_BROKER_HOST, PANTAU_BROKER_PORT, PANTAU_SQLITE_PATH, PANTAU_MAX_PAYLOAD_BYTES,
+  PANTAU_BROKER_HOST, PANTAU_BROKER_PORT, PANTAU_SQLITE_PATH, PANTAU_POSTGRES_URL,
+  PANTAU_MQTT_SHARE_GROUP, PANTAU_INGEST_CONNECTIONS, PANTAU_RETENTION_RAW_DAYS, PANTAU_MAX_PAYLOAD_BYTES,
   PANTAU_TOPIC_ROOT, PANTAU_LOG_LEVEL
 
 Exit codes: 0 success, 2 bad usage or config, 1 failure.
@@ -32,6 +40,15 @@ export type CollectorCommand =
   | { kind: 'version' }
   | { kind: 'serve'; configPath: string | undefined }
   | { kind: 'sites'; configPath: string | undefined; dbPath: string | undefined; json: boolean }
+  | { kind: 'rejects'; configPath: string | undefined; dbPath: string | undefined; json: boolean; limit: number }
+  | {
+      kind: 'completeness';
+      configPath: string | undefined;
+      dbPath: string | undefined;
+      json: boolean;
+      siteId: string;
+      days: number;
+    }
   | { kind: 'demo'; dir: string; samples: number | undefined; intervalSec: number }
   | { kind: 'usage_error'; message: string };
 
@@ -57,6 +74,24 @@ export function parseCollectorArgs(
       return { kind: 'serve', configPath };
     case 'sites':
       return { kind: 'sites', configPath, dbPath: values.db, json: values.json === true };
+    case 'rejects': {
+      const limit = positiveInt(values.limit, '--limit');
+      if (typeof limit === 'string') return { kind: 'usage_error', message: limit };
+      return { kind: 'rejects', configPath, dbPath: values.db, json: values.json === true, limit: limit ?? 50 };
+    }
+    case 'completeness': {
+      const days = positiveInt(values.days, '--days');
+      if (typeof days === 'string') return { kind: 'usage_error', message: days };
+      if (values.site === undefined) return { kind: 'usage_error', message: 'completeness needs --site ID' };
+      return {
+        kind: 'completeness',
+        configPath,
+        dbPath: values.db,
+        json: values.json === true,
+        siteId: values.site,
+        days: days ?? 7,
+      };
+    }
     case 'demo': {
       const samples = positiveInt(values.samples, '--samples');
       const intervalSec = positiveInt(values['interval-sec'] ?? '5', '--interval-sec');
@@ -86,6 +121,9 @@ function parse(argv: readonly string[]) {
       json: { type: 'boolean' },
       dir: { type: 'string' },
       samples: { type: 'string' },
+      site: { type: 'string' },
+      days: { type: 'string' },
+      limit: { type: 'string' },
       'interval-sec': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

@@ -1,15 +1,29 @@
-import type { Logger } from '@pantau/shared';
+import { guard, type Logger } from '@pantau/shared';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { CollectorConfig } from './config/schema.js';
+import { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
+import { createGroupCommitter } from './ingest/group-commit.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createSubscriber, type Subscriber } from './ingest/subscriber.js';
+import { timeBounds } from './ingest/time-bounds.js';
 import type { Store } from './store/store.js';
+import { startStoreJobs } from './store/store-jobs.js';
+
+/** Repeats `fn` every `ms` until the returned function is called. */
+export type Every = (ms: number, fn: () => void) => () => void;
+
+const realEvery: Every = (ms, fn) => {
+  const timer = setInterval(fn, ms);
+  return () => clearInterval(timer);
+};
 
 export interface CollectorDeps {
   readonly config: CollectorConfig;
   readonly store: Store;
   readonly log: Logger;
   readonly nowMs: () => number;
+  /** Timers for the background jobs (roll-ups, retention, gap scans); real intervals by default. */
+  readonly every?: Every | undefined;
 }
 
 export interface Collector {
@@ -19,6 +33,7 @@ export interface Collector {
   stop(): Promise<void>;
   readonly ingest: Ingest;
   readonly store: Store;
+  readonly gaps: GapTracker;
   /** The broker this collector uses (the embedded one's URL when it runs one); set after start. */
   readonly brokerUrl: string | null;
 }
@@ -26,22 +41,51 @@ export interface Collector {
 /** Builds the collector; nothing runs until `start()`. */
 export function createCollector(deps: CollectorDeps): Collector {
   const { config, log } = deps;
+  let broker: EmbeddedBroker | null = null;
+  let subscriber: Subscriber | null = null;
+  let stopJobs: (() => Promise<void>) | null = null;
+  const gaps = createGapTracker(
+    {
+      topicRoot: config.topicRoot,
+      graceMs: config.gaps.graceSec * 1000,
+      retryMs: config.gaps.retrySec * 1000,
+      maxAttempts: config.gaps.maxAttempts,
+      maxRangesPerSite: 20,
+      maxSitesPerScan: config.gaps.maxSitesPerScan,
+      maxTrackedSites: config.gaps.maxTrackedSites,
+    },
+    {
+      store: deps.store,
+      publish: (topic, payload) =>
+        subscriber === null ? Promise.reject(new Error('not connected')) : subscriber.publish(topic, payload),
+      nowMs: deps.nowMs,
+      log: log.child({ module: 'gaps' }),
+    },
+  );
   const ingest = createIngest(
     {
       topicRoot: config.topicRoot,
       maxPayloadBytes: config.ingest.maxPayloadBytes,
       quarantineSize: config.ingest.quarantineSize,
+      timeBounds: timeBounds(config.retention.rawDays),
     },
-    { store: deps.store, log: log.child({ module: 'ingest' }), nowMs: deps.nowMs },
+    {
+      store: deps.store,
+      log: log.child({ module: 'ingest' }),
+      nowMs: deps.nowMs,
+      committer:
+        config.ingest.connections > 1 ? createGroupCommitter(deps.store, config.ingest.groupCommitMax) : undefined,
+      onSamples: config.gaps.enabled ? gaps.noteSite : undefined,
+      onResendReply: gaps.onReply,
+    },
   );
-  let broker: EmbeddedBroker | null = null;
-  let subscriber: Subscriber | null = null;
   let brokerUrl: string | null = null;
   let stopping: Promise<void> | null = null;
 
   return {
     ingest,
     store: deps.store,
+    gaps,
     get brokerUrl() {
       return brokerUrl;
     },
@@ -57,16 +101,29 @@ export function createCollector(deps: CollectorDeps): Collector {
         brokerUrl = config.mqtt.url;
       }
       subscriber = createSubscriber(
-        { ...config.mqtt, url: brokerUrl, topicRoot: config.topicRoot },
+        { ...config.mqtt, url: brokerUrl, topicRoot: config.topicRoot, connections: config.ingest.connections },
         ingest,
         log.child({ module: 'subscriber' }),
       );
       await subscriber.start();
+      const every = deps.every ?? realEvery;
+      const stopStoreJobs = startStoreJobs(config, { store: deps.store, nowMs: deps.nowMs, log, every });
+      const stopGapScan = config.gaps.enabled
+        ? every(config.gaps.scanIntervalSec * 1000, guard(log, 'gap_scan', gaps.scan))
+        : () => {};
+      stopJobs = async () => {
+        stopGapScan();
+        await stopStoreJobs();
+      };
       log.info({ event: 'started', broker: brokerUrl, embedded: broker !== null }, 'collector started');
     },
     stop() {
       stopping ??= (async () => {
+        await stopJobs?.();
         await subscriber?.stop();
+        // Messages still being committed finish before the store closes; their PUBACKs may be
+        // lost with the connection, and the broker then delivers them again (counted as duplicates).
+        await ingest.drain();
         await broker?.close();
         await deps.store.close();
         log.info({ event: 'stopped', ...ingest.counters() }, 'collector stopped');

@@ -4,10 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, readConfigFile } from '@pantau/shared';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
 import { createCollector } from './collector.js';
+import { formatCompletenessTable } from './commands/completeness.js';
+import { formatRejectsTable } from './commands/rejects.js';
 import { formatSitesTable } from './commands/sites.js';
 import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
 import { runDemo } from './demo.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openConfiguredStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 import { COLLECTOR_VERSION } from './version.js';
 
 /** The only place that wires real IO into the collector and starts it. */
@@ -30,11 +33,16 @@ async function main(): Promise<number> {
         intervalSec: command.intervalSec,
         out: process.stdout,
       });
-    case 'serve':
-    case 'sites': {
+    case 'serve': {
+      const config = await readConfig(command.configPath);
+      return config === null ? 2 : serve(config);
+    }
+    case 'sites':
+    case 'rejects':
+    case 'completeness': {
       const config = await readConfig(command.configPath);
       if (config === null) return 2;
-      return command.kind === 'serve' ? serve(config) : sites(config, command);
+      return report(config, command);
     }
   }
 }
@@ -55,7 +63,7 @@ async function readConfig(path: string | undefined): Promise<CollectorConfig | n
 
 async function serve(config: CollectorConfig): Promise<number> {
   const log = createLogger('pantau-collector', config.log.level);
-  const collector = createCollector({ config, store: openSqliteStore(config.store.sqlitePath), log, nowMs: Date.now });
+  const collector = createCollector({ config, store: await openConfiguredStore(config), log, nowMs: Date.now });
   await collector.start();
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
@@ -64,21 +72,46 @@ async function serve(config: CollectorConfig): Promise<number> {
   return 0;
 }
 
-async function sites(config: CollectorConfig, command: Extract<CollectorCommand, { kind: 'sites' }>): Promise<number> {
+type ReportCommand = Extract<CollectorCommand, { kind: 'sites' | 'rejects' | 'completeness' }>;
+
+/** The read-only commands: open the configured store (never create a SQLite file), print, close. */
+async function report(config: CollectorConfig, command: ReportCommand): Promise<number> {
   const path = command.dbPath ?? config.store.sqlitePath;
-  if (!existsSync(path)) {
+  const usePostgres = command.dbPath === undefined && config.store.postgresUrl !== undefined;
+  if (!usePostgres && !existsSync(path)) {
     process.stderr.write(
       `pantau-collector: no database at ${path}; start the collector with \`serve\` first, or pass --db\n`,
     );
     return 1;
   }
-  const store = openSqliteStore(path);
+  const store = await openConfiguredStore(
+    usePostgres ? config : { store: { ...config.store, sqlitePath: path, postgresUrl: undefined } },
+  );
   try {
-    const list = await store.listSites();
-    process.stdout.write(command.json ? `${JSON.stringify(list, null, 2)}\n` : formatSitesTable(list, Date.now()));
+    process.stdout.write(await reportText(store, command));
     return 0;
   } finally {
     await store.close();
+  }
+}
+
+async function reportText(store: Store, command: ReportCommand): Promise<string> {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  switch (command.kind) {
+    case 'sites': {
+      const list = await store.listSites();
+      return command.json ? json(list) : formatSitesTable(list, Date.now());
+    }
+    case 'rejects': {
+      const list = await store.listRejects(command.limit);
+      return command.json ? json(list) : formatRejectsTable(list);
+    }
+    case 'completeness': {
+      const dayMs = 86_400_000;
+      const today = Math.floor(Date.now() / dayMs) * dayMs;
+      const days = await store.completeness(command.siteId, today - (command.days - 1) * dayMs, today + dayMs);
+      return command.json ? json(days) : formatCompletenessTable(command.siteId, days);
+    }
   }
 }
 

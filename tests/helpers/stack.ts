@@ -11,25 +11,35 @@ import {
   nodeFileReader,
   systemClock,
 } from '@pantau/agent';
-import { type Collector, collectorConfigSchema, createCollector, openSqliteStore } from '@pantau/collector';
+import { type Collector, collectorConfigSchema, createCollector, openSqliteStore, type Store } from '@pantau/collector';
 import { ManualScheduler, silentLogger } from './fakes.js';
 
 /** A collector on a temporary SQLite file, against `brokerUrl` or its embedded broker. */
 export async function startCollector(
   brokerUrl: string | undefined,
   clientId = 'pantau-collector-test',
-  /** Reuse a database, e.g. to restart a collector; a new temporary one when unset. */
-  sqlitePath?: string,
+  extra: {
+    /** Reuse a database, e.g. to restart a collector; a new temporary one when unset. */
+    sqlitePath?: string;
+    mqtt?: object;
+    ingest?: object;
+    gaps?: object;
+    retention?: object;
+    store?: Store;
+  } = {},
 ): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-collector-'));
   const config = collectorConfigSchema.parse({
-    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId, reconnectMs: 200 },
+    mqtt: { ...(brokerUrl === undefined ? {} : { url: brokerUrl }), clientId, reconnectMs: 200, ...extra.mqtt },
     embeddedBroker: { port: 0 },
-    store: { sqlitePath: sqlitePath ?? join(dir, 'pantau.sqlite') },
+    store: { sqlitePath: extra.sqlitePath ?? join(dir, 'pantau.sqlite') },
+    ingest: { ...extra.ingest },
+    gaps: { ...extra.gaps },
+    retention: { ...extra.retention },
   });
   const collector = createCollector({
     config,
-    store: openSqliteStore(config.store.sqlitePath),
+    store: extra.store ?? openSqliteStore(config.store.sqlitePath),
     log: silentLogger(),
     nowMs: Date.now,
   });

@@ -30,7 +30,9 @@ describe('the protocol document, published with mosquitto_pub to a real Mosquitt
 
   beforeAll(async () => {
     mosquitto = await startMosquitto();
-    collector = await startCollector(mosquitto.url);
+    // The examples carry fixed, synchronised times; a long retention keeps them inside the
+    // collector's plausible-time window for years.
+    collector = await startCollector(mosquitto.url, 'pantau-collector-test', { retention: { rawDays: 3650 } });
   });
   afterAll(async () => {
     await collector?.stop();

@@ -16,6 +16,14 @@ export const collectorConfigSchema = z.object({
       clientId: z.string().min(1).max(64).default('pantau-collector'),
       keepaliveSec: z.int().min(5).max(65_535).default(30),
       reconnectMs: z.int().min(100).max(600_000).default(2000),
+      /**
+       * Subscribe to telemetry as `$share/<group>/...` so several collectors (or connections)
+       * split the load; each message goes to one of them.
+       */
+      shareGroup: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a share group is 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"')
+        .optional(),
     })
     .prefault({}),
   /** Used only when `mqtt.url` is unset. */
@@ -25,7 +33,51 @@ export const collectorConfigSchema = z.object({
       port: z.int().min(0).max(65_535).default(1883),
     })
     .prefault({}),
-  store: z.object({ sqlitePath: z.string().min(1).default('pantau.sqlite') }).prefault({}),
+  store: z
+    .object({
+      sqlitePath: z.string().min(1).default('pantau.sqlite'),
+      /** When set, PostgreSQL is the store instead of SQLite (fleets, several collectors). */
+      postgresUrl: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL looks like postgres://user:password@host:5432/pantau')
+        .optional(),
+      postgresPoolSize: z.int().min(1).max(100).default(8),
+    })
+    .prefault({}),
+  retention: z
+    .object({
+      /** Raw samples older than this are deleted; hourly and daily roll-ups are kept. */
+      rawDays: z.int().min(1).max(3650).default(90),
+      pruneIntervalSec: z.int().min(60).max(86_400).default(3600),
+    })
+    .prefault({}),
+  rollups: z
+    .object({
+      /** How often the site-days touched by new or late data are recomputed. */
+      intervalSec: z.int().min(1).max(3600).default(10),
+      /** Site-days recomputed per run at most. */
+      maxDaysPerRun: z.int().min(1).max(1_000_000).default(2000),
+    })
+    .prefault({}),
+  gaps: z
+    .object({
+      enabled: z.boolean().default(true),
+      scanIntervalSec: z.int().min(1).max(86_400).default(60),
+      graceSec: z
+        .int()
+        .min(0)
+        .max(7 * 86_400)
+        .default(600),
+      retrySec: z
+        .int()
+        .min(1)
+        .max(7 * 86_400)
+        .default(1800),
+      maxAttempts: z.int().min(1).max(100).default(3),
+      maxSitesPerScan: z.int().min(1).max(1_000_000).default(5000),
+      maxTrackedSites: z.int().min(1).max(10_000_000).default(200_000),
+    })
+    .prefault({}),
   ingest: z
     .object({
       maxPayloadBytes: z
@@ -34,6 +86,14 @@ export const collectorConfigSchema = z.object({
         .max(64 * 1024 * 1024)
         .default(DEFAULT_MAX_PAYLOAD_BYTES),
       quarantineSize: z.int().min(1).max(100_000).default(1000),
+      /**
+       * MQTT connections sharing the telemetry subscription (needs a share group; defaults to the
+       * client id). mqtt.js handles one PUBLISH per connection at a time, so more connections let
+       * several messages be committed in one transaction.
+       */
+      connections: z.int().min(1).max(64).default(1),
+      /** Most batches committed in one transaction when connections > 1. */
+      groupCommitMax: z.int().min(1).max(10_000).default(64),
     })
     .prefault({}),
   log: z.object({ level: z.enum(logLevels).default('info') }).prefault({}),
@@ -49,6 +109,10 @@ export const collectorEnvMap: EnvMap = {
   PANTAU_BROKER_HOST: { path: ['embeddedBroker', 'host'], type: 'string' },
   PANTAU_BROKER_PORT: { path: ['embeddedBroker', 'port'], type: 'number' },
   PANTAU_SQLITE_PATH: { path: ['store', 'sqlitePath'], type: 'string' },
+  PANTAU_POSTGRES_URL: { path: ['store', 'postgresUrl'], type: 'string' },
+  PANTAU_MQTT_SHARE_GROUP: { path: ['mqtt', 'shareGroup'], type: 'string' },
+  PANTAU_INGEST_CONNECTIONS: { path: ['ingest', 'connections'], type: 'number' },
+  PANTAU_RETENTION_RAW_DAYS: { path: ['retention', 'rawDays'], type: 'number' },
   PANTAU_MAX_PAYLOAD_BYTES: { path: ['ingest', 'maxPayloadBytes'], type: 'number' },
   PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };

@@ -1,17 +1,27 @@
-import { decodePayload, type Logger, parseTopic } from '@pantau/shared';
+import { decodePayload, type Logger, parseTopic, type ResendReply } from '@pantau/shared';
 import type { Store } from '../store/store.js';
+import type { GroupCommitter } from './group-commit.js';
 import { type RejectReason, Rejects } from './rejects.js';
+import { checkTimeBounds, type TimeBounds } from './time-bounds.js';
 
 export interface IngestOptions {
   readonly topicRoot: string;
   readonly maxPayloadBytes: number;
   readonly quarantineSize: number;
+  /** Plausible wall times of synchronised samples; default: a day ahead, 91 days behind. */
+  readonly timeBounds?: TimeBounds | undefined;
 }
 
 export interface IngestDeps {
   readonly store: Store;
   readonly log: Logger;
   readonly nowMs: () => number;
+  /** Group commit across connections; without it each batch commits on its own. */
+  readonly committer?: GroupCommitter | undefined;
+  /** Told after a site's samples are stored (the gap tracker listens). */
+  readonly onSamples?: ((siteId: string) => void) | undefined;
+  /** Told of a site's answer to a resend request. */
+  readonly onResendReply?: ((reply: ResendReply) => Promise<void>) | undefined;
 }
 
 export interface IngestCounters {
@@ -19,13 +29,25 @@ export interface IngestCounters {
   readonly samplesStored: number;
   readonly duplicates: number;
   readonly staleStatuses: number;
+  readonly resendReplies: number;
   readonly rejected: number;
   readonly rejectsByReason: Readonly<Partial<Record<RejectReason, number>>>;
+  /** Rejects the quarantine table could not keep (store error); they are still counted. */
+  readonly quarantineWriteFailures: number;
 }
 
 /** A store that failed: the message must not be acknowledged, so the broker delivers it again. */
 export class StoreFailure extends Error {
   override readonly name = 'StoreFailure';
+}
+
+const DEFAULT_BOUNDS: TimeBounds = { futureMs: 86_400_000, pastMs: 91 * 86_400_000 };
+const handledKinds = new Set(['telemetry', 'status', 'resend-reply']);
+
+/** Control characters (NUL above all, which PostgreSQL text refuses) never reach the quarantine table. */
+function printable(text: string, max: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  return text.slice(0, max).replace(/[\u0000-\u001f\u007f]/g, '?');
 }
 
 /**
@@ -34,15 +56,25 @@ export class StoreFailure extends Error {
  */
 export function createIngest(options: IngestOptions, deps: IngestDeps) {
   const rejects = new Rejects(options.quarantineSize);
+  const bounds = options.timeBounds ?? DEFAULT_BOUNDS;
   const lastLogMs = new Map<RejectReason, number>();
   let messages = 0;
   let samplesStored = 0;
   let duplicates = 0;
   let staleStatuses = 0;
+  let resendReplies = 0;
+  let quarantineWriteFailures = 0;
 
-  function reject(reason: RejectReason, detail: string, topic: string, payload: Uint8Array): void {
+  async function reject(reason: RejectReason, detail: string, topic: string, payload: Uint8Array): Promise<void> {
     const now = deps.nowMs();
-    rejects.record(reason, detail, topic, payload, now);
+    const entry = rejects.record(reason, printable(detail, 300), printable(topic, 300), payload, now);
+    try {
+      await deps.store.recordReject(entry, options.quarantineSize);
+    } catch (error) {
+      // A reject never stops ingest, not even when the quarantine cannot be written.
+      quarantineWriteFailures += 1;
+      deps.log.debug({ event: 'quarantine_write_failed', err: error }, 'could not keep a reject');
+    }
     // One line per reason per 10 s: a flood of garbage must not flood the log too.
     const last = lastLogMs.get(reason);
     if (last === undefined || now - last >= 10_000) {
@@ -51,8 +83,8 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
         {
           event: 'message_rejected',
           reason,
-          topic: topic.slice(0, 200),
-          detail: detail.slice(0, 300),
+          topic: entry.topic,
+          detail: entry.detail,
           total: rejects.byReason()[reason],
         },
         'rejected a message; see the quarantine for its first bytes and check the sender against docs/protocol.md',
@@ -60,14 +92,29 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
     }
   }
 
-  async function handle(topic: string, payload: Uint8Array): Promise<void> {
+  const inflight = new Set<Promise<void>>();
+
+  /** Tracks each message until it is stored or rejected, so `drain()` can wait before the store closes. */
+  function handle(topic: string, payload: Uint8Array): Promise<void> {
+    const work = handleOne(topic, payload);
+    const tracked = work.then(
+      () => {},
+      () => {},
+    );
+    inflight.add(tracked);
+    void tracked.finally(() => inflight.delete(tracked));
+    return work;
+  }
+
+  async function handleOne(topic: string, payload: Uint8Array): Promise<void> {
     messages += 1;
     const receivedMs = deps.nowMs();
     const parsed = parseTopic(options.topicRoot, topic);
-    if (parsed === null || (parsed.kind !== 'telemetry' && parsed.kind !== 'status')) {
-      return reject('unknown_topic', 'not a telemetry or status topic', topic, payload);
+    if (parsed === null || !handledKinds.has(parsed.kind)) {
+      return reject('unknown_topic', 'not a telemetry, status or resend-reply topic', topic, payload);
     }
-    const decoded = decodePayload(parsed.kind, payload, options.maxPayloadBytes);
+    const kind = parsed.kind as 'telemetry' | 'status' | 'resend-reply';
+    const decoded = decodePayload(kind, payload, options.maxPayloadBytes);
     if (!decoded.ok) return reject(decoded.code, decoded.message, topic, payload);
     const message = decoded.value;
     if (message.siteId !== parsed.siteId) {
@@ -78,11 +125,22 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
         payload,
       );
     }
+    if ('samples' in message) {
+      const outOfBounds = checkTimeBounds(message, receivedMs, bounds);
+      if (outOfBounds !== null) return reject('time_out_of_bounds', outOfBounds, topic, payload);
+    }
     try {
       if ('samples' in message) {
-        const result = await deps.store.insertBatch(message, receivedMs);
+        const result =
+          deps.committer === undefined
+            ? await deps.store.insertBatch(message, receivedMs)
+            : await deps.committer.insert(message, receivedMs);
         samplesStored += result.inserted;
         duplicates += result.duplicates;
+        deps.onSamples?.(message.siteId);
+      } else if ('requestId' in message) {
+        await deps.onResendReply?.(message);
+        resendReplies += 1;
       } else if ((await deps.store.applyStatus(message, receivedMs)) === 'stale') {
         staleStatuses += 1;
       }
@@ -95,6 +153,10 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
 
   return {
     handle,
+    /** Resolves once every message handed over so far is stored or rejected. */
+    async drain(): Promise<void> {
+      while (inflight.size > 0) await Promise.all(inflight);
+    },
     rejects,
     counters(): IngestCounters {
       return {
@@ -102,8 +164,10 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
         samplesStored,
         duplicates,
         staleStatuses,
+        resendReplies,
         rejected: rejects.total,
         rejectsByReason: rejects.byReason(),
+        quarantineWriteFailures,
       };
     },
   };

@@ -1,15 +1,11 @@
 import type { DecodeErrorCode } from '@pantau/shared';
+import type { StoredReject } from '../store/store.js';
 
 /** Stable reasons a message is rejected at ingest, counted and shown to the NOC. */
-export type RejectReason = DecodeErrorCode | 'unknown_topic' | 'site_mismatch';
+export type RejectReason = DecodeErrorCode | 'unknown_topic' | 'site_mismatch' | 'time_out_of_bounds';
 
-export interface QuarantinedMessage {
+export interface QuarantinedMessage extends StoredReject {
   readonly reason: RejectReason;
-  readonly detail: string;
-  readonly topic: string;
-  /** The first bytes, hex encoded: enough to recognise the sender, never a whole payload. */
-  readonly firstBytesHex: string;
-  readonly receivedMs: number;
 }
 
 const QUARANTINE_PREFIX_BYTES = 64;
@@ -21,11 +17,19 @@ export class Rejects {
 
   constructor(private readonly quarantineSize: number) {}
 
-  record(reason: RejectReason, detail: string, topic: string, payload: Uint8Array, receivedMs: number): void {
+  record(
+    reason: RejectReason,
+    detail: string,
+    topic: string,
+    payload: Uint8Array,
+    receivedMs: number,
+  ): QuarantinedMessage {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
     const firstBytesHex = Buffer.from(payload.subarray(0, QUARANTINE_PREFIX_BYTES)).toString('hex');
-    this.ring.push({ reason, detail: detail.slice(0, 300), topic: topic.slice(0, 300), firstBytesHex, receivedMs });
+    const entry = { reason, detail: detail.slice(0, 300), topic: topic.slice(0, 300), firstBytesHex, receivedMs };
+    this.ring.push(entry);
     if (this.ring.length > this.quarantineSize) this.ring.shift();
+    return entry;
   }
 
   byReason(): Readonly<Partial<Record<RejectReason, number>>> {

@@ -10,61 +10,99 @@ export interface SubscriberOptions {
   readonly keepaliveSec: number;
   readonly reconnectMs: number;
   readonly topicRoot: string;
+  /** `$share/<group>/` for telemetry and resend replies; several collectors then split the load. */
+  readonly shareGroup?: string | undefined;
+  /** Connections sharing the subscription (default 1); more than one implies a share group. */
+  readonly connections?: number | undefined;
 }
 
 export interface Subscriber {
-  /** Resolves once connected and subscribed. */
+  /** Resolves once every connection is connected and subscribed. */
   start(): Promise<void>;
+  /** Publishes QoS 1 on the first connection (resend requests); resolves on the broker's PUBACK. */
+  publish(topic: string, payload: Buffer): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** The subscription filters: shared ones for the load, status unshared (every collector keeps every status). */
+export function subscriptionFilters(topicRoot: string, shareGroup: string | undefined): string[] {
+  const share = (filter: string) => (shareGroup === undefined ? filter : `$share/${shareGroup}/${filter}`);
+  return [
+    share(siteTopicFilter(topicRoot, 'telemetry')),
+    share(siteTopicFilter(topicRoot, 'resend-reply')),
+    siteTopicFilter(topicRoot, 'status'),
+  ];
+}
+
 /**
- * The collector's MQTT session. A message is acknowledged only after ingest has committed it:
- * mqtt.js sends the PUBACK when `handleMessage`'s callback runs, and handles one PUBLISH at a time.
+ * The collector's MQTT sessions. A message is acknowledged only after ingest has committed it:
+ * mqtt.js sends the PUBACK when `handleMessage`'s callback runs, and handles one PUBLISH per
+ * connection at a time.
  */
 export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log: Logger): Subscriber {
-  let client: MqttClient | null = null;
-  const filters = [siteTopicFilter(options.topicRoot, 'telemetry'), siteTopicFilter(options.topicRoot, 'status')];
+  const count = options.connections ?? 1;
+  const shareGroup = options.shareGroup ?? (count > 1 ? options.clientId : undefined);
+  let clients: MqttClient[] = [];
+
+  async function connectOne(index: number): Promise<MqttClient> {
+    const clientId = index === 0 ? options.clientId : `${options.clientId}-${index}`;
+    const c = mqtt.connect(options.url, {
+      clientId,
+      // A persistent session: while the collector is down the broker keeps its QoS 1 messages.
+      clean: false,
+      keepalive: options.keepaliveSec,
+      reconnectPeriod: options.reconnectMs,
+      ...(options.username === undefined ? {} : { username: options.username }),
+      ...(options.password === undefined ? {} : { password: options.password }),
+    });
+    c.handleMessage = (packet, callback) => {
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      ingest.handle(packet.topic, payload).then(
+        () => callback(),
+        (error: unknown) => {
+          log.error({ event: 'store_failed', err: error }, 'could not store a message; it stays with the broker');
+          callback(error as Error);
+        },
+      );
+    };
+    c.on(
+      'error',
+      guard(log, 'mqtt_error', (error: Error) =>
+        log.warn({ event: 'mqtt_error', err: error.message }, 'broker connection error; retrying'),
+      ),
+    );
+    c.on(
+      'connect',
+      guard(log, 'connect', () => log.info({ event: 'connected', url: options.url, clientId }, 'connected to broker')),
+    );
+    const all = subscriptionFilters(options.topicRoot, shareGroup);
+    // Statuses on the first connection only; a retained status would otherwise arrive once per connection.
+    const filters = index === 0 ? all : all.slice(0, 2);
+    await c.subscribeAsync(filters, { qos: 1 });
+    log.info({ event: 'subscribed', filters, clientId }, 'subscribed');
+    return c;
+  }
 
   return {
     async start() {
-      const c = mqtt.connect(options.url, {
-        clientId: options.clientId,
-        // A persistent session: while the collector is down the broker keeps its QoS 1 messages.
-        clean: false,
-        keepalive: options.keepaliveSec,
-        reconnectPeriod: options.reconnectMs,
-        ...(options.username === undefined ? {} : { username: options.username }),
-        ...(options.password === undefined ? {} : { password: options.password }),
-      });
-      client = c;
-      c.handleMessage = (packet, callback) => {
-        const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-        ingest.handle(packet.topic, payload).then(
-          () => callback(),
-          (error: unknown) => {
-            log.error({ event: 'store_failed', err: error }, 'could not store a message; it stays with the broker');
-            callback(error as Error);
-          },
-        );
-      };
-      c.on(
-        'error',
-        guard(log, 'mqtt_error', (error: Error) =>
-          log.warn({ event: 'mqtt_error', err: error.message }, 'broker connection error; retrying'),
-        ),
-      );
-      c.on(
-        'connect',
-        guard(log, 'connect', () => log.info({ event: 'connected', url: options.url }, 'connected to broker')),
-      );
-      await c.subscribeAsync(filters, { qos: 1 });
-      log.info({ event: 'subscribed', filters }, 'subscribed');
+      const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => connectOne(i)));
+      clients = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed !== undefined) {
+        await Promise.all(clients.map((c) => c.endAsync()));
+        clients = [];
+        throw (failed as PromiseRejectedResult).reason;
+      }
+    },
+    async publish(topic, payload) {
+      const c = clients[0];
+      if (c === undefined) throw new Error('not connected');
+      await c.publishAsync(topic, payload, { qos: 1 });
     },
     async stop() {
-      const c = client;
-      client = null;
-      await c?.endAsync();
+      const all = clients;
+      clients = [];
+      await Promise.all(all.map((c) => c.endAsync()));
     },
   };
 }

@@ -32,4 +32,84 @@ export const sqliteMigrations: readonly string[] = [
      status_agent       TEXT,
      status_received_ms INTEGER
    ) WITHOUT ROWID;`,
+  // 2: clock-corrected time, roll-up facts, boots, roll-ups, dirty days, gone ranges, quarantine.
+  // Samples move to a rowid table: a row holds ~1 KB of probe JSON, and a WITHOUT ROWID table keeps
+  // whole rows in its primary-key B-tree, which makes every insert for a random site rewrite fat
+  // pages. The identity becomes a small unique index (site, seq, boot), which also serves gap scans.
+  `CREATE TABLE samples_v2 (
+     site_id         TEXT    NOT NULL,
+     boot_id         TEXT    NOT NULL,
+     seq             INTEGER NOT NULL,
+     wall_ms         INTEGER NOT NULL,
+     clock_synced    INTEGER NOT NULL,
+     uptime_ms       INTEGER NOT NULL,
+     received_ms     INTEGER NOT NULL,
+     probes          TEXT    NOT NULL,
+     effective_ms    INTEGER NOT NULL,
+     time_quality    TEXT    NOT NULL,
+     rx_bytes        INTEGER,
+     tx_bytes        INTEGER,
+     client_rx_bytes INTEGER,
+     client_tx_bytes INTEGER,
+     clients         INTEGER,
+     battery_volts   REAL,
+     rtt_gateway_ms  REAL,
+     rtt_terminal_ms REAL,
+     rtt_internet_ms REAL,
+     rtt_noc_ms      REAL
+   );
+   INSERT INTO samples_v2 (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
+     effective_ms, time_quality)
+   SELECT site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes, wall_ms,
+     CASE WHEN clock_synced = 1 THEN 'measured' ELSE 'estimated' END FROM samples;
+   DROP TABLE samples;
+   ALTER TABLE samples_v2 RENAME TO samples;
+   CREATE UNIQUE INDEX samples_identity ON samples (site_id, seq, boot_id);
+   CREATE INDEX samples_site_time ON samples (site_id, effective_ms);
+   CREATE TABLE boots (
+     site_id   TEXT    NOT NULL,
+     boot_id   TEXT    NOT NULL,
+     offset_ms INTEGER NOT NULL,
+     PRIMARY KEY (site_id, boot_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE dirty_days (
+     site_id TEXT    NOT NULL,
+     day_ms  INTEGER NOT NULL,
+     PRIMARY KEY (site_id, day_ms)
+   ) WITHOUT ROWID;
+   INSERT INTO dirty_days SELECT DISTINCT site_id, (effective_ms / 86400000) * 86400000 FROM samples;
+   CREATE TABLE rollups (
+     site_id          TEXT    NOT NULL,
+     grain            TEXT    NOT NULL,
+     bucket_ms        INTEGER NOT NULL,
+     samples          INTEGER NOT NULL,
+     online_minutes   INTEGER NOT NULL,
+     active_minutes   INTEGER NOT NULL,
+     rx_bytes         INTEGER NOT NULL,
+     tx_bytes         INTEGER NOT NULL,
+     client_rx_bytes  INTEGER NOT NULL,
+     client_tx_bytes  INTEGER NOT NULL,
+     latency          TEXT    NOT NULL,
+     battery_min_volts REAL,
+     battery_max_volts REAL,
+     clients_max      INTEGER,
+     received         INTEGER NOT NULL,
+     expected         INTEGER NOT NULL,
+     PRIMARY KEY (site_id, grain, bucket_ms)
+   ) WITHOUT ROWID;
+   CREATE TABLE gone_ranges (
+     site_id  TEXT    NOT NULL,
+     from_seq INTEGER NOT NULL,
+     to_seq   INTEGER NOT NULL,
+     PRIMARY KEY (site_id, from_seq, to_seq)
+   ) WITHOUT ROWID;
+   CREATE TABLE rejects (
+     id              INTEGER PRIMARY KEY AUTOINCREMENT,
+     received_ms     INTEGER NOT NULL,
+     reason          TEXT    NOT NULL,
+     detail          TEXT    NOT NULL,
+     topic           TEXT    NOT NULL,
+     first_bytes_hex TEXT    NOT NULL
+   );
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;`,
 ];

@@ -1,24 +1,16 @@
 import type { SiteStatus, TelemetryBatch } from '@pantau/shared';
+import { MS_PER_DAY } from '@pantau/shared';
 import Database from 'better-sqlite3';
+import { bootsOf, dayOf, prepareBatch } from './batch-rows.js';
+import { computeDay, type FactRow, GAP_WINDOW_SEQS, subtractRanges } from './rollup.js';
+import { type RollupRow, rollupFromRow, type SiteRow, toSummary } from './rows.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
-import type { InsertResult, SiteSummary, StatusOutcome, Store, StoredSample } from './store.js';
+import type { InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
 
-interface SiteRow {
-  site_id: string;
-  last_seen_ms: number;
-  samples: number;
-  last_seq: number | null;
-  last_boot_id: string | null;
-  last_wall_ms: number | null;
-  last_clock_synced: number | null;
-  last_uptime_ms: number | null;
-  last_probes: string | null;
-  status_state: SiteStatus['state'] | null;
-  status_reason: SiteStatus['reason'] | null;
-  status_epoch: number | null;
-  status_agent: string | null;
-  status_received_ms: number | null;
-}
+const FACT_COLUMNS = `seq, effective_ms AS effectiveMs, rx_bytes AS rxBytes, tx_bytes AS txBytes,
+  client_rx_bytes AS clientRxBytes, client_tx_bytes AS clientTxBytes, clients, battery_volts AS batteryVolts,
+  rtt_gateway_ms AS rttGatewayMs, rtt_terminal_ms AS rttTerminalMs, rtt_internet_ms AS rttInternetMs,
+  rtt_noc_ms AS rttNocMs`;
 
 /**
  * SQLite via better-sqlite3 in WAL mode. Writes are synchronous and commit in microseconds, so the
@@ -31,23 +23,56 @@ export function openSqliteStore(path: string): Store {
   // transactions, which the agents' resend closes.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache: index inserts for 100,000 sites land on random pages.
+  db.pragma('cache_size = -65536');
   migrate(db);
 
   const insertSample = db.prepare(
-    `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
+       effective_ms, time_quality, rx_bytes, tx_bytes, client_rx_bytes, client_tx_bytes, clients, battery_volts,
+       rtt_gateway_ms, rtt_terminal_ms, rtt_internet_ms, rtt_noc_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   const touchSite = db.prepare(
     `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?)
      ON CONFLICT (site_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
   );
-  // Sequence numbers only grow for a site (docs/protocol.md), so the highest is the latest sample.
-  const setLatest = db.prepare(
-    `UPDATE sites SET last_seq = ?, last_boot_id = ?, last_wall_ms = ?, last_clock_synced = ?,
-       last_uptime_ms = ?, last_probes = ?
-     WHERE site_id = ? AND (last_seq IS NULL OR last_seq < ?)`,
+  // One statement per batch for the site row: seen time, sample count and, since sequence numbers
+  // only grow for a site (docs/protocol.md), the values of the highest seq as the latest sample.
+  const newer = 'excluded.last_seq IS NOT NULL AND (sites.last_seq IS NULL OR sites.last_seq < excluded.last_seq)';
+  const upsertSite = db.prepare(
+    `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms, samples, last_seq, last_boot_id, last_wall_ms,
+       last_clock_synced, last_uptime_ms, last_probes)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (site_id) DO UPDATE SET
+       last_seen_ms = max(sites.last_seen_ms, excluded.last_seen_ms),
+       samples = sites.samples + excluded.samples,
+       last_boot_id = CASE WHEN ${newer} THEN excluded.last_boot_id ELSE sites.last_boot_id END,
+       last_wall_ms = CASE WHEN ${newer} THEN excluded.last_wall_ms ELSE sites.last_wall_ms END,
+       last_clock_synced = CASE WHEN ${newer} THEN excluded.last_clock_synced ELSE sites.last_clock_synced END,
+       last_uptime_ms = CASE WHEN ${newer} THEN excluded.last_uptime_ms ELSE sites.last_uptime_ms END,
+       last_probes = CASE WHEN ${newer} THEN excluded.last_probes ELSE sites.last_probes END,
+       last_seq = CASE WHEN ${newer} THEN excluded.last_seq ELSE sites.last_seq END`,
   );
-  const countSamples = db.prepare('UPDATE sites SET samples = samples + ? WHERE site_id = ?');
+  const getOffset = db.prepare<[string, string], { offset_ms: number }>(
+    'SELECT offset_ms FROM boots WHERE site_id = ? AND boot_id = ?',
+  );
+  const putOffset = db.prepare(
+    'INSERT INTO boots (site_id, boot_id, offset_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const bootDays = db.prepare<[string, string], { day: number }>(
+    `SELECT DISTINCT (effective_ms / ${MS_PER_DAY}) * ${MS_PER_DAY} AS day FROM samples
+     WHERE site_id = ? AND boot_id = ? AND time_quality = 'estimated'`,
+  );
+  const rebase = db.prepare(
+    `UPDATE samples SET effective_ms = max(0, uptime_ms + ?), time_quality = 'corrected'
+     WHERE site_id = ? AND boot_id = ? AND time_quality = 'estimated'`,
+  );
+  const correctedDays = db.prepare<[string, string], { day: number }>(
+    `SELECT DISTINCT (effective_ms / ${MS_PER_DAY}) * ${MS_PER_DAY} AS day FROM samples
+     WHERE site_id = ? AND boot_id = ? AND time_quality = 'corrected'`,
+  );
+  const markDirty = db.prepare('INSERT INTO dirty_days (site_id, day_ms) VALUES (?, ?) ON CONFLICT DO NOTHING');
   const getStatus = db.prepare<[string], Pick<SiteRow, 'status_epoch' | 'status_reason'>>(
     'SELECT status_epoch, status_reason FROM sites WHERE site_id = ?',
   );
@@ -56,34 +81,132 @@ export function openSqliteStore(path: string): Store {
        status_received_ms = ? WHERE site_id = ?`,
   );
   const selectSites = db.prepare<[], SiteRow>('SELECT * FROM sites ORDER BY site_id');
-  const selectSamples = db.prepare<[string], StoredSample>(
-    `SELECT site_id AS siteId, boot_id AS bootId, seq, wall_ms AS wallMs, received_ms AS receivedMs
+  const selectSamples = db.prepare<[string], Omit<StoredSample, 'clockSynced'> & { clockSynced: number }>(
+    `SELECT site_id AS siteId, boot_id AS bootId, seq, wall_ms AS wallMs, clock_synced AS clockSynced,
+       uptime_ms AS uptimeMs, effective_ms AS effectiveMs, time_quality AS timeQuality, received_ms AS receivedMs
      FROM samples WHERE site_id = ? ORDER BY seq, boot_id`,
   );
+  const insertReject = db.prepare(
+    'INSERT INTO rejects (received_ms, reason, detail, topic, first_bytes_hex) VALUES (?, ?, ?, ?, ?)',
+  );
+  const trimRejects = db.prepare('DELETE FROM rejects WHERE id <= ?');
+  const selectRejects = db.prepare<[number], StoredReject>(
+    `SELECT reason, detail, topic, first_bytes_hex AS firstBytesHex, received_ms AS receivedMs
+     FROM rejects ORDER BY id DESC LIMIT ?`,
+  );
+  const selectReceived = db.prepare<[string], SeqRange>(
+    `SELECT min(seq) AS fromSeq, max(seq) AS toSeq FROM (
+       SELECT seq, seq - row_number() OVER (ORDER BY seq) AS grp FROM (SELECT DISTINCT seq FROM samples WHERE site_id = ?)
+     ) GROUP BY grp ORDER BY fromSeq`,
+  );
+  // Holes between consecutive received seqs, leaving out those a gone range covers whole.
+  const selectMissing = db.prepare<[string, string, string, string, number], SeqRange>(
+    `SELECT fromSeq, toSeq FROM (
+       SELECT seq + 1 AS fromSeq, next - 1 AS toSeq FROM (
+         SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM samples
+         WHERE site_id = ? AND seq >= coalesce((
+           SELECT max(s2.seq) FROM samples s2 WHERE s2.site_id = ?
+             AND s2.seq < (SELECT max(s3.seq) FROM samples s3 WHERE s3.site_id = ?) - ${GAP_WINDOW_SEQS}), 0)
+       ) WHERE next > seq + 1
+     ) AS m WHERE NOT EXISTS (
+       SELECT 1 FROM gone_ranges g WHERE g.site_id = ? AND g.from_seq <= m.fromSeq AND g.to_seq >= m.toSeq
+     ) ORDER BY fromSeq LIMIT ?`,
+  );
+  const selectGone = db.prepare<[string], SeqRange>(
+    'SELECT from_seq AS fromSeq, to_seq AS toSeq FROM gone_ranges WHERE site_id = ?',
+  );
+  const insertGone = db.prepare('INSERT INTO gone_ranges VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const selectDirty = db.prepare<[number], { site_id: string; day_ms: number }>(
+    'SELECT site_id, day_ms FROM dirty_days LIMIT ?',
+  );
+  const deleteDirty = db.prepare('DELETE FROM dirty_days WHERE site_id = ? AND day_ms = ?');
+  const selectDayFacts = db.prepare<[string, number, number], FactRow>(
+    `SELECT ${FACT_COLUMNS} FROM samples WHERE site_id = ? AND effective_ms >= ? AND effective_ms < ?`,
+  );
+  const previousSeq = db.prepare<[string, number], { s: number | null }>(
+    'SELECT max(seq) AS s FROM samples WHERE site_id = ? AND seq < ?',
+  );
+  const deleteRollups = db.prepare('DELETE FROM rollups WHERE site_id = ? AND bucket_ms >= ? AND bucket_ms < ?');
+  const insertRollup = db.prepare(
+    `INSERT INTO rollups (site_id, grain, bucket_ms, samples, online_minutes, active_minutes, rx_bytes, tx_bytes,
+       client_rx_bytes, client_tx_bytes, latency, battery_min_volts, battery_max_volts, clients_max, received, expected)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const selectRollups = db.prepare<[string, string, number, number], RollupRow>(
+    'SELECT * FROM rollups WHERE site_id = ? AND grain = ? AND bucket_ms >= ? AND bucket_ms < ? ORDER BY bucket_ms',
+  );
+  const getMeta = db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE key = ?');
+  const putMeta = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)',
+  );
+  const siteIds = db.prepare<[], { site_id: string }>('SELECT site_id FROM sites');
+  const pruneSite = db.prepare('DELETE FROM samples WHERE site_id = ? AND effective_ms < ?');
 
-  const insertBatchTx = db.transaction((batch: TelemetryBatch, receivedMs: number): InsertResult => {
-    touchSite.run(batch.siteId, receivedMs, receivedMs);
+  function insertOne(batch: TelemetryBatch, receivedMs: number): InsertResult {
+    const site = batch.siteId;
+    const known = new Map<string, number>();
+    for (const boot of bootsOf(batch)) {
+      const row = getOffset.get(site, boot);
+      if (row !== undefined) known.set(boot, row.offset_ms);
+    }
+    const { rows, newOffsets } = prepareBatch(batch, receivedMs, known);
     let inserted = 0;
-    for (const s of batch.samples) {
-      const probes = JSON.stringify(s.probes);
-      const synced = s.clockSynced ? 1 : 0;
+    let latest: (typeof rows)[number] | undefined;
+    const days = new Set<number>();
+    for (const r of rows) {
+      const f = r.facts;
       const changes = insertSample.run(
-        batch.siteId,
-        s.bootId,
-        s.seq,
-        s.wallMs,
-        synced,
-        s.uptimeMs,
+        site,
+        r.bootId,
+        r.seq,
+        r.wallMs,
+        r.clockSynced ? 1 : 0,
+        r.uptimeMs,
         receivedMs,
-        probes,
+        r.probesJson,
+        r.effectiveMs,
+        r.timeQuality,
+        f.rxBytes,
+        f.txBytes,
+        f.clientRxBytes,
+        f.clientTxBytes,
+        f.clients,
+        f.batteryVolts,
+        f.rttGatewayMs,
+        f.rttTerminalMs,
+        f.rttInternetMs,
+        f.rttNocMs,
       ).changes;
       if (changes === 0) continue;
       inserted += 1;
-      setLatest.run(s.seq, s.bootId, s.wallMs, synced, s.uptimeMs, probes, batch.siteId, s.seq);
+      days.add(dayOf(r.effectiveMs));
+      if (latest === undefined || r.seq > latest.seq) latest = r;
     }
-    countSamples.run(inserted, batch.siteId);
+    for (const [boot, offset] of newOffsets) {
+      putOffset.run(site, boot, offset);
+      for (const { day } of bootDays.all(site, boot)) days.add(day);
+      rebase.run(offset, site, boot);
+      for (const { day } of correctedDays.all(site, boot)) days.add(day);
+    }
+    for (const day of days) markDirty.run(site, day);
+    upsertSite.run(
+      site,
+      receivedMs,
+      receivedMs,
+      inserted,
+      latest?.seq ?? null,
+      latest?.bootId ?? null,
+      latest?.wallMs ?? null,
+      latest === undefined ? null : latest.clockSynced ? 1 : 0,
+      latest?.uptimeMs ?? null,
+      latest?.probesJson ?? null,
+    );
     return { inserted, duplicates: batch.samples.length - inserted };
-  });
+  }
+
+  const insertBatchesTx = db.transaction((items: readonly { batch: TelemetryBatch; receivedMs: number }[]) =>
+    items.map((i) => insertOne(i.batch, i.receivedMs)),
+  );
 
   const applyStatusTx = db.transaction((status: SiteStatus, receivedMs: number): StatusOutcome => {
     touchSite.run(status.siteId, receivedMs, receivedMs);
@@ -95,11 +218,84 @@ export function openSqliteStore(path: string): Store {
     return 'applied';
   });
 
+  const recordRejectTx = db.transaction((r: StoredReject, keep: number) => {
+    const id = Number(insertReject.run(r.receivedMs, r.reason, r.detail, r.topic, r.firstBytesHex).lastInsertRowid);
+    if (id > keep) trimRejects.run(id - keep);
+  });
+
+  const refreshDayTx = db.transaction((siteId: string, dayMs: number) => {
+    deleteDirty.run(siteId, dayMs);
+    // Days older than the retention horizon keep the roll-up made while their samples existed.
+    if (dayMs < (getMeta.get('pruned_before_ms')?.value ?? 0)) return;
+    const rows = selectDayFacts.all(siteId, dayMs, dayMs + MS_PER_DAY);
+    deleteRollups.run(siteId, dayMs, dayMs + MS_PER_DAY);
+    if (rows.length === 0) return;
+    const { day, hours } = computeDay(siteId, dayMs, rows, (below) => previousSeq.get(siteId, below)?.s ?? null);
+    for (const r of [day, ...hours]) {
+      insertRollup.run(
+        r.siteId,
+        r.grain,
+        r.bucketMs,
+        r.samples,
+        r.onlineMinutes,
+        r.activeMinutes,
+        r.rxBytes,
+        r.txBytes,
+        r.clientRxBytes,
+        r.clientTxBytes,
+        JSON.stringify(r.latency),
+        r.batteryMinVolts,
+        r.batteryMaxVolts,
+        r.clientsMax,
+        r.received,
+        r.expected,
+      );
+    }
+  });
+
   return {
-    insertBatch: async (batch, receivedMs) => insertBatchTx(batch, receivedMs),
+    insertBatch: async (batch, receivedMs) =>
+      insertBatchesTx([{ batch, receivedMs }])[0] ?? { inserted: 0, duplicates: 0 },
+    insertBatches: async (items) => insertBatchesTx(items),
     applyStatus: async (status, receivedMs) => applyStatusTx(status, receivedMs),
     listSites: async () => selectSites.all().map(toSummary),
-    listSamples: async (siteId) => selectSamples.all(siteId),
+    listSamples: async (siteId) => selectSamples.all(siteId).map((s) => ({ ...s, clockSynced: s.clockSynced === 1 })),
+    recordReject: async (r, keep) => recordRejectTx(r, keep),
+    listRejects: async (limit) => selectRejects.all(limit),
+    receivedRanges: async (siteId) => selectReceived.all(siteId),
+    async missingRanges(siteId, limit) {
+      return subtractRanges(selectMissing.all(siteId, siteId, siteId, siteId, limit), selectGone.all(siteId)).slice(
+        0,
+        limit,
+      );
+    },
+    async markGone(siteId, ranges) {
+      db.transaction(() => {
+        for (const r of ranges) insertGone.run(siteId, r.fromSeq, r.toSeq);
+      })();
+    },
+    async refreshRollups(limit) {
+      const dirty = selectDirty.all(limit);
+      for (const d of dirty) refreshDayTx(d.site_id, d.day_ms);
+      return dirty.length;
+    },
+    rollups: async (siteId, grain, fromMs, toMs) => selectRollups.all(siteId, grain, fromMs, toMs).map(rollupFromRow),
+    async completeness(siteId, fromMs, toMs) {
+      return selectRollups.all(siteId, 'day', fromMs, toMs).map((r) => ({
+        siteId,
+        dayMs: r.bucket_ms,
+        received: r.received,
+        expected: r.expected,
+        completeness: r.expected === 0 ? 1 : r.received / r.expected,
+      }));
+    },
+    async pruneSamples(beforeMs) {
+      putMeta.run('pruned_before_ms', beforeMs);
+      let deleted = 0;
+      // Per site, so the delete walks the (site_id, effective_ms) index instead of the whole table.
+      for (const { site_id } of siteIds.all()) deleted += pruneSite.run(site_id, beforeMs).changes;
+      return deleted;
+    },
     async close() {
       if (db.open) db.close();
     },
@@ -114,33 +310,4 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${i + 1}`);
     })();
   }
-}
-
-function toSummary(row: SiteRow): SiteSummary {
-  return {
-    siteId: row.site_id,
-    lastSeenMs: row.last_seen_ms,
-    samples: row.samples,
-    lastSample:
-      row.last_seq === null
-        ? null
-        : {
-            seq: row.last_seq,
-            bootId: row.last_boot_id ?? '',
-            wallMs: row.last_wall_ms ?? 0,
-            clockSynced: row.last_clock_synced === 1,
-            uptimeMs: row.last_uptime_ms ?? 0,
-            probes: JSON.parse(row.last_probes ?? '{}') as NonNullable<SiteSummary['lastSample']>['probes'],
-          },
-    status:
-      row.status_state === null || row.status_reason === null
-        ? null
-        : {
-            state: row.status_state,
-            reason: row.status_reason,
-            epoch: row.status_epoch ?? 0,
-            agentVersion: row.status_agent ?? '',
-            receivedMs: row.status_received_ms ?? 0,
-          },
-  };
 }

@@ -64,7 +64,7 @@ describe('broker and collector restarts with messages in flight', () => {
   it('the collector restarts mid-stream: the broker keeps its session, nothing is lost or doubled', async () => {
     const clientId = 'collector-restart';
     const dbPath = join(mkdtempSync(join(tmpdir(), 'pantau-collector-')), 'pantau.sqlite');
-    let collector = await startCollector(mosquitto.url, clientId, dbPath);
+    let collector = await startCollector(mosquitto.url, clientId, { sqlitePath: dbPath });
     const siteId = 'restart-collector-01';
     const { agent, scheduler } = buildSite(siteId, mosquitto.url);
     await agent.start();
@@ -73,7 +73,7 @@ describe('broker and collector restarts with messages in flight', () => {
     await collector.stop();
     for (let i = 0; i < 50; i++) await scheduler.fire();
     await waitFor('the agent delivered to the broker', () => agent.stats.spoolDepth === 0);
-    collector = await startCollector(mosquitto.url, clientId, dbPath);
+    collector = await startCollector(mosquitto.url, clientId, { sqlitePath: dbPath });
     await waitFor('every sample', async () => (await storedSeqs(collector, siteId)).length === 100);
     expect(await storedSeqs(collector, siteId)).toEqual(range(0, 99));
     await agent.stop();

@@ -1,0 +1,289 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench:ingest`: a real Mosquitto, load-generator processes publishing pre-encoded QoS 1
+ * batches for 100,000 simulated sites, and the collector storing them. Figures: samples per second
+ * received by mosquitto_sub alone, and stored by the collector (SQLite, PostgreSQL), the ratio, and
+ * the end-to-end lag of probe messages sent during the run. The last line is one JSON object.
+ */
+import { fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type Collector,
+  collectorConfigSchema,
+  createCollector,
+  openPostgresStore,
+  openSqliteStore,
+  type Store,
+} from '@pantau/collector';
+import { createLogger, encodePayload } from '@pantau/shared';
+import mqtt from 'mqtt';
+import { type Server, startMosquitto, startPostgres } from './servers.js';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '40000' },
+    'pg-messages': { type: 'string', default: '10000' },
+    'per-batch': { type: 'string', default: '10' },
+    sites: { type: 'string', default: '100000' },
+    generators: { type: 'string', default: '2' },
+    'gen-connections': { type: 'string', default: '2' },
+    window: { type: 'string', default: '200' },
+    'sqlite-connections': { type: 'string', default: '1,8' },
+    'pg-connections': { type: 'string', default: '8' },
+    'rollups-interval-sec': { type: 'string', default: '10' },
+    'skip-pg': { type: 'boolean', default: false },
+  },
+});
+const MESSAGES = Number(values.messages);
+const PG_MESSAGES = Number(values['pg-messages']);
+const PER_BATCH = Number(values['per-batch']);
+const SITES = Number(values.sites);
+const GENERATORS = Number(values.generators);
+const GEN_CONNECTIONS = Number(values['gen-connections']);
+const WINDOW = Number(values.window);
+const NOW = Date.now();
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+interface LoadResult {
+  readonly goMs: number;
+  readonly lastPublishMs: number;
+}
+
+/** Forks the generators, waits until each has encoded its share, returns a function that starts them. */
+async function prepareLoad(
+  url: string,
+  root: string,
+  messages: number,
+  tag: string,
+): Promise<() => Promise<LoadResult>> {
+  const per = Math.ceil(messages / GENERATORS);
+  const children = Array.from({ length: GENERATORS }, () => fork(new URL('./load.js', import.meta.url)));
+  await Promise.all(
+    children.map(async (child, g) => {
+      const ready = once(child, 'message');
+      child.send({
+        url,
+        root,
+        from: g * per,
+        to: Math.min(messages, (g + 1) * per),
+        sites: SITES,
+        perBatch: PER_BATCH,
+        nowMs: NOW,
+        connections: GEN_CONNECTIONS,
+        window: WINDOW,
+        tag: `${tag}-g${g}`,
+      });
+      await ready;
+    }),
+  );
+  return async () => {
+    const goMs = Date.now();
+    const done = children.map((child) => once(child, 'message') as Promise<[{ endMs: number }]>);
+    for (const child of children) child.send('go');
+    const results = await Promise.all(done);
+    await Promise.all(
+      children.map(async (c) => {
+        if (c.exitCode !== null) return;
+        const exited = once(c, 'exit');
+        c.kill();
+        await exited;
+      }),
+    );
+    return { goMs, lastPublishMs: Math.max(...results.map(([r]) => r.endMs)) };
+  };
+}
+
+async function brokerOnly(mosquitto: Server & { port: number }): Promise<{ samplesPerSec: number; seconds: number }> {
+  const root = 'bench0/v1';
+  const go = await prepareLoad(mosquitto.url, root, MESSAGES, 'sub');
+  const sub = spawn(
+    'mosquitto_sub',
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(mosquitto.port),
+      '-q',
+      '1',
+      '-C',
+      String(MESSAGES),
+      '-t',
+      `${root}/site/+/telemetry`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  const exited = once(sub, 'exit');
+  const load = await go();
+  await exited;
+  const seconds = (Date.now() - load.goMs) / 1000;
+  return { samplesPerSec: Math.round((MESSAGES * PER_BATCH) / seconds), seconds };
+}
+
+/** Wraps a store to count the load's samples and time the probe site's batches. */
+function observe(store: Store, lags: number[]): { store: Store; stored: () => number } {
+  let stored = 0;
+  const seen = (batch: { siteId: string; sentAtMs: number }, inserted: number) => {
+    if (batch.siteId === 'lag-probe') lags.push(Date.now() - batch.sentAtMs);
+    else stored += inserted;
+  };
+  return {
+    stored: () => stored,
+    store: {
+      ...store,
+      async insertBatch(batch, receivedMs) {
+        const r = await store.insertBatch(batch, receivedMs);
+        seen(batch, r.inserted);
+        return r;
+      },
+      async insertBatches(items) {
+        const rs = await store.insertBatches(items);
+        for (const [i, item] of items.entries()) seen(item.batch, rs[i]?.inserted ?? 0);
+        return rs;
+      },
+    },
+  };
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+
+async function collectorRun(
+  name: string,
+  mosquitto: Server,
+  rawStore: Store,
+  messages: number,
+  connections: number,
+  root: string,
+) {
+  const lags: number[] = [];
+  const { store, stored } = observe(rawStore, lags);
+  const config = collectorConfigSchema.parse({
+    topicRoot: root,
+    mqtt: { url: mosquitto.url, clientId: `bench-${name}` },
+    ingest: { connections },
+    gaps: { enabled: false },
+    // Roll-ups run as in production (default every 10 s), on the same thread as ingest.
+    rollups: { intervalSec: Number(values['rollups-interval-sec']) },
+  });
+  const collector: Collector = createCollector({ config, store, log: createLogger('bench', 'warn'), nowMs: Date.now });
+  await collector.start();
+  const go = await prepareLoad(mosquitto.url, root, messages, name);
+  const probe = await mqtt.connectAsync(mosquitto.url, { clientId: `probe-${name}` });
+  let probeSeq = 0;
+  const probeTimer = setInterval(() => {
+    const now = Date.now();
+    const payload = encodePayload('telemetry', {
+      v: 1,
+      siteId: 'lag-probe',
+      agentVersion: 'bench',
+      sentAtMs: now,
+      samples: [{ seq: probeSeq++, bootId: 'probe', wallMs: now, clockSynced: true, uptimeMs: 1 }],
+    });
+    void probe.publishAsync(`${root}/site/lag-probe/telemetry`, payload, { qos: 1 }).catch(() => {});
+  }, 100);
+  const total = messages * PER_BATCH;
+  const load = await go();
+  const started = load.goMs;
+  while (stored() < total) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (Date.now() - started > 600_000) throw new Error(`${name}: only ${stored()} of ${total} stored after 10 min`);
+  }
+  const doneMs = Date.now();
+  clearInterval(probeTimer);
+  await probe.endAsync();
+  await collector.stop();
+  const seconds = (doneMs - started) / 1000;
+  lags.sort((a, b) => a - b);
+  return {
+    store: name,
+    connections,
+    samples: total,
+    seconds,
+    samplesPerSec: Math.round(total / seconds),
+    drainAfterLastPublishMs: doneMs - load.lastPublishMs,
+    lagMs: { p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? 0, probes: lags.length },
+    rejected: collector.ingest.counters().rejected,
+  };
+}
+
+async function main(): Promise<void> {
+  say(
+    `pantau bench:ingest on ${cpus().length} cores (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
+  say(
+    `${MESSAGES} QoS 1 batches of ${PER_BATCH} samples (${MESSAGES * PER_BATCH} samples) for ${SITES} simulated sites; ` +
+      `${GENERATORS} generator processes x ${GEN_CONNECTIONS} connections, ${WINDOW} in flight each`,
+  );
+  const mosquitto = await startMosquitto();
+  const results: Record<string, unknown>[] = [];
+  let postgres: Server | undefined;
+  try {
+    const broker = await brokerOnly(mosquitto);
+    say(`mosquitto_sub alone:         ${broker.samplesPerSec} samples/s (${broker.seconds.toFixed(1)} s)`);
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-'));
+    const runs: [string, () => Promise<Store>, number, number][] = values['sqlite-connections']
+      .split(',')
+      .map(Number)
+      .map((c) => ['sqlite', async () => openSqliteStore(join(dir, `c${c}.sqlite`)), MESSAGES, c]);
+    if (!values['skip-pg']) {
+      postgres = await startPostgres();
+      const url = postgres.url;
+      runs.push([
+        'postgres',
+        async () => openPostgresStore({ connectionString: url, maxConnections: Number(values['pg-connections']) }),
+        PG_MESSAGES,
+        Number(values['pg-connections']),
+      ]);
+    }
+    for (const [i, [name, open, messages, connections]] of runs.entries()) {
+      const r = await collectorRun(
+        `${name}-c${connections}`,
+        mosquitto,
+        await open(),
+        messages,
+        connections,
+        `bench${i + 1}/v1`,
+      );
+      const ratio = r.samplesPerSec / broker.samplesPerSec;
+      results.push({ ...r, store: name, ratioToBroker: Number(ratio.toFixed(3)) });
+      say(
+        `${`${name}, ${connections} connection(s):`.padEnd(28)} ${r.samplesPerSec} samples/s stored (${r.samples} in ${r.seconds.toFixed(1)} s), ` +
+          `${(ratio * 100).toFixed(0)} % of mosquitto_sub; lag p50 ${r.lagMs.p50} ms, p99 ${r.lagMs.p99} ms, max ${r.lagMs.max} ms`,
+      );
+    }
+    const best = Math.max(...results.filter((r) => r.store === 'sqlite').map((r) => Number(r.samplesPerSec)));
+    say(
+      `target: >= 100000 samples/s stored in SQLite and >= 50 % of the broker-only rate; best SQLite ${best} samples/s, ` +
+        `${((best / broker.samplesPerSec) * 100).toFixed(0)} %`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'ingest',
+        cores: cpus().length,
+        loadAverage: loadavg(),
+        messages: MESSAGES,
+        samplesPerBatch: PER_BATCH,
+        sites: SITES,
+        brokerOnly: broker,
+        runs: results,
+        bestSqliteSamplesPerSec: best,
+        bestSqliteRatioToBroker: Number((best / broker.samplesPerSec).toFixed(3)),
+      })}\n`,
+    );
+  } finally {
+    await postgres?.stop();
+    await mosquitto.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:ingest failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

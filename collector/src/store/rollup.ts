@@ -1,0 +1,215 @@
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '@pantau/shared';
+import type { SampleFacts } from './sample-facts.js';
+
+export type RollupGrain = 'hour' | 'day';
+
+/**
+ * Gap scans look at a site's latest this-many sequence numbers only (two weeks of one-minute
+ * samples; the agent's outbox holds one) and the last one before them, so a scan reads a bounded
+ * stretch of the identity index.
+ */
+export const GAP_WINDOW_SEQS = 20_160;
+
+/**
+ * A minute counts as active when one sample in it saw more client traffic (in + out, the agent's
+ * own excluded) than this: a few web pages' worth, above background chatter (docs/storage.md).
+ */
+export const ACTIVE_CLIENT_BYTES = 20_000;
+
+export interface LatencyPercentiles {
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly samples: number;
+}
+
+/** One site over one hour or one UTC day (docs/storage.md defines each figure). */
+export interface Rollup {
+  readonly siteId: string;
+  readonly grain: RollupGrain;
+  readonly bucketMs: number;
+  readonly samples: number;
+  readonly onlineMinutes: number;
+  readonly activeMinutes: number;
+  readonly rxBytes: number;
+  readonly txBytes: number;
+  readonly clientRxBytes: number;
+  readonly clientTxBytes: number;
+  /** Per latency role that answered at least once. */
+  readonly latency: Readonly<Partial<Record<string, LatencyPercentiles>>>;
+  readonly batteryMinVolts: number | null;
+  readonly batteryMaxVolts: number | null;
+  readonly clientsMax: number | null;
+  /** Samples received, and expected from the sequence numbers (see `expectedSamples`). */
+  readonly received: number;
+  readonly expected: number;
+}
+
+/** A stored sample as a roll-up reads it. */
+export interface FactRow extends SampleFacts {
+  readonly seq: number;
+  readonly effectiveMs: number;
+}
+
+export function bucketStart(ms: number, grain: RollupGrain): number {
+  const size = grain === 'hour' ? MS_PER_HOUR : MS_PER_DAY;
+  return Math.floor(ms / size) * size;
+}
+
+/**
+ * Expected samples in a bucket: from the highest sequence number received before the bucket's
+ * first sample (`previousSeq`) up to its highest one. A gap between buckets counts against the
+ * later one: the bucket in which the site's sequence resumed.
+ */
+export function expectedSamples(seqs: readonly number[], previousSeq: number | null): number {
+  if (seqs.length === 0) return 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const s of seqs) {
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  const from = previousSeq === null ? min : previousSeq + 1;
+  return Math.max(seqs.length, max - from + 1);
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1] ?? 0;
+}
+
+const roles = [
+  ['gateway', 'rttGatewayMs'],
+  ['terminal', 'rttTerminalMs'],
+  ['internet', 'rttInternetMs'],
+  ['noc', 'rttNocMs'],
+] as const;
+
+/** Computes one bucket from its rows; deterministic, so recomputing after late data is safe. */
+export function computeRollup(
+  siteId: string,
+  grain: RollupGrain,
+  bucketMs: number,
+  rows: readonly FactRow[],
+  previousSeq: number | null,
+): Rollup {
+  const online = new Set<number>();
+  const active = new Set<number>();
+  const rtts: Record<string, number[]> = {};
+  let rxBytes = 0;
+  let txBytes = 0;
+  let clientRxBytes = 0;
+  let clientTxBytes = 0;
+  let batteryMin: number | null = null;
+  let batteryMax: number | null = null;
+  let clientsMax: number | null = null;
+  for (const r of rows) {
+    const minute = Math.floor(r.effectiveMs / MS_PER_MINUTE);
+    online.add(minute);
+    rxBytes += r.rxBytes ?? 0;
+    txBytes += r.txBytes ?? 0;
+    clientRxBytes += r.clientRxBytes ?? 0;
+    clientTxBytes += r.clientTxBytes ?? 0;
+    if ((r.clientRxBytes ?? 0) + (r.clientTxBytes ?? 0) > ACTIVE_CLIENT_BYTES) active.add(minute);
+    if (r.batteryVolts !== null) {
+      batteryMin = batteryMin === null ? r.batteryVolts : Math.min(batteryMin, r.batteryVolts);
+      batteryMax = batteryMax === null ? r.batteryVolts : Math.max(batteryMax, r.batteryVolts);
+    }
+    if (r.clients !== null) clientsMax = Math.max(clientsMax ?? 0, r.clients);
+    for (const [role, key] of roles) {
+      const v = r[key];
+      if (v === null) continue;
+      const list = rtts[role];
+      if (list === undefined) rtts[role] = [v];
+      else list.push(v);
+    }
+  }
+  const latency: Record<string, LatencyPercentiles> = {};
+  for (const [role, values] of Object.entries(rtts)) {
+    values.sort((a, b) => a - b);
+    latency[role] = { p50Ms: percentile(values, 50), p95Ms: percentile(values, 95), samples: values.length };
+  }
+  return {
+    siteId,
+    grain,
+    bucketMs,
+    samples: rows.length,
+    onlineMinutes: online.size,
+    activeMinutes: active.size,
+    rxBytes,
+    txBytes,
+    clientRxBytes,
+    clientTxBytes,
+    latency,
+    batteryMinVolts: batteryMin,
+    batteryMaxVolts: batteryMax,
+    clientsMax,
+    received: rows.length,
+    expected: expectedSamples(
+      rows.map((r) => r.seq),
+      previousSeq,
+    ),
+  };
+}
+
+/**
+ * A day and its hours from the day's rows (in any order). `previousSeqOf(minSeq)` gives the highest
+ * sequence number received below `minSeq` (any day), or null.
+ */
+export function computeDay(
+  siteId: string,
+  dayMs: number,
+  rows: readonly FactRow[],
+  previousSeq: (belowSeq: number) => number | null,
+): { day: Rollup; hours: Rollup[] } {
+  const byHour = new Map<number, FactRow[]>();
+  for (const r of rows) {
+    const h = bucketStart(r.effectiveMs, 'hour');
+    const list = byHour.get(h);
+    if (list === undefined) byHour.set(h, [r]);
+    else list.push(r);
+  }
+  const hours = [...byHour.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([h, list]) => computeRollup(siteId, 'hour', h, list, previousSeq(minSeq(list))));
+  const day = computeRollup(siteId, 'day', dayMs, rows, rows.length === 0 ? null : previousSeq(minSeq(rows)));
+  return { day, hours };
+}
+
+function minSeq(rows: readonly FactRow[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const r of rows) if (r.seq < min) min = r.seq;
+  return min;
+}
+
+/** Subtracts `gone` ranges from `ranges` (both sorted or not); result sorted. */
+export function subtractRanges<R extends { fromSeq: number; toSeq: number }>(
+  ranges: readonly R[],
+  gone: readonly { fromSeq: number; toSeq: number }[],
+): { fromSeq: number; toSeq: number }[] {
+  let out = ranges.map((r) => ({ fromSeq: r.fromSeq, toSeq: r.toSeq }));
+  for (const g of gone) {
+    const next: { fromSeq: number; toSeq: number }[] = [];
+    for (const r of out) {
+      if (g.toSeq < r.fromSeq || g.fromSeq > r.toSeq) next.push(r);
+      else {
+        if (g.fromSeq > r.fromSeq) next.push({ fromSeq: r.fromSeq, toSeq: g.fromSeq - 1 });
+        if (g.toSeq < r.toSeq) next.push({ fromSeq: g.toSeq + 1, toSeq: r.toSeq });
+      }
+    }
+    out = next;
+  }
+  return out.sort((a, b) => a.fromSeq - b.fromSeq);
+}
+
+/** The sequence numbers `computeDay` will ask `previousSeq` about (so an async store can fetch them at once). */
+export function dayBelowSeqs(rows: readonly FactRow[]): number[] {
+  const mins = new Map<number, number>();
+  let dayMin = Number.POSITIVE_INFINITY;
+  for (const r of rows) {
+    const h = bucketStart(r.effectiveMs, 'hour');
+    mins.set(h, Math.min(mins.get(h) ?? Number.POSITIVE_INFINITY, r.seq));
+    dayMin = Math.min(dayMin, r.seq);
+  }
+  return rows.length === 0 ? [] : [...new Set([...mins.values(), dayMin])];
+}

@@ -9,6 +9,7 @@ import { createMemoryOutbox } from './delivery/outbox.js';
 import { createPublisher } from './delivery/publisher.js';
 import type { HostInfo } from './host/host-info.js';
 import type { Pinger } from './probes/latency/pinger.js';
+import type { PowerIo } from './probes/power/power-io.js';
 import { createProbes } from './probes/registry.js';
 import { createSampler } from './sampler.js';
 import type { Scheduler } from './scheduler.js';
@@ -19,6 +20,8 @@ export interface AgentDeps {
   readonly clock: Clock;
   readonly host: HostInfo;
   readonly pinger: Pinger;
+  /** Serial ports, commands and sysfs for the power probe. */
+  readonly powerIo: PowerIo;
   readonly scheduler: Scheduler;
   readonly log: Logger;
   /** Used only when the host has no boot id (not Linux): a random id for this run. */
@@ -46,13 +49,16 @@ export function createAgent(deps: AgentDeps): Agent {
   function createRunning(bootId: string) {
     const seq = new CounterFile(join(config.dataDir, 'seq'));
     const epochs = new CounterFile(join(config.dataDir, 'epoch'));
+    const probes = createProbes(config, {
+      clock,
+      host: deps.host,
+      pinger: deps.pinger,
+      agentStartMonotonicMs: startedMonotonicMs,
+      powerIo: deps.powerIo,
+      log: log.child({ module: 'probes' }),
+    });
     const sampler = createSampler({
-      probes: createProbes(config, {
-        clock,
-        host: deps.host,
-        pinger: deps.pinger,
-        agentStartMonotonicMs: startedMonotonicMs,
-      }),
+      probes,
       clock,
       host: deps.host,
       bootId,
@@ -79,7 +85,7 @@ export function createAgent(deps: AgentDeps): Agent {
         onConnected: guard(log, 'flush_on_connect', () => flush()),
       },
     );
-    return { sampler, publisher };
+    return { sampler, publisher, probes };
   }
 
   let flushing: Promise<void> | null = null;
@@ -154,6 +160,8 @@ export function createAgent(deps: AgentDeps): Agent {
         const current = running;
         running = null;
         await current?.publisher.stop();
+        // Probes that keep a device open (the power probe's serial port) let go of it last.
+        await Promise.all(current?.probes.map((p) => p.stop?.().catch(() => {})) ?? []);
         log.info({ event: 'stopped', undelivered: outbox.depth }, 'agent stopped');
       })();
       return stopping;

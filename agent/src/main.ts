@@ -9,6 +9,7 @@ import { agentConfigSchema, agentEnvMap } from './config/schema.js';
 import { nodeFileReader } from './host/file-reader.js';
 import { createLinuxHostInfo, defaultHostPaths } from './host/host-info.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
+import { createNodePowerIo } from './probes/power/power-io.js';
 import { cronScheduler } from './scheduler.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -47,6 +48,7 @@ async function run(configPath: string | undefined): Promise<number> {
     clock: systemClock,
     host: createLinuxHostInfo(nodeFileReader, { ...defaultHostPaths, clockSyncedFile: config.value.clock.syncedFile }),
     pinger: createSystemPinger(),
+    powerIo: createNodePowerIo(),
     scheduler: cronScheduler,
     log,
     randomId: randomUUID,

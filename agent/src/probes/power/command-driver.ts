@@ -46,7 +46,8 @@ export function createCommandDriver(runner: CommandRunner, options: CommandDrive
         const where = issue === undefined ? '' : `${issue.path.join('.') || 'output'}: ${issue.message}`;
         return readFailed('command_bad_output', `${options.file} printed an unexpected value (${where})`);
       }
-      // Keys the script left out stay out (the probe fills them with null).
+      // Keys the script left out read as null (the schema's default); `.partial()` still types them
+      // as possibly undefined, so drop those to get exact values.
       const values = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
       return { values: values as Partial<PowerValues>, error: null };
     },

@@ -66,14 +66,15 @@ export function createVeDirectDriver(
     async read(signal) {
       const port = await keeper.get();
       if (!port.ok) return readFailed(port.code, port.message);
-      if (fresh() === null) await waitForBlock(options.waitMs, signal);
-      const block = fresh();
-      if (block !== null) return { values: veDirectValues(block.fields), error: null };
+      if (fresh() === null && keeper.lost().ok) await waitForBlock(options.waitMs, signal);
+      // A port that went away (cable pulled) says so, even while its last block is still fresh.
       const lost = keeper.lost();
       if (!lost.ok) {
         await keeper.drop();
         return readFailed(lost.code, lost.message);
       }
+      const block = fresh();
+      if (block !== null) return { values: veDirectValues(block.fields), error: null };
       if (lastBadAtMs !== null && clock.monotonicMs() - lastBadAtMs <= options.maxAgeMs) {
         return readFailed('vedirect_bad_checksum', `${options.path}: only blocks with a bad checksum or garbage`);
       }

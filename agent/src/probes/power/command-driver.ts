@@ -1,6 +1,6 @@
 import { powerSectionSchema } from '@pantau/shared';
 import type { CommandRunner } from './command-runner.js';
-import { type PowerDriver, type PowerValues, readFailed } from './power-values.js';
+import { type PowerDriver, readFailed } from './power-values.js';
 
 export interface CommandDriverOptions {
   readonly file: string;
@@ -11,22 +11,21 @@ export interface CommandDriverOptions {
 
 /**
  * What a site's own script may print: one JSON object with any of the section's figures, named and
- * in the units of the wire contract. Other keys are ignored, so a script may print more.
+ * in the units of the wire contract. A figure left out reads as null (the section's default); other
+ * keys are ignored, so a script may print more.
  */
-const commandOutputSchema = powerSectionSchema
-  .pick({
-    batteryVolts: true,
-    batteryAmps: true,
-    batteryTempCelsius: true,
-    panelVolts: true,
-    solarWatts: true,
-    chargeState: true,
-    batteryMaxVoltsToday: true,
-    batteryMinVoltsToday: true,
-    lowVoltageDisconnectVolts: true,
-    chargerError: true,
-  })
-  .partial();
+const commandOutputSchema = powerSectionSchema.pick({
+  batteryVolts: true,
+  batteryAmps: true,
+  batteryTempCelsius: true,
+  panelVolts: true,
+  solarWatts: true,
+  chargeState: true,
+  batteryMaxVoltsToday: true,
+  batteryMinVoltsToday: true,
+  lowVoltageDisconnectVolts: true,
+  chargerError: true,
+});
 
 /** Runs a command each cycle and reads the JSON object it prints. */
 export function createCommandDriver(runner: CommandRunner, options: CommandDriverOptions): PowerDriver {
@@ -46,10 +45,7 @@ export function createCommandDriver(runner: CommandRunner, options: CommandDrive
         const where = issue === undefined ? '' : `${issue.path.join('.') || 'output'}: ${issue.message}`;
         return readFailed('command_bad_output', `${options.file} printed an unexpected value (${where})`);
       }
-      // Keys the script left out read as null (the schema's default); `.partial()` still types them
-      // as possibly undefined, so drop those to get exact values.
-      const values = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
-      return { values: values as Partial<PowerValues>, error: null };
+      return { values: parsed.data, error: null };
     },
     stop: async () => {},
   };

@@ -5,7 +5,7 @@ import { createEpeverDriver } from './epever-driver.js';
 import { createHwmonDriver } from './hwmon-driver.js';
 import { createIioDriver } from './iio-driver.js';
 import type { PowerIo } from './power-io.js';
-import type { PowerDriver } from './power-values.js';
+import { type PowerDriver, type PowerErrorCode, readFailed } from './power-values.js';
 import { createVeDirectDriver } from './vedirect-driver.js';
 
 /** The driver `probes.power.driver` names, built with its settings. Opens nothing yet. */
@@ -20,10 +20,17 @@ export function createPowerDriver(config: PowerConfig, io: PowerIo, clock: Clock
       return createVeDirectDriver(io.serial, clock, config.vedirect);
     case 'epever':
       return createEpeverDriver(io.serial, clock, config.epever);
-    case 'command':
-      // The config schema refuses an enabled command driver without a file.
-      return createCommandDriver(io.commands, { ...config.command, file: config.command.file ?? 'false' });
+    case 'command': {
+      const { file } = config.command;
+      // The config schema refuses an enabled command driver without a file; a disabled one may lack it.
+      if (file === undefined) return failingDriver('command_failed', 'probes.power.command.file is not set');
+      return createCommandDriver(io.commands, { ...config.command, file });
+    }
     case 'none':
       return { read: async () => ({ values: {}, error: null }), stop: async () => {} };
   }
+}
+
+function failingDriver(code: PowerErrorCode, message: string): PowerDriver {
+  return { read: async () => readFailed(code, message), stop: async () => {} };
 }

@@ -14,6 +14,8 @@ import type { SpoolIo } from './delivery/spool/spool-io.js';
 import type { HostInfo } from './host/host-info.js';
 import { openRunMarker, type RunMarker } from './host/run-marker.js';
 import type { Pinger } from './probes/latency/pinger.js';
+import type { PowerIo } from './probes/power/power-io.js';
+import type { AnyProbe } from './probes/probe.js';
 import { createProbes } from './probes/registry.js';
 import { createSampler, type Sampler } from './sampler.js';
 import type { Scheduler } from './scheduler.js';
@@ -24,6 +26,8 @@ export interface AgentDeps {
   readonly clock: Clock;
   readonly host: HostInfo;
   readonly pinger: Pinger;
+  /** Serial ports, commands and sysfs for the power probe. */
+  readonly powerIo: PowerIo;
   readonly scheduler: Scheduler;
   readonly log: Logger;
   /** Used only when the host has no boot id (not Linux): a random id for this run. */
@@ -60,6 +64,7 @@ interface Running {
   readonly publisher: Publisher;
   readonly delivery: Delivery;
   readonly marker: RunMarker;
+  readonly probes: readonly AnyProbe[];
 }
 
 /** Builds the agent; nothing runs until `start()`. */
@@ -91,13 +96,16 @@ export function createAgent(deps: AgentDeps): Agent {
     // sample was on disk first); `seq` is the counter file of earlier versions, read once.
     let seq = Math.max(spool.lastSeq, new CounterFile(join(config.dataDir, 'seq')).last);
     const epochs = new CounterFile(join(config.dataDir, 'epoch'));
+    const probes = createProbes(config, {
+      clock,
+      host: deps.host,
+      pinger: deps.pinger,
+      agentStartMonotonicMs: startedMonotonicMs,
+      powerIo: deps.powerIo,
+      log: log.child({ module: 'probes' }),
+    });
     const sampler = createSampler({
-      probes: createProbes(config, {
-        clock,
-        host: deps.host,
-        pinger: deps.pinger,
-        agentStartMonotonicMs: startedMonotonicMs,
-      }),
+      probes,
       clock,
       host: deps.host,
       bootId,
@@ -139,7 +147,7 @@ export function createAgent(deps: AgentDeps): Agent {
       { siteId: config.siteId, maxBatchSamples: config.delivery.maxBatchSamples, maxSamplesPerRequest: 10_000 },
       { spool, publisher, log: log.child({ module: 'resend' }) },
     );
-    return { spool, sampler, publisher, delivery, marker };
+    return { spool, sampler, publisher, delivery, marker, probes };
   }
 
   let stopSchedule = () => {};
@@ -209,6 +217,8 @@ export function createAgent(deps: AgentDeps): Agent {
         await r.delivery.stop();
         running = null;
         await r.publisher.stop();
+        // Probes that keep a device open (the power probe's serial port) let go of it last.
+        await Promise.all(r.probes.map((p) => p.stop?.().catch(() => {})));
         r.spool.close();
         r.marker.markClean();
         log.info({ event: 'stopped', undelivered: r.spool.depth }, 'agent stopped');

@@ -16,6 +16,7 @@ import { createLinuxHostInfo, defaultHostPaths, type HostInfo } from './host/hos
 import { createSystemPinger } from './probes/latency/pinger.js';
 import { createProbes } from './probes/registry.js';
 import { createSampler } from './sampler.js';
+import { createNodePowerIo } from './probes/power/power-io.js';
 import { cronScheduler } from './scheduler.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -74,6 +75,7 @@ async function run(config: AgentConfig): Promise<number> {
     clock: systemClock,
     host: hostInfo(config),
     pinger: createSystemPinger(),
+    powerIo: createNodePowerIo(),
     scheduler: cronScheduler,
     log,
     randomId: randomUUID,
@@ -96,10 +98,13 @@ async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> 
     clock: systemClock,
     host,
     pinger: createSystemPinger(),
+    powerIo: createNodePowerIo(),
     agentStartMonotonicMs: systemClock.monotonicMs(),
+    log,
   };
+  const probes = createProbes(config, probeDeps);
   const sampler = createSampler({
-    probes: createProbes(config, probeDeps),
+    probes,
     clock: systemClock,
     host,
     bootId: boot.ok ? boot.value : 'check',
@@ -119,6 +124,8 @@ async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> 
     // A generous 1 KiB per sample the spool holds at its bound (records are deflated, ~0.7 KiB).
     requiredDiskBytes: config.spool.maxSamples * 1024,
   });
+  // Let go of devices a probe keeps open (a serial port), so the process can exit.
+  await Promise.all(probes.map((p) => p.stop?.().catch(() => {})));
   process.stdout.write(renderChecks(lines, lang));
   return lines.every((l) => l.ok) ? 0 : 1;
 }

@@ -11,6 +11,7 @@ import {
   agentConfigSchema,
   createAgent,
   createLinuxHostInfo,
+  createNodePowerIo,
   createSystemPinger,
   defaultHostPaths,
   nodeFileReader,
@@ -75,6 +76,7 @@ const agent = createAgent({
   clock: systemClock,
   host: createLinuxHostInfo(nodeFileReader, defaultHostPaths),
   pinger: createSystemPinger(),
+  powerIo: createNodePowerIo(),
   scheduler: fastScheduler(
     options.intervalMs,
     options.warmupCycles + options.cycles,

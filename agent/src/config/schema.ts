@@ -7,6 +7,7 @@ import {
   topicRootSchema,
 } from '@pantau/shared';
 import { z } from 'zod';
+import { powerConfigSchema } from './power-schema.js';
 
 /**
  * Intervals must divide the minute or the hour so that every site samples on the same wall-clock
@@ -97,6 +98,7 @@ export const agentConfigSchema = z.object({
         })
         .prefault({}),
       uptime: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+      power: powerConfigSchema.prefault({}),
     })
     .prefault({}),
   clock: z

@@ -1,9 +1,11 @@
-import type { ProbeName } from '@pantau/shared';
+import type { Logger, ProbeName } from '@pantau/shared';
 import type { Clock } from '../clock.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { HostInfo } from '../host/host-info.js';
 import { createLatencyProbe } from './latency/latency-probe.js';
 import type { Pinger } from './latency/pinger.js';
+import type { PowerIo } from './power/power-io.js';
+import { createPowerProbe } from './power/power-probe.js';
 import type { AnyProbe } from './probe.js';
 import { createUptimeProbe } from './uptime-probe.js';
 
@@ -13,6 +15,9 @@ export interface ProbeDeps {
   readonly host: HostInfo;
   readonly pinger: Pinger;
   readonly agentStartMonotonicMs: number;
+  /** Serial ports, commands and sysfs for the power probe. */
+  readonly powerIo: PowerIo;
+  readonly log: Logger;
 }
 
 type ProbeConfigs = AgentConfig['probes'];
@@ -25,6 +30,13 @@ type Factory = (config: AgentConfig, deps: ProbeDeps) => AnyProbe;
 export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: Factory } = {
   latency: (config, deps) => createLatencyProbe({ pinger: deps.pinger, targets: config.probes.latency.targets }),
   uptime: (_config, deps) => createUptimeProbe(deps),
+  power: (config, deps) =>
+    createPowerProbe({
+      config: config.probes.power,
+      io: deps.powerIo,
+      clock: deps.clock,
+      log: deps.log.child({ module: 'power' }),
+    }),
 };
 
 /** The enabled probes, in a stable order. */

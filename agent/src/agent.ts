@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { guard, type Logger, MAX_SAMPLES_PER_BATCH } from '@pantau/shared';
 import type { Clock } from './clock.js';
@@ -7,11 +8,16 @@ import type { AgentConfig } from './config/schema.js';
 import { CounterFile } from './delivery/counter-file.js';
 import { createMemoryOutbox } from './delivery/outbox.js';
 import { createPublisher } from './delivery/publisher.js';
+import { type CommandRunner, execFileRunner } from './host/command-runner.js';
+import { type FileReader, nodeFileReader } from './host/file-reader.js';
 import type { HostInfo } from './host/host-info.js';
 import type { Pinger } from './probes/latency/pinger.js';
 import { createProbes } from './probes/registry.js';
 import { createSampler } from './sampler.js';
 import type { Scheduler } from './scheduler.js';
+import { createNetSnmpClient } from './snmp/net-snmp-client.js';
+import type { SnmpClient } from './snmp/snmp-client.js';
+import { createTrafficMeter, type TrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
 export interface AgentDeps {
@@ -23,6 +29,13 @@ export interface AgentDeps {
   readonly log: Logger;
   /** Used only when the host has no boot id (not Linux): a random id for this run. */
   readonly randomId: () => string;
+  /** IO for the usage and clients probes; when absent, the real ones (main.ts passes them). */
+  readonly files?: FileReader;
+  readonly snmp?: SnmpClient;
+  readonly commands?: CommandRunner;
+  /** The agent's own traffic; the publisher feeds it, the usage probe reports it. */
+  readonly trafficMeter?: TrafficMeter;
+  readonly randomBytes?: (size: number) => Uint8Array;
 }
 
 export interface Agent {
@@ -46,13 +59,20 @@ export function createAgent(deps: AgentDeps): Agent {
   function createRunning(bootId: string) {
     const seq = new CounterFile(join(config.dataDir, 'seq'));
     const epochs = new CounterFile(join(config.dataDir, 'epoch'));
+    const probes = createProbes(config, {
+      clock,
+      host: deps.host,
+      pinger: deps.pinger,
+      agentStartMonotonicMs: startedMonotonicMs,
+      files: deps.files ?? nodeFileReader,
+      snmp: deps.snmp ?? createNetSnmpClient(clock),
+      commands: deps.commands ?? execFileRunner,
+      trafficMeter: deps.trafficMeter ?? createTrafficMeter(),
+      salt: (deps.randomBytes ?? randomBytes)(16),
+      log,
+    });
     const sampler = createSampler({
-      probes: createProbes(config, {
-        clock,
-        host: deps.host,
-        pinger: deps.pinger,
-        agentStartMonotonicMs: startedMonotonicMs,
-      }),
+      probes,
       clock,
       host: deps.host,
       bootId,
@@ -79,7 +99,7 @@ export function createAgent(deps: AgentDeps): Agent {
         onConnected: guard(log, 'flush_on_connect', () => flush()),
       },
     );
-    return { sampler, publisher };
+    return { sampler, publisher, probes };
   }
 
   let flushing: Promise<void> | null = null;
@@ -153,6 +173,7 @@ export function createAgent(deps: AgentDeps): Agent {
         await flush();
         const current = running;
         running = null;
+        for (const probe of current?.probes ?? []) probe.stop?.();
         await current?.publisher.stop();
         log.info({ event: 'stopped', undelivered: outbox.depth }, 'agent stopped');
       })();

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, readConfigFile } from '@pantau/shared';
 import { createAgent } from './agent.js';
 import { AGENT_HELP, parseAgentArgs } from './cli.js';
 import { systemClock } from './clock.js';
 import { agentConfigSchema, agentEnvMap } from './config/schema.js';
+import { execFileRunner } from './host/command-runner.js';
 import { nodeFileReader } from './host/file-reader.js';
 import { createLinuxHostInfo, defaultHostPaths } from './host/host-info.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
 import { cronScheduler } from './scheduler.js';
+import { createNetSnmpClient } from './snmp/net-snmp-client.js';
+import { createTrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
 /** The only place that wires real IO into the agent and starts it. */
@@ -50,6 +53,11 @@ async function run(configPath: string | undefined): Promise<number> {
     scheduler: cronScheduler,
     log,
     randomId: randomUUID,
+    files: nodeFileReader,
+    snmp: createNetSnmpClient(systemClock),
+    commands: execFileRunner,
+    trafficMeter: createTrafficMeter(),
+    randomBytes,
   });
   await agent.start();
   await new Promise<void>((resolve) => {

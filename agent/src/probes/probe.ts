@@ -7,6 +7,8 @@ import type { ProbeName, ProbeSectionInput } from '@pantau/shared';
 export interface Probe<N extends ProbeName = ProbeName> {
   readonly name: N;
   measure(signal: AbortSignal): Promise<ProbeSectionInput<N>>;
+  /** Releases what the probe holds between samples (a timer); the agent calls it on stop. */
+  stop?(): void;
 }
 
 /** Any probe, whatever its name; the sampler needs nothing more. */

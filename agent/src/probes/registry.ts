@@ -1,7 +1,13 @@
-import type { ProbeName } from '@pantau/shared';
+import type { Logger, ProbeName } from '@pantau/shared';
+import { buildClientsProbe } from '../clients/build-clients-probe.js';
 import type { Clock } from '../clock.js';
 import type { AgentConfig } from '../config/schema.js';
+import type { CommandRunner } from '../host/command-runner.js';
+import type { FileReader } from '../host/file-reader.js';
 import type { HostInfo } from '../host/host-info.js';
+import type { SnmpClient } from '../snmp/snmp-client.js';
+import { buildUsageProbe } from '../usage/build-usage-probe.js';
+import type { TrafficMeter } from '../usage/traffic-meter.js';
 import { createLatencyProbe } from './latency/latency-probe.js';
 import type { Pinger } from './latency/pinger.js';
 import type { AnyProbe } from './probe.js';
@@ -13,6 +19,15 @@ export interface ProbeDeps {
   readonly host: HostInfo;
   readonly pinger: Pinger;
   readonly agentStartMonotonicMs: number;
+  /** /proc and /sys (usage: interface counters; clients: neighbour table, leases). */
+  readonly files: FileReader;
+  readonly snmp: SnmpClient;
+  readonly commands: CommandRunner;
+  /** The agent's own traffic, fed by the publisher, reported by the usage probe. */
+  readonly trafficMeter: TrafficMeter;
+  /** Random per process: salts the clients probe's identity hashes. */
+  readonly salt: Uint8Array;
+  readonly log: Logger;
 }
 
 type ProbeConfigs = AgentConfig['probes'];
@@ -25,6 +40,8 @@ type Factory = (config: AgentConfig, deps: ProbeDeps) => AnyProbe;
 export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: Factory } = {
   latency: (config, deps) => createLatencyProbe({ pinger: deps.pinger, targets: config.probes.latency.targets }),
   uptime: (_config, deps) => createUptimeProbe(deps),
+  usage: (config, deps) => buildUsageProbe(config.probes.usage, deps),
+  clients: (config, deps) => buildClientsProbe(config.probes.clients, deps),
 };
 
 /** The enabled probes, in a stable order. */

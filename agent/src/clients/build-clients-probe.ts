@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { ClientsConfig } from '../config/schema.js';
 import type { CommandRunner } from '../host/command-runner.js';
 import type { FileReader } from '../host/file-reader.js';
-import { createClientsProbe } from '../probes/clients-probe.js';
+import { type ClientsWarning, createClientsProbe } from '../probes/clients-probe.js';
 import { createFailureLog, createWarnLimiter } from '../probes/failure-log.js';
 import type { Probe } from '../probes/probe.js';
 import type { SnmpClient } from '../snmp/snmp-client.js';
@@ -35,15 +35,19 @@ export function buildClientsProbe(config: ClientsConfig, io: ClientsProbeIo): Pr
     tracker: createClientTracker({ salt: io.salt, maxTracked: config.maxTracked }),
     clock: io.clock,
     failures: createFailureLog(log, io.clock),
-    warn: (event, count) =>
-      warn(
-        event,
-        count,
-        event === 'clients_dropped'
-          ? 'more devices than probes.clients.maxTracked: the least recently seen were forgotten'
-          : 'unreadable neighbour or lease entries were skipped',
-      ),
+    warn: (event, count, detail) => warn(event, count, warningText(event, detail)),
   });
+}
+
+function warningText(event: ClientsWarning, detail: string | undefined): string {
+  switch (event) {
+    case 'clients_dropped':
+      return 'more devices than probes.clients.maxTracked: the least recently seen were forgotten';
+    case 'clients_skipped':
+      return 'unreadable neighbour or lease entries were skipped';
+    case 'clients_partial':
+      return `ip -j neigh gave nothing usable (${detail ?? 'unknown'}); counting the ARP table only`;
+  }
 }
 
 function clientSource(config: ClientsConfig, io: ClientsProbeIo): ClientSource {

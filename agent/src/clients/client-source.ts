@@ -13,6 +13,8 @@ export interface ClientList {
   readonly ids: readonly string[];
   /** Lines or rows that could not be read and were skipped. */
   readonly skipped: number;
+  /** A secondary part that failed while the main one worked (`ip -j neigh` beside the ARP table). */
+  readonly partial: string | null;
 }
 
 export interface ClientSource {

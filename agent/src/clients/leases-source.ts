@@ -62,7 +62,7 @@ export function createLeasesSource(deps: {
       if (leases.valid === 0 && leases.skipped > 0) {
         return fail('leases_unparsable', `${deps.leasesFile} has ${leases.skipped} lines and none is a lease`);
       }
-      return ok({ ids: leases.ids, skipped: leases.skipped });
+      return ok({ ids: leases.ids, skipped: leases.skipped, partial: null });
     },
   };
 }

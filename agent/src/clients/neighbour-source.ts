@@ -112,20 +112,21 @@ export function createNeighbourSource(deps: {
       const fromArp = parseArp(arp, deps.lanInterface, routers);
       const ids = new Set(fromArp.macs);
       let skipped = fromArp.skipped;
+      let partial: string | null = null;
       if (deps.commands !== null) {
         const out = await deps.commands.run(
           { file: 'ip', args: ['-j', 'neigh', 'show'], timeoutMs: deps.commandTimeoutMs, maxOutputBytes: 1 << 20 },
           signal,
         );
         const parsed = out.ok ? parseIpNeigh(out.value, deps.lanInterface, routers) : null;
-        // Without iproute2 the ARP table still counts IPv4 devices; the failure is counted as skipped.
-        if (parsed === null) skipped += 1;
+        // Without iproute2 the ARP table still counts IPv4 devices; the failure is only reported.
+        if (parsed === null) partial = out.ok ? 'ip_neigh_unparsable' : out.code;
         else {
           for (const mac of parsed.macs) ids.add(mac);
           skipped += parsed.skipped;
         }
       }
-      return ok({ ids: [...ids], skipped });
+      return ok({ ids: [...ids], skipped, partial });
     },
   };
 

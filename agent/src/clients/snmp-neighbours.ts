@@ -45,7 +45,7 @@ export function createSnmpNeighbourSource(deps: {
         if (row.value.every((b) => b === 0)) continue;
         ids.add(Buffer.from(row.value).toString('hex'));
       }
-      return ok({ ids: [...ids], skipped });
+      return ok({ ids: [...ids], skipped, partial: null });
     },
   };
 }

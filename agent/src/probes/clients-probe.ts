@@ -4,13 +4,15 @@ import type { Clock } from '../clock.js';
 import type { FailureLog } from './failure-log.js';
 import type { Probe } from './probe.js';
 
+export type ClientsWarning = 'clients_dropped' | 'clients_skipped' | 'clients_partial';
+
 export interface ClientsProbeDeps {
   readonly source: ClientSource;
   readonly tracker: ClientTracker;
   readonly clock: Clock;
   readonly failures: FailureLog;
   /** Says that identities were dropped at the cap, or rows skipped; never with an address. */
-  readonly warn: (event: 'clients_dropped' | 'clients_skipped', count: number) => void;
+  readonly warn: (event: ClientsWarning, count: number, detail?: string) => void;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createClientsProbe(deps: ClientsProbeDeps): Probe<'clients'> {
         droppedReported = counts.dropped;
       }
       if (list.value.skipped > 0) deps.warn('clients_skipped', list.value.skipped);
+      if (list.value.partial !== null) deps.warn('clients_partial', 1, list.value.partial);
       return { source: deps.source.kind, clientsInterval: counts.interval, clientsHour: counts.hour, error: null };
     },
   };

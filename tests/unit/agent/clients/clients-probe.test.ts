@@ -158,3 +158,22 @@ describe('clients probe', () => {
     expectNoAddresses(JSON.stringify([section, lines]));
   });
 });
+
+describe('clients probe without iproute2', () => {
+  it('still counts the ARP table, and says once that ip -j neigh failed', async () => {
+    const commands: CommandRunner = {
+      run: async () => ({ ok: false, code: 'command_missing', message: 'ip is not installed' }),
+    };
+    const { probe, lines, clock } = build(
+      { ipNeigh: true },
+      { '/proc/net/arp': ARP, '/proc/net/route': ROUTES },
+      { commands },
+    );
+    expect(await probe.measure(signal)).toMatchObject({ clientsInterval: 4, error: null });
+    clock.advance(60_000);
+    await probe.measure(signal);
+    expect(lines.filter((l) => l.event === 'clients_partial')).toEqual([
+      expect.objectContaining({ msg: expect.stringContaining('command_missing') }),
+    ]);
+  });
+});

@@ -36,8 +36,10 @@ export function createUsageProbe(deps: UsageProbeDeps): UsageProbe {
       };
       const outcome = await deps.sampler.take(signal);
       if (!outcome.ok) {
-        // The first reading is a baseline, not a failure worth a log line.
-        if (outcome.code !== 'no_baseline') deps.failures.failed(outcome.code, outcome.message);
+        // A baseline is not a failure, and an abandoned sample is logged by the sampler as a timeout.
+        if (outcome.code !== 'no_baseline' && outcome.code !== 'aborted') {
+          deps.failures.failed(outcome.code, outcome.message);
+        }
         return { ...base, ...nullFigures, error: outcome.code };
       }
       deps.failures.succeeded();

@@ -22,7 +22,7 @@ export interface IntervalUsage {
   readonly counterReset: boolean;
 }
 
-export type TakeOutcome = Result<IntervalUsage, CounterErrorCode | 'no_baseline'>;
+export type TakeOutcome = Result<IntervalUsage, CounterErrorCode | 'no_baseline' | 'aborted'>;
 
 export interface RateSampler {
   /** Reads the counters now and hands over the traffic since the last take; starts the sub-sampling. */
@@ -128,6 +128,9 @@ export function createRateSampler(deps: {
       return serial(async (): Promise<TakeOutcome> => {
         const reading = await readAndFold(signal);
         if (!reading.ok) return reading;
+        // The sampler gave up on this sample (probe_timeout): keep the tally for the next one, so
+        // its bytes are reported late rather than lost.
+        if (signal.aborted) return fail('aborted', 'the sample was abandoned; the next one has its traffic');
         const done = tally;
         const nowMs = clock.monotonicMs();
         tally = freshTally(nowMs);

@@ -167,3 +167,21 @@ describe('rate sampler over kernel counters', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe('rate sampler and the probe timeout', () => {
+  it('keeps the bytes of an abandoned sample for the next one', async () => {
+    const f = usageFixture({ samplePeriodMs: 60_000 });
+    f.setCounters(0n, 0n);
+    await f.sampler.take(signal);
+    f.setCounters(500n, 50n);
+    await f.advance(60_000);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await f.sampler.take(controller.signal)).toMatchObject({ ok: false, code: 'aborted' });
+    f.setCounters(800n, 80n);
+    await f.advance(60_000);
+    const taken = await f.sampler.take(signal);
+    expect(taken.ok && taken.value).toMatchObject({ rxBytes: 800, txBytes: 80, intervalMs: 120_000 });
+    f.sampler.stop();
+  });
+});

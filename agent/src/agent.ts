@@ -52,6 +52,8 @@ export function createAgent(deps: AgentDeps): Agent {
   const { config, clock, log } = deps;
   const startedMonotonicMs = clock.monotonicMs();
   const outbox = createMemoryOutbox(config.outbox.maxSamples);
+  // One meter per agent: the publisher feeds it (to be wired), the usage probe drains it.
+  const trafficMeter = deps.trafficMeter ?? createTrafficMeter();
   let samplesTaken = 0;
   let running: ReturnType<typeof createRunning> | null = null;
   let stopping: Promise<void> | null = null;
@@ -67,7 +69,7 @@ export function createAgent(deps: AgentDeps): Agent {
       files: deps.files ?? nodeFileReader,
       snmp: deps.snmp ?? createNetSnmpClient(clock),
       commands: deps.commands ?? execFileRunner,
-      trafficMeter: deps.trafficMeter ?? createTrafficMeter(),
+      trafficMeter,
       salt: (deps.randomBytes ?? randomBytes)(16),
       log,
     });

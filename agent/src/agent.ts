@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { guard, type Logger } from '@pantau/shared';
 import { type Clock, sleep } from './clock.js';
@@ -11,14 +12,19 @@ import { createResendResponder } from './delivery/resend-responder.js';
 import { openFileSpool } from './delivery/spool/file-spool.js';
 import type { Spool } from './delivery/spool/spool.js';
 import type { SpoolIo } from './delivery/spool/spool-io.js';
+import { type CommandRunner, execFileRunner } from './host/command-runner.js';
+import { type FileReader, nodeFileReader } from './host/file-reader.js';
 import type { HostInfo } from './host/host-info.js';
 import { openRunMarker, type RunMarker } from './host/run-marker.js';
 import type { Pinger } from './probes/latency/pinger.js';
 import type { PowerIo } from './probes/power/power-io.js';
 import type { AnyProbe } from './probes/probe.js';
-import { createProbes } from './probes/registry.js';
+import { createProbes, type ProbeDeps } from './probes/registry.js';
 import { createSampler, type Sampler } from './sampler.js';
 import type { Scheduler } from './scheduler.js';
+import { createNetSnmpClient } from './snmp/net-snmp-client.js';
+import type { SnmpClient } from './snmp/snmp-client.js';
+import { createTrafficMeter, type TrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
 export interface AgentDeps {
@@ -32,6 +38,13 @@ export interface AgentDeps {
   readonly log: Logger;
   /** Used only when the host has no boot id (not Linux): a random id for this run. */
   readonly randomId: () => string;
+  /** IO for the usage and clients probes; when absent, the real ones (main.ts passes them). */
+  readonly files?: FileReader;
+  readonly snmp?: SnmpClient;
+  readonly commands?: CommandRunner;
+  /** The agent's own traffic; the publisher feeds it, the usage probe reports it. */
+  readonly trafficMeter?: TrafficMeter;
+  readonly randomBytes?: (size: number) => Uint8Array;
   /** Uniform in [0, 1): reconnect jitter and the start delay. */
   readonly random: () => number;
   /** The spool's disk writes; tests inject a disk that fills up. */
@@ -67,11 +80,39 @@ interface Running {
   readonly probes: readonly AnyProbe[];
 }
 
+/** What the probes need from the agent's dependencies. */
+export type ProbeIoDeps = Pick<
+  AgentDeps,
+  'clock' | 'host' | 'pinger' | 'powerIo' | 'log' | 'files' | 'snmp' | 'commands' | 'randomBytes'
+>;
+
+/**
+ * The probes' dependencies, the real ones where a test injected none. `pantau-agent check` builds
+ * its probes the same way, so it measures exactly what the agent would.
+ */
+export function probeDepsFor(deps: ProbeIoDeps, agentStartMonotonicMs: number, trafficMeter: TrafficMeter): ProbeDeps {
+  return {
+    clock: deps.clock,
+    host: deps.host,
+    pinger: deps.pinger,
+    agentStartMonotonicMs,
+    powerIo: deps.powerIo,
+    log: deps.log.child({ module: 'probes' }),
+    files: deps.files ?? nodeFileReader,
+    snmp: deps.snmp ?? createNetSnmpClient(deps.clock),
+    commands: deps.commands ?? execFileRunner,
+    trafficMeter,
+    salt: (deps.randomBytes ?? randomBytes)(16),
+  };
+}
+
 /** Builds the agent; nothing runs until `start()`. */
 export function createAgent(deps: AgentDeps): Agent {
   const { config, clock, log } = deps;
   const startedMonotonicMs = clock.monotonicMs();
   const samplesPerDelivery = Math.max(1, Math.round(deliveryIntervalSec(config) / config.sample.intervalSec));
+  // One meter per agent: the publisher feeds it, the usage probe drains it.
+  const trafficMeter = deps.trafficMeter ?? createTrafficMeter();
   let samplesTaken = 0;
   let samplesSinceDelivery = 0;
   let running: Running | null = null;
@@ -96,14 +137,7 @@ export function createAgent(deps: AgentDeps): Agent {
     // sample was on disk first); `seq` is the counter file of earlier versions, read once.
     let seq = Math.max(spool.lastSeq, new CounterFile(join(config.dataDir, 'seq')).last);
     const epochs = new CounterFile(join(config.dataDir, 'epoch'));
-    const probes = createProbes(config, {
-      clock,
-      host: deps.host,
-      pinger: deps.pinger,
-      agentStartMonotonicMs: startedMonotonicMs,
-      powerIo: deps.powerIo,
-      log: log.child({ module: 'probes' }),
-    });
+    const probes = createProbes(config, probeDepsFor(deps, startedMonotonicMs, trafficMeter));
     const sampler = createSampler({
       probes,
       clock,

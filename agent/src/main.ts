@@ -1,8 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, type Result, readConfigFile } from '@pantau/shared';
-import { createAgent } from './agent.js';
+import { createAgent, probeDepsFor } from './agent.js';
 import { brokerRoundTrip } from './check/broker-round-trip.js';
 import { diskSpace } from './check/disk-space.js';
 import type { CheckLanguage } from './check/messages.js';
@@ -11,6 +11,7 @@ import { runChecks } from './check/run-checks.js';
 import { AGENT_HELP, parseAgentArgs } from './cli.js';
 import { systemClock } from './clock.js';
 import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schema.js';
+import { execFileRunner } from './host/command-runner.js';
 import { nodeFileReader } from './host/file-reader.js';
 import { createLinuxHostInfo, defaultHostPaths, type HostInfo } from './host/host-info.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
@@ -18,6 +19,8 @@ import { createProbes } from './probes/registry.js';
 import { createSampler } from './sampler.js';
 import { createNodePowerIo } from './probes/power/power-io.js';
 import { cronScheduler } from './scheduler.js';
+import { createNetSnmpClient } from './snmp/net-snmp-client.js';
+import { createTrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
 // The shebang's --max-semi-space-size=1 keeps V8's young generation at 1 MB: measured by
@@ -80,6 +83,11 @@ async function run(config: AgentConfig): Promise<number> {
     log,
     randomId: randomUUID,
     random: Math.random,
+    files: nodeFileReader,
+    snmp: createNetSnmpClient(systemClock),
+    commands: execFileRunner,
+    trafficMeter: createTrafficMeter(),
+    randomBytes,
   });
   await agent.start();
   await new Promise<void>((resolve) => {
@@ -94,15 +102,15 @@ async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> 
   const log = createLogger('pantau-agent', 'silent');
   const host = hostInfo(config);
   const boot = await host.bootId();
-  const probeDeps = {
-    clock: systemClock,
-    host,
-    pinger: createSystemPinger(),
-    powerIo: createNodePowerIo(),
-    agentStartMonotonicMs: systemClock.monotonicMs(),
-    log,
-  };
-  const probes = createProbes(config, probeDeps);
+  const agentStartMonotonicMs = systemClock.monotonicMs();
+  const probes = createProbes(
+    config,
+    probeDepsFor(
+      { clock: systemClock, host, pinger: createSystemPinger(), powerIo: createNodePowerIo(), log },
+      agentStartMonotonicMs,
+      createTrafficMeter(),
+    ),
+  );
   const sampler = createSampler({
     probes,
     clock: systemClock,
@@ -111,7 +119,7 @@ async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> 
     // The self-test publishes nothing, so it takes no sequence number from the agent.
     nextSeq: () => 0,
     probeTimeoutMs: Math.min(config.sample.probeTimeoutMs, 10_000),
-    agentStartMonotonicMs: probeDeps.agentStartMonotonicMs,
+    agentStartMonotonicMs,
     log,
   });
   const lines = await runChecks({

@@ -1,7 +1,7 @@
 import type {
-  CommandErrorCode,
-  CommandRequest,
-  CommandRunner,
+  PowerCommandErrorCode as CommandErrorCode,
+  PowerCommandRequest as CommandRequest,
+  PowerCommandRunner as CommandRunner,
   SerialConnection,
   SerialOpenOptions,
   SerialPortOpener,

@@ -7,6 +7,7 @@ import {
   agentConfigSchema,
   type Clock,
   createAgent,
+  createNodePowerIo,
   openFileSpool,
   type SpoolIo,
   systemClock,
@@ -39,6 +40,8 @@ export function buildSite(
     clock: extra.clock ?? systemClock,
     host: fakeHost(),
     pinger,
+    // The power probe is off by default; its IO is the real one, never opened.
+    powerIo: createNodePowerIo(),
     scheduler,
     log: silentLogger(),
     randomId: () => 'random-boot',

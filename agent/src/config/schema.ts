@@ -35,6 +35,73 @@ const latencyTargetConfigSchema = z.object({
 });
 export type LatencyTargetConfig = z.infer<typeof latencyTargetConfigSchema>;
 
+/** Linux interface names (IFNAMSIZ: at most 15 characters, no slash); also keeps sysfs paths safe. */
+const interfaceNameSchema = z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'an interface name such as eth0 or wlan0');
+
+/** The site router, asked over SNMP v2c. */
+const snmpTargetConfigSchema = z.object({
+  host: z.string().min(1).max(253),
+  port: z.int().min(1).max(65_535).default(161),
+  community: z.string().min(1).max(64).default('public'),
+  /** Bound on one SNMP call; there are no retries (the next cycle is the retry). */
+  timeoutMs: z.int().min(100).max(10_000).default(2000),
+});
+
+const usageSnmpConfigSchema = snmpTargetConfigSchema.extend({
+  /** The router's WAN interface; or give `ifName`, matched against ifName, then ifDescr. */
+  ifIndex: z.int().min(1).max(2_147_483_647).optional(),
+  ifName: z.string().min(1).max(64).optional(),
+});
+
+const clientsSnmpConfigSchema = snmpTargetConfigSchema.extend({
+  /** Count only neighbours on this router interface (the LAN); all interfaces when absent. */
+  lanIfIndex: z.int().min(1).max(2_147_483_647).optional(),
+});
+
+const usageConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    source: z.enum(['interface', 'snmp']).default('interface'),
+    /** The Pi's interface to count; the default-route interface when absent. */
+    interface: interfaceNameSchema.optional(),
+    /** 32 for drivers and kernels whose counters wrap at 4 GiB. */
+    counterBits: z.union([z.literal(32), z.literal(64)]).default(64),
+    /** Sub-interval at which counters are read for the peak rate (and to catch 32-bit wraps). */
+    peakSampleSec: z.int().min(1).max(300).default(5),
+    /** The fastest the link can go; a counter step beyond it is treated as a reset, not traffic. */
+    maxLinkBitsPerSec: z.number().min(1_000_000).max(100_000_000_000).default(1_000_000_000),
+    snmp: usageSnmpConfigSchema.optional(),
+  })
+  .superRefine((usage, ctx) => {
+    if (usage.source !== 'snmp') return;
+    if (usage.snmp === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['snmp'], message: 'source snmp needs snmp.host and ifIndex or ifName' });
+    } else if (usage.snmp.ifIndex === undefined && usage.snmp.ifName === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['snmp', 'ifIndex'], message: 'give snmp.ifIndex or snmp.ifName' });
+    }
+  });
+export type UsageConfig = z.infer<typeof usageConfigSchema>;
+
+const clientsConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    source: z.enum(['neighbour', 'dhcp', 'snmp']).default('neighbour'),
+    /** The LAN interface whose neighbours are clients; all but loopback when absent. */
+    interface: interfaceNameSchema.optional(),
+    /** Also ask `ip -j neigh` (iproute2), which sees IPv6-only devices too. */
+    ipNeigh: z.boolean().default(false),
+    leasesFile: z.string().min(1).default('/var/lib/misc/dnsmasq.leases'),
+    /** Devices remembered (as salted hashes) for the rolling hour; past this the oldest is dropped. */
+    maxTracked: z.int().min(16).max(100_000).default(4096),
+    snmp: clientsSnmpConfigSchema.optional(),
+  })
+  .superRefine((clients, ctx) => {
+    if (clients.source === 'snmp' && clients.snmp === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['snmp'], message: 'source snmp needs snmp.host' });
+    }
+  });
+export type ClientsConfig = z.infer<typeof clientsConfigSchema>;
+
 export const agentConfigSchema = z.object({
   siteId: siteIdSchema,
   topicRoot: topicRootSchema.default(DEFAULT_TOPIC_ROOT),
@@ -99,6 +166,8 @@ export const agentConfigSchema = z.object({
         .prefault({}),
       uptime: z.object({ enabled: z.boolean().default(true) }).prefault({}),
       power: powerConfigSchema.prefault({}),
+      usage: usageConfigSchema.prefault({}),
+      clients: clientsConfigSchema.prefault({}),
     })
     .prefault({}),
   clock: z
@@ -143,5 +212,8 @@ export const agentEnvMap: EnvMap = {
   PANTAU_BACKFILL_BYTES_PER_SEC: { path: ['delivery', 'backfillBytesPerSec'], type: 'number' },
   PANTAU_SPOOL_MAX_SAMPLES: { path: ['spool', 'maxSamples'], type: 'number' },
   PANTAU_LATENCY_TARGETS: { path: ['probes', 'latency', 'targets'], type: 'json' },
+  PANTAU_USAGE_SOURCE: { path: ['probes', 'usage', 'source'], type: 'string' },
+  PANTAU_USAGE_INTERFACE: { path: ['probes', 'usage', 'interface'], type: 'string' },
+  PANTAU_CLIENTS_SOURCE: { path: ['probes', 'clients', 'source'], type: 'string' },
   PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };

@@ -7,7 +7,7 @@ import type { ProbeName, ProbeSectionInput } from '@pantau/shared';
 export interface Probe<N extends ProbeName = ProbeName> {
   readonly name: N;
   measure(signal: AbortSignal): Promise<ProbeSectionInput<N>>;
-  /** Releases what the probe keeps open between cycles (a serial port); the agent calls it on stop. */
+  /** Releases what the probe keeps between cycles (a serial port, a timer); the agent calls it on stop. */
   stop?(): Promise<void>;
 }
 

@@ -1,7 +1,13 @@
 import type { Logger, ProbeName } from '@pantau/shared';
+import { buildClientsProbe } from '../clients/build-clients-probe.js';
 import type { Clock } from '../clock.js';
 import type { AgentConfig } from '../config/schema.js';
+import type { CommandRunner } from '../host/command-runner.js';
+import type { FileReader } from '../host/file-reader.js';
 import type { HostInfo } from '../host/host-info.js';
+import type { SnmpClient } from '../snmp/snmp-client.js';
+import { buildUsageProbe } from '../usage/build-usage-probe.js';
+import type { TrafficMeter } from '../usage/traffic-meter.js';
 import { createLatencyProbe } from './latency/latency-probe.js';
 import type { Pinger } from './latency/pinger.js';
 import type { PowerIo } from './power/power-io.js';
@@ -17,6 +23,14 @@ export interface ProbeDeps {
   readonly agentStartMonotonicMs: number;
   /** Serial ports, commands and sysfs for the power probe. */
   readonly powerIo: PowerIo;
+  /** /proc and /sys (usage: interface counters; clients: neighbour table, leases). */
+  readonly files: FileReader;
+  readonly snmp: SnmpClient;
+  readonly commands: CommandRunner;
+  /** The agent's own traffic, fed by the publisher, reported by the usage probe. */
+  readonly trafficMeter: TrafficMeter;
+  /** Random per process: salts the clients probe's identity hashes. */
+  readonly salt: Uint8Array;
   readonly log: Logger;
 }
 
@@ -37,6 +51,8 @@ export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: F
       clock: deps.clock,
       log: deps.log.child({ module: 'power' }),
     }),
+  usage: (config, deps) => buildUsageProbe(config.probes.usage, deps),
+  clients: (config, deps) => buildClientsProbe(config.probes.clients, deps),
 };
 
 /** The enabled probes, in a stable order. */

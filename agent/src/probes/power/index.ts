@@ -1,5 +1,12 @@
 export * from './command-driver.js';
-export * from './command-runner.js';
+// The power probe's runner predates the shared host/command-runner.ts; its names are prefixed here
+// until the two are one.
+export {
+  type CommandErrorCode as PowerCommandErrorCode,
+  type CommandRequest as PowerCommandRequest,
+  type CommandRunner as PowerCommandRunner,
+  createNodeCommandRunner,
+} from './command-runner.js';
 export * from './create-power-driver.js';
 export * from './epever-driver.js';
 export * from './hwmon-driver.js';

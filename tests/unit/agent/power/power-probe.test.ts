@@ -8,8 +8,9 @@ import {
 } from '@pantau/agent';
 import { ok, powerSectionSchema } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
-import { captureLogger, FakeClock, FakePinger, fakeHost, silentLogger } from '../../../helpers/fakes.js';
+import { captureLogger, FakeClock, silentLogger } from '../../../helpers/fakes.js';
 import { FakeCommandRunner, FakeSerialOpener, settle } from '../../../helpers/power-fakes.js';
+import { fakeProbeDeps } from '../../../helpers/probe-deps.js';
 import { mpptFields, veDirectBlock } from '../../../helpers/vedirect.js';
 
 const never = new AbortController().signal;
@@ -149,14 +150,7 @@ describe('power config and registry', () => {
     const serial = new FakeSerialOpener();
     serial.onOpen = (port) => setImmediate(() => port.emit(veDirectBlock(mpptFields)));
     const config = agentConfigSchema.parse({ siteId: 's1', probes: { power: { enabled: true, driver: 'vedirect' } } });
-    const probes = createProbes(config, {
-      clock: new FakeClock(),
-      host: fakeHost(),
-      pinger: new FakePinger({}),
-      agentStartMonotonicMs: 0,
-      powerIo: io({ serial }),
-      log: silentLogger(),
-    });
+    const probes = createProbes(config, fakeProbeDeps({ powerIo: io({ serial }) }));
     const power = probes.find((p) => p.name === 'power');
     expect(power).toBeDefined();
     expect(await power?.measure(never)).toMatchObject({ source: 'vedirect', batteryVolts: 12.8 });

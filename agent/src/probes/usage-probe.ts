@@ -1,0 +1,60 @@
+import type { CounterSource } from '../usage/counter-source.js';
+import type { RateSampler } from '../usage/rate-sampler.js';
+import type { TrafficMeter } from '../usage/traffic-meter.js';
+import type { FailureLog } from './failure-log.js';
+import type { Probe } from './probe.js';
+
+export interface UsageProbeDeps {
+  readonly kind: CounterSource['kind'];
+  readonly sampler: RateSampler;
+  readonly meter: TrafficMeter;
+  readonly failures: FailureLog;
+}
+
+/** A usage probe also owns a timer (the rate sampler), which the agent stops. */
+export interface UsageProbe extends Probe<'usage'> {
+  stop(): Promise<void>;
+}
+
+/**
+ * Passive throughput: the site's bytes in and out over the sample interval and the peak rate, from
+ * the counters of the Pi's own interface or the router's. The agent's own bytes come from the
+ * traffic meter the publisher feeds; they are reported even when the counters cannot be read.
+ * The data budget is another module's: its fields stay null here.
+ */
+export function createUsageProbe(deps: UsageProbeDeps): UsageProbe {
+  return {
+    name: 'usage',
+    async measure(signal) {
+      const agent = deps.meter.take();
+      const base = {
+        source: deps.kind,
+        agentRxBytes: agent.rxBytes,
+        agentTxBytes: agent.txBytes,
+        budgetUsedBytes: null,
+        budgetCapBytes: null,
+      };
+      const outcome = await deps.sampler.take(signal);
+      if (!outcome.ok) {
+        // A baseline is not a failure, and an abandoned sample is logged by the sampler as a timeout.
+        if (outcome.code !== 'no_baseline' && outcome.code !== 'aborted') {
+          deps.failures.failed(outcome.code, outcome.message);
+        }
+        return { ...base, ...nullFigures, error: outcome.code };
+      }
+      deps.failures.succeeded();
+      return { ...base, ...outcome.value, error: null };
+    },
+    stop: async () => deps.sampler.stop(),
+  };
+}
+
+const nullFigures = {
+  interface: null,
+  intervalMs: null,
+  rxBytes: null,
+  txBytes: null,
+  peakRxBitsPerSec: null,
+  peakTxBitsPerSec: null,
+  counterReset: false,
+};

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '@pantau/shared';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { CollectorConfig } from './config/schema.js';
+import { buildHttpHandler } from './http/http-handler.js';
+import { type HttpServer, listenHttp } from './http/http-server.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createSubscriber, type Subscriber } from './ingest/subscriber.js';
 import type { Store } from './store/store.js';
@@ -21,6 +24,8 @@ export interface Collector {
   readonly store: Store;
   /** The broker this collector uses (the embedded one's URL when it runs one); set after start. */
   readonly brokerUrl: string | null;
+  /** The HTTP server's URL when `http.enabled`; set after start. */
+  readonly httpUrl: string | null;
 }
 
 /** Builds the collector; nothing runs until `start()`. */
@@ -37,6 +42,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   let broker: EmbeddedBroker | null = null;
   let subscriber: Subscriber | null = null;
   let brokerUrl: string | null = null;
+  let http: HttpServer | null = null;
   let stopping: Promise<void> | null = null;
 
   return {
@@ -44,6 +50,9 @@ export function createCollector(deps: CollectorDeps): Collector {
     store: deps.store,
     get brokerUrl() {
       return brokerUrl;
+    },
+    get httpUrl() {
+      return http?.url ?? null;
     },
     async start() {
       if (config.mqtt.url === undefined) {
@@ -62,10 +71,23 @@ export function createCollector(deps: CollectorDeps): Collector {
         log.child({ module: 'subscriber' }),
       );
       await subscriber.start();
-      log.info({ event: 'started', broker: brokerUrl, embedded: broker !== null }, 'collector started');
+      if (config.http.enabled) {
+        const handler = buildHttpHandler({
+          speedtest: config.http.speedtest,
+          randomBytes,
+          monotonicMs: () => performance.now(),
+          log: log.child({ module: 'http' }),
+        });
+        http = await listenHttp(handler, config.http.host, config.http.port);
+      }
+      log.info(
+        { event: 'started', broker: brokerUrl, embedded: broker !== null, http: http?.url ?? null },
+        'collector started',
+      );
     },
     stop() {
       stopping ??= (async () => {
+        await http?.close();
         await subscriber?.stop();
         await broker?.close();
         await deps.store.close();

@@ -107,6 +107,8 @@ function spawnAgent(dir: string, brokerUrl: string, intervalSec: number): ChildP
       PANTAU_DATA_DIR: join(dir, 'agent'),
       PANTAU_SAMPLE_INTERVAL_SEC: String(intervalSec),
       PANTAU_LATENCY_TARGETS: JSON.stringify([{ role: 'noc', host: '127.0.0.1' }]),
+      // The demo measures this machine only: no probe of the LAN gateway.
+      PANTAU_LATENCY_DETECT_GATEWAY: 'false',
       PANTAU_LOG_LEVEL: 'info',
     },
   });

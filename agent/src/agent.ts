@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { guard, type Logger, MAX_SAMPLES_PER_BATCH } from '@pantau/shared';
+import { createBudgetFile } from './budget/budget-file.js';
+import { createDataBudget, type DataBudget } from './budget/data-budget.js';
 import type { Clock } from './clock.js';
 import { configHash } from './config/config-hash.js';
 import { cronForInterval } from './config/cron.js';
@@ -7,8 +10,11 @@ import type { AgentConfig } from './config/schema.js';
 import { CounterFile } from './delivery/counter-file.js';
 import { createMemoryOutbox } from './delivery/outbox.js';
 import { createPublisher } from './delivery/publisher.js';
+import { nodeFileReader } from './host/file-reader.js';
 import type { HostInfo } from './host/host-info.js';
+import { createGatewayDetector, type GatewayDetector } from './probes/latency/gateway.js';
 import type { Pinger } from './probes/latency/pinger.js';
+import { type Connector, createNetConnector } from './probes/latency/tcp-connector.js';
 import { createProbes } from './probes/registry.js';
 import { createSampler } from './sampler.js';
 import type { Scheduler } from './scheduler.js';
@@ -23,6 +29,14 @@ export interface AgentDeps {
   readonly log: Logger;
   /** Used only when the host has no boot id (not Linux): a random id for this run. */
   readonly randomId: () => string;
+  // Network probes' IO; each defaults to the real thing (main.ts passes them explicitly).
+  readonly connector?: Connector;
+  readonly gatewayDetector?: GatewayDetector;
+  /** The battery now, from the power probe; null when unknown. */
+  readonly batteryVolts?: () => number | null;
+  /** A number in [0, 1). */
+  readonly random?: () => number;
+  readonly randomBytes?: (n: number) => Buffer;
 }
 
 export interface Agent {
@@ -32,6 +46,8 @@ export interface Agent {
   /** Stops sampling, delivers what it can, says `shutdown`, closes. Safe to call twice. */
   stop(): Promise<void>;
   readonly stats: { readonly samplesTaken: number; readonly outboxDepth: number; readonly dropped: number };
+  /** The site's data budget; null before start. */
+  readonly budget: DataBudget | null;
 }
 
 /** Builds the agent; nothing runs until `start()`. */
@@ -46,13 +62,28 @@ export function createAgent(deps: AgentDeps): Agent {
   function createRunning(bootId: string) {
     const seq = new CounterFile(join(config.dataDir, 'seq'));
     const epochs = new CounterFile(join(config.dataDir, 'epoch'));
+    const budget = createDataBudget({
+      monthlyBytes: config.budget.monthlyBytes,
+      store: createBudgetFile(join(config.dataDir, 'budget.json')),
+      clock,
+      clockSynced: () => deps.host.clockSynced(),
+    });
+    const probes = createProbes(config, {
+      clock,
+      host: deps.host,
+      pinger: deps.pinger,
+      agentStartMonotonicMs: startedMonotonicMs,
+      connector: deps.connector ?? createNetConnector(clock),
+      gatewayDetector: deps.gatewayDetector ?? createGatewayDetector(nodeFileReader),
+      budget,
+      scheduler: deps.scheduler,
+      random: deps.random ?? Math.random,
+      randomBytes: deps.randomBytes ?? randomBytes,
+      batteryVolts: deps.batteryVolts ?? (() => null),
+      log,
+    });
     const sampler = createSampler({
-      probes: createProbes(config, {
-        clock,
-        host: deps.host,
-        pinger: deps.pinger,
-        agentStartMonotonicMs: startedMonotonicMs,
-      }),
+      probes,
       clock,
       host: deps.host,
       bootId,
@@ -79,7 +110,7 @@ export function createAgent(deps: AgentDeps): Agent {
         onConnected: guard(log, 'flush_on_connect', () => flush()),
       },
     );
-    return { sampler, publisher };
+    return { sampler, publisher, budget, probes };
   }
 
   let flushing: Promise<void> | null = null;
@@ -114,6 +145,7 @@ export function createAgent(deps: AgentDeps): Agent {
 
   async function cycle(): Promise<void> {
     if (running === null) return;
+    await running.budget.checkMonth();
     const sample = await running.sampler.take();
     samplesTaken += 1;
     outbox.add(sample);
@@ -128,6 +160,7 @@ export function createAgent(deps: AgentDeps): Agent {
       const bootId = boot.ok ? boot.value : deps.randomId();
       running = createRunning(bootId);
       running.publisher.start();
+      for (const probe of running.probes) probe.start?.();
       stopSchedule = deps.scheduler.schedule(cronForInterval(config.sample.intervalSec), () => {
         cycleInFlight = guardedCycle().finally(() => {
           cycleInFlight = null;
@@ -149,14 +182,19 @@ export function createAgent(deps: AgentDeps): Agent {
     stop() {
       stopping ??= (async () => {
         stopSchedule();
+        await Promise.all((running?.probes ?? []).map((probe) => probe.stop?.()));
         await cycleInFlight;
         await flush();
         const current = running;
         running = null;
+        current?.budget.flush();
         await current?.publisher.stop();
         log.info({ event: 'stopped', undelivered: outbox.depth }, 'agent stopped');
       })();
       return stopping;
+    },
+    get budget() {
+      return running?.budget ?? null;
     },
     get stats() {
       return { samplesTaken, outboxDepth: outbox.depth, dropped: outbox.dropped };

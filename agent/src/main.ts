@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, readConfigFile } from '@pantau/shared';
 import { createAgent } from './agent.js';
@@ -8,7 +8,9 @@ import { systemClock } from './clock.js';
 import { agentConfigSchema, agentEnvMap } from './config/schema.js';
 import { nodeFileReader } from './host/file-reader.js';
 import { createLinuxHostInfo, defaultHostPaths } from './host/host-info.js';
+import { createGatewayDetector } from './probes/latency/gateway.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
+import { createNetConnector } from './probes/latency/tcp-connector.js';
 import { cronScheduler } from './scheduler.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -50,6 +52,12 @@ async function run(configPath: string | undefined): Promise<number> {
     scheduler: cronScheduler,
     log,
     randomId: randomUUID,
+    connector: createNetConnector(systemClock),
+    gatewayDetector: createGatewayDetector(nodeFileReader),
+    random: Math.random,
+    randomBytes,
+    // The power probe will supply the battery; until then a test is never skipped for it.
+    batteryVolts: () => null,
   });
   await agent.start();
   await new Promise<void>((resolve) => {

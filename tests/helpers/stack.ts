@@ -44,7 +44,10 @@ export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; s
     siteId,
     dataDir: mkdtempSync(join(tmpdir(), 'pantau-agent-')),
     mqtt: { url: brokerUrl, reconnectMs: 200 },
-    probes: { latency: { targets: [{ role: 'noc', host: '127.0.0.1', count: 2, timeoutMs: 1000 }] } },
+    // No gateway detection: tests target loopback only.
+    probes: {
+      latency: { detectGateway: false, targets: [{ role: 'noc', host: '127.0.0.1', count: 2, timeoutMs: 1000 }] },
+    },
   });
   const scheduler = new ManualScheduler();
   const agent = createAgent({

@@ -22,12 +22,15 @@ export interface Connector {
 
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
 
-export function createNetConnector(clock: Clock): Connector {
+/** Resolves a name to one address (node's dns.lookup, i.e. getaddrinfo, by default). */
+export type Lookup = (host: string) => Promise<{ readonly address: string }>;
+
+export function createNetConnector(clock: Clock, resolveName: Lookup = (host) => lookup(host)): Connector {
   return {
     async resolve(host) {
       if (isIP(host) !== 0) return ok(host);
       try {
-        return ok((await lookup(host)).address);
+        return ok((await resolveName(host)).address);
       } catch (error) {
         return fail('host_unresolved', `cannot resolve ${host}: ${(error as Error).message}`);
       }

@@ -1,7 +1,7 @@
 import { guard, type Logger, type ThroughputSection } from '@pantau/shared';
 import { httpLinkBytes } from '../../budget/link-costs.js';
 import type { Scheduler } from '../../scheduler.js';
-import type { Probe } from '../probe.js';
+import type { OccasionalProbe } from '../probe.js';
 import type { LegResult, ThroughputTransport } from './http-runner.js';
 
 export interface ThroughputProbeDeps {
@@ -21,7 +21,7 @@ export interface ThroughputProbeDeps {
 }
 
 /** A probe with a lifecycle: `start()` schedules the test, `stop()` unschedules and aborts it. */
-export interface ThroughputProbe extends Probe<'throughput'> {
+export interface ThroughputProbe extends OccasionalProbe<'throughput'> {
   start(): void;
   stop(): Promise<void>;
   /** Runs the test now (what the schedule calls); resolves when it finished or was skipped. */

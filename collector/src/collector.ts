@@ -16,9 +16,9 @@ export interface CollectorDeps {
 }
 
 export interface Collector {
-  /** Starts the embedded broker when no broker URL is configured, then subscribes. */
+  /** Starts the HTTP server (when enabled), the embedded broker when no broker URL is configured, then subscribes. */
   start(): Promise<void>;
-  /** Unsubscribes, stops the embedded broker, closes the store. Safe to call twice. */
+  /** Closes the HTTP server, unsubscribes, stops the embedded broker, closes the store. Safe to call twice. */
   stop(): Promise<void>;
   readonly ingest: Ingest;
   readonly store: Store;
@@ -55,6 +55,16 @@ export function createCollector(deps: CollectorDeps): Collector {
       return http?.url ?? null;
     },
     async start() {
+      // First, so a port already in use stops the start before anything else runs.
+      if (config.http.enabled) {
+        const handler = buildHttpHandler({
+          speedtest: config.http.speedtest,
+          randomBytes,
+          monotonicMs: () => performance.now(),
+          log: log.child({ module: 'http' }),
+        });
+        http = await listenHttp(handler, config.http.host, config.http.port);
+      }
       if (config.mqtt.url === undefined) {
         broker = await startEmbeddedBroker(
           config.embeddedBroker.host,
@@ -71,15 +81,6 @@ export function createCollector(deps: CollectorDeps): Collector {
         log.child({ module: 'subscriber' }),
       );
       await subscriber.start();
-      if (config.http.enabled) {
-        const handler = buildHttpHandler({
-          speedtest: config.http.speedtest,
-          randomBytes,
-          monotonicMs: () => performance.now(),
-          log: log.child({ module: 'http' }),
-        });
-        http = await listenHttp(handler, config.http.host, config.http.port);
-      }
       log.info(
         { event: 'started', broker: brokerUrl, embedded: broker !== null, http: http?.url ?? null },
         'collector started',

@@ -3,6 +3,7 @@ import { createLatencyProbe, createNetConnector, systemClock, tcpPing } from '@p
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePinger } from '../helpers/fakes.js';
 import { freePort } from '../helpers/ports.js';
+import { startBlackholePort } from '../helpers/tcp-servers.js';
 
 // Real TCP on loopback only; names resolve through an injected lookup, so no DNS query leaves.
 const lookup = async (host: string) => {
@@ -63,6 +64,23 @@ describe('TCP-connect latency against real sockets', () => {
       error: 'tcp_refused',
     });
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('reports a port that never answers as tcp_timeout, each attempt bounded by timeoutMs', async () => {
+    const blackhole = await startBlackholePort();
+    try {
+      const started = Date.now();
+      const section = await createLatencyProbe({
+        pinger: new FakePinger({}),
+        connector,
+        targets: [{ role: 'noc', host: '127.0.0.1', method: 'tcp', port: blackhole.port, count: 2, timeoutMs: 300 }],
+      }).measure(signal);
+      expect(section.targets?.[0]).toMatchObject({ sent: 2, received: 0, rttAvgMs: null, error: 'tcp_timeout' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await blackhole.close();
+    }
   });
 
   it('reports an unresolvable name as host_unresolved with null values', async () => {

@@ -21,7 +21,7 @@ export * from './probes/latency/tcp-pinger.js';
 export * from './probes/log-limiter.js';
 export * from './probes/probe.js';
 export * from './probes/registry.js';
-export * from './probes/throughput/http-runner.js';
+export * from './probes/throughput/http-transport.js';
 export * from './probes/throughput/night-window.js';
 export * from './probes/throughput/throughput-probe.js';
 export * from './probes/uptime-probe.js';

@@ -10,7 +10,7 @@ import type { Pinger } from './latency/pinger.js';
 import type { Connector } from './latency/tcp-connector.js';
 import { createLogLimiter } from './log-limiter.js';
 import type { AnyProbe } from './probe.js';
-import { createHttpTransport } from './throughput/http-runner.js';
+import { createHttpTransport } from './throughput/http-transport.js';
 import { nightWindowCron } from './throughput/night-window.js';
 import { createThroughputProbe } from './throughput/throughput-probe.js';
 import { createUptimeProbe } from './uptime-probe.js';

@@ -2,7 +2,7 @@ import { guard, type Logger, type ThroughputSection } from '@pantau/shared';
 import { httpLinkBytes } from '../../budget/link-costs.js';
 import type { Scheduler } from '../../scheduler.js';
 import type { OccasionalProbe } from '../probe.js';
-import type { LegResult, ThroughputTransport } from './http-runner.js';
+import type { LegResult, ThroughputTransport } from './http-transport.js';
 
 export interface ThroughputProbeDeps {
   readonly transport: ThroughputTransport;

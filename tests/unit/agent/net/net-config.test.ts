@@ -15,7 +15,7 @@ describe('network config', () => {
       everySamplesByRole: { gateway: 1, terminal: 1, internet: 1, noc: 1 },
     });
     expect(config.budget).toEqual({ monthlyBytes: 0 });
-    expect(config.probes.throughput).toMatchObject({ enabled: false, maxBytes: 25_000_000, maxSeconds: 15 });
+    expect(config.probes.throughput).toMatchObject({ enabled: false, maxBytes: 10_000_000, maxSeconds: 15 });
     expect(config.probes.throughput.nightWindow).toEqual({ fromHour: 1, toHour: 5 });
   });
 

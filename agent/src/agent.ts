@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { guard, type Logger } from '@pantau/shared';
+import { createBudgetFile } from './budget/budget-file.js';
+import { createDataBudget, type DataBudget } from './budget/data-budget.js';
 import { type Clock, sleep } from './clock.js';
 import { configHash } from './config/config-hash.js';
 import { cronForInterval } from './config/cron.js';
@@ -16,7 +18,9 @@ import { type CommandRunner, execFileRunner } from './host/command-runner.js';
 import { type FileReader, nodeFileReader } from './host/file-reader.js';
 import type { HostInfo } from './host/host-info.js';
 import { openRunMarker, type RunMarker } from './host/run-marker.js';
+import { createGatewayDetector, type GatewayDetector } from './probes/latency/gateway.js';
 import type { Pinger } from './probes/latency/pinger.js';
+import { type Connector, createNetConnector } from './probes/latency/tcp-connector.js';
 import type { PowerIo } from './probes/power/power-io.js';
 import type { AnyProbe } from './probes/probe.js';
 import { createProbes, type ProbeDeps } from './probes/registry.js';
@@ -44,7 +48,13 @@ export interface AgentDeps {
   readonly commands?: CommandRunner;
   /** The agent's own traffic; the publisher feeds it, the usage probe reports it. */
   readonly trafficMeter?: TrafficMeter;
-  readonly randomBytes?: (size: number) => Uint8Array;
+  /** Random bytes: the clients probe's salt, the speed test's incompressible upload. */
+  readonly randomBytes?: (size: number) => Buffer;
+  // Network probes' IO; each defaults to the real thing.
+  readonly connector?: Connector;
+  readonly gatewayDetector?: GatewayDetector;
+  /** The battery now; by default the power probe's latest reading (null when unknown). */
+  readonly batteryVolts?: () => number | null;
   /** Uniform in [0, 1): reconnect jitter and the start delay. */
   readonly random: () => number;
   /** The spool's disk writes; tests inject a disk that fills up. */
@@ -69,6 +79,8 @@ export interface Agent {
   /** Stops sampling, delivers what it can, says `shutdown`, marks a clean stop. Safe to call twice. */
   stop(): Promise<void>;
   readonly stats: AgentStats;
+  /** The site's data budget; null before start. */
+  readonly budget: DataBudget | null;
 }
 
 interface Running {
@@ -78,31 +90,59 @@ interface Running {
   readonly delivery: Delivery;
   readonly marker: RunMarker;
   readonly probes: readonly AnyProbe[];
+  readonly budget: DataBudget;
 }
 
 /** What the probes need from the agent's dependencies. */
 export type ProbeIoDeps = Pick<
   AgentDeps,
-  'clock' | 'host' | 'pinger' | 'powerIo' | 'log' | 'files' | 'snmp' | 'commands' | 'randomBytes'
+  | 'clock'
+  | 'host'
+  | 'pinger'
+  | 'powerIo'
+  | 'log'
+  | 'files'
+  | 'snmp'
+  | 'commands'
+  | 'randomBytes'
+  | 'connector'
+  | 'gatewayDetector'
+  | 'scheduler'
+  | 'random'
 >;
+
+/** What the agent itself hands its probes. */
+export interface ProbeRuntime {
+  readonly agentStartMonotonicMs: number;
+  readonly trafficMeter: TrafficMeter;
+  readonly budget: DataBudget;
+  readonly batteryVolts: () => number | null;
+}
 
 /**
  * The probes' dependencies, the real ones where a test injected none. `pantau-agent check` builds
  * its probes the same way, so it measures exactly what the agent would.
  */
-export function probeDepsFor(deps: ProbeIoDeps, agentStartMonotonicMs: number, trafficMeter: TrafficMeter): ProbeDeps {
+export function probeDepsFor(deps: ProbeIoDeps, runtime: ProbeRuntime): ProbeDeps {
   return {
     clock: deps.clock,
     host: deps.host,
     pinger: deps.pinger,
-    agentStartMonotonicMs,
+    agentStartMonotonicMs: runtime.agentStartMonotonicMs,
     powerIo: deps.powerIo,
     log: deps.log.child({ module: 'probes' }),
     files: deps.files ?? nodeFileReader,
     snmp: deps.snmp ?? createNetSnmpClient(deps.clock),
     commands: deps.commands ?? execFileRunner,
-    trafficMeter,
+    trafficMeter: runtime.trafficMeter,
     salt: (deps.randomBytes ?? randomBytes)(16),
+    connector: deps.connector ?? createNetConnector(deps.clock),
+    gatewayDetector: deps.gatewayDetector ?? createGatewayDetector(nodeFileReader),
+    budget: runtime.budget,
+    scheduler: deps.scheduler,
+    random: deps.random,
+    randomBytes: deps.randomBytes ?? randomBytes,
+    batteryVolts: runtime.batteryVolts,
   };
 }
 
@@ -114,6 +154,7 @@ export function createAgent(deps: AgentDeps): Agent {
   // One meter per agent: the publisher feeds it, the usage probe drains it.
   const trafficMeter = deps.trafficMeter ?? createTrafficMeter();
   let samplesTaken = 0;
+  let lastBatteryVolts: number | null = null;
   let samplesSinceDelivery = 0;
   let running: Running | null = null;
   let stopping: Promise<void> | null = null;
@@ -137,7 +178,21 @@ export function createAgent(deps: AgentDeps): Agent {
     // sample was on disk first); `seq` is the counter file of earlier versions, read once.
     let seq = Math.max(spool.lastSeq, new CounterFile(join(config.dataDir, 'seq')).last);
     const epochs = new CounterFile(join(config.dataDir, 'epoch'));
-    const probes = createProbes(config, probeDepsFor(deps, startedMonotonicMs, trafficMeter));
+    const budget = createDataBudget({
+      monthlyBytes: config.budget.monthlyBytes,
+      store: createBudgetFile(join(config.dataDir, 'budget.json')),
+      clock,
+      clockSynced: () => deps.host.clockSynced(),
+    });
+    const probes = createProbes(
+      config,
+      probeDepsFor(deps, {
+        agentStartMonotonicMs: startedMonotonicMs,
+        trafficMeter,
+        budget,
+        batteryVolts: deps.batteryVolts ?? (() => lastBatteryVolts),
+      }),
+    );
     const sampler = createSampler({
       probes,
       clock,
@@ -181,7 +236,7 @@ export function createAgent(deps: AgentDeps): Agent {
       { siteId: config.siteId, maxBatchSamples: config.delivery.maxBatchSamples, maxSamplesPerRequest: 10_000 },
       { spool, publisher, log: log.child({ module: 'resend' }) },
     );
-    return { spool, sampler, publisher, delivery, marker, probes };
+    return { spool, sampler, publisher, delivery, marker, probes, budget };
   }
 
   let stopSchedule = () => {};
@@ -191,7 +246,10 @@ export function createAgent(deps: AgentDeps): Agent {
   async function cycle(): Promise<void> {
     const r = running;
     if (r === null) return;
+    await r.budget.checkMonth();
     const sample = await r.sampler.take();
+    // The speed test is skipped on a low battery: it reads the power probe's latest figure.
+    if (sample.probes?.power !== undefined) lastBatteryVolts = sample.probes.power.batteryVolts ?? null;
     samplesTaken += 1;
     // Durable before it counts: a sample the disk refused is dropped and reported, not sent.
     const faultBefore = r.spool.fault;
@@ -214,6 +272,7 @@ export function createAgent(deps: AgentDeps): Agent {
       const r = createRunning(bootId);
       running = r;
       r.publisher.start();
+      for (const probe of r.probes) probe.start?.();
       stopSchedule = deps.scheduler.schedule(cronForInterval(config.sample.intervalSec), () => {
         cycleInFlight = guardedCycle().finally(() => {
           cycleInFlight = null;
@@ -240,6 +299,7 @@ export function createAgent(deps: AgentDeps): Agent {
     stop() {
       stopping ??= (async () => {
         stopSchedule();
+        await Promise.all((running?.probes ?? []).map((probe) => probe.stop?.()));
         await cycleInFlight;
         const r = running;
         if (r === null) return;
@@ -250,6 +310,7 @@ export function createAgent(deps: AgentDeps): Agent {
         ]);
         await r.delivery.stop();
         running = null;
+        r.budget.flush();
         await r.publisher.stop();
         // Probes that keep a device open (the power probe's serial port) let go of it last.
         await Promise.all(r.probes.map((p) => p.stop?.().catch(() => {})));
@@ -263,6 +324,9 @@ export function createAgent(deps: AgentDeps): Agent {
         };
       })();
       return stopping;
+    },
+    get budget() {
+      return running?.budget ?? null;
     },
     get stats() {
       const r = running;

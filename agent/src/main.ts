@@ -3,6 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, type Result, readConfigFile } from '@pantau/shared';
 import { createAgent, probeDepsFor } from './agent.js';
+import { createMemoryBudgetStore } from './budget/budget-file.js';
+import { createDataBudget } from './budget/data-budget.js';
 import { brokerRoundTrip } from './check/broker-round-trip.js';
 import { diskSpace } from './check/disk-space.js';
 import type { CheckLanguage } from './check/messages.js';
@@ -14,10 +16,12 @@ import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schem
 import { execFileRunner } from './host/command-runner.js';
 import { nodeFileReader } from './host/file-reader.js';
 import { createLinuxHostInfo, defaultHostPaths, type HostInfo } from './host/host-info.js';
+import { createGatewayDetector } from './probes/latency/gateway.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
+import { createNetConnector } from './probes/latency/tcp-connector.js';
+import { createNodePowerIo } from './probes/power/power-io.js';
 import { createProbes } from './probes/registry.js';
 import { createSampler } from './sampler.js';
-import { createNodePowerIo } from './probes/power/power-io.js';
 import { cronScheduler } from './scheduler.js';
 import { createNetSnmpClient } from './snmp/net-snmp-client.js';
 import { createTrafficMeter } from './usage/traffic-meter.js';
@@ -88,6 +92,8 @@ async function run(config: AgentConfig): Promise<number> {
     commands: execFileRunner,
     trafficMeter: createTrafficMeter(),
     randomBytes,
+    connector: createNetConnector(systemClock),
+    gatewayDetector: createGatewayDetector(nodeFileReader),
   });
   await agent.start();
   await new Promise<void>((resolve) => {
@@ -106,9 +112,28 @@ async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> 
   const probes = createProbes(
     config,
     probeDepsFor(
-      { clock: systemClock, host, pinger: createSystemPinger(), powerIo: createNodePowerIo(), log },
-      agentStartMonotonicMs,
-      createTrafficMeter(),
+      {
+        clock: systemClock,
+        host,
+        pinger: createSystemPinger(),
+        powerIo: createNodePowerIo(),
+        log,
+        // Probes are only measured, never started: the speed test's schedule is not set up.
+        scheduler: cronScheduler,
+        random: Math.random,
+      },
+      {
+        agentStartMonotonicMs,
+        trafficMeter: createTrafficMeter(),
+        // The self-test counts nothing against the site's budget file.
+        budget: createDataBudget({
+          monthlyBytes: config.budget.monthlyBytes,
+          store: createMemoryBudgetStore(),
+          clock: systemClock,
+          clockSynced: () => host.clockSynced(),
+        }),
+        batteryVolts: () => null,
+      },
     ),
   );
   const sampler = createSampler({

@@ -64,7 +64,8 @@ export function createSampler(deps: SamplerDeps) {
       const clockSynced = await deps.host.clockSynced();
       const seq = deps.nextSeq();
       const results = await Promise.all(deps.probes.map(runProbe));
-      const probes = Object.fromEntries(results) as Sections;
+      // A probe with nothing to report this time (undefined) leaves no section.
+      const probes = Object.fromEntries(results.filter(([, section]) => section !== undefined)) as Sections;
       return { seq, bootId: deps.bootId, wallMs: Math.round(wallMs), clockSynced, uptimeMs, probes };
     },
   };

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { guard, type Logger } from '@pantau/shared';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { CollectorConfig } from './config/schema.js';
 import { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
+import { buildHttpHandler } from './http/http-handler.js';
+import { type HttpServer, listenHttp } from './http/http-server.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createSubscriber, type Subscriber } from './ingest/subscriber.js';
@@ -27,15 +30,17 @@ export interface CollectorDeps {
 }
 
 export interface Collector {
-  /** Starts the embedded broker when no broker URL is configured, then subscribes. */
+  /** Starts the HTTP server (when enabled), the embedded broker when no broker URL is configured, then subscribes. */
   start(): Promise<void>;
-  /** Unsubscribes, stops the embedded broker, closes the store. Safe to call twice. */
+  /** Closes the HTTP server, unsubscribes, stops the embedded broker, closes the store. Safe to call twice. */
   stop(): Promise<void>;
   readonly ingest: Ingest;
   readonly store: Store;
   readonly gaps: GapTracker;
   /** The broker this collector uses (the embedded one's URL when it runs one); set after start. */
   readonly brokerUrl: string | null;
+  /** The HTTP server's URL when `http.enabled`; set after start. */
+  readonly httpUrl: string | null;
 }
 
 /** Builds the collector; nothing runs until `start()`. */
@@ -80,6 +85,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     },
   );
   let brokerUrl: string | null = null;
+  let http: HttpServer | null = null;
   let stopping: Promise<void> | null = null;
 
   return {
@@ -89,7 +95,20 @@ export function createCollector(deps: CollectorDeps): Collector {
     get brokerUrl() {
       return brokerUrl;
     },
+    get httpUrl() {
+      return http?.url ?? null;
+    },
     async start() {
+      // First, so a port already in use stops the start before anything else runs.
+      if (config.http.enabled) {
+        const handler = buildHttpHandler({
+          speedtest: config.http.speedtest,
+          randomBytes,
+          monotonicMs: () => performance.now(),
+          log: log.child({ module: 'http' }),
+        });
+        http = await listenHttp(handler, config.http.host, config.http.port);
+      }
       if (config.mqtt.url === undefined) {
         broker = await startEmbeddedBroker(
           config.embeddedBroker.host,
@@ -115,10 +134,14 @@ export function createCollector(deps: CollectorDeps): Collector {
         stopGapScan();
         await stopStoreJobs();
       };
-      log.info({ event: 'started', broker: brokerUrl, embedded: broker !== null }, 'collector started');
+      log.info(
+        { event: 'started', broker: brokerUrl, embedded: broker !== null, http: http?.url ?? null },
+        'collector started',
+      );
     },
     stop() {
       stopping ??= (async () => {
+        await http?.close();
         await stopJobs?.();
         await subscriber?.stop();
         // Messages still being committed finish before the store closes; their PUBACKs may be

@@ -110,6 +110,8 @@ function spawnAgent(dir: string, brokerUrl: string, intervalSec: number): ChildP
       PANTAU_DELIVERY_INTERVAL_SEC: String(intervalSec),
       PANTAU_MQTT_START_DELAY_MAX_MS: '0',
       PANTAU_LATENCY_TARGETS: JSON.stringify([{ role: 'noc', host: '127.0.0.1' }]),
+      // The demo measures this machine only: no probe of the LAN gateway.
+      PANTAU_LATENCY_DETECT_GATEWAY: 'false',
       PANTAU_LOG_LEVEL: 'info',
     },
   });

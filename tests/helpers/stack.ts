@@ -59,7 +59,10 @@ export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; s
     mqtt: { url: brokerUrl, backoffMinMs: 100, backoffMaxMs: 1000, startDelayMaxMs: 0 },
     // Deliver every sample: the test fires cycles by hand and waits for each one.
     delivery: { intervalSec: 60 },
-    probes: { latency: { targets: [{ role: 'noc', host: '127.0.0.1', count: 2, timeoutMs: 1000 }] } },
+    // No gateway detection: tests target loopback only.
+    probes: {
+      latency: { detectGateway: false, targets: [{ role: 'noc', host: '127.0.0.1', count: 2, timeoutMs: 1000 }] },
+    },
   });
   const scheduler = new ManualScheduler();
   const agent = createAgent({

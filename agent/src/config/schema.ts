@@ -1,6 +1,7 @@
 import {
   DEFAULT_TOPIC_ROOT,
   type EnvMap,
+  latencyMethodSchema,
   latencyRoleSchema,
   logLevels,
   siteIdSchema,
@@ -25,14 +26,24 @@ export const mqttUrlSchema = z
   .string()
   .regex(/^(mqtts?|tcp|ssl|wss?):\/\/[^\s/]+/, 'a broker URL looks like mqtt://host:1883 or mqtts://host:8883');
 
-const latencyTargetConfigSchema = z.object({
-  role: latencyRoleSchema,
-  host: z.string().min(1).max(253),
-  /** Echo requests per sample. */
-  count: z.int().min(1).max(20).default(3),
-  /** How long to wait for each reply. */
-  timeoutMs: z.int().min(100).max(10_000).default(2000),
-});
+const latencyTargetConfigSchema = z
+  .object({
+    role: latencyRoleSchema,
+    host: z.string().min(1).max(253),
+    /** `icmp` echoes (the system ping, the default), or `tcp` connects to `port` where ICMP is blocked. */
+    method: latencyMethodSchema.optional(),
+    port: z.int().min(1).max(65_535).optional(),
+    /** Echo requests (or connection attempts) per sample. */
+    count: z.int().min(1).max(20).default(3),
+    /** How long to wait for each reply (or each connection). */
+    timeoutMs: z.int().min(100).max(10_000).default(2000),
+    /** Probe this target every Nth sample only; default: the role's rate (`everySamplesByRole`). */
+    everySamples: z.int().min(1).max(1440).optional(),
+  })
+  .refine((t) => t.method !== 'tcp' || t.port !== undefined, {
+    message: 'a target with method tcp needs a port',
+    path: ['port'],
+  });
 export type LatencyTargetConfig = z.infer<typeof latencyTargetConfigSchema>;
 
 /** Linux interface names (IFNAMSIZ: at most 15 characters, no slash); also keeps sysfs paths safe. */
@@ -101,6 +112,46 @@ const clientsConfigSchema = z
     }
   });
 export type ClientsConfig = z.infer<typeof clientsConfigSchema>;
+const everySamplesSchema = z.int().min(1).max(1440).default(1);
+
+/** An active throughput test against an HTTP endpoint (the collector serves one at /speedtest). */
+const throughputConfigSchema = z
+  .object({
+    /** Default: on when an endpoint is configured. */
+    enabled: z.boolean().optional(),
+    /** Base URL; the test GETs `<endpoint>/down?bytes=N` and POSTs to `<endpoint>/up`. */
+    endpoint: z
+      .url({ protocol: /^https?$/, error: 'an endpoint looks like http://noc.example:8080/speedtest' })
+      .optional(),
+    /**
+     * At most this much in each direction; the budget check reserves twice this (down + up). One
+     * test a day at the default costs about 0.64 GB a month (2 × 10 MB × 30 days + 6 % headers).
+     */
+    maxBytes: z
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024)
+      .default(10_000_000),
+    /** Each direction stops after this long, with what it measured so far. */
+    maxSeconds: z.int().min(1).max(120).default(15),
+    /** No response or no data for this long is `http_timeout`. */
+    stallTimeoutMs: z.int().min(500).max(60_000).default(5000),
+    /** A node-cron expression (seconds field first) overriding the night window. */
+    cron: z.string().min(1).max(100).optional(),
+    /** Local hours [fromHour, toHour): the test runs once a day at a minute drawn at start. */
+    nightWindow: z
+      .object({ fromHour: z.int().min(0).max(23).default(1), toHour: z.int().min(0).max(23).default(5) })
+      .refine((w) => w.fromHour !== w.toHour, { message: 'the night window needs fromHour ≠ toHour' })
+      .prefault({}),
+    /** Skip the test (`skipped_battery_low`) when the battery reads below this. Unset: never. */
+    minBatteryVolts: z.number().min(0).max(100).optional(),
+  })
+  .refine((t) => t.enabled !== true || t.endpoint !== undefined, {
+    message: 'an enabled throughput test needs an endpoint',
+    path: ['endpoint'],
+  })
+  .transform((t) => ({ ...t, enabled: t.enabled ?? t.endpoint !== undefined }));
+export type ThroughputConfig = z.infer<typeof throughputConfigSchema>;
 
 export const agentConfigSchema = z.object({
   siteId: siteIdSchema,
@@ -162,12 +213,31 @@ export const agentConfigSchema = z.object({
         .object({
           enabled: z.boolean().default(true),
           targets: z.array(latencyTargetConfigSchema).max(16).default([]),
+          /** Without a gateway target, probe the default route's gateway (from /proc/net/route). */
+          detectGateway: z.boolean().default(true),
+          /** Each role is probed every Nth sample unless its target says otherwise. */
+          everySamplesByRole: z
+            .object({
+              gateway: everySamplesSchema,
+              terminal: everySamplesSchema,
+              internet: everySamplesSchema,
+              noc: everySamplesSchema,
+            })
+            .prefault({}),
         })
         .prefault({}),
       uptime: z.object({ enabled: z.boolean().default(true) }).prefault({}),
       power: powerConfigSchema.prefault({}),
       usage: usageConfigSchema.prefault({}),
       clients: clientsConfigSchema.prefault({}),
+      throughput: throughputConfigSchema.prefault({}),
+    })
+    .prefault({}),
+  /** The site's monthly data budget: probes beyond the LAN and the speed test count against it. */
+  budget: z
+    .object({
+      /** 0 = unlimited. */
+      monthlyBytes: z.int().min(0).default(0),
     })
     .prefault({}),
   clock: z
@@ -215,5 +285,9 @@ export const agentEnvMap: EnvMap = {
   PANTAU_USAGE_SOURCE: { path: ['probes', 'usage', 'source'], type: 'string' },
   PANTAU_USAGE_INTERFACE: { path: ['probes', 'usage', 'interface'], type: 'string' },
   PANTAU_CLIENTS_SOURCE: { path: ['probes', 'clients', 'source'], type: 'string' },
+  PANTAU_LATENCY_DETECT_GATEWAY: { path: ['probes', 'latency', 'detectGateway'], type: 'boolean' },
+  PANTAU_BUDGET_MONTHLY_BYTES: { path: ['budget', 'monthlyBytes'], type: 'number' },
+  PANTAU_THROUGHPUT_ENDPOINT: { path: ['probes', 'throughput', 'endpoint'], type: 'string' },
+  PANTAU_THROUGHPUT_ENABLED: { path: ['probes', 'throughput', 'enabled'], type: 'boolean' },
   PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };

@@ -7,9 +7,18 @@ import type { ProbeName, ProbeSectionInput } from '@pantau/shared';
 export interface Probe<N extends ProbeName = ProbeName> {
   readonly name: N;
   measure(signal: AbortSignal): Promise<ProbeSectionInput<N>>;
-  /** Releases what the probe keeps between cycles (a serial port, a timer); the agent calls it on stop. */
+  /** Probes with background work (their own schedule, a device to open) start and stop with the agent. */
+  start?(): void;
   stop?(): Promise<void>;
 }
 
+/**
+ * A probe that reports only now and then (a rare test): `undefined` means nothing this time, and
+ * the sample carries no section for it. Every `Probe` is also one of these.
+ */
+export interface OccasionalProbe<N extends ProbeName = ProbeName> extends Omit<Probe<N>, 'measure'> {
+  measure(signal: AbortSignal): Promise<ProbeSectionInput<N> | undefined>;
+}
+
 /** Any probe, whatever its name; the sampler needs nothing more. */
-export type AnyProbe = { [N in ProbeName]: Probe<N> }[ProbeName];
+export type AnyProbe = { [N in ProbeName]: OccasionalProbe<N> }[ProbeName];

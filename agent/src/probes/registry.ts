@@ -1,18 +1,26 @@
 import type { Logger, ProbeName } from '@pantau/shared';
+import type { DataBudget } from '../budget/data-budget.js';
 import { buildClientsProbe } from '../clients/build-clients-probe.js';
 import type { Clock } from '../clock.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { CommandRunner } from '../host/command-runner.js';
 import type { FileReader } from '../host/file-reader.js';
 import type { HostInfo } from '../host/host-info.js';
+import type { Scheduler } from '../scheduler.js';
 import type { SnmpClient } from '../snmp/snmp-client.js';
 import { buildUsageProbe } from '../usage/build-usage-probe.js';
 import type { TrafficMeter } from '../usage/traffic-meter.js';
+import type { GatewayDetector } from './latency/gateway.js';
 import { createLatencyProbe } from './latency/latency-probe.js';
 import type { Pinger } from './latency/pinger.js';
+import type { Connector } from './latency/tcp-connector.js';
+import { createLogLimiter } from './log-limiter.js';
 import type { PowerIo } from './power/power-io.js';
 import { createPowerProbe } from './power/power-probe.js';
 import type { AnyProbe } from './probe.js';
+import { createHttpTransport } from './throughput/http-transport.js';
+import { nightWindowCron } from './throughput/night-window.js';
+import { createThroughputProbe } from './throughput/throughput-probe.js';
 import { createUptimeProbe } from './uptime-probe.js';
 
 /** Everything a probe may need from the outside world. */
@@ -31,18 +39,46 @@ export interface ProbeDeps {
   readonly trafficMeter: TrafficMeter;
   /** Random per process: salts the clients probe's identity hashes. */
   readonly salt: Uint8Array;
+  readonly connector: Connector;
+  readonly gatewayDetector: GatewayDetector;
+  /** The site's monthly data budget (probes beyond the LAN and the speed test feed it). */
+  readonly budget: DataBudget;
+  readonly scheduler: Scheduler;
+  /** A number in [0, 1), e.g. to draw the speed test's minute. */
+  readonly random: () => number;
+  /** Incompressible bytes for the upload test. */
+  readonly randomBytes: (n: number) => Buffer;
+  /** The battery now (from the power probe), null when unknown. */
+  readonly batteryVolts: () => number | null;
   readonly log: Logger;
 }
 
 type ProbeConfigs = AgentConfig['probes'];
 type Factory = (config: AgentConfig, deps: ProbeDeps) => AnyProbe;
 
+/** A failing target logs once per target and code in this long. */
+const FAILURE_LOG_INTERVAL_MS = 15 * 60_000;
+
 /**
  * Name to factory: the one list of probes the agent runs. It has one entry per probe in the config
  * schema (`probes.<name>`), and every name is a section of the wire contract.
  */
 export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: Factory } = {
-  latency: (config, deps) => createLatencyProbe({ pinger: deps.pinger, targets: config.probes.latency.targets }),
+  latency: (config, deps) => {
+    const latency = config.probes.latency;
+    return createLatencyProbe({
+      pinger: deps.pinger,
+      connector: deps.connector,
+      targets: latency.targets,
+      everySamplesByRole: latency.everySamplesByRole,
+      autoGateway: latency.detectGateway ? { detector: deps.gatewayDetector, count: 3, timeoutMs: 1000 } : undefined,
+      budget: deps.budget,
+      log: {
+        logger: deps.log.child({ module: 'latency' }),
+        limiter: createLogLimiter(deps.clock, FAILURE_LOG_INTERVAL_MS),
+      },
+    });
+  },
   uptime: (_config, deps) => createUptimeProbe(deps),
   power: (config, deps) =>
     createPowerProbe({
@@ -53,6 +89,25 @@ export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: F
     }),
   usage: (config, deps) => buildUsageProbe(config.probes.usage, deps),
   clients: (config, deps) => buildClientsProbe(config.probes.clients, deps),
+  throughput: (config, deps) => {
+    const t = config.probes.throughput;
+    // Enabled implies an endpoint (the schema checks it).
+    const endpoint = t.endpoint ?? 'http://127.0.0.1/speedtest';
+    return createThroughputProbe({
+      transport: createHttpTransport(
+        { endpoint, maxBytes: t.maxBytes, maxSeconds: t.maxSeconds, stallTimeoutMs: t.stallTimeoutMs },
+        { clock: deps.clock, randomBytes: deps.randomBytes },
+      ),
+      scheduler: deps.scheduler,
+      cron: t.cron ?? nightWindowCron(t.nightWindow, deps.random),
+      endpointHost: new URL(endpoint).hostname,
+      maxTestBytes: 2 * t.maxBytes,
+      budget: deps.budget,
+      batteryVolts: deps.batteryVolts,
+      minBatteryVolts: t.minBatteryVolts,
+      log: deps.log.child({ module: 'throughput' }),
+    });
+  },
 };
 
 /** The enabled probes, in a stable order. */

@@ -96,6 +96,25 @@ export const collectorConfigSchema = z.object({
       groupCommitMax: z.int().min(1).max(10_000).default(64),
     })
     .prefault({}),
+  /** The collector's HTTP server; today it serves the sites' speed test (/speedtest/down, /speedtest/up). */
+  http: z
+    .object({
+      enabled: z.boolean().default(false),
+      /** 0.0.0.0 to let sites reach it; the default keeps it on this machine. */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.int().min(0).max(65_535).default(8080),
+      speedtest: z
+        .object({
+          /** A download asking for more is served this many bytes. */
+          maxDownBytes: z.int().min(0).default(100_000_000),
+          /** An upload body past this is refused (413). */
+          maxUpBytes: z.int().min(0).default(100_000_000),
+          /** Tests served at once; more are answered 503 busy. */
+          maxConcurrent: z.int().min(1).max(1000).default(4),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   log: z.object({ level: z.enum(logLevels).default('info') }).prefault({}),
 });
 export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
@@ -114,5 +133,10 @@ export const collectorEnvMap: EnvMap = {
   PANTAU_INGEST_CONNECTIONS: { path: ['ingest', 'connections'], type: 'number' },
   PANTAU_RETENTION_RAW_DAYS: { path: ['retention', 'rawDays'], type: 'number' },
   PANTAU_MAX_PAYLOAD_BYTES: { path: ['ingest', 'maxPayloadBytes'], type: 'number' },
+  PANTAU_HTTP_ENABLED: { path: ['http', 'enabled'], type: 'boolean' },
+  PANTAU_HTTP_HOST: { path: ['http', 'host'], type: 'string' },
+  PANTAU_HTTP_PORT: { path: ['http', 'port'], type: 'number' },
+  PANTAU_SPEEDTEST_MAX_DOWN_BYTES: { path: ['http', 'speedtest', 'maxDownBytes'], type: 'number' },
+  PANTAU_SPEEDTEST_MAX_UP_BYTES: { path: ['http', 'speedtest', 'maxUpBytes'], type: 'number' },
   PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };

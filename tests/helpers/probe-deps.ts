@@ -1,11 +1,20 @@
-import { createNodePowerIo, createTrafficMeter, type ProbeDeps } from '@pantau/agent';
+import {
+  createDataBudget,
+  createMemoryBudgetStore,
+  createNodePowerIo,
+  createTrafficMeter,
+  type ProbeDeps,
+} from '@pantau/agent';
+import { ok } from '@pantau/shared';
 import { FakeSnmp } from './fake-snmp.js';
-import { FakeClock, FakePinger, fakeFiles, fakeHost, silentLogger } from './fakes.js';
+import { FakeClock, FakePinger, fakeFiles, fakeHost, ManualScheduler, silentLogger } from './fakes.js';
+import { FakeConnector } from './net-fakes.js';
 
 /** Every probe dependency as a fake (power IO is real but never opened unless a test enables it). */
 export function fakeProbeDeps(overrides: Partial<ProbeDeps> = {}): ProbeDeps {
+  const clock = overrides.clock ?? new FakeClock();
   return {
-    clock: new FakeClock(),
+    clock,
     host: fakeHost(),
     pinger: new FakePinger({}),
     agentStartMonotonicMs: 0,
@@ -16,6 +25,18 @@ export function fakeProbeDeps(overrides: Partial<ProbeDeps> = {}): ProbeDeps {
     trafficMeter: createTrafficMeter(),
     salt: new Uint8Array(16),
     log: silentLogger(),
+    connector: new FakeConnector({}),
+    gatewayDetector: { detect: async () => ok('192.0.2.1') },
+    budget: createDataBudget({
+      monthlyBytes: 0,
+      store: createMemoryBudgetStore(),
+      clock,
+      clockSynced: async () => true,
+    }),
+    scheduler: new ManualScheduler(),
+    random: () => 0.5,
+    randomBytes: (n) => Buffer.alloc(n, 7),
+    batteryVolts: () => null,
     ...overrides,
   };
 }

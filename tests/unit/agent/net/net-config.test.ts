@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentConfigSchema, agentEnvMap, createAgent, createSampler } from '@pantau/agent';
+import { agentConfigSchema, agentEnvMap, createAgent, createNodePowerIo, createSampler } from '@pantau/agent';
 import { loadConfig, ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, FakePinger, fakeHost, ManualScheduler, silentLogger } from '../../../helpers/fakes.js';
@@ -85,6 +85,7 @@ describe('agent wiring', () => {
       clock: new FakeClock(),
       host: fakeHost(),
       pinger: new FakePinger({}),
+      powerIo: createNodePowerIo(),
       scheduler,
       log: silentLogger(),
       randomId: () => 'boot',

@@ -59,7 +59,10 @@ const config = agentConfigSchema.parse({
   mqtt: { url: options.brokerUrl, startDelayMaxMs: 0 },
   // Deliver every second, so publishing is part of what each cycle costs.
   delivery: { intervalSec: 1 },
-  probes: { latency: { targets: [{ role: 'noc', host: '127.0.0.1', count: 1, timeoutMs: 1000 }] } },
+  // Local targets only: no gateway detection (it would ping this machine's real gateway).
+  probes: {
+    latency: { detectGateway: false, targets: [{ role: 'noc', host: '127.0.0.1', count: 1, timeoutMs: 1000 }] },
+  },
 });
 const icmpTargetsPerCycle = config.probes.latency.targets.length;
 

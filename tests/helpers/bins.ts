@@ -30,3 +30,9 @@ export async function runBin(
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
+
+/**
+ * Environment every agent a test starts must have: gateway detection would ping this machine's
+ * real default gateway, and tests touch only loopback and their own namespaces.
+ */
+export const LOOPBACK_ONLY_AGENT_ENV = { PANTAU_LATENCY_DETECT_GATEWAY: 'false' } as const;

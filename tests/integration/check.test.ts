@@ -23,6 +23,7 @@ describe('pantau-agent check', () => {
         `  password: ${overrides.password ?? 'rahasia'}`,
         'probes:',
         '  latency:',
+        '    detectGateway: false',
         '    targets:',
         '      - { role: noc, host: 127.0.0.1, count: 2 }',
         'clock:',

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AGENT_MAIN, COLLECTOR_MAIN, runBin } from '../helpers/bins.js';
+import { AGENT_MAIN, COLLECTOR_MAIN, LOOPBACK_ONLY_AGENT_ENV, runBin } from '../helpers/bins.js';
 import { startCollector } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -60,6 +60,7 @@ describe('the programs as a user runs them', () => {
         stdio: 'ignore',
         env: {
           PATH: bin,
+          ...LOOPBACK_ONLY_AGENT_ENV,
           PANTAU_SITE_ID: 'no-ping-01',
           PANTAU_MQTT_URL: collector.brokerUrl ?? '',
           PANTAU_DATA_DIR: dataDir,

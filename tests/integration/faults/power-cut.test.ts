@@ -7,7 +7,7 @@ import type { Collector } from '@pantau/collector';
 import { decodePayload, type SiteStatus } from '@pantau/shared';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_MAIN } from '../../helpers/bins.js';
+import { AGENT_MAIN, LOOPBACK_ONLY_AGENT_ENV } from '../../helpers/bins.js';
 import { type Mosquitto, startMosquitto } from '../../helpers/mosquitto.js';
 import { range, spoolSeqs, storedSeqs } from '../../helpers/site.js';
 import { startCollector } from '../../helpers/stack.js';
@@ -51,6 +51,7 @@ describe('a silent power cut', () => {
       stdio: 'ignore',
       env: {
         PATH: process.env.PATH,
+        ...LOOPBACK_ONLY_AGENT_ENV,
         PANTAU_SITE_ID: siteId,
         PANTAU_MQTT_URL: mosquitto.url,
         PANTAU_DATA_DIR: dataDir,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Collector } from '@pantau/collector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_MAIN } from '../../helpers/bins.js';
+import { AGENT_MAIN, LOOPBACK_ONLY_AGENT_ENV } from '../../helpers/bins.js';
 import { type Mosquitto, startMosquitto } from '../../helpers/mosquitto.js';
 import { range, spoolSeqs, storedSeqs } from '../../helpers/site.js';
 import { startCollector } from '../../helpers/stack.js';
@@ -19,6 +19,7 @@ function spawnAgent(siteId: string, dataDir: string, brokerUrl: string): ChildPr
     stdio: ['ignore', 'pipe', 'ignore'],
     env: {
       PATH: process.env.PATH,
+      ...LOOPBACK_ONLY_AGENT_ENV,
       PANTAU_SITE_ID: siteId,
       PANTAU_MQTT_URL: brokerUrl,
       PANTAU_DATA_DIR: dataDir,

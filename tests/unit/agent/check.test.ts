@@ -85,6 +85,23 @@ describe('pantau-agent check', () => {
     expect(renderChecks(lines, 'en')).toContain('see docs/errors.md for code vedirect_silent');
   });
 
+  it('passes a usage probe that has only its first reading, saying traffic comes later', async () => {
+    const lines = await runChecks(
+      deps({
+        sampleOnce: async () => ({
+          seq: 0,
+          bootId: 'b',
+          wallMs: 0,
+          clockSynced: true,
+          uptimeMs: 0,
+          probes: { usage: { source: 'interface', interface: 'eth0', error: 'no_baseline' } },
+        }),
+      }),
+    );
+    expect(lines.find((l) => l.id === 'usage')).toMatchObject({ ok: true, code: null });
+    expect(renderChecks(lines, 'en')).toContain('traffic shows from the second sample');
+  });
+
   it('formats units from field names', () => {
     expect(formatValue('batteryVolts', 12.7)).toBe('12.7 V');
     expect(formatValue('lossPct', 33.3)).toBe('33.3 %');

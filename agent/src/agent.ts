@@ -241,12 +241,21 @@ export function createAgent(deps: AgentDeps): Agent {
 
   let stopSchedule = () => {};
   let cycleInFlight: Promise<void> | null = null;
+  /** The agent's own MQTT traffic: reported by the usage probe, spent from the data budget. */
+  function feedWireBytes(r: Running): void {
+    const wire = r.publisher.takeWireBytes();
+    trafficMeter.addTx(wire.txBytes);
+    trafficMeter.addRx(wire.rxBytes);
+    r.budget.add(wire.txBytes + wire.rxBytes);
+  }
+
   const guardedCycle = guard(log, 'cycle', () => cycle());
 
   async function cycle(): Promise<void> {
     const r = running;
     if (r === null) return;
     await r.budget.checkMonth();
+    feedWireBytes(r);
     const sample = await r.sampler.take();
     // The speed test is skipped on a low battery: it reads the power probe's latest figure.
     if (sample.probes?.power !== undefined) lastBatteryVolts = sample.probes.power.batteryVolts ?? null;
@@ -310,8 +319,9 @@ export function createAgent(deps: AgentDeps): Agent {
         ]);
         await r.delivery.stop();
         running = null;
-        r.budget.flush();
         await r.publisher.stop();
+        feedWireBytes(r);
+        r.budget.flush();
         // Probes that keep a device open (the power probe's serial port) let go of it last.
         await Promise.all(r.probes.map((p) => p.stop?.().catch(() => {})));
         r.spool.close();

@@ -30,4 +30,11 @@ export class FakePublisher implements Publisher {
   async stop() {
     this.connected = false;
   }
+  /** Bytes the next `takeWireBytes()` reports, as if the socket had counted them. */
+  wire = { txBytes: 0, rxBytes: 0 };
+  takeWireBytes() {
+    const taken = this.wire;
+    this.wire = { txBytes: 0, rxBytes: 0 };
+    return taken;
+  }
 }

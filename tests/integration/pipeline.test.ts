@@ -1,6 +1,7 @@
 import type { Collector } from '@pantau/collector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { buildSite } from '../helpers/site.js';
 import { buildAgent, startCollector } from '../helpers/stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -45,5 +46,49 @@ describe.each(['mosquitto', 'embedded'] as const)('agent to collector through %s
       (await collector.store.listSites()).find((s) => s.siteId === siteId && s.status?.reason === 'shutdown'),
     );
     expect(await collector.store.listSamples(siteId)).toHaveLength(3);
+  });
+});
+
+describe("the agent's own telemetry bytes", () => {
+  let mosquitto: Mosquitto;
+  let collector: Collector;
+  beforeAll(async () => {
+    mosquitto = await startMosquitto();
+    collector = await startCollector(mosquitto.url);
+  });
+  afterAll(async () => {
+    await collector?.stop();
+    await mosquitto?.stop();
+  });
+
+  it("are counted from the MQTT socket and reported apart from the site's traffic", async () => {
+    const siteId = 'pipe-wire-bytes';
+    const { agent, scheduler } = buildSite(siteId, mosquitto.url, {
+      probes: {
+        latency: { detectGateway: false, targets: [{ role: 'internet', host: '1.1.1.1' }] },
+        usage: { interface: 'lo' },
+      },
+    });
+    await agent.start();
+    await waitFor('the birth status', async () =>
+      (await collector.store.listSites()).find((s) => s.siteId === siteId && s.status?.state === 'online'),
+    );
+    const usages = [];
+    for (let i = 0; i < 3; i++) {
+      await scheduler.fire();
+      await waitFor(`sample ${i}`, async () => ((await collector.store.listSamples(siteId)).length > i ? true : null));
+      const site = (await collector.store.listSites()).find((s) => s.siteId === siteId);
+      usages.push(site?.lastSample?.probes.usage);
+    }
+    // Sample 0 has no usage baseline yet; each later one carries what the previous batch cost.
+    expect(usages[0]?.error).toBe('no_baseline');
+    for (const usage of usages.slice(1)) {
+      expect(usage?.error).toBeNull();
+      // A columnar batch of one sample is a few hundred bytes; its PUBACK is four.
+      expect(usage?.agentTxBytes).toBeGreaterThan(100);
+      expect(usage?.agentRxBytes).toBeGreaterThanOrEqual(4);
+      expect(usage?.budgetUsedBytes).toBeGreaterThan(0);
+    }
+    await agent.stop();
   });
 });

@@ -41,6 +41,7 @@ describe("this machine's kernel counters", () => {
       files: nodeFileReader,
       snmp: createNetSnmpClient(systemClock),
       trafficMeter,
+      budget: { usage: () => ({ budgetUsedBytes: 0, budgetCapBytes: null }) },
       log: captureLogger().log,
     });
     try {

@@ -57,6 +57,7 @@ describe('usage over SNMP against a real snmpd', () => {
       files: nodeFileReader,
       snmp: client,
       trafficMeter: createTrafficMeter(),
+      budget: { usage: () => ({ budgetUsedBytes: 0, budgetCapBytes: null }) },
       log: captureLogger().log,
     });
     try {
@@ -124,6 +125,7 @@ describe('an SNMP agent that does not answer', () => {
       files: nodeFileReader,
       snmp: client,
       trafficMeter: createTrafficMeter(),
+      budget: { usage: () => ({ budgetUsedBytes: 0, budgetCapBytes: null }) },
       log: captureLogger().log,
     });
     try {

@@ -8,7 +8,7 @@ export interface BudgetUsage {
   readonly budgetCapBytes: number | null;
 }
 
-/** The site's monthly data budget: probes, the speed test and (later) MQTT feed it. */
+/** The site's monthly data budget: probes beyond the LAN, the speed test and the MQTT connection feed it. */
 export interface DataBudget {
   /** Counts bytes on the link into the current month. Negative or fractional input is rounded up to ≥ 0. */
   add(bytes: number): void;

@@ -81,12 +81,37 @@ export interface Publisher {
   publishStatus(): Promise<Result<number, PublishErrorCode>>;
   /** Publishes the retained `shutdown` status and closes the connection cleanly. */
   stop(): Promise<void>;
+  /**
+   * Bytes the connection sent and received since the last call, MQTT framing, acks and keepalives
+   * included (the socket's own counters): the agent's cost on the link.
+   */
+  takeWireBytes(): { readonly txBytes: number; readonly rxBytes: number };
 }
 
 /** A connection that lasted this long counts as working: the backoff starts again from its base. */
 const STABLE_CONNECTION_MS = 60_000;
 
+/** Byte counters of the socket under an mqtt.js client (net.Socket or tls.TLSSocket). */
+interface CountingStream {
+  readonly bytesWritten?: number;
+  readonly bytesRead?: number;
+}
+
 export function createPublisher(options: PublisherOptions, deps: PublisherDeps): Publisher {
+  // What each connection's socket has counted so far, and what is not yet taken.
+  let wireSeen: { stream: unknown; tx: number; rx: number } = { stream: null, tx: 0, rx: 0 };
+  const wirePending = { tx: 0, rx: 0 };
+  function collectWire(c: MqttClient): void {
+    const stream = c.stream as unknown as CountingStream | undefined;
+    if (stream === undefined) return;
+    if (wireSeen.stream !== stream) wireSeen = { stream, tx: 0, rx: 0 };
+    const tx = stream.bytesWritten ?? 0;
+    const rx = stream.bytesRead ?? 0;
+    wirePending.tx += tx - wireSeen.tx;
+    wirePending.rx += rx - wireSeen.rx;
+    wireSeen.tx = tx;
+    wireSeen.rx = rx;
+  }
   const statusTopic = siteTopic(options.topicRoot, options.siteId, 'status');
   const telemetryTopic = siteTopic(options.topicRoot, options.siteId, 'telemetry');
   const resendTopic = siteTopic(options.topicRoot, options.siteId, 'resend');
@@ -189,6 +214,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
       guard(log, 'close', () => {
         if (closed) return;
         closed = true;
+        collectWire(c);
         for (const [resolve, owner] of onLost) if (owner === c) resolve();
         if (client === c) {
           client = null;
@@ -248,6 +274,13 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
   }
 
   return {
+    takeWireBytes() {
+      if (client !== null) collectWire(client);
+      const taken = { txBytes: wirePending.tx, rxBytes: wirePending.rx };
+      wirePending.tx = 0;
+      wirePending.rx = 0;
+      return taken;
+    },
     start() {
       const delayMs = Math.round(deps.random() * options.startDelayMaxMs);
       if (delayMs === 0) attempt();

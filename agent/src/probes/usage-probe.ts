@@ -1,3 +1,4 @@
+import type { BudgetUsage } from '../budget/data-budget.js';
 import type { CounterSource } from '../usage/counter-source.js';
 import type { RateSampler } from '../usage/rate-sampler.js';
 import type { TrafficMeter } from '../usage/traffic-meter.js';
@@ -9,6 +10,8 @@ export interface UsageProbeDeps {
   readonly sampler: RateSampler;
   readonly meter: TrafficMeter;
   readonly failures: FailureLog;
+  /** The site's data budget so far this month (the agent's own bytes and probes beyond the LAN). */
+  readonly budget: () => BudgetUsage;
 }
 
 /** A usage probe also owns a timer (the rate sampler), which the agent stops. */
@@ -19,8 +22,8 @@ export interface UsageProbe extends Probe<'usage'> {
 /**
  * Passive throughput: the site's bytes in and out over the sample interval and the peak rate, from
  * the counters of the Pi's own interface or the router's. The agent's own bytes come from the
- * traffic meter the publisher feeds; they are reported even when the counters cannot be read.
- * The data budget is another module's: its fields stay null here.
+ * traffic meter the publisher feeds; they are reported even when the counters cannot be read,
+ * and so is the data budget spent this month.
  */
 export function createUsageProbe(deps: UsageProbeDeps): UsageProbe {
   return {
@@ -31,8 +34,7 @@ export function createUsageProbe(deps: UsageProbeDeps): UsageProbe {
         source: deps.kind,
         agentRxBytes: agent.rxBytes,
         agentTxBytes: agent.txBytes,
-        budgetUsedBytes: null,
-        budgetCapBytes: null,
+        ...deps.budget(),
       };
       const outcome = await deps.sampler.take(signal);
       if (!outcome.ok) {

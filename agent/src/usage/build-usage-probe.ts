@@ -1,4 +1,5 @@
 import type { Logger } from '@pantau/shared';
+import type { DataBudget } from '../budget/data-budget.js';
 import type { Clock } from '../clock.js';
 import type { UsageConfig } from '../config/schema.js';
 import type { FileReader } from '../host/file-reader.js';
@@ -20,6 +21,7 @@ export interface UsageProbeIo {
   readonly files: FileReader;
   readonly snmp: SnmpClient;
   readonly trafficMeter: TrafficMeter;
+  readonly budget: Pick<DataBudget, 'usage'>;
   readonly log: Logger;
   readonly paths?: InterfaceCounterPaths;
 }
@@ -54,6 +56,7 @@ export function buildUsageProbe(config: UsageConfig, io: UsageProbeIo): UsagePro
     kind: source.kind,
     sampler,
     meter: io.trafficMeter,
+    budget: () => io.budget.usage(),
     failures: createFailureLog(log, io.clock),
   });
 }

@@ -21,6 +21,8 @@ function build(usage: Record<string, unknown>, tree: Record<string, string>, snm
     files: fakeFiles(tree),
     snmp,
     trafficMeter,
+    // A budget of 5 MB a month with 1.2 MB spent.
+    budget: { usage: () => ({ budgetUsedBytes: 1_200_000, budgetCapBytes: 5_000_000 }) },
     log,
     paths: defaultInterfaceCounterPaths,
   });
@@ -28,7 +30,7 @@ function build(usage: Record<string, unknown>, tree: Record<string, string>, snm
 }
 
 describe('usage probe', () => {
-  it('reports the interval, the agent bytes apart, and leaves the budget to its owner', async () => {
+  it('reports the interval, the agent bytes apart, and the data budget spent', async () => {
     const tree: Record<string, string> = {
       '/proc/net/route': ROUTES,
       '/proc/sys/kernel/random/boot_id': BOOT_A,
@@ -57,8 +59,8 @@ describe('usage probe', () => {
       agentRxBytes: 300,
       agentTxBytes: 900,
       counterReset: false,
-      budgetUsedBytes: null,
-      budgetCapBytes: null,
+      budgetUsedBytes: 1_200_000,
+      budgetCapBytes: 5_000_000,
       error: null,
     });
     expect(section.peakRxBitsPerSec).toBeGreaterThanOrEqual(12_000);

@@ -1,7 +1,7 @@
 import type {
-  PowerCommandErrorCode as CommandErrorCode,
-  PowerCommandRequest as CommandRequest,
-  PowerCommandRunner as CommandRunner,
+  CommandErrorCode,
+  CommandRequest,
+  CommandRunner,
   SerialConnection,
   SerialOpenOptions,
   SerialPortOpener,
@@ -62,9 +62,9 @@ export class FakeSerialOpener implements SerialPortOpener {
 export class FakeCommandRunner implements CommandRunner {
   readonly requests: CommandRequest[] = [];
   constructor(private readonly answers: Record<string, Result<string, CommandErrorCode>> = {}) {}
-  async run(request: CommandRequest): Promise<Result<string, CommandErrorCode>> {
+  async run(request: CommandRequest, _signal: AbortSignal): Promise<Result<string, CommandErrorCode>> {
     this.requests.push(request);
-    return this.answers[request.file] ?? fail('command_failed', `spawn ${request.file} ENOENT`);
+    return this.answers[request.file] ?? fail('command_missing', `${request.file} is not installed`);
   }
 }
 

@@ -1,33 +1,32 @@
 import type { Logger } from '@pantau/shared';
 import type { Clock } from '../clock.js';
+import { createLogLimiter } from './log-limiter.js';
+
+/** A probe failure log line at most once per code per interval. */
+export const PROBE_FAILURE_LOG_INTERVAL_MS = 15 * 60_000;
 
 /**
- * Rate-limits a probe's failure lines: a failure is logged when its code changes, then at most once
- * per `everyMs` while it lasts; the first success after it is logged once. A site with no router
- * must not write a line a minute for months on a Pi's SD card.
+ * A probe's failure lines: each code is logged at most once per `everyMs` while it lasts, with how
+ * many were held back; the first success after a failure is logged once.
  */
 export interface FailureLog {
   failed(code: string, message: string): void;
   succeeded(): void;
 }
 
-export function createFailureLog(log: Logger, clock: Clock, everyMs = 15 * 60_000): FailureLog {
-  let current: { code: string; loggedAtMs: number; repeats: number } | null = null;
+export function createFailureLog(log: Logger, clock: Clock, everyMs = PROBE_FAILURE_LOG_INTERVAL_MS): FailureLog {
+  const limiter = createLogLimiter(clock, everyMs);
+  let failing: string | null = null;
   return {
     failed(code, message) {
-      const nowMs = clock.monotonicMs();
-      if (current !== null && current.code === code && nowMs - current.loggedAtMs < everyMs) {
-        current.repeats += 1;
-        return;
-      }
-      const suppressed = current?.code === code ? current.repeats : 0;
-      log.warn({ event: 'probe_failed', code, suppressed }, message);
-      current = { code, loggedAtMs: nowMs, repeats: 0 };
+      failing = code;
+      const suppressed = limiter.admit(code);
+      if (suppressed !== null) log.warn({ event: 'probe_failed', code, suppressed }, message);
     },
     succeeded() {
-      if (current === null) return;
-      log.info({ event: 'probe_recovered', after: current.code }, 'probe works again');
-      current = null;
+      if (failing === null) return;
+      log.info({ event: 'probe_recovered', after: failing }, 'probe works again');
+      failing = null;
     },
   };
 }
@@ -36,17 +35,11 @@ export function createFailureLog(log: Logger, clock: Clock, everyMs = 15 * 60_00
 export function createWarnLimiter(
   log: Logger,
   clock: Clock,
-  everyMs = 15 * 60_000,
+  everyMs = PROBE_FAILURE_LOG_INTERVAL_MS,
 ): (event: string, count: number, message: string) => void {
-  const pending = new Map<string, { loggedAtMs: number; heldBack: number }>();
+  const limiter = createLogLimiter(clock, everyMs);
   return (event, count, message) => {
-    const nowMs = clock.monotonicMs();
-    const entry = pending.get(event);
-    if (entry !== undefined && nowMs - entry.loggedAtMs < everyMs) {
-      entry.heldBack += count;
-      return;
-    }
-    log.warn({ event, count: count + (entry?.heldBack ?? 0) }, message);
-    pending.set(event, { loggedAtMs: nowMs, heldBack: 0 });
+    const heldBack = limiter.admit(event, count);
+    if (heldBack !== null) log.warn({ event, count: count + heldBack }, message);
   };
 }

@@ -10,6 +10,7 @@ import type { Scheduler } from '../scheduler.js';
 import type { SnmpClient } from '../snmp/snmp-client.js';
 import { buildUsageProbe } from '../usage/build-usage-probe.js';
 import type { TrafficMeter } from '../usage/traffic-meter.js';
+import { PROBE_FAILURE_LOG_INTERVAL_MS } from './failure-log.js';
 import type { GatewayDetector } from './latency/gateway.js';
 import { createLatencyProbe } from './latency/latency-probe.js';
 import type { Pinger } from './latency/pinger.js';
@@ -56,9 +57,6 @@ export interface ProbeDeps {
 type ProbeConfigs = AgentConfig['probes'];
 type Factory = (config: AgentConfig, deps: ProbeDeps) => AnyProbe;
 
-/** A failing target logs once per target and code in this long. */
-const FAILURE_LOG_INTERVAL_MS = 15 * 60_000;
-
 /**
  * Name to factory: the one list of probes the agent runs. It has one entry per probe in the config
  * schema (`probes.<name>`), and every name is a section of the wire contract.
@@ -75,7 +73,7 @@ export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: F
       budget: deps.budget,
       log: {
         logger: deps.log.child({ module: 'latency' }),
-        limiter: createLogLimiter(deps.clock, FAILURE_LOG_INTERVAL_MS),
+        limiter: createLogLimiter(deps.clock, PROBE_FAILURE_LOG_INTERVAL_MS),
       },
     });
   },

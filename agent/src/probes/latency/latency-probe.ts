@@ -118,9 +118,17 @@ export function createLatencyProbe(deps: LatencyProbeDeps): Probe<'latency'> {
 
   function logFailure(target: LatencyTarget): void {
     const log = deps.log;
-    if (log === undefined || !log.limiter.allow(`${target.role}|${target.host}|${target.error}`)) return;
+    const suppressed = log?.limiter.admit(`${target.role}|${target.host}|${target.error}`) ?? null;
+    if (log === undefined || suppressed === null) return;
     log.logger.warn(
-      { event: 'latency_failed', role: target.role, host: target.host, method: target.method, code: target.error },
+      {
+        event: 'latency_failed',
+        role: target.role,
+        host: target.host,
+        method: target.method,
+        code: target.error,
+        suppressed,
+      },
       'latency target failed (logged once per target and code per interval)',
     );
   }

@@ -1,5 +1,5 @@
 import { powerSectionSchema } from '@pantau/shared';
-import type { CommandRunner } from './command-runner.js';
+import type { CommandRunner } from '../../host/command-runner.js';
 import { type PowerDriver, readFailed } from './power-values.js';
 
 export interface CommandDriverOptions {
@@ -31,7 +31,7 @@ const commandOutputSchema = powerSectionSchema.pick({
 export function createCommandDriver(runner: CommandRunner, options: CommandDriverOptions): PowerDriver {
   return {
     async read(signal) {
-      const output = await runner.run({ ...options, signal });
+      const output = await runner.run(options, signal);
       if (!output.ok) return readFailed(output.code, output.message);
       let json: unknown;
       try {

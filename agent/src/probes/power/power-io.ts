@@ -1,4 +1,4 @@
-import { type CommandRunner, createNodeCommandRunner } from './command-runner.js';
+import { type CommandRunner, execFileRunner } from '../../host/command-runner.js';
 import { createNodeSerialOpener, type SerialPortOpener } from './serial-port.js';
 import { nodeSysfsReader, type SysfsReader } from './sysfs-reader.js';
 
@@ -10,5 +10,5 @@ export interface PowerIo {
 }
 
 export function createNodePowerIo(): PowerIo {
-  return { serial: createNodeSerialOpener(), commands: createNodeCommandRunner(), sysfs: nodeSysfsReader };
+  return { serial: createNodeSerialOpener(), commands: execFileRunner, sysfs: nodeSysfsReader };
 }

@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import type { Logger } from '@pantau/shared';
 import type { Clock } from '../../clock.js';
 import type { PowerConfig } from '../../config/power-schema.js';
+import { createFailureLog } from '../failure-log.js';
 import type { Probe } from '../probe.js';
 import { createPowerDriver } from './create-power-driver.js';
 import type { PowerIo } from './power-io.js';
 import { emptyPowerValues, type PowerDriver, type PowerReadOutcome } from './power-values.js';
-import { createRateLimitedLog } from './rate-limited-log.js';
 import { createThrottledReader, noThrottledValues } from './throttled.js';
 
 export interface PowerProbeDeps {
@@ -30,7 +30,7 @@ export function createPowerProbe(deps: PowerProbeDeps): Probe<'power'> & { stop(
     ...config.throttled,
     file: resolve(config.sysfsRoot, config.throttled.file),
   });
-  const failures = createRateLimitedLog(deps.log, clock, config.errorLogIntervalMs);
+  const failures = createFailureLog(deps.log.child({ driver: config.driver }), clock, config.errorLogIntervalMs);
 
   /** The driver's read, or `probe_timeout` when it overruns `timeoutMs` or the sampler gives up. */
   function boundedRead(signal: AbortSignal): Promise<PowerReadOutcome> {
@@ -61,7 +61,8 @@ export function createPowerProbe(deps: PowerProbeDeps): Probe<'power'> & { stop(
         boundedRead(signal),
         throttled.read(signal).catch(() => noThrottledValues),
       ]);
-      if (outcome.error !== null) failures.warn(outcome.error, outcome.message, { driver: config.driver });
+      if (outcome.error === null) failures.succeeded();
+      else failures.failed(outcome.error, outcome.message);
       return { source: config.driver, ...emptyPowerValues(), ...outcome.values, ...flags, error: outcome.error };
     },
     stop: () => driver.stop(),

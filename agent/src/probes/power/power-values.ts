@@ -1,4 +1,5 @@
 import type { PowerSection } from '@pantau/shared';
+import type { CommandErrorCode } from '../../host/command-runner.js';
 
 /** The figures a driver reads; the probe adds the source, the Pi's supply flags and the error. */
 export type PowerValues = Pick<
@@ -39,9 +40,7 @@ export type PowerErrorCode =
   | 'modbus_timeout'
   | 'modbus_exception'
   | 'modbus_crc'
-  | 'command_failed'
-  | 'command_timeout'
-  | 'command_bad_output'
+  | CommandErrorCode
   | 'probe_timeout';
 
 /**

@@ -1,5 +1,5 @@
 import type { PowerSection } from '@pantau/shared';
-import type { CommandRunner } from './command-runner.js';
+import type { CommandRunner } from '../../host/command-runner.js';
 import type { SysfsReader } from './sysfs-reader.js';
 
 export type ThrottledValues = Pick<PowerSection, 'underVoltageNow' | 'underVoltageSinceBoot' | 'throttledFlags'>;
@@ -42,13 +42,15 @@ export function createThrottledReader(sysfs: SysfsReader, runner: CommandRunner,
     return sysfs.readText(options.file).then(parseThrottled, () => null);
   }
   async function fromCommand(signal: AbortSignal): Promise<number | null> {
-    const output = await runner.run({
-      file: options.command,
-      args: ['get_throttled'],
-      timeoutMs: 2000,
-      maxOutputBytes: 256,
+    const output = await runner.run(
+      {
+        file: options.command,
+        args: ['get_throttled'],
+        timeoutMs: 2000,
+        maxOutputBytes: 256,
+      },
       signal,
-    });
+    );
     return output.ok ? parseThrottled(output.value) : null;
   }
 

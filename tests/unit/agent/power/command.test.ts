@@ -1,4 +1,4 @@
-import { createCommandDriver, createNodeCommandRunner } from '@pantau/agent';
+import { createCommandDriver, execFileRunner } from '@pantau/agent';
 import { ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { FakeCommandRunner } from '../../../helpers/power-fakes.js';
@@ -36,14 +36,14 @@ describe('command driver', () => {
 
   it('passes the runner failure code on', async () => {
     const result = await createCommandDriver(new FakeCommandRunner(), options).read(never);
-    expect(result).toMatchObject({ error: 'command_failed' });
+    expect(result).toMatchObject({ error: 'command_missing' });
   });
 });
 
 describe('node command runner (real processes)', () => {
-  const runner = createNodeCommandRunner();
+  const runner = execFileRunner;
   const node = (script: string, extra: Partial<typeof options> = {}) =>
-    runner.run({ ...options, file: process.execPath, args: ['-e', script], signal: never, ...extra });
+    runner.run({ ...options, file: process.execPath, args: ['-e', script], ...extra }, never);
 
   it('returns what the program printed', async () => {
     expect(await node('process.stdout.write(JSON.stringify({ batteryVolts: 13.1 }))')).toEqual(
@@ -51,10 +51,10 @@ describe('node command runner (real processes)', () => {
     );
   });
 
-  it('says command_failed for a non-zero exit and for a program that does not exist', async () => {
+  it('says command_failed for a non-zero exit and command_missing for a program that does not exist', async () => {
     expect(await node('process.exit(3)')).toMatchObject({ ok: false, code: 'command_failed' });
-    const missing = await runner.run({ ...options, file: '/nonexistent/battery', signal: never });
-    expect(missing).toMatchObject({ ok: false, code: 'command_failed' });
+    const missing = await runner.run({ ...options, file: '/nonexistent/battery' }, never);
+    expect(missing).toMatchObject({ ok: false, code: 'command_missing' });
   });
 
   it('says command_timeout and kills a program that hangs', async () => {
@@ -68,12 +68,10 @@ describe('node command runner (real processes)', () => {
 
   it('says command_timeout when the caller aborts', async () => {
     const controller = new AbortController();
-    const running = runner.run({
-      ...options,
-      file: process.execPath,
-      args: ['-e', 'setInterval(() => {}, 1000)'],
-      signal: controller.signal,
-    });
+    const running = runner.run(
+      { ...options, file: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] },
+      controller.signal,
+    );
     setTimeout(() => controller.abort(), 100);
     expect(await running).toMatchObject({ ok: false, code: 'command_timeout' });
   });

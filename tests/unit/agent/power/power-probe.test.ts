@@ -69,7 +69,7 @@ describe('power probe', () => {
       expect(await probe.measure(never)).toEqual({ ...nulls, source: 'vedirect', error: 'serial_unavailable' });
       clock.advance(60_000);
     }
-    const warnings = () => lines.filter((l) => l.event === 'power_read_failed');
+    const warnings = () => lines.filter((l) => l.event === 'probe_failed');
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toMatchObject({ code: 'serial_unavailable', driver: 'vedirect', suppressed: 0 });
     clock.advance(600_000);

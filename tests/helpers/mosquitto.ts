@@ -22,6 +22,8 @@ export interface MosquittoOptions {
   readonly persistence?: boolean;
   /** When given, anonymous clients are refused and only these user names and passwords log in. */
   readonly users?: Readonly<Record<string, string>>;
+  /** An ACL file's text (with `users`): what each user may read and write. */
+  readonly acl?: string;
 }
 
 /** The Debian `mosquitto` binary; tests need it installed (.ci/run installs it). */
@@ -51,6 +53,12 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     }
     chmodSync(passwordFile, 0o644);
     lines.push('allow_anonymous false', `password_file ${passwordFile}`);
+    if (options.acl !== undefined) {
+      const aclFile = join(dir, 'acl');
+      writeFileSync(aclFile, options.acl);
+      chmodSync(aclFile, 0o644);
+      lines.push(`acl_file ${aclFile}`);
+    }
   }
   writeFileSync(configPath, `${lines.join('\n')}\n`);
   let child = await launch(configPath, port);

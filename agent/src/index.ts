@@ -58,6 +58,7 @@ export * from './snmp/net-snmp-client.js';
 export * from './snmp/snmp-client.js';
 export * from './uptime/grpc-unary.js';
 export * from './uptime/protobuf.js';
+export * from './uptime/router-uptime.js';
 export * from './uptime/starlink-uptime.js';
 export * from './usage/build-usage-probe.js';
 export * from './usage/counter-delta.js';

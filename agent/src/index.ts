@@ -57,6 +57,7 @@ export * from './scheduler.js';
 export * from './snmp/net-snmp-client.js';
 export * from './snmp/snmp-client.js';
 export * from './uptime/grpc-unary.js';
+export * from './uptime/link-state.js';
 export * from './uptime/protobuf.js';
 export * from './uptime/router-uptime.js';
 export * from './uptime/starlink-uptime.js';

@@ -56,6 +56,7 @@ export * from './sampler.js';
 export * from './scheduler.js';
 export * from './snmp/net-snmp-client.js';
 export * from './snmp/snmp-client.js';
+export * from './uptime/build-uptime-probe.js';
 export * from './uptime/grpc-unary.js';
 export * from './uptime/link-state.js';
 export * from './uptime/protobuf.js';

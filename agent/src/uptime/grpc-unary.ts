@@ -93,14 +93,8 @@ export function createHttp2GrpcClient(clock: Clock): GrpcUnaryClient {
         } catch (error) {
           return finish(fail('terminal_unreachable', (error as Error).message));
         }
-        session.on('error', (error: NodeJS.ErrnoException) => {
-          const code = error.code ?? '';
-          finish(
-            UNREACHABLE.has(code)
-              ? fail('terminal_unreachable', `${request.host}:${request.port}: ${error.message}`)
-              : fail('terminal_bad_response', `${request.host}:${request.port} does not speak gRPC: ${error.message}`),
-          );
-        });
+        const where = `${request.host}:${request.port}`;
+        session.on('error', (error: Error) => finish(failureOf(error, where)));
         const stream = session.request({
           ':method': 'POST',
           ':path': request.path,
@@ -121,14 +115,21 @@ export function createHttp2GrpcClient(clock: Clock): GrpcUnaryClient {
           }
           chunks.push(chunk);
         });
-        stream.on('error', (error: NodeJS.ErrnoException) => {
-          finish(fail('terminal_bad_response', `the call failed: ${error.message}`));
-        });
+        // A stream cancelled because the connection failed carries the socket's error as its cause.
+        stream.on('error', (error: Error) => finish(failureOf(error, where)));
         stream.on('end', () => finish(verdict(responseHeaders, trailers, Buffer.concat(chunks))));
         stream.end(grpcFrame(request.message));
       });
     },
   };
+}
+
+function failureOf(error: Error, where: string): Result<never, GrpcErrorCode> {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const causeCode = ((error.cause ?? {}) as NodeJS.ErrnoException).code ?? '';
+  return UNREACHABLE.has(code) || UNREACHABLE.has(causeCode)
+    ? fail('terminal_unreachable', `${where}: ${error.message}`)
+    : fail('terminal_bad_response', `${where} does not speak gRPC: ${error.message}`);
 }
 
 /** The call's outcome once the stream has ended. */

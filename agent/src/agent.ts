@@ -29,7 +29,7 @@ import type { Scheduler } from './scheduler.js';
 import { createNetSnmpClient } from './snmp/net-snmp-client.js';
 import type { SnmpClient } from './snmp/snmp-client.js';
 import { createHttp2GrpcClient, type GrpcUnaryClient } from './uptime/grpc-unary.js';
-import { createLinkState, type LinkState } from './uptime/link-state.js';
+import { createLinkState, type LinkSnapshot, type LinkState } from './uptime/link-state.js';
 import { createTrafficMeter, type TrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -74,6 +74,8 @@ export interface AgentStats {
   readonly connected: boolean;
   /** Whether the previous run ended with a clean shutdown (null before `start`). */
   readonly previousRunClean: boolean | null;
+  /** Whether the internet is reachable and for how long, as the uptime section reports it. */
+  readonly link: LinkSnapshot;
 }
 
 export interface Agent {
@@ -367,6 +369,7 @@ export function createAgent(deps: AgentDeps): Agent {
         dropped: r?.spool.dropped ?? lastStats.dropped,
         connected: r?.publisher.connected ?? false,
         previousRunClean: r?.marker.previousRunClean ?? lastStats.previousRunClean,
+        link: linkState.snapshot(),
       };
     },
   };

@@ -1,5 +1,6 @@
 import {
   agentConfigSchema,
+  agentEnvMap,
   createLinkState,
   createLogLimiter,
   createProbes,
@@ -7,7 +8,7 @@ import {
   OID,
   routerSnmpTarget,
 } from '@pantau/agent';
-import { fail, ok } from '@pantau/shared';
+import { fail, loadConfig, ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { FakeSnmp } from '../../../helpers/fake-snmp.js';
 import { captureLogger, FakeClock, fakeHost } from '../../../helpers/fakes.js';
@@ -122,6 +123,19 @@ describe('uptime config', () => {
     expect(
       agentConfigSchema.safeParse({ siteId: 's1', probes: { uptime: { terminal: { kind: 'vsat' } } } }).success,
     ).toBe(false);
+  });
+
+  it('turns the Starlink source on from the environment', () => {
+    const result = loadConfig(agentConfigSchema, {
+      env: { PANTAU_SITE_ID: 's1', PANTAU_UPTIME_TERMINAL_KIND: 'starlink' },
+      envMap: agentEnvMap,
+    });
+    expect(result.ok && result.value.probes.uptime.terminal).toEqual({
+      kind: 'starlink',
+      host: '192.168.100.1',
+      port: 9200,
+      timeoutMs: 2000,
+    });
   });
 
   it('asks the router of probes.uptime.router, else the one the usage or clients probe asks over SNMP', () => {

@@ -28,6 +28,8 @@ import { createSampler, type Sampler } from './sampler.js';
 import type { Scheduler } from './scheduler.js';
 import { createNetSnmpClient } from './snmp/net-snmp-client.js';
 import type { SnmpClient } from './snmp/snmp-client.js';
+import { createHttp2GrpcClient, type GrpcUnaryClient } from './uptime/grpc-unary.js';
+import { createLinkState, type LinkSnapshot, type LinkState } from './uptime/link-state.js';
 import { createTrafficMeter, type TrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -53,6 +55,8 @@ export interface AgentDeps {
   // Network probes' IO; each defaults to the real thing.
   readonly connector?: Connector;
   readonly gatewayDetector?: GatewayDetector;
+  /** gRPC to the terminal (a Starlink dish); default: HTTP/2 from Node. */
+  readonly grpc?: GrpcUnaryClient;
   /** The battery now; by default the power probe's latest reading (null when unknown). */
   readonly batteryVolts?: () => number | null;
   /** Uniform in [0, 1): reconnect jitter and the start delay. */
@@ -70,6 +74,8 @@ export interface AgentStats {
   readonly connected: boolean;
   /** Whether the previous run ended with a clean shutdown (null before `start`). */
   readonly previousRunClean: boolean | null;
+  /** Whether the internet is reachable and for how long, as the uptime section reports it. */
+  readonly link: LinkSnapshot;
 }
 
 export interface Agent {
@@ -107,6 +113,7 @@ export type ProbeIoDeps = Pick<
   | 'randomBytes'
   | 'connector'
   | 'gatewayDetector'
+  | 'grpc'
   | 'scheduler'
   | 'random'
 >;
@@ -117,6 +124,9 @@ export interface ProbeRuntime {
   readonly trafficMeter: TrafficMeter;
   readonly budget: DataBudget;
   readonly batteryVolts: () => number | null;
+  /** From the clean-shutdown marker; null outside a run of the agent. */
+  readonly previousRunClean: boolean | null;
+  readonly linkState: Pick<LinkState, 'snapshot'>;
 }
 
 /**
@@ -143,6 +153,9 @@ export function probeDepsFor(deps: ProbeIoDeps, runtime: ProbeRuntime): ProbeDep
     random: deps.random,
     randomBytes: deps.randomBytes ?? randomBytes,
     batteryVolts: runtime.batteryVolts,
+    previousRunClean: runtime.previousRunClean,
+    linkState: runtime.linkState,
+    grpc: deps.grpc ?? createHttp2GrpcClient(deps.clock),
   };
 }
 
@@ -153,6 +166,8 @@ export function createAgent(deps: AgentDeps): Agent {
   const samplesPerDelivery = Math.max(1, Math.round(deliveryIntervalSec(config) / config.sample.intervalSec));
   // One meter per agent: the publisher feeds it, the usage probe drains it.
   const trafficMeter = deps.trafficMeter ?? createTrafficMeter();
+  // One per agent: latency results (after each sample) and the MQTT connection feed it.
+  const linkState = createLinkState(clock);
   let samplesTaken = 0;
   let lastBatteryVolts: number | null = null;
   let samplesSinceDelivery = 0;
@@ -191,6 +206,8 @@ export function createAgent(deps: AgentDeps): Agent {
         trafficMeter,
         budget,
         batteryVolts: deps.batteryVolts ?? (() => lastBatteryVolts),
+        previousRunClean: marker.previousRunClean,
+        linkState,
       }),
     );
     const sampler = createSampler({
@@ -224,7 +241,11 @@ export function createAgent(deps: AgentDeps): Agent {
         log: log.child({ module: 'publisher' }),
         nextEpoch: () => epochs.next(),
         spoolState: () => ({ depth: spool.depth, dropped: spool.dropped, fault: spool.fault }),
-        onConnected: guard(log, 'deliver_on_connect', () => delivery?.deliverLive()),
+        onConnected: guard(log, 'deliver_on_connect', () => {
+          linkState.mqttConnected();
+          return delivery?.deliverLive();
+        }),
+        onDisconnected: () => linkState.mqttLost(),
         onResendRequest: async (payload) => respond?.(payload),
       },
     );
@@ -257,6 +278,8 @@ export function createAgent(deps: AgentDeps): Agent {
     await r.budget.checkMonth();
     feedWireBytes(r);
     const sample = await r.sampler.take();
+    // After the whole sample, so the uptime section of the next one reflects this cycle's latency.
+    linkState.observeLatency(sample.probes?.latency);
     // The speed test is skipped on a low battery: it reads the power probe's latest figure.
     if (sample.probes?.power !== undefined) lastBatteryVolts = sample.probes.power.batteryVolts ?? null;
     samplesTaken += 1;
@@ -346,6 +369,7 @@ export function createAgent(deps: AgentDeps): Agent {
         dropped: r?.spool.dropped ?? lastStats.dropped,
         connected: r?.publisher.connected ?? false,
         previousRunClean: r?.marker.previousRunClean ?? lastStats.previousRunClean,
+        link: linkState.snapshot(),
       };
     },
   };

@@ -24,6 +24,7 @@ import { createProbes } from './probes/registry.js';
 import { createSampler } from './sampler.js';
 import { cronScheduler } from './scheduler.js';
 import { createNetSnmpClient } from './snmp/net-snmp-client.js';
+import { createLinkState } from './uptime/link-state.js';
 import { createTrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -133,6 +134,10 @@ async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> 
           clockSynced: () => host.clockSynced(),
         }),
         batteryVolts: () => null,
+        // The self-test is not a run of the agent: it neither reads nor consumes the marker, and
+        // has seen no link evidence before its one sample.
+        previousRunClean: null,
+        linkState: createLinkState(systemClock),
       },
     ),
   );

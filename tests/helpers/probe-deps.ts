@@ -1,5 +1,6 @@
 import {
   createDataBudget,
+  createLinkState,
   createMemoryBudgetStore,
   createNodePowerIo,
   createTrafficMeter,
@@ -37,6 +38,9 @@ export function fakeProbeDeps(overrides: Partial<ProbeDeps> = {}): ProbeDeps {
     random: () => 0.5,
     randomBytes: (n) => Buffer.alloc(n, 7),
     batteryVolts: () => null,
+    previousRunClean: null,
+    linkState: createLinkState(clock),
+    grpc: { call: async () => ({ ok: false, code: 'terminal_unreachable', message: 'no terminal in tests' }) },
     ...overrides,
   };
 }

@@ -3,14 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_MAIN, runBin } from '../helpers/bins.js';
+import { answerOk, startGrpcDish } from '../helpers/grpc-dish.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { freePort } from '../helpers/ports.js';
+import { startSnmpd } from '../helpers/snmpd.js';
+import { dishStatusResponse } from '../helpers/starlink.js';
 
 /** `pantau-agent check` as a technician runs it, against a real Mosquitto that wants a password. */
 describe('pantau-agent check', () => {
   let mosquitto: Mosquitto;
   let dir: string;
 
-  function siteConfig(overrides: { password?: string; port?: number } = {}): string {
+  function siteConfig(overrides: { password?: string; port?: number; extraProbes?: string[] } = {}): string {
     const file = join(dir, `agent-${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(
       file,
@@ -26,6 +30,7 @@ describe('pantau-agent check', () => {
         '    detectGateway: false',
         '    targets:',
         '      - { role: noc, host: 127.0.0.1, count: 2 }',
+        ...(overrides.extraProbes ?? []),
         'clock:',
         `  syncedFile: ${join(dir, 'synchronized')}`,
         '',
@@ -54,6 +59,33 @@ describe('pantau-agent check', () => {
     expect(result.stdout).toMatch(/^\[ PASS \] uptime {3}systemUptimeMs/m);
     expect(result.stdout).toContain('All checks passed');
     expect(result.code).toBe(0);
+  });
+
+  it("shows the router's and the dish's uptime where configured", async () => {
+    const dish = await startGrpcDish((stream) => answerOk(stream, dishStatusResponse(3 * 86_400)));
+    const snmpd = await startSnmpd();
+    try {
+      const uptime = [
+        '  uptime:',
+        `    router: { host: 127.0.0.1, port: ${snmpd.port}, community: ${snmpd.community} }`,
+        `    terminal: { kind: starlink, host: 127.0.0.1, port: ${dish.port} }`,
+      ];
+      const result = await runBin(AGENT_MAIN, ['check', '--config', siteConfig({ extraProbes: uptime })]);
+      expect(result.stdout).toMatch(/^\[ PASS \] uptime .*terminalUptimeMs 3 d, routerUptimeMs \d+/m);
+      expect(result.code).toBe(0);
+    } finally {
+      await dish.stop();
+      await snmpd.stop();
+    }
+  });
+
+  it('fails the uptime line with the fix when the dish does not answer', async () => {
+    const port = await freePort();
+    const uptime = ['  uptime:', `    terminal: { kind: starlink, host: 127.0.0.1, port: ${port} }`];
+    const result = await runBin(AGENT_MAIN, ['check', '--config', siteConfig({ extraProbes: uptime })]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^\[ FAIL \] uptime {3}terminal_unreachable: systemUptimeMs/m);
+    expect(result.stdout).toContain('-> fix: nothing answers at the terminal address');
   });
 
   it('fails with exit 1 and the fix when the password is wrong, in Bahasa Indonesia', async () => {

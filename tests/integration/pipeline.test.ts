@@ -40,6 +40,10 @@ describe.each(['mosquitto', 'embedded'] as const)('agent to collector through %s
     expect(target).toMatchObject({ role: 'noc', host: '127.0.0.1', sent: 2, received: 2, lossPct: 0, error: null });
     expect(target?.rttAvgMs).toBeGreaterThan(0);
     expect(site?.lastSample?.probes.uptime?.systemUptimeMs).toBeGreaterThan(0);
+    // Connected to the broker, and the noc target answered: the link is up. A new data folder
+    // holds no clean-shutdown marker.
+    expect(site?.lastSample?.probes.uptime).toMatchObject({ linkUp: true, previousRunClean: false });
+    expect(site?.lastSample?.probes.uptime?.linkUptimeMs).toBeGreaterThanOrEqual(0);
 
     await agent.stop();
     await waitFor('the shutdown status', async () =>

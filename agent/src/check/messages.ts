@@ -56,6 +56,22 @@ const fixes: Readonly<Record<string, Text>> = {
     en: '/proc/uptime cannot be read: run the agent on Linux with /proc mounted',
     id: '/proc/uptime tidak terbaca: jalankan agen di Linux dengan /proc terpasang',
   },
+  terminal_unreachable: {
+    en: 'nothing answers at the terminal address: check probes.uptime.terminal and the cable to the dish',
+    id: 'tidak ada jawaban di alamat terminal: periksa probes.uptime.terminal dan kabel ke dish',
+  },
+  terminal_timeout: {
+    en: 'the terminal did not answer in time: check that the dish is powered and reachable (192.168.100.1)',
+    id: 'terminal tidak menjawab tepat waktu: periksa dish menyala dan terjangkau (192.168.100.1)',
+  },
+  terminal_error: {
+    en: 'the terminal refused the status request: see the agent log for its message',
+    id: 'terminal menolak permintaan status: lihat log agen untuk pesannya',
+  },
+  terminal_bad_response: {
+    en: 'something answers at the terminal address, but not a Starlink dish: check host and port',
+    id: 'ada yang menjawab di alamat terminal, tetapi bukan dish Starlink: periksa host dan port',
+  },
   broker_unreachable: {
     en: 'check the link, the broker address in mqtt.url and the port',
     id: 'periksa koneksi, alamat broker di mqtt.url dan port-nya',

@@ -112,6 +112,27 @@ const clientsConfigSchema = z
     }
   });
 export type ClientsConfig = z.infer<typeof clientsConfigSchema>;
+/** Where the terminal's uptime comes from: nowhere (the default), or a Starlink dish's gRPC service. */
+const terminalConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({
+    kind: z.literal('starlink'),
+    /** The dish answers on this fixed address whatever router is in front of it. */
+    host: z.string().min(1).max(253).default('192.168.100.1'),
+    port: z.int().min(1).max(65_535).default(9200),
+    /** Bound on the call, connection included; no retries (the next cycle is the retry). */
+    timeoutMs: z.int().min(100).max(10_000).default(2000),
+  }),
+]);
+
+const uptimeConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** The site router's sysUpTime; when absent, the usage or clients probe's SNMP router, if any. */
+  router: snmpTargetConfigSchema.optional(),
+  terminal: terminalConfigSchema.prefault({ kind: 'none' }),
+});
+export type UptimeConfig = z.infer<typeof uptimeConfigSchema>;
+
 const everySamplesSchema = z.int().min(1).max(1440).default(1);
 
 /** An active throughput test against an HTTP endpoint (the collector serves one at /speedtest). */
@@ -226,7 +247,7 @@ export const agentConfigSchema = z.object({
             .prefault({}),
         })
         .prefault({}),
-      uptime: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+      uptime: uptimeConfigSchema.prefault({}),
       power: powerConfigSchema.prefault({}),
       usage: usageConfigSchema.prefault({}),
       clients: clientsConfigSchema.prefault({}),
@@ -284,6 +305,7 @@ export const agentEnvMap: EnvMap = {
   PANTAU_LATENCY_TARGETS: { path: ['probes', 'latency', 'targets'], type: 'json' },
   PANTAU_USAGE_SOURCE: { path: ['probes', 'usage', 'source'], type: 'string' },
   PANTAU_USAGE_INTERFACE: { path: ['probes', 'usage', 'interface'], type: 'string' },
+  PANTAU_UPTIME_TERMINAL_KIND: { path: ['probes', 'uptime', 'terminal', 'kind'], type: 'string' },
   PANTAU_CLIENTS_SOURCE: { path: ['probes', 'clients', 'source'], type: 'string' },
   PANTAU_LATENCY_DETECT_GATEWAY: { path: ['probes', 'latency', 'detectGateway'], type: 'boolean' },
   PANTAU_BUDGET_MONTHLY_BYTES: { path: ['budget', 'monthlyBytes'], type: 'number' },

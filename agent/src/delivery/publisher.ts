@@ -51,6 +51,8 @@ export interface PublisherDeps {
   readonly spoolState: () => SpoolState;
   /** Called each time a connection is up and the birth message is out. */
   readonly onConnected: () => void;
+  /** Called when a connection that was up closes (not on `stop()`): the link state hears of it. */
+  readonly onDisconnected?: () => void;
   /** A message on the site's resend topic (QoS 1; the broker keeps them while the site is away). */
   readonly onResendRequest: (payload: Buffer) => Promise<void>;
 }
@@ -218,7 +220,10 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
         for (const [resolve, owner] of onLost) if (owner === c) resolve();
         if (client === c) {
           client = null;
-          if (connected) log.warn({ event: 'disconnected', epoch }, 'lost the broker connection');
+          if (connected) {
+            log.warn({ event: 'disconnected', epoch }, 'lost the broker connection');
+            if (!stopped) deps.onDisconnected?.();
+          }
           // Only a connection that lasted starts the waits again from the base: one the broker
           // accepts and drops at once (a duplicate client id, an ACL) keeps backing off.
           if (connected && deps.clock.monotonicMs() - connectedAtMs >= STABLE_CONNECTION_MS) backoff.reset();

@@ -8,6 +8,9 @@ import type { FileReader } from '../host/file-reader.js';
 import type { HostInfo } from '../host/host-info.js';
 import type { Scheduler } from '../scheduler.js';
 import type { SnmpClient } from '../snmp/snmp-client.js';
+import { buildUptimeProbe } from '../uptime/build-uptime-probe.js';
+import type { GrpcUnaryClient } from '../uptime/grpc-unary.js';
+import type { LinkState } from '../uptime/link-state.js';
 import { buildUsageProbe } from '../usage/build-usage-probe.js';
 import type { TrafficMeter } from '../usage/traffic-meter.js';
 import { PROBE_FAILURE_LOG_INTERVAL_MS } from './failure-log.js';
@@ -22,7 +25,6 @@ import type { AnyProbe } from './probe.js';
 import { createHttpTransport } from './throughput/http-transport.js';
 import { nightWindowCron } from './throughput/night-window.js';
 import { createThroughputProbe } from './throughput/throughput-probe.js';
-import { createUptimeProbe } from './uptime-probe.js';
 
 /** Everything a probe may need from the outside world. */
 export interface ProbeDeps {
@@ -52,6 +54,12 @@ export interface ProbeDeps {
   /** The battery now (from the power probe), null when unknown. */
   readonly batteryVolts: () => number | null;
   readonly log: Logger;
+  /** From the clean-shutdown marker read at start; null outside a run (the self-test). */
+  readonly previousRunClean: boolean | null;
+  /** Whether the internet is reachable and since when (fed by the agent from latency and MQTT). */
+  readonly linkState: Pick<LinkState, 'snapshot'>;
+  /** gRPC to the terminal (a Starlink dish). */
+  readonly grpc: GrpcUnaryClient;
 }
 
 type ProbeConfigs = AgentConfig['probes'];
@@ -77,7 +85,14 @@ export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: F
       },
     });
   },
-  uptime: (_config, deps) => createUptimeProbe(deps),
+  uptime: (config, deps) =>
+    buildUptimeProbe(config.probes, {
+      ...deps,
+      log: {
+        logger: deps.log.child({ module: 'uptime' }),
+        limiter: createLogLimiter(deps.clock, PROBE_FAILURE_LOG_INTERVAL_MS),
+      },
+    }),
   power: (config, deps) =>
     createPowerProbe({
       config: config.probes.power,

@@ -29,6 +29,11 @@ describe('Linux host info', () => {
     expect(await probe.measure(new AbortController().signal)).toEqual({
       systemUptimeMs: null,
       agentUptimeMs: 100,
+      linkUp: null,
+      linkUptimeMs: null,
+      previousRunClean: null,
+      terminalUptimeMs: null,
+      routerUptimeMs: null,
       error: 'uptime_unreadable',
     });
   });

@@ -7,9 +7,9 @@
  */
 import { createDelivery, createMemorySpool, createPublisher, type Publisher } from '@pantau/agent';
 import { createLogger, encodePayload, type PayloadEncoding } from '@pantau/shared';
-import { FakeClock } from '../helpers/fakes.js';
-import { startMosquitto } from '../helpers/mosquitto.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startCountingProxy } from './counting-proxy.js';
+import { startMosquitto } from './servers.js';
+import { StepClock } from './step-clock.js';
 import { seeded, syntheticSample } from './synthetic-samples.js';
 
 const SAMPLES_PER_DAY = 1440;
@@ -42,8 +42,8 @@ interface Measured {
 }
 
 async function measure(brokerPort: number, scenario: Scenario): Promise<Measured> {
-  const proxy = await startTcpProxy(brokerPort);
-  const clock = new FakeClock(1_795_392_000_000);
+  const proxy = await startCountingProxy(brokerPort);
+  const clock = new StepClock(1_795_392_000_000);
   const random = seeded(42);
   const spool = createMemorySpool(100_000);
   const log = createLogger('bench', 'silent');

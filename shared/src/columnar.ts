@@ -2,9 +2,7 @@
  * The binary columnar form of a telemetry batch (marker 0x04, codec.ts). One column per leaf field
  * across the samples; each column is coded by what its values are:
  * - constant across the batch (a host, a source, `error: null`): the value once;
- * - numbers: exact integers at the column's decimal scale (RTT 42.367 ms at scale 3 is 42367),
- *   as they are or as differences from the previous sample (counters, clocks), whichever is
- *   shorter, then bit-packed from the column's smallest value at the fewest bits that hold them all;
+ * - numbers: exact integers, bit-packed (columnar-numbers.ts);
  * - booleans: one bit each; anything else (strings that change, odd floats): each value tagged.
  *
  * The payload is two streams. The structure (site, version, which columns, their kinds and
@@ -16,24 +14,21 @@
  *   payload = varint(structure deflated length) | deflated structure | value bits
  *   structure = varint v | string siteId | string agentVersion | varint n | varint columns |
  *               per column: varint field (index + 1 in COLUMNAR_FIELDS_V1, or 0 and the path as
- *               JSON) | byte kind | kind's parameters
+ *               JSON) | byte kind (+4 when some samples lack the field) | kind's parameters
  *   value bits = per column: [presence bit per sample] [null bit per present value] values |
  *                sentAtMs as a difference from the first sample's wallMs
  *
- * Decoding gives exactly what was encoded: the encoder only picks a numeric coding whose decoding
- * it has checked reproduces every value bit for bit (`int / 10 ** scale === value`).
+ * Decoding gives exactly what was encoded: every coding is checked by decoding it before it is used.
  */
-import { BitReader, BitWriter, ByteReader, ByteWriter, bitLength, MalformedInput, unzigzag, zigzag } from './bit-io.js';
+import { BitReader, BitWriter, ByteReader, ByteWriter, MalformedInput, unzigzag, zigzag } from './bit-io.js';
 import { COLUMNAR_FIELDS_V1, type FieldPath } from './columnar-fields.js';
+import { MAX_SCALE, type NumberColumn, readNumbers, scaleOf, writeNumbers } from './columnar-numbers.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
 
 const KIND = { constant: 0, number: 1, boolean: 2, tagged: 3 } as const;
 const TAG = { null: 0, false: 1, true: 2, int: 3, negInt: 4, float: 5, string: 6, emptyArray: 7, emptyObject: 8 };
-const MAX_SCALE = 9;
-/** Integers kept well inside 2^53 so differences and offsets from a minimum stay exact. */
-const MAX_INT = 2 ** 50;
 const MAX_COLUMNS = 10_000;
 const MAX_SAMPLES = 100_000;
 
@@ -117,48 +112,18 @@ function readTagged(input: ByteReader): Json {
   }
 }
 
-/** The smallest decimal scale at which every value is an exact integer, or null. */
-function scaleOf(values: readonly number[]): number | null {
-  for (let s = 0; s <= MAX_SCALE; s++) {
-    const f = 10 ** s;
-    if (values.every((v) => Math.abs(Math.round(v * f)) <= MAX_INT && Math.round(v * f) / f === v)) return s;
-  }
-  return null;
+/** The samples that have a non-null value in a column, as a key to match reference columns by. */
+function rowsKey(rows: readonly number[], values: readonly Json[]): string {
+  return rows.filter((_, j) => values[j] !== null).join(',');
 }
 
-/** Bits a frame-of-reference block takes: the minimum, a 6-bit width, then each offset. */
-function packedBits(ints: readonly number[]): number {
-  if (ints.length === 0) return 0;
-  const min = Math.min(...ints);
-  const width = bitLength(Math.max(...ints) - min);
-  return 6 + bitLength(zigzag(min)) + 6 + width * ints.length;
-}
-
-function writePacked(out: BitWriter, ints: readonly number[]): void {
-  if (ints.length === 0) return;
-  const min = Math.min(...ints);
-  const width = bitLength(Math.max(...ints) - min);
-  out.long(zigzag(min));
-  out.bits(width, 6);
-  for (const v of ints) out.bits(v - min, width);
-}
-
-function readPacked(input: BitReader, count: number): number[] {
-  if (count === 0) return [];
-  const min = unzigzag(input.long());
-  const width = input.bits(6);
-  return Array.from({ length: count }, () => {
-    const v = min + input.bits(width);
-    if (!Number.isSafeInteger(v)) throw new MalformedInput('number out of range');
-    return v;
-  });
-}
-
-function differences(ints: readonly number[]): number[] {
-  return ints.slice(1).map((v, j) => v - (ints[j] as number));
-}
-
-function encodeColumn(column: Column, n: number, structure: ByteWriter, bits: BitWriter): void {
+function encodeColumn(
+  column: Column,
+  n: number,
+  structure: ByteWriter,
+  bits: BitWriter,
+  numbers: NumberColumn[],
+): void {
   const index = fieldIndex.get(JSON.stringify(column.path));
   structure.varint(index === undefined ? 0 : index + 1);
   if (index === undefined) structure.string(JSON.stringify(column.path));
@@ -194,17 +159,13 @@ function encodeColumn(column: Column, n: number, structure: ByteWriter, bits: Bi
   }
   const scale = present.every((v) => typeof v === 'number') ? scaleOf(present as number[]) : null;
   if (scale !== null) {
-    const ints = (present as number[]).map((v) => Math.round(v * 10 ** scale));
-    const deltas = differences(ints);
-    const delta = 6 + bitLength(zigzag(ints[0] as number)) + packedBits(deltas) < packedBits(ints) ? 1 : 0;
     structure.byte(KIND.number | presence);
-    structure.byte(scale | (delta << 4) | (hasNulls << 5));
+    structure.byte(scale | (hasNulls << 5));
     writePresence();
     writeNulls();
-    if (delta === 1) {
-      bits.long(zigzag(ints[0] as number));
-      writePacked(bits, deltas);
-    } else writePacked(bits, ints);
+    const key = rowsKey(rows, values);
+    writeNumbers(bits, present as number[], scale, key, numbers);
+    numbers.push({ rowsKey: key, values: present as number[] });
     return;
   }
   structure.byte(KIND.tagged | presence);
@@ -226,13 +187,20 @@ export function encodeColumnar(head: ColumnarHead, samples: readonly unknown[]):
   structure.string(head.agentVersion);
   structure.varint(samples.length);
   structure.varint(columns.size);
-  for (const column of columns.values()) encodeColumn(column, samples.length, structure, bits);
+  const numbers: NumberColumn[] = [];
+  for (const column of columns.values()) encodeColumn(column, samples.length, structure, bits, numbers);
   const firstWallMs = (samples[0] as { wallMs: number }).wallMs;
   bits.long(zigzag(head.sentAtMs - firstWallMs));
   return { structure: structure.toBuffer(), values: bits.toBuffer() };
 }
 
-function decodeColumn(n: number, structure: ByteReader, bits: BitReader, samples: Record<string, Json>[]): void {
+function decodeColumn(
+  n: number,
+  structure: ByteReader,
+  bits: BitReader,
+  samples: Record<string, Json>[],
+  earlier: NumberColumn[],
+): void {
   const ref = structure.varint();
   let path: FieldPath | undefined;
   if (ref === 0) {
@@ -264,7 +232,7 @@ function decodeColumn(n: number, structure: ByteReader, bits: BitReader, samples
   } else {
     const params = structure.byte();
     const hasNulls = kind === KIND.boolean ? params === 1 : (params & 0x20) !== 0;
-    const valid = kind === KIND.boolean ? params <= 1 : (params & 0xc0) === 0 && (params & 0x0f) <= MAX_SCALE;
+    const valid = kind === KIND.boolean ? params <= 1 : (params & 0xd0) === 0 && (params & 0x0f) <= MAX_SCALE;
     if (!valid) throw new MalformedInput(`bad column parameters ${params}`);
     rows = readRows();
     const isNull = rows.map(() => (hasNulls ? bits.bits(1) === 1 : false));
@@ -272,17 +240,10 @@ function decodeColumn(n: number, structure: ByteReader, bits: BitReader, samples
     let present: Json[];
     if (kind === KIND.boolean) present = Array.from({ length: count }, () => bits.bits(1) === 1);
     else {
-      const scale = params & 0x0f;
-      let ints: number[];
-      if (params & 0x10 && count > 0) {
-        ints = [unzigzag(bits.long())];
-        for (const d of readPacked(bits, count - 1)) {
-          const v = (ints[ints.length - 1] as number) + d;
-          if (!Number.isSafeInteger(v)) throw new MalformedInput('number out of range');
-          ints.push(v);
-        }
-      } else ints = readPacked(bits, count);
-      present = ints.map((v) => v / 10 ** scale);
+      const key = rows.filter((_, j) => !isNull[j]).join(',');
+      const numbers = readNumbers(bits, count, params & 0x0f, key, earlier);
+      earlier.push({ rowsKey: key, values: numbers });
+      present = numbers;
     }
     let next = 0;
     values = isNull.map((x) => (x ? null : (present[next++] as Json)));
@@ -304,7 +265,8 @@ export function decodeColumnar(structureBytes: Uint8Array, valueBytes: Uint8Arra
   const columnCount = structure.varint();
   if (n > MAX_SAMPLES || columnCount > MAX_COLUMNS) throw new MalformedInput('too many samples or columns');
   const samples: Record<string, Json>[] = Array.from({ length: n }, () => ({}));
-  for (let c = 0; c < columnCount; c++) decodeColumn(n, structure, bits, samples);
+  const earlier: NumberColumn[] = [];
+  for (let c = 0; c < columnCount; c++) decodeColumn(n, structure, bits, samples, earlier);
   if (!structure.done) throw new MalformedInput('bytes after the last column');
   const firstWallMs = samples[0]?.wallMs;
   if (typeof firstWallMs !== 'number') throw new MalformedInput('no wallMs to date the batch by');

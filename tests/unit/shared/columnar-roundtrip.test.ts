@@ -107,6 +107,60 @@ describe('columnar round trip (property)', () => {
   });
 });
 
+describe('columnar round trip of agent-shaped values', () => {
+  it('keeps means of echoes, jitters and clocks that move together exact', () => {
+    const random = prng(5);
+    const round3 = (x: number) => Math.round(x * 1000) / 1000;
+    const samples = Array.from({ length: 40 }, (_, i) => {
+      // iputils prints 42.3 (>= 10 ms), 1.23 (>= 1 ms), 0.456: the agent averages those.
+      const echoes = (base: number, digits: number) =>
+        Array.from({ length: random() < 0.2 ? 2 : 3 }, () => Number((base * (0.9 + random() * 0.3)).toFixed(digits)));
+      const target = (role: 'gateway' | 'internet', base: number, digits: number) => {
+        const rtts = echoes(base, digits);
+        const diffs = rtts.slice(1).reduce((sum, v, j) => sum + Math.abs(v - (rtts[j] as number)), 0);
+        return {
+          role,
+          host: role === 'gateway' ? '192.168.1.1' : '1.1.1.1',
+          sent: 3,
+          received: rtts.length,
+          rttMinMs: Math.min(...rtts),
+          rttAvgMs: round3(rtts.reduce((a, b) => a + b, 0) / rtts.length),
+          rttMaxMs: Math.max(...rtts),
+          jitterMs: round3(diffs / (rtts.length - 1)),
+          error: null,
+        };
+      };
+      const lateMs = Math.round(random() * 40);
+      return {
+        seq: 1000 + i,
+        bootId: 'b1',
+        wallMs: 1_795_392_000_000 + i * 60_000 + lateMs,
+        clockSynced: true,
+        uptimeMs: 86_400_000 + i * 60_000 + lateMs,
+        probes: {
+          latency: { targets: [target('gateway', 0.5, 3), target('internet', 42, 1)], error: null },
+          uptime: {
+            systemUptimeMs: Math.floor((86_400_000 + i * 60_000 + lateMs) / 10) * 10,
+            agentUptimeMs: 86_310_000 + i * 60_000 + lateMs,
+          },
+        },
+      };
+    });
+    for (const count of [1, 2, 5, 15, 40]) {
+      const message = {
+        v: 1 as const,
+        siteId: 's1',
+        agentVersion: '0.1.0',
+        sentAtMs: 1,
+        samples: samples.slice(0, count),
+      };
+      const plain = decodePayload('telemetry', encodePayload('telemetry', message));
+      const columnar = decodePayload('telemetry', encodePayload('telemetry', message, 'columnar'));
+      expect(columnar, `${count} samples`).toEqual(plain);
+    }
+  });
+});
+
 describe('columnar decoder on damaged input', () => {
   const codes = new Set(['invalid_compression', 'invalid_schema', 'unsupported_version', 'too_large']);
 

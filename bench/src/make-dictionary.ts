@@ -8,7 +8,7 @@ import { seeded, syntheticSample } from './synthetic-samples.js';
 
 const random = seeded(2026);
 const samples = Array.from({ length: 25 }, (_, i) => syntheticSample(i + 700, 1_795_392_000_000, random));
-const head = { v: 1, siteId: 'site', agentVersion: '0.1.0', sentAtMs: 1_795_392_000_000 };
+const head = { v: 1, agentVersion: '0.1.0', sentAtMs: 1_795_392_000_000 };
 // Later parts of the dictionary are cheaper to refer to: the most typical batch (5 samples) last.
 const parts = [samples.slice(10, 25), samples.slice(0, 5)].map((s) => encodeColumnar(head, s).structure);
 process.stdout.write(`${Buffer.concat(parts).toString('base64')}\n`);

@@ -95,6 +95,12 @@ function decompress(payload: Uint8Array): Result<Uint8Array, 'invalid_compressio
   }
 }
 
+/** What the message's envelope (its topic) says, for encodings that do not repeat it. */
+export interface DecodeContext {
+  /** The site the topic names; a columnar batch takes its `siteId` from here. */
+  readonly siteId?: string;
+}
+
 /** Decompression (when a marker byte says so), UTF-8, JSON. */
 function parseJson(payload: Uint8Array): Result<unknown, DecodeErrorCode> {
   const raw = decompress(payload);
@@ -120,6 +126,7 @@ export function decodePayload<K extends PayloadKind>(
   kind: K,
   payload: Uint8Array,
   maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES,
+  context: DecodeContext = {},
 ): Result<Payload<K>, DecodeErrorCode> {
   if (payload.byteLength > maxBytes) {
     return fail('too_large', `payload is ${payload.byteLength} bytes, the limit is ${maxBytes}`);
@@ -127,7 +134,7 @@ export function decodePayload<K extends PayloadKind>(
   if (payload.byteLength === 0) return fail('empty', 'payload is empty');
   const plain =
     payload[0] === ENCODING_MARKERS.columnar
-      ? unpackColumnar(payload.subarray(1), MAX_DECOMPRESSED_BYTES)
+      ? unpackColumnar(payload.subarray(1), MAX_DECOMPRESSED_BYTES, context.siteId)
       : parseJson(payload);
   if (!plain.ok) return plain;
   const json = plain.value;

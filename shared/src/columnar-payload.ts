@@ -17,15 +17,22 @@ export function packColumnar(head: ColumnarHead, samples: readonly unknown[]): B
 
 export type UnpackError = 'invalid_compression' | 'too_large';
 
-/** The plain form of a columnar body, or why it is not one. Never throws on hostile input. */
-export function unpackColumnar(body: Uint8Array, maxStructureBytes: number): Result<unknown, UnpackError> {
+/**
+ * The plain form of a columnar body, or why it is not one. Never throws on hostile input. `siteId`
+ * is the site its topic names (without it the batch has none, and fails its schema check).
+ */
+export function unpackColumnar(
+  body: Uint8Array,
+  maxStructureBytes: number,
+  siteId: string | undefined,
+): Result<unknown, UnpackError> {
   try {
     const reader = new ByteReader(body);
     const length = reader.varint();
     const rest = reader.rest();
     if (length > rest.byteLength) return fail('invalid_compression', 'columnar structure ends early');
     const structure = inflateRawSync(rest.subarray(0, length), { dictionary, maxOutputLength: maxStructureBytes });
-    return ok(decodeColumnar(structure, rest.subarray(length)));
+    return ok(decodeColumnar(structure, rest.subarray(length), siteId));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       return fail('too_large', `columnar structure expands beyond ${maxStructureBytes} bytes`);

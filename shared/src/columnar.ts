@@ -12,11 +12,14 @@
  * DEFLATE would only add its framing.
  *
  *   payload = varint(structure deflated length) | deflated structure | value bits
- *   structure = varint v | string siteId | string agentVersion | varint n | varint columns |
+ *   structure = varint v | string agentVersion | varint n | varint columns |
  *               per column: varint field (index + 1 in COLUMNAR_FIELDS_V1, or 0 and the path as
  *               JSON) | byte kind (+4 when some samples lack the field) | kind's parameters
  *   value bits = per column: [presence bit per sample] [null bit per present value] values |
  *                sentAtMs as a difference from the first sample's wallMs
+ *
+ * The site id is not in the payload: the topic names the site (`<root>/site/<siteId>/telemetry`),
+ * and the decoder is given it from there; 15-20 bytes a batch that the dictionary could not hold.
  *
  * Decoding gives exactly what was encoded: every coding is checked by decoding it before it is used.
  */
@@ -41,7 +44,6 @@ interface Column {
 
 export interface ColumnarHead {
   readonly v: number;
-  readonly siteId: string;
   readonly agentVersion: string;
   readonly sentAtMs: number;
 }
@@ -183,7 +185,6 @@ export function encodeColumnar(head: ColumnarHead, samples: readonly unknown[]):
   const structure = new ByteWriter();
   const bits = new BitWriter();
   structure.varint(head.v);
-  structure.string(head.siteId);
   structure.string(head.agentVersion);
   structure.varint(samples.length);
   structure.varint(columns.size);
@@ -255,11 +256,14 @@ function decodeColumn(
  * Rebuilds the plain form of a batch from its (inflated) structure and value bits. Throws
  * MalformedInput for anything that does not decode; what does decode still meets the schema check.
  */
-export function decodeColumnar(structureBytes: Uint8Array, valueBytes: Uint8Array): unknown {
+export function decodeColumnar(
+  structureBytes: Uint8Array,
+  valueBytes: Uint8Array,
+  siteId: string | undefined,
+): unknown {
   const structure = new ByteReader(structureBytes);
   const bits = new BitReader(valueBytes);
   const v = structure.varint();
-  const siteId = structure.string();
   const agentVersion = structure.string();
   const n = structure.varint();
   const columnCount = structure.varint();

@@ -116,15 +116,28 @@ describe('columnar payloads (marker 0x04)', () => {
     const message = { ...batch, samples: [full, sparse, { ...full, seq: 9 }] };
     const payload = encodePayload('telemetry', message, 'columnar');
     expect(payload[0]).toBe(0x04);
-    expect(decodePayload('telemetry', payload)).toEqual({ ok: true, value: plainOf(message) });
+    expect(decodePayload('telemetry', payload, undefined, { siteId: 's1' })).toEqual({
+      ok: true,
+      value: plainOf(message),
+    });
   });
 
   it('round-trips a lone sample and a sentAtMs before the first sample', () => {
     const message = { ...batch, sentAtMs: 5, samples: [full] };
-    expect(decodePayload('telemetry', encodePayload('telemetry', message, 'columnar'))).toEqual({
+    expect(
+      decodePayload('telemetry', encodePayload('telemetry', message, 'columnar'), undefined, { siteId: 's1' }),
+    ).toEqual({
       ok: true,
       value: plainOf(message),
     });
+  });
+
+  it('takes the site id from the topic, not the payload', () => {
+    const payload = encodePayload('telemetry', { ...batch, samples: [full] }, 'columnar');
+    expect(payload.includes(Buffer.from(batch.siteId))).toBe(false);
+    const decoded = decodePayload('telemetry', payload, undefined, { siteId: 'other-site' });
+    expect(decoded.ok && decoded.value.siteId).toBe('other-site');
+    expect(decodePayload('telemetry', payload)).toMatchObject({ ok: false, code: 'invalid_schema' });
   });
 
   it('is smaller than Brotli of the JSON for a batch of samples', () => {

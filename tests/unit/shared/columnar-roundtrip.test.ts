@@ -8,6 +8,9 @@ import { prng } from '../../helpers/fuzz.js';
  * decode to exactly what plain JSON decodes to, and damaged payloads are rejected with a stable
  * code, never a throw. Seeded, so a failure replays.
  */
+/** The site a columnar batch's topic names. */
+const SITE = { siteId: 'kutim-sangatta-01' };
+const site = (message: { siteId: string }) => ({ siteId: message.siteId });
 const ODD_NUMBERS = [0, -0, 0.1 + 0.2, 1e-7, 1e21, 2 ** 53 - 1, 2 ** 50 + 1, 123.456789012, 5e-324, 42.367, 1 / 3];
 const ERRORS = [null, 'timeout', 'no_reply', 'probe_failed', 'skipped_budget'];
 
@@ -98,7 +101,12 @@ describe('columnar round trip (property)', () => {
     for (let seed = 1; seed <= 300; seed++) {
       const message = randomBatch(seed);
       const plain = decodePayload('telemetry', encodePayload('telemetry', message));
-      const columnar = decodePayload('telemetry', encodePayload('telemetry', message, 'columnar'));
+      const columnar = decodePayload(
+        'telemetry',
+        encodePayload('telemetry', message, 'columnar'),
+        undefined,
+        site(message),
+      );
       expect(plain.ok, `seed ${seed}`).toBe(true);
       expect(columnar, `seed ${seed}`).toEqual(plain);
       // toEqual treats -0 and 0 alike, as JSON does; numbers otherwise must match bit for bit.
@@ -155,7 +163,12 @@ describe('columnar round trip of agent-shaped values', () => {
         samples: samples.slice(0, count),
       };
       const plain = decodePayload('telemetry', encodePayload('telemetry', message));
-      const columnar = decodePayload('telemetry', encodePayload('telemetry', message, 'columnar'));
+      const columnar = decodePayload(
+        'telemetry',
+        encodePayload('telemetry', message, 'columnar'),
+        undefined,
+        site(message),
+      );
       expect(columnar, `${count} samples`).toEqual(plain);
     }
   });
@@ -167,7 +180,7 @@ describe('columnar decoder on damaged input', () => {
   it('rejects every truncation of a payload with a stable code', () => {
     const payload = encodePayload('telemetry', randomBatch(7), 'columnar');
     for (let length = 1; length < payload.byteLength; length++) {
-      const decoded = decodePayload('telemetry', payload.subarray(0, length));
+      const decoded = decodePayload('telemetry', payload.subarray(0, length), undefined, SITE);
       expect(decoded.ok, `length ${length}`).toBe(false);
       if (!decoded.ok) expect(codes.has(decoded.code), `${length}: ${decoded.code}`).toBe(true);
     }
@@ -182,7 +195,7 @@ describe('columnar decoder on damaged input', () => {
         const at = 1 + Math.floor(random() * (payload.byteLength - 1));
         payload[at] = (payload[at] ?? 0) ^ (1 + Math.floor(random() * 255));
       }
-      const decoded = decodePayload('telemetry', payload);
+      const decoded = decodePayload('telemetry', payload, undefined, SITE);
       if (!decoded.ok) expect(codes.has(decoded.code), decoded.code).toBe(true);
     }
   });
@@ -193,7 +206,7 @@ describe('columnar decoder on damaged input', () => {
       const deflated = deflateRawSync(Buffer.from(structure), { dictionary });
       return Buffer.concat([Buffer.from([0x04, deflated.byteLength]), deflated, Buffer.from(bits)]);
     };
-    const head = [1, 2, 0x73, 0x31, 1, 0x78, 1]; // v 1, siteId "s1", agentVersion "x", 1 sample
+    const head = [1, 1, 0x78, 1]; // v 1, agentVersion "x", 1 sample
     const path = (p: unknown[]) => {
       const text = Buffer.from(JSON.stringify(p));
       return [0, text.byteLength, ...text];
@@ -202,7 +215,12 @@ describe('columnar decoder on damaged input', () => {
     // sentAtMs (a zero-length number).
     const wallMs = [3, 0, 3, 0x01];
     const rejects = (structure: number[], reason: RegExp, columns = 2) => {
-      const decoded = decodePayload('telemetry', pack([...head, columns, ...wallMs, ...structure], [0]));
+      const decoded = decodePayload(
+        'telemetry',
+        pack([...head, columns, ...wallMs, ...structure], [0]),
+        undefined,
+        SITE,
+      );
       expect(decoded).toMatchObject({ ok: false, code: 'invalid_compression' });
       expect(!decoded.ok && decoded.message).toMatch(reason);
     };
@@ -214,7 +232,7 @@ describe('columnar decoder on damaged input', () => {
     rejects([1, 0, 9], /unknown value tag 9/);
     rejects([1, 0, 0, 0xff], /bytes after the last column/);
     // The same with nothing wrong decodes (to a batch the schema then checks).
-    expect(decodePayload('telemetry', pack([...head, 2, ...wallMs, 1, 0, 0], [0]))).toMatchObject({
+    expect(decodePayload('telemetry', pack([...head, 2, ...wallMs, 1, 0, 0], [0]), undefined, SITE)).toMatchObject({
       ok: false,
       code: 'invalid_schema',
     });

@@ -67,7 +67,7 @@ export function encodePayload<K extends PayloadKind>(
   encoding: PayloadEncoding = 'json',
 ): Buffer {
   const parsed = payloadSchemas[kind].parse(message);
-  if (encoding === 'columnar' && 'samples' in parsed) {
+  if (encoding === 'columnar' && kind === 'telemetry' && 'samples' in parsed) {
     const { samples, ...head } = parsed;
     return Buffer.concat([Buffer.from([ENCODING_MARKERS.columnar]), packColumnar(head, samples)]);
   }

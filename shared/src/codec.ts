@@ -2,8 +2,7 @@ import { brotliCompressSync, brotliDecompressSync, constants, deflateRawSync, in
 import type { z } from 'zod';
 import { alertSchema } from './alert.js';
 import { telemetryBatchSchema } from './batch.js';
-import { fromColumns, toColumns } from './columnar.js';
-import { COLUMNAR_DICTIONARY_V1 } from './columnar-dictionary.js';
+import { packColumnar, unpackColumnar } from './columnar-payload.js';
 import { PROTOCOL_VERSION } from './ids.js';
 import { resendReplySchema, resendRequestSchema } from './resend.js';
 import { fail, ok, type Result } from './result.js';
@@ -35,18 +34,18 @@ export type DecodeErrorCode =
   | 'invalid_schema';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const columnarDictionary = Buffer.from(COLUMNAR_DICTIONARY_V1, 'utf8');
 
 /**
- * How a payload is encoded on the wire. Plain JSON starts with `{` (or white space); a compressed
- * payload starts with a marker byte that can never start JSON, followed by the compressed UTF-8 JSON:
- * - `0x01`: raw DEFLATE (RFC 1951);
- * - `0x02`: Brotli (RFC 7932);
- * - `0x03`: raw DEFLATE, with the preset dictionary COLUMNAR_DICTIONARY_V1, of the batch's
- *   columnar form (columnar.ts; telemetry only, other kinds fall back to `0x02`).
+ * How a payload is encoded on the wire. Plain JSON starts with `{` (or white space); any other
+ * encoding starts with a marker byte that can never start JSON:
+ * - `0x01`: raw DEFLATE (RFC 1951) of the UTF-8 JSON;
+ * - `0x02`: Brotli (RFC 7932) of the UTF-8 JSON;
+ * - `0x04`: the binary columnar form of a telemetry batch (columnar.ts, columnar-payload.ts); other
+ *   kinds fall back to `0x02`.
+ * (`0x03`, a JSON columnar form, was replaced by `0x04` before any site ran it; it is not accepted.)
  */
 export type PayloadEncoding = 'json' | 'deflate' | 'brotli' | 'columnar';
-export const ENCODING_MARKERS = { deflate: 0x01, brotli: 0x02, columnar: 0x03 } as const;
+export const ENCODING_MARKERS = { deflate: 0x01, brotli: 0x02, columnar: 0x04 } as const;
 
 function brotli(data: Buffer): Buffer {
   return brotliCompressSync(data, {
@@ -68,10 +67,9 @@ export function encodePayload<K extends PayloadKind>(
   encoding: PayloadEncoding = 'json',
 ): Buffer {
   const parsed = payloadSchemas[kind].parse(message);
-  if (encoding === 'columnar' && 'samples' in parsed) {
-    const columns = Buffer.from(JSON.stringify(toColumns(parsed)), 'utf8');
-    const body = deflateRawSync(columns, { level: 9, dictionary: columnarDictionary });
-    return Buffer.concat([Buffer.from([ENCODING_MARKERS.columnar]), body]);
+  if (encoding === 'columnar' && kind === 'telemetry' && 'samples' in parsed) {
+    const { samples, ...head } = parsed;
+    return Buffer.concat([Buffer.from([ENCODING_MARKERS.columnar]), packColumnar(head, samples)]);
   }
   const json = Buffer.from(JSON.stringify(parsed), 'utf8');
   if (encoding === 'json') return json;
@@ -82,25 +80,41 @@ export function encodePayload<K extends PayloadKind>(
 /** Undoes the compression a marker byte announces; plain JSON passes through. */
 function decompress(payload: Uint8Array): Result<Uint8Array, 'invalid_compression' | 'too_large'> {
   const marker = payload[0];
-  if (
-    marker !== ENCODING_MARKERS.deflate &&
-    marker !== ENCODING_MARKERS.brotli &&
-    marker !== ENCODING_MARKERS.columnar
-  ) {
-    return ok(payload);
-  }
+  if (marker !== ENCODING_MARKERS.deflate && marker !== ENCODING_MARKERS.brotli) return ok(payload);
   const body = payload.subarray(1);
   try {
     if (marker === ENCODING_MARKERS.brotli) {
       return ok(brotliDecompressSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES }));
     }
-    const dictionary = marker === ENCODING_MARKERS.columnar ? { dictionary: columnarDictionary } : {};
-    return ok(inflateRawSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES, ...dictionary }));
+    return ok(inflateRawSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES }));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       return fail('too_large', `payload expands beyond ${MAX_DECOMPRESSED_BYTES} bytes`);
     }
     return fail('invalid_compression', `compressed payload does not decompress: ${(error as Error).message}`);
+  }
+}
+
+/** What the message's envelope (its topic) says, for encodings that do not repeat it. */
+export interface DecodeContext {
+  /** The site the topic names; a columnar batch takes its `siteId` from here. */
+  readonly siteId?: string;
+}
+
+/** Decompression (when a marker byte says so), UTF-8, JSON. */
+function parseJson(payload: Uint8Array): Result<unknown, DecodeErrorCode> {
+  const raw = decompress(payload);
+  if (!raw.ok) return raw;
+  let text: string;
+  try {
+    text = utf8.decode(raw.value);
+  } catch {
+    return fail('invalid_utf8', 'payload is not valid UTF-8');
+  }
+  try {
+    return ok(JSON.parse(text));
+  } catch (error) {
+    return fail('invalid_json', `payload is not JSON: ${(error as Error).message}`);
   }
 }
 
@@ -112,29 +126,18 @@ export function decodePayload<K extends PayloadKind>(
   kind: K,
   payload: Uint8Array,
   maxBytes: number = DEFAULT_MAX_PAYLOAD_BYTES,
+  context: DecodeContext = {},
 ): Result<Payload<K>, DecodeErrorCode> {
   if (payload.byteLength > maxBytes) {
     return fail('too_large', `payload is ${payload.byteLength} bytes, the limit is ${maxBytes}`);
   }
   if (payload.byteLength === 0) return fail('empty', 'payload is empty');
-  const raw = decompress(payload);
-  if (!raw.ok) return raw;
-  let text: string;
-  try {
-    text = utf8.decode(raw.value);
-  } catch {
-    return fail('invalid_utf8', 'payload is not valid UTF-8');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return fail('invalid_json', `payload is not JSON: ${(error as Error).message}`);
-  }
-  if (payload[0] === ENCODING_MARKERS.columnar) {
-    json = fromColumns(json);
-    if (json === null) return fail('invalid_compression', 'columnar payload is malformed');
-  }
+  const plain =
+    payload[0] === ENCODING_MARKERS.columnar
+      ? unpackColumnar(payload.subarray(1), MAX_DECOMPRESSED_BYTES, context.siteId)
+      : parseJson(payload);
+  if (!plain.ok) return plain;
+  const json = plain.value;
   if (typeof json === 'object' && json !== null && 'v' in json && json.v !== PROTOCOL_VERSION) {
     return fail(
       'unsupported_version',

@@ -1,32 +1,54 @@
 /**
- * The compact form of a telemetry batch: one column per leaf field across the samples instead of
- * one object per sample. Field names then appear once per batch, constant fields once, counters
- * that grow steadily (seq, wallMs, uptimes) become small deltas, and decimals become integers, which
- * a general compressor (Brotli) then squeezes much further than the same JSON row by row.
+ * The binary columnar form of a telemetry batch (marker 0x04, codec.ts). One column per leaf field
+ * across the samples; each column is coded by what its values are:
+ * - constant across the batch (a host, a source, `error: null`): the value once;
+ * - numbers: exact integers, bit-packed (columnar-numbers.ts);
+ * - booleans: one bit each; anything else (strings that change, odd floats): each value tagged.
  *
- * `{ v, siteId, agentVersion, sentAtMs, n, c: [[path, kind, data, presence?], ...] }` where `path`
- * is the field's path (numbers index arrays), `presence` (when some samples lack the field) is a
- * string of `0`/`1` per sample, and `kind` says how `data` holds the values of the samples that have
- * the field:
- * - `k`: one value shared by all of them;
- * - `v`: the values as they are;
- * - `i<s>`: integers = value x 10^s (s = 0..4), as they are;
- * - `d<s>`: the same integers, the first then the differences.
+ * The payload is two streams. The structure (site, version, which columns, their kinds and
+ * constants) is byte-aligned and deflated with a preset dictionary (columnar-dictionary.ts): from one
+ * batch to the next it barely changes, so it costs a few bytes. The values are a bit stream that is
+ * not compressed further: bit-packed jittery measurements are already close to their entropy and
+ * DEFLATE would only add its framing.
+ *
+ *   payload = varint(structure deflated length) | deflated structure | value bits
+ *   structure = varint v | string agentVersion | varint n | varint columns |
+ *               per column: varint field (index + 1 in COLUMNAR_FIELDS_V1, or 0 and the path as
+ *               JSON) | byte kind (+4 when some samples lack the field) | kind's parameters
+ *   value bits = per column: [presence bit per sample] [null bit per present value] values |
+ *                sentAtMs as a difference from the first sample's wallMs
+ *
+ * The site id is not in the payload: the topic names the site (`<root>/site/<siteId>/telemetry`),
+ * and the decoder is given it from there; 15-20 bytes a batch that the dictionary could not hold.
+ *
+ * Decoding gives exactly what was encoded: every coding is checked by decoding it before it is used.
  */
+import { BitReader, BitWriter, ByteReader, ByteWriter, MalformedInput, unzigzag, zigzag } from './bit-io.js';
+import { COLUMNAR_FIELDS_V1, type FieldPath } from './columnar-fields.js';
+import { MAX_SCALE, type NumberColumn, readNumbers, scaleOf, writeNumbers } from './columnar-numbers.js';
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
-type Column = [Path, string, Json] | [Path, string, Json, string];
 
-export interface ColumnarBatch {
-  v: number;
-  siteId: string;
-  agentVersion: string;
-  sentAtMs: number;
-  n: number;
-  c: Column[];
+const KIND = { constant: 0, number: 1, boolean: 2, tagged: 3 } as const;
+const TAG = { null: 0, false: 1, true: 2, int: 3, negInt: 4, float: 5, string: 6, emptyArray: 7, emptyObject: 8 };
+const MAX_COLUMNS = 10_000;
+const MAX_SAMPLES = 100_000;
+
+const fieldIndex = new Map(COLUMNAR_FIELDS_V1.map((path, i) => [JSON.stringify(path), i]));
+
+interface Column {
+  readonly path: Path;
+  readonly values: Map<number, Json>;
 }
 
-function flatten(value: Json, path: Path, out: Map<string, { path: Path; values: Map<number, Json> }>, i: number) {
+export interface ColumnarHead {
+  readonly v: number;
+  readonly agentVersion: string;
+  readonly sentAtMs: number;
+}
+
+function flatten(value: Json, path: Path, out: Map<string, Column>, row: number): void {
   const isLeaf =
     value === null ||
     typeof value !== 'object' ||
@@ -38,91 +60,223 @@ function flatten(value: Json, path: Path, out: Map<string, { path: Path; values:
       column = { path: [...path], values: new Map() };
       out.set(key, column);
     }
-    column.values.set(i, value);
+    column.values.set(row, value);
     return;
   }
-  if (Array.isArray(value)) {
-    for (const [j, v] of value.entries()) flatten(v, [...path, j], out, i);
-  } else for (const [k, v] of Object.entries(value)) flatten(v, [...path, k], out, i);
+  if (Array.isArray(value)) for (const [j, v] of value.entries()) flatten(v, [...path, j], out, row);
+  else for (const [k, v] of Object.entries(value)) flatten(v, [...path, k], out, row);
 }
 
-function scaleOf(values: readonly number[]): number | null {
-  for (let s = 0; s <= 4; s++) {
-    const f = 10 ** s;
-    if (values.every((v) => Number.isSafeInteger(Math.round(v * f)) && Math.round(v * f) / f === v)) return s;
-  }
-  return null;
-}
-
-function encodeValues(values: Json[]): [string, Json] {
-  const first = values[0] ?? null;
-  const text = JSON.stringify(first);
-  if (values.every((v) => JSON.stringify(v) === text)) return ['k', first];
-  if (values.every((v) => typeof v === 'number')) {
-    const numbers = values as number[];
-    const s = scaleOf(numbers);
-    if (s !== null) {
-      const ints = numbers.map((v) => Math.round(v * 10 ** s));
-      const deltas = ints.map((v, j) => (j === 0 ? v : v - (ints[j - 1] as number)));
-      return JSON.stringify(deltas).length < JSON.stringify(ints).length ? [`d${s}`, deltas] : [`i${s}`, ints];
+function writeTagged(out: ByteWriter, value: Json): void {
+  if (value === null) out.byte(TAG.null);
+  else if (typeof value === 'boolean') out.byte(value ? TAG.true : TAG.false);
+  else if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) {
+      out.byte(value >= 0 ? TAG.int : TAG.negInt);
+      out.varint(Math.abs(value));
+    } else {
+      out.byte(TAG.float);
+      out.float64(value);
     }
+  } else if (typeof value === 'string') {
+    out.byte(TAG.string);
+    out.string(value);
+  } else out.byte(Array.isArray(value) ? TAG.emptyArray : TAG.emptyObject);
+}
+
+function readTagged(input: ByteReader): Json {
+  const tag = input.byte();
+  switch (tag) {
+    case TAG.null:
+      return null;
+    case TAG.false:
+      return false;
+    case TAG.true:
+      return true;
+    case TAG.int:
+      return input.varint();
+    case TAG.negInt:
+      return -input.varint();
+    case TAG.float: {
+      const value = input.float64();
+      // JSON has no NaN or Infinity: nothing valid ever encodes them.
+      if (!Number.isFinite(value)) throw new MalformedInput('not a finite number');
+      return value;
+    }
+    case TAG.string:
+      return input.string();
+    case TAG.emptyArray:
+      return [];
+    case TAG.emptyObject:
+      return {};
+    default:
+      throw new MalformedInput(`unknown value tag ${tag}`);
   }
-  return ['v', values];
 }
 
-function decodeValues(kind: string, data: Json, count: number): Json[] | null {
-  if (kind === 'k') return Array.from({ length: count }, () => data);
-  if (!Array.isArray(data) || data.length !== count) return null;
-  if (kind === 'v') return data;
-  const s = Number(kind.slice(1));
-  if (!/^[id][0-4]$/.test(kind) || !data.every((v) => typeof v === 'number')) return null;
-  const ints = data as number[];
-  if (kind[0] === 'd') for (let j = 1; j < ints.length; j++) ints[j] = (ints[j] as number) + (ints[j - 1] as number);
-  return ints.map((v) => v / 10 ** s);
+/** The samples that have a non-null value in a column, as a key to match reference columns by. */
+function rowsKey(rows: readonly number[], values: readonly Json[]): string {
+  return rows.filter((_, j) => values[j] !== null).join(',');
 }
 
-/** The columnar form of a batch (already validated by its schema). */
-export function toColumns(batch: {
-  v: number;
-  siteId: string;
-  agentVersion: string;
-  sentAtMs: number;
-  samples: readonly unknown[];
-}): ColumnarBatch {
-  const columns = new Map<string, { path: Path; values: Map<number, Json> }>();
-  for (const [i, sample] of batch.samples.entries()) flatten(sample as Json, [], columns, i);
-  const n = batch.samples.length;
-  const c: Column[] = [];
-  for (const { path, values } of columns.values()) {
-    const present = [...values.keys()].sort((a, b) => a - b);
-    const [kind, data] = encodeValues(present.map((i) => values.get(i) as Json));
-    if (present.length === n) c.push([path, kind, data]);
+function encodeColumn(
+  column: Column,
+  n: number,
+  structure: ByteWriter,
+  bits: BitWriter,
+  numbers: NumberColumn[],
+): void {
+  const index = fieldIndex.get(JSON.stringify(column.path));
+  structure.varint(index === undefined ? 0 : index + 1);
+  if (index === undefined) structure.string(JSON.stringify(column.path));
+  const rows = [...column.values.keys()].sort((a, b) => a - b);
+  const values = rows.map((row) => column.values.get(row) as Json);
+  const partial = rows.length < n;
+  const writePresence = () => {
+    if (partial) for (let row = 0; row < n; row++) bits.bits(column.values.has(row) ? 1 : 0, 1);
+  };
+  const presence = partial ? 4 : 0;
+  const first = JSON.stringify(values[0] ?? null);
+  // A lone number is cheaper bit-packed than as a constant (unless the dictionary holds it, which
+  // for a measurement it rarely does).
+  const lone = values.length === 1 && typeof values[0] === 'number';
+  if (!lone && values.every((v) => JSON.stringify(v) === first)) {
+    structure.byte(KIND.constant | presence);
+    writeTagged(structure, values[0] ?? null);
+    writePresence();
+    return;
+  }
+  const present = values.filter((v) => v !== null);
+  const hasNulls = present.length < values.length ? 1 : 0;
+  const writeNulls = () => {
+    if (hasNulls) for (const v of values) bits.bits(v === null ? 1 : 0, 1);
+  };
+  if (present.every((v) => typeof v === 'boolean')) {
+    structure.byte(KIND.boolean | presence);
+    structure.byte(hasNulls);
+    writePresence();
+    writeNulls();
+    for (const v of present) bits.bits(v ? 1 : 0, 1);
+    return;
+  }
+  const scale = present.every((v) => typeof v === 'number') ? scaleOf(present as number[]) : null;
+  if (scale !== null) {
+    structure.byte(KIND.number | presence);
+    structure.byte(scale | (hasNulls << 5));
+    writePresence();
+    writeNulls();
+    const key = rowsKey(rows, values);
+    writeNumbers(bits, present as number[], scale, key, numbers);
+    numbers.push({ rowsKey: key, values: present as number[] });
+    return;
+  }
+  structure.byte(KIND.tagged | presence);
+  writePresence();
+  for (const v of values) writeTagged(structure, v);
+}
+
+/**
+ * Encodes a batch already validated by its schema. Returns the structure (to be deflated by the
+ * caller) and the value bits, kept apart so each is compressed the way that suits it.
+ */
+export function encodeColumnar(head: ColumnarHead, samples: readonly unknown[]): { structure: Buffer; values: Buffer } {
+  const columns = new Map<string, Column>();
+  for (const [row, sample] of samples.entries()) flatten(sample as Json, [], columns, row);
+  const structure = new ByteWriter();
+  const bits = new BitWriter();
+  structure.varint(head.v);
+  structure.string(head.agentVersion);
+  structure.varint(samples.length);
+  structure.varint(columns.size);
+  const numbers: NumberColumn[] = [];
+  for (const column of columns.values()) encodeColumn(column, samples.length, structure, bits, numbers);
+  const firstWallMs = (samples[0] as { wallMs: number }).wallMs;
+  bits.long(zigzag(head.sentAtMs - firstWallMs));
+  return { structure: structure.toBuffer(), values: bits.toBuffer() };
+}
+
+function decodeColumn(
+  n: number,
+  structure: ByteReader,
+  bits: BitReader,
+  samples: Record<string, Json>[],
+  earlier: NumberColumn[],
+): void {
+  const ref = structure.varint();
+  let path: FieldPath | undefined;
+  if (ref === 0) {
+    const parsed: unknown = JSON.parse(structure.string());
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every(isSafeSegment)) {
+      throw new MalformedInput('bad field path');
+    }
+    path = parsed as Path;
+  } else path = COLUMNAR_FIELDS_V1[ref - 1];
+  if (path === undefined) throw new MalformedInput(`unknown field ${ref}`);
+  const header = structure.byte();
+  const kind = header & 3;
+  if (header & ~7) throw new MalformedInput(`bad column header ${header}`);
+  const readRows = () => {
+    if (!(header & 4)) return Array.from({ length: n }, (_, row) => row);
+    const rows: number[] = [];
+    for (let row = 0; row < n; row++) if (bits.bits(1) === 1) rows.push(row);
+    return rows;
+  };
+  let rows: number[];
+  let values: Json[];
+  if (kind === KIND.constant) {
+    const value = readTagged(structure);
+    rows = readRows();
+    values = rows.map(() => value);
+  } else if (kind === KIND.tagged) {
+    rows = readRows();
+    values = rows.map(() => readTagged(structure));
+  } else {
+    const params = structure.byte();
+    const hasNulls = kind === KIND.boolean ? params === 1 : (params & 0x20) !== 0;
+    const valid = kind === KIND.boolean ? params <= 1 : (params & 0xd0) === 0 && (params & 0x0f) <= MAX_SCALE;
+    if (!valid) throw new MalformedInput(`bad column parameters ${params}`);
+    rows = readRows();
+    const isNull = rows.map(() => (hasNulls ? bits.bits(1) === 1 : false));
+    const count = isNull.filter((x) => !x).length;
+    let present: Json[];
+    if (kind === KIND.boolean) present = Array.from({ length: count }, () => bits.bits(1) === 1);
     else {
-      const mask = Array.from({ length: n }, (_, i) => (values.has(i) ? '1' : '0')).join('');
-      c.push([path, kind, data, mask]);
+      const key = rows.filter((_, j) => !isNull[j]).join(',');
+      const numbers = readNumbers(bits, count, params & 0x0f, key, earlier);
+      earlier.push({ rowsKey: key, values: numbers });
+      present = numbers;
     }
+    let next = 0;
+    values = isNull.map((x) => (x ? null : (present[next++] as Json)));
   }
-  return { v: batch.v, siteId: batch.siteId, agentVersion: batch.agentVersion, sentAtMs: batch.sentAtMs, n, c };
+  for (const [j, row] of rows.entries()) setAt(samples[row] as Record<string, Json>, path, values[j] as Json);
 }
 
-/** Rebuilds the row form; null when the columns are malformed (the schema check follows anyway). */
-export function fromColumns(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || !('c' in value) || !('n' in value)) return null;
-  const { c, n, ...head } = value as { c: unknown; n: unknown } & Record<string, unknown>;
-  if (!Array.isArray(c) || !Number.isSafeInteger(n) || (n as number) < 0 || (n as number) > 100_000) return null;
-  const samples: Record<string, Json>[] = Array.from({ length: n as number }, () => ({}));
-  for (const column of c) {
-    if (!Array.isArray(column) || column.length < 3) return null;
-    const [path, kind, data, mask] = column as [unknown, unknown, Json, unknown];
-    if (!Array.isArray(path) || path.length === 0 || typeof kind !== 'string') return null;
-    if (!path.every(isSafeSegment)) return null;
-    if (mask !== undefined && (typeof mask !== 'string' || mask.length !== n)) return null;
-    const rows = samples.map((_, i) => i).filter((i) => mask === undefined || mask[i] === '1');
-    const values = decodeValues(kind, data, rows.length);
-    if (values === null) return null;
-    for (const [j, row] of rows.entries()) setAt(samples[row] as Record<string, Json>, path as Path, values[j] as Json);
-  }
-  return { ...head, samples };
+/**
+ * Rebuilds the plain form of a batch from its (inflated) structure and value bits. Throws
+ * MalformedInput for anything that does not decode; what does decode still meets the schema check.
+ */
+export function decodeColumnar(
+  structureBytes: Uint8Array,
+  valueBytes: Uint8Array,
+  siteId: string | undefined,
+): unknown {
+  const structure = new ByteReader(structureBytes);
+  const bits = new BitReader(valueBytes);
+  const v = structure.varint();
+  const agentVersion = structure.string();
+  const n = structure.varint();
+  const columnCount = structure.varint();
+  if (n > MAX_SAMPLES || columnCount > MAX_COLUMNS) throw new MalformedInput('too many samples or columns');
+  const samples: Record<string, Json>[] = Array.from({ length: n }, () => ({}));
+  const earlier: NumberColumn[] = [];
+  for (let c = 0; c < columnCount; c++) decodeColumn(n, structure, bits, samples, earlier);
+  if (!structure.done) throw new MalformedInput('bytes after the last column');
+  const firstWallMs = samples[0]?.wallMs;
+  if (typeof firstWallMs !== 'number') throw new MalformedInput('no wallMs to date the batch by');
+  const sentAtMs = firstWallMs + unzigzag(bits.long());
+  if (bits.unreadBytes !== 0) throw new MalformedInput('bits after the last value');
+  return { v, siteId, agentVersion, sentAtMs, samples };
 }
 
 /** A path segment that cannot reach an object's prototype or make a huge sparse array. */
@@ -131,14 +285,16 @@ function isSafeSegment(segment: unknown): boolean {
   return typeof segment === 'string' && segment !== '__proto__' && segment !== 'constructor' && segment !== 'prototype';
 }
 
-function setAt(target: Record<string, Json>, path: Path, value: Json): void {
+function setAt(target: Record<string, Json>, path: FieldPath, value: Json): void {
   let node: Json = target;
   for (let k = 0; k < path.length; k++) {
     const key = path[k] as string | number;
-    const last = k === path.length - 1;
-    if (typeof node !== 'object' || node === null) return;
+    if (typeof node !== 'object' || node === null) throw new MalformedInput('field inside a plain value');
+    // An index must land in an array and a name in an object, as the plain JSON would have it.
+    if (Array.isArray(node) !== (typeof key === 'number')) throw new MalformedInput('field path does not fit');
     const container = node as Record<string | number, Json>;
-    if (last) {
+    if (k === path.length - 1) {
+      if (container[key] !== undefined) throw new MalformedInput('field given twice');
       container[key] = value;
       return;
     }

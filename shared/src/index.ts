@@ -3,6 +3,8 @@ export * from './batch.js';
 export * from './codec.js';
 export * from './columnar.js';
 export * from './columnar-dictionary.js';
+export * from './columnar-fields.js';
+export * from './columnar-payload.js';
 export * from './config-loader.js';
 export * from './guard.js';
 export * from './ids.js';

@@ -114,7 +114,7 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
       return reject('unknown_topic', 'not a telemetry, status or resend-reply topic', topic, payload);
     }
     const kind = parsed.kind as 'telemetry' | 'status' | 'resend-reply';
-    const decoded = decodePayload(kind, payload, options.maxPayloadBytes);
+    const decoded = decodePayload(kind, payload, options.maxPayloadBytes, { siteId: parsed.siteId });
     if (!decoded.ok) return reject(decoded.code, decoded.message, topic, payload);
     const message = decoded.value;
     if (message.siteId !== parsed.siteId) {

@@ -59,7 +59,8 @@ describe('the broker down for a day', () => {
     const watcher = await mqtt.connectAsync(mosquitto.url, { clientId: 'watch-outage' });
     const arrivals: number[][] = [];
     watcher.on('message', (_topic, payload) => {
-      const batch = decodePayload('telemetry', payload);
+      // A columnar batch names its site only by its topic.
+      const batch = decodePayload('telemetry', payload, undefined, { siteId });
       if (batch.ok) arrivals.push(batch.value.samples.map((s) => s.seq));
     });
     await watcher.subscribeAsync(`pantau/v1/site/${siteId}/telemetry`, { qos: 1 });

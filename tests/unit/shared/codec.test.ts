@@ -80,7 +80,7 @@ describe('compressed payloads', () => {
   });
 });
 
-describe('columnar payloads (marker 0x03)', () => {
+describe('columnar payloads (marker 0x04)', () => {
   const full = {
     seq: 7,
     bootId: 'b1',
@@ -106,36 +106,61 @@ describe('columnar payloads (marker 0x03)', () => {
     uptimeMs: 120_000,
     probes: { latency: { targets: [], error: 'probe_timeout' } },
   };
+  const plainOf = (message: typeof batch) => {
+    const plain = decodePayload('telemetry', encodePayload('telemetry', message));
+    if (!plain.ok) throw new Error(plain.message);
+    return plain.value;
+  };
 
   it('round-trips samples with absent sections, nulls, empty arrays and decimals exactly', () => {
     const message = { ...batch, samples: [full, sparse, { ...full, seq: 9 }] };
     const payload = encodePayload('telemetry', message, 'columnar');
-    expect(payload[0]).toBe(0x03);
-    const decoded = decodePayload('telemetry', payload);
-    const plain = decodePayload('telemetry', encodePayload('telemetry', message));
-    expect(decoded.ok && plain.ok && decoded.value).toEqual(plain.ok && plain.value);
+    expect(payload[0]).toBe(0x04);
+    expect(decodePayload('telemetry', payload, undefined, { siteId: 's1' })).toEqual({
+      ok: true,
+      value: plainOf(message),
+    });
   });
 
-  it('rejects malformed columns, and paths that would reach a prototype', async () => {
-    const { deflateRawSync } = await import('node:zlib');
-    const { COLUMNAR_DICTIONARY_V1 } = await import('@pantau/shared');
-    const pack = (value: unknown) =>
-      Buffer.concat([
-        Buffer.from([0x03]),
-        deflateRawSync(Buffer.from(JSON.stringify(value)), { dictionary: Buffer.from(COLUMNAR_DICTIONARY_V1) }),
-      ]);
-    const head = { v: 1, siteId: 's1', agentVersion: 'x', sentAtMs: 1, n: 1 };
-    expect(decodePayload('telemetry', pack({ ...head, c: [[['__proto__', 'x'], 'k', 1]] }))).toMatchObject({
+  it('round-trips a lone sample and a sentAtMs before the first sample', () => {
+    const message = { ...batch, sentAtMs: 5, samples: [full] };
+    expect(
+      decodePayload('telemetry', encodePayload('telemetry', message, 'columnar'), undefined, { siteId: 's1' }),
+    ).toEqual({
+      ok: true,
+      value: plainOf(message),
+    });
+  });
+
+  it('takes the site id from the topic, not the payload', () => {
+    const payload = encodePayload('telemetry', { ...batch, samples: [full] }, 'columnar');
+    expect(payload.includes(Buffer.from(batch.siteId))).toBe(false);
+    const decoded = decodePayload('telemetry', payload, undefined, { siteId: 'other-site' });
+    expect(decoded.ok && decoded.value.siteId).toBe('other-site');
+    expect(decodePayload('telemetry', payload)).toMatchObject({ ok: false, code: 'invalid_schema' });
+  });
+
+  it('is smaller than Brotli of the JSON for a batch of samples', () => {
+    const samples = Array.from({ length: 5 }, (_, i) => ({ ...full, seq: i, wallMs: full.wallMs + i * 60_013 }));
+    const message = { ...batch, samples };
+    expect(encodePayload('telemetry', message, 'columnar').byteLength).toBeLessThan(
+      encodePayload('telemetry', message, 'brotli').byteLength / 2,
+    );
+  });
+
+  it('rejects the retired JSON columnar marker 0x03', () => {
+    const decoded = decodePayload('telemetry', Buffer.from([0x03, 0x01, 0x02]));
+    expect(decoded.ok).toBe(false);
+  });
+
+  it('rejects a structure that is not DEFLATE, and one that ends early, as invalid_compression', () => {
+    expect(decodePayload('telemetry', Buffer.from([0x04, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff]))).toMatchObject({
       ok: false,
       code: 'invalid_compression',
     });
-    expect(decodePayload('telemetry', pack({ ...head, c: [[['seq'], 'v', [1, 2]]] }))).toMatchObject({
+    expect(decodePayload('telemetry', Buffer.from([0x04, 0x7f, 0x00]))).toMatchObject({
       ok: false,
       code: 'invalid_compression',
-    });
-    expect(decodePayload('telemetry', pack({ ...head, c: [[['seq'], 'k', 1]] }))).toMatchObject({
-      ok: false,
-      code: 'invalid_schema',
     });
   });
 });

@@ -69,7 +69,7 @@ function benchSqlite(): Figures | null {
   };
   try {
     // better-sqlite3 is the collector's dependency; borrowed here only to measure the alternative.
-    const require = createRequire(new URL('../../../../collector/package.json', import.meta.url));
+    const require = createRequire(new URL('../../collector/package.json', import.meta.url));
     Database = require('better-sqlite3');
   } catch {
     return null;

@@ -1,3 +1,4 @@
+import { rttStats } from '@pantau/agent';
 import type { SampleInput } from '@pantau/shared';
 
 /**
@@ -10,32 +11,30 @@ export function syntheticSample(seq: number, startWallMs: number, random: () => 
   const sun = Math.max(0, Math.sin(((hour - 6) / 12) * Math.PI));
   const jitter = (base: number, spread: number, digits = 2) =>
     Number((base + (random() - 0.5) * 2 * spread).toFixed(digits));
+  // Each echo's time as iputils prints it (three significant digits: 0.456, 1.23, 42.3, 123), then
+  // the figures the latency probe derives from them (rttStats, the agent's own code).
+  const echoMs = (base: number) => {
+    const ms = base * (0.9 + random() * 0.2) + base * 0.3 * random() ** 3;
+    const decimals = ms >= 100 ? 0 : ms >= 10 ? 1 : ms >= 1 ? 2 : 3;
+    return Number(ms.toFixed(decimals));
+  };
   const ping = (role: 'gateway' | 'terminal' | 'internet', host: string, base: number) => {
     const received = random() < 0.03 ? 2 : 3;
-    const min = jitter(base, base * 0.1);
-    const avg = jitter(min * 1.1, base * 0.05);
-    return {
-      role,
-      host,
-      method: 'icmp' as const,
-      sent: 3,
-      received,
-      lossPct: received === 3 ? 0 : 33.3,
-      rttMinMs: min,
-      rttAvgMs: Math.max(min, avg),
-      rttMaxMs: jitter(avg * 1.3, base * 0.1),
-      jitterMs: jitter(base * 0.08, base * 0.04),
-      error: null,
-    };
+    const rttsMs = Array.from({ length: received }, () => echoMs(base));
+    return { role, host, method: 'icmp' as const, ...rttStats(3, rttsMs), error: null };
   };
+  // /proc/uptime counts hundredths of a second; the sampler's own clock is whole milliseconds, and
+  // a sample is taken some milliseconds after its minute (scheduling, probe order).
+  const lateMs = Math.round(random() * 40);
+  const systemUptimeMs = Math.floor((86_400_000 + minute * 60_000 + lateMs + 3) / 10) * 10;
   const clients = Math.round(sun * 12 + random() * 4);
   const rxBytes = Math.round(clients * (200_000 + random() * 2_000_000));
   return {
     seq,
     bootId: '3f1c2a9e-8d7b-4c6a-9e5f-1a2b3c4d5e6f',
-    wallMs: startWallMs + minute * 60_000 + Math.round(random() * 40),
+    wallMs: startWallMs + minute * 60_000 + lateMs,
     clockSynced: true,
-    uptimeMs: 86_400_000 + minute * 60_000 + Math.round(random() * 40),
+    uptimeMs: 86_400_000 + minute * 60_000 + lateMs,
     probes: {
       latency: {
         targets: [
@@ -46,19 +45,20 @@ export function syntheticSample(seq: number, startWallMs: number, random: () => 
         error: null,
       },
       uptime: {
-        systemUptimeMs: 86_400_000 + minute * 60_000,
-        agentUptimeMs: 86_310_000 + minute * 60_000,
+        systemUptimeMs,
+        agentUptimeMs: 86_310_000 + minute * 60_000 + lateMs + Math.round(random() * 4),
         linkUp: true,
-        linkUptimeMs: 7_200_000 + minute * 60_000,
+        linkUptimeMs: 7_200_000 + minute * 60_000 + lateMs,
         previousRunClean: false,
-        terminalUptimeMs: 604_800_000 + minute * 60_000,
+        // The dish reports whole seconds.
+        terminalUptimeMs: Math.floor((604_800_000 + minute * 60_000 + lateMs) / 1000) * 1000,
         routerUptimeMs: null,
         error: null,
       },
       usage: {
         source: 'interface',
         interface: 'eth1',
-        intervalMs: 60_000,
+        intervalMs: 60_000 + Math.round((random() - 0.5) * 40),
         rxBytes,
         txBytes: Math.round(rxBytes * (0.08 + random() * 0.05)),
         peakRxBitsPerSec: Math.round((rxBytes * 8 * (2 + random() * 3)) / 60),

@@ -1,0 +1,147 @@
+/**
+ * Byte and bit streams for the binary columnar encoding (columnar.ts). Integers are JS numbers up to
+ * 2^53: bit operators work on 32 bits only, so wide values are split arithmetically. A reader that
+ * runs past its end throws MalformedInput, which the decoder turns into a stable error code.
+ */
+export class MalformedInput extends Error {}
+
+/** The widest unsigned value either stream carries: 2^53 - 1, a safe integer. */
+const MAX_BITS = 53;
+
+/** Signed to unsigned, small magnitudes to small numbers: 0, -1, 1, -2 -> 0, 1, 2, 3. */
+export function zigzag(value: number): number {
+  return value >= 0 ? value * 2 : -value * 2 - 1;
+}
+
+export function unzigzag(value: number): number {
+  return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+}
+
+/** How many bits an unsigned value needs (0 for 0). */
+export function bitLength(value: number): number {
+  let bits = 0;
+  for (let v = value; v >= 1; v = Math.floor(v / 2)) bits++;
+  return bits;
+}
+
+export class ByteWriter {
+  private readonly bytes: number[] = [];
+  byte(value: number): void {
+    this.bytes.push(value & 0xff);
+  }
+  /** LEB128: seven bits a byte, low first. */
+  varint(value: number): void {
+    let v = value;
+    while (v >= 0x80) {
+      this.bytes.push((v % 0x80) | 0x80);
+      v = Math.floor(v / 0x80);
+    }
+    this.bytes.push(v);
+  }
+  string(value: string): void {
+    const utf8 = Buffer.from(value, 'utf8');
+    this.varint(utf8.byteLength);
+    for (const b of utf8) this.bytes.push(b);
+  }
+  float64(value: number): void {
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(value);
+    for (const x of b) this.bytes.push(x);
+  }
+  toBuffer(): Buffer {
+    return Buffer.from(this.bytes);
+  }
+}
+
+export class ByteReader {
+  private at = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+  get done(): boolean {
+    return this.at >= this.bytes.byteLength;
+  }
+  byte(): number {
+    const b = this.bytes[this.at++];
+    if (b === undefined) throw new MalformedInput('ends early');
+    return b;
+  }
+  varint(): number {
+    let value = 0;
+    for (let shift = 1; ; shift *= 0x80) {
+      const b = this.byte();
+      value += (b & 0x7f) * shift;
+      if (b < 0x80) break;
+      if (shift > 2 ** 45) throw new MalformedInput('varint too long');
+    }
+    if (!Number.isSafeInteger(value)) throw new MalformedInput('varint too large');
+    return value;
+  }
+  string(): string {
+    const length = this.varint();
+    if (this.at + length > this.bytes.byteLength) throw new MalformedInput('string ends early');
+    const text = Buffer.from(this.bytes.subarray(this.at, this.at + length)).toString('utf8');
+    this.at += length;
+    return text;
+  }
+  float64(): number {
+    if (this.at + 8 > this.bytes.byteLength) throw new MalformedInput('number ends early');
+    const value = Buffer.from(this.bytes.subarray(this.at, this.at + 8)).readDoubleLE(0);
+    this.at += 8;
+    return value;
+  }
+  /** The bytes not read yet. */
+  rest(): Uint8Array {
+    return this.bytes.subarray(this.at);
+  }
+}
+
+/** Bits, most significant first, packed into bytes; the last byte is padded with zeros. */
+export class BitWriter {
+  private readonly bytes: number[] = [];
+  private current = 0;
+  private used = 0;
+  /** Writes `value` (unsigned, below 2^bits) in exactly `bits` bits. */
+  bits(value: number, bits: number): void {
+    for (let i = bits - 1; i >= 0; i--) {
+      const bit = Math.floor(value / 2 ** i) % 2;
+      this.current = (this.current << 1) | bit;
+      if (++this.used === 8) {
+        this.bytes.push(this.current);
+        this.current = 0;
+        this.used = 0;
+      }
+    }
+  }
+  /** An unsigned value of any size: its bit length in 6 bits, then its bits. */
+  long(value: number): void {
+    const length = bitLength(value);
+    this.bits(length, 6);
+    this.bits(value, length);
+  }
+  toBuffer(): Buffer {
+    const tail = this.used === 0 ? [] : [this.current << (8 - this.used)];
+    return Buffer.from([...this.bytes, ...tail]);
+  }
+}
+
+export class BitReader {
+  private at = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+  bits(bits: number): number {
+    if (bits > MAX_BITS) throw new MalformedInput(`a ${bits}-bit field is wider than ${MAX_BITS}`);
+    let value = 0;
+    for (let i = 0; i < bits; i++) {
+      const byte = this.bytes[this.at >> 3];
+      if (byte === undefined) throw new MalformedInput('bits end early');
+      value = value * 2 + ((byte >> (7 - (this.at & 7))) & 1);
+      this.at++;
+    }
+    return value;
+  }
+  long(): number {
+    return this.bits(this.bits(6));
+  }
+  /** Whole bytes after the one being read (0 when all that is left is the last byte's padding). */
+  get unreadBytes(): number {
+    return this.bytes.byteLength - Math.ceil(this.at / 8);
+  }
+}

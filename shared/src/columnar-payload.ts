@@ -1,0 +1,44 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ByteReader, ByteWriter, MalformedInput } from './bit-io.js';
+import { type ColumnarHead, decodeColumnar, encodeColumnar } from './columnar.js';
+import { COLUMNAR_DICTIONARY_V2 } from './columnar-dictionary.js';
+import { fail, ok, type Result } from './result.js';
+
+const dictionary = Buffer.from(COLUMNAR_DICTIONARY_V2, 'base64');
+
+/** A columnar payload's body (after its marker byte): the deflated structure, then the value bits. */
+export function packColumnar(head: ColumnarHead, samples: readonly unknown[]): Buffer {
+  const { structure, values } = encodeColumnar(head, samples);
+  const deflated = deflateRawSync(structure, { level: 9, dictionary });
+  const length = new ByteWriter();
+  length.varint(deflated.byteLength);
+  return Buffer.concat([length.toBuffer(), deflated, values]);
+}
+
+export type UnpackError = 'invalid_compression' | 'too_large';
+
+/**
+ * The plain form of a columnar body, or why it is not one. Never throws on hostile input. `siteId`
+ * is the site its topic names (without it the batch has none, and fails its schema check).
+ */
+export function unpackColumnar(
+  body: Uint8Array,
+  maxStructureBytes: number,
+  siteId: string | undefined,
+): Result<unknown, UnpackError> {
+  try {
+    const reader = new ByteReader(body);
+    const length = reader.varint();
+    const rest = reader.rest();
+    if (length > rest.byteLength) return fail('invalid_compression', 'columnar structure ends early');
+    const structure = inflateRawSync(rest.subarray(0, length), { dictionary, maxOutputLength: maxStructureBytes });
+    return ok(decodeColumnar(structure, rest.subarray(length), siteId));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return fail('too_large', `columnar structure expands beyond ${maxStructureBytes} bytes`);
+    }
+    // Anything else thrown while reading untrusted bytes (zlib, a bad path's JSON) means malformed.
+    const reason = error instanceof MalformedInput ? error.message : (error as Error).message;
+    return fail('invalid_compression', `columnar payload is malformed: ${reason}`);
+  }
+}

@@ -63,11 +63,19 @@ describe('usage over SNMP against a real snmpd', () => {
     try {
       expect(await probe.measure(signal)).toMatchObject({ source: 'snmp', error: 'no_baseline' });
       await loopbackTraffic(1_000_000);
-      const section = await waitFor('the traffic to show in a sample', async () => {
-        const s = usageSectionSchema.parse(await probe.measure(signal));
-        return s.error === null && (s.rxBytes ?? 0) > 0 ? s : null;
-      });
-      expect(section).toMatchObject({ source: 'snmp', interface: 'lo', counterReset: false });
+      // snmpd refreshes its interface table every few seconds, so one short interval carries seconds
+      // of the machine's loopback traffic (other tests' too). Samples a second apart keep that step
+      // under the plausible-rate bound (1 Gbit/s) that would otherwise call it a counter reset.
+      const section = await waitFor(
+        'the traffic to show in a sample',
+        async () => {
+          const s = usageSectionSchema.parse(await probe.measure(signal));
+          return s.error === null && !s.counterReset && (s.rxBytes ?? 0) > 0 ? s : null;
+        },
+        30_000,
+        1000,
+      );
+      expect(section).toMatchObject({ source: 'snmp', interface: 'lo' });
       expect(section.peakRxBitsPerSec).toBeGreaterThan(0);
     } finally {
       probe.stop();

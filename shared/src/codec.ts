@@ -4,6 +4,7 @@ import { alertSchema } from './alert.js';
 import { telemetryBatchSchema } from './batch.js';
 import { fromColumns, toColumns } from './columnar.js';
 import { COLUMNAR_DICTIONARY_V1 } from './columnar-dictionary.js';
+import { type CanonicalCheck, compileCanonicalCheck } from './fast-validate.js';
 import { PROTOCOL_VERSION } from './ids.js';
 import { resendReplySchema, resendRequestSchema } from './resend.js';
 import { fail, ok, type Result } from './result.js';
@@ -19,6 +20,15 @@ export const payloadSchemas = {
   alert: alertSchema,
 } as const;
 export type PayloadKind = Exclude<SiteTopicKind, 'check'> | 'alert';
+
+/** Compiled fast paths in front of `payloadSchemas` (fast-validate.ts): zod still decides every reject. */
+const canonicalChecks: Record<PayloadKind, CanonicalCheck> = {
+  telemetry: compileCanonicalCheck(telemetryBatchSchema),
+  status: compileCanonicalCheck(siteStatusSchema),
+  resend: compileCanonicalCheck(resendRequestSchema),
+  'resend-reply': compileCanonicalCheck(resendReplySchema),
+  alert: compileCanonicalCheck(alertSchema),
+};
 export type Payload<K extends PayloadKind> = z.infer<(typeof payloadSchemas)[K]>;
 
 /** Default largest payload accepted, checked before anything is decoded. */
@@ -141,6 +151,8 @@ export function decodePayload<K extends PayloadKind>(
       `protocol version ${JSON.stringify(json.v)} is not supported (this side speaks ${PROTOCOL_VERSION})`,
     );
   }
+  // A canonical message (every field present, none unknown) is what zod would output unchanged.
+  if (canonicalChecks[kind](json)) return ok(json as Payload<K>);
   const parsed = payloadSchemas[kind].safeParse(json);
   if (!parsed.success) return fail('invalid_schema', describeIssues(parsed.error));
   return ok(parsed.data as Payload<K>);

@@ -4,6 +4,7 @@ export * from './codec.js';
 export * from './columnar.js';
 export * from './columnar-dictionary.js';
 export * from './config-loader.js';
+export * from './fast-validate.js';
 export * from './guard.js';
 export * from './ids.js';
 export * from './logger.js';

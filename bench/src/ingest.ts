@@ -33,7 +33,7 @@ const { values } = parseArgs({
     generators: { type: 'string', default: '2' },
     'gen-connections': { type: 'string', default: '2' },
     window: { type: 'string', default: '200' },
-    'sqlite-connections': { type: 'string', default: '1,8' },
+    'sqlite-connections': { type: 'string', default: '1,8,32' },
     'pg-connections': { type: 'string', default: '8' },
     'rollups-interval-sec': { type: 'string', default: '10' },
     'skip-pg': { type: 'boolean', default: false },

@@ -41,7 +41,7 @@ const canConnect = (port: number) =>
   });
 
 /** Mosquitto with queues large enough that a slow subscriber's session never drops a message. */
-export async function startMosquitto(): Promise<Server & { port: number }> {
+export async function startMosquitto(): Promise<Server & { port: number; pid: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-mosq-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
@@ -62,6 +62,7 @@ export async function startMosquitto(): Promise<Server & { port: number }> {
   await until('mosquitto', () => canConnect(port));
   return {
     port,
+    pid: child.pid ?? 0,
     url: `mqtt://127.0.0.1:${port}`,
     async stop() {
       if (child.exitCode === null) {

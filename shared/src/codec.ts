@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { alertSchema } from './alert.js';
 import { telemetryBatchSchema } from './batch.js';
 import { packColumnar, unpackColumnar } from './columnar-payload.js';
+import { type CanonicalCheck, compileCanonicalCheck } from './fast-validate.js';
 import { PROTOCOL_VERSION } from './ids.js';
 import { resendReplySchema, resendRequestSchema } from './resend.js';
 import { fail, ok, type Result } from './result.js';
@@ -18,6 +19,15 @@ export const payloadSchemas = {
   alert: alertSchema,
 } as const;
 export type PayloadKind = Exclude<SiteTopicKind, 'check'> | 'alert';
+
+/** Compiled fast paths in front of `payloadSchemas` (fast-validate.ts): zod still decides every reject. */
+const canonicalChecks: Record<PayloadKind, CanonicalCheck> = {
+  telemetry: compileCanonicalCheck(telemetryBatchSchema),
+  status: compileCanonicalCheck(siteStatusSchema),
+  resend: compileCanonicalCheck(resendRequestSchema),
+  'resend-reply': compileCanonicalCheck(resendReplySchema),
+  alert: compileCanonicalCheck(alertSchema),
+};
 export type Payload<K extends PayloadKind> = z.infer<(typeof payloadSchemas)[K]>;
 
 /** Default largest payload accepted, checked before anything is decoded. */
@@ -144,6 +154,8 @@ export function decodePayload<K extends PayloadKind>(
       `protocol version ${JSON.stringify(json.v)} is not supported (this side speaks ${PROTOCOL_VERSION})`,
     );
   }
+  // A canonical message (every field present, none unknown) is what zod would output unchanged.
+  if (canonicalChecks[kind](json)) return ok(json as Payload<K>);
   const parsed = payloadSchemas[kind].safeParse(json);
   if (!parsed.success) return fail('invalid_schema', describeIssues(parsed.error));
   return ok(parsed.data as Payload<K>);

@@ -34,6 +34,13 @@ export function subscriptionFilters(topicRoot: string, shareGroup: string | unde
   ];
 }
 
+/** Subscribes QoS 1; a filter the broker refuses (granted 0x80) is an error, not a silent gap. */
+async function subscribe(c: MqttClient, filters: string[]): Promise<void> {
+  const granted = await c.subscribeAsync(filters, { qos: 1 });
+  const refused = granted.filter((g) => g.qos === 0x80).map((g) => g.topic);
+  if (refused.length > 0) throw new Error(`the broker refused the subscription to ${refused.join(', ')}`);
+}
+
 /**
  * The collector's MQTT sessions. A message is acknowledged only after ingest has committed it:
  * mqtt.js sends the PUBACK when `handleMessage`'s callback runs, and handles one PUBLISH per
@@ -50,6 +57,9 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
       clientId,
       // A persistent session: while the collector is down the broker keeps its QoS 1 messages.
       clean: false,
+      // We subscribe again ourselves when the broker lost the session (below): one owner of the
+      // subscription, logged, and not tied to mqtt.js's conditions for its own resubscribe.
+      resubscribe: false,
       keepalive: options.keepaliveSec,
       reconnectPeriod: options.reconnectMs,
       ...(options.username === undefined ? {} : { username: options.username }),
@@ -71,14 +81,41 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
         log.warn({ event: 'mqtt_error', err: error.message }, 'broker connection error; retrying'),
       ),
     );
-    c.on(
-      'connect',
-      guard(log, 'connect', () => log.info({ event: 'connected', url: options.url, clientId }, 'connected to broker')),
-    );
     const all = subscriptionFilters(options.topicRoot, shareGroup);
     // Statuses on the first connection only; a retained status would otherwise arrive once per connection.
     const filters = index === 0 ? all : all.slice(0, 2);
-    await c.subscribeAsync(filters, { qos: 1 });
+    let connects = 0;
+    // Set when the broker answered without our session, until a subscribe succeeds.
+    let mustSubscribe = false;
+    c.on(
+      'connect',
+      guard(log, 'connect', (connack: { sessionPresent?: boolean }) => {
+        connects += 1;
+        log.info({ event: 'connected', url: options.url, clientId }, 'connected to broker');
+        if (connects === 1) return;
+        // MQTT 3.1.1 §3.2.2.2: sessionPresent = 0 on a clean:false connect means the broker has no
+        // session for us (it restarted without persistence, or expired it): no subscription, and the
+        // QoS 1 messages it had queued for us are gone (the gap tracker asks the sites for them).
+        if (connack.sessionPresent !== true) {
+          mustSubscribe = true;
+          log.warn({ event: 'session_lost', clientId }, 'the broker lost our session; subscribing again');
+        }
+        if (!mustSubscribe) return;
+        subscribe(c, filters).then(
+          () => {
+            mustSubscribe = false;
+            log.info({ event: 'subscribed', filters, clientId }, 'subscribed again');
+          },
+          (error: unknown) => {
+            // The broker now holds a session without our subscription, so the next connect may say
+            // sessionPresent = 1: `mustSubscribe` stays set, and dropping the connection retries.
+            log.error({ event: 'resubscribe_failed', clientId, err: error }, 'could not subscribe again; reconnecting');
+            c.stream.destroy();
+          },
+        );
+      }),
+    );
+    await subscribe(c, filters);
     log.info({ event: 'subscribed', filters, clientId }, 'subscribed');
     return c;
   }

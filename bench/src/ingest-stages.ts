@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * `node bench/dist/ingest-stages.js`: where a collector's CPU goes per stored sample, one stage at a
+ * time and without a broker, on the same messages `bench:ingest` publishes. Stages: UTF-8 + JSON
+ * parse, schema validation (zod; the compiled canonical check), decodePayload (all of them), and SQLite insertBatches in groups. The
+ * last line is one JSON object (microseconds per sample per stage).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openSqliteStore } from '@pantau/collector';
+import { compileCanonicalCheck, decodePayload, type TelemetryBatch, telemetryBatchSchema } from '@pantau/shared';
+import { encodeMessage } from './payloads.js';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '20000' },
+    'per-batch': { type: 'string', default: '10' },
+    sites: { type: 'string', default: '100000' },
+    group: { type: 'string', default: '64' },
+  },
+});
+const MESSAGES = Number(values.messages);
+const PER_BATCH = Number(values['per-batch']);
+const GROUP = Number(values.group);
+const NOW = Date.now();
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const payloads = Array.from({ length: MESSAGES }, (_, i) =>
+  encodeMessage('b/v1', i, Number(values.sites), PER_BATCH, NOW),
+).map((m) => m.payload);
+const samples = MESSAGES * PER_BATCH;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** CPU (user + system) microseconds per sample of `fn` over every message. */
+function stage(name: string, fn: () => void): number {
+  const before = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(before);
+  const usPerSample = (used.user + used.system) / samples;
+  say(
+    `${name.padEnd(34)} ${usPerSample.toFixed(2).padStart(7)} µs/sample  (${Math.round(1e6 / usPerSample)} samples/s)`,
+  );
+  return usPerSample;
+}
+
+const parsed: unknown[] = [];
+const figures: Record<string, number> = {};
+figures.parseJson = stage('utf-8 decode + JSON.parse', () => {
+  for (const p of payloads) parsed.push(JSON.parse(utf8.decode(p)));
+});
+figures.zodValidate = stage('zod safeParse', () => {
+  for (const j of parsed) telemetryBatchSchema.safeParse(j);
+});
+const canonical = compileCanonicalCheck(telemetryBatchSchema);
+canonical(parsed[0]);
+figures.canonicalCheck = stage('canonical check (ajv)', () => {
+  for (const j of parsed) canonical(j);
+});
+const batches: TelemetryBatch[] = [];
+figures.decodePayload = stage('decodePayload (all of the above)', () => {
+  for (const p of payloads) {
+    const r = decodePayload('telemetry', p);
+    if (r.ok) batches.push(r.value);
+  }
+});
+const dir = mkdtempSync(join(tmpdir(), 'pantau-stages-'));
+const store = openSqliteStore(join(dir, 'stages.sqlite'));
+const receivedMs = Date.now();
+const items = batches.map((batch) => ({ batch, receivedMs }));
+const before = process.cpuUsage();
+const wallStart = performance.now();
+for (let i = 0; i < items.length; i += GROUP) await store.insertBatches(items.slice(i, i + GROUP));
+const used = process.cpuUsage(before);
+figures.sqliteInsert = (used.user + used.system) / samples;
+say(
+  `${`sqlite insertBatches (groups of ${GROUP})`.padEnd(34)} ${figures.sqliteInsert.toFixed(2).padStart(7)} µs/sample  ` +
+    `(${Math.round(samples / ((performance.now() - wallStart) / 1000))} samples/s wall)`,
+);
+const rollupStart = process.cpuUsage();
+let days = 0;
+for (let n = await store.refreshRollups(1000); n > 0; n = await store.refreshRollups(1000)) days += n;
+const rollupUsed = process.cpuUsage(rollupStart);
+figures.rollups = (rollupUsed.user + rollupUsed.system) / samples;
+say(`${`roll-ups of ${days} dirty site-days`.padEnd(34)} ${figures.rollups.toFixed(2).padStart(7)} µs/sample`);
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(
+  `${JSON.stringify({ bench: 'ingest-stages', messages: MESSAGES, samplesPerBatch: PER_BATCH, usPerSample: figures })}\n`,
+);

@@ -1,8 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
-import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, type Result, readConfigFile } from '@pantau/shared';
-import { createAgent, probeDepsFor } from './agent.js';
+import { probeDepsFor } from './agent.js';
 import { createMemoryBudgetStore } from './budget/budget-file.js';
 import { createDataBudget } from './budget/data-budget.js';
 import { brokerRoundTrip } from './check/broker-round-trip.js';
@@ -13,17 +12,12 @@ import { runChecks } from './check/run-checks.js';
 import { AGENT_HELP, parseAgentArgs } from './cli.js';
 import { systemClock } from './clock.js';
 import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schema.js';
-import { execFileRunner } from './host/command-runner.js';
-import { nodeFileReader } from './host/file-reader.js';
-import { createLinuxHostInfo, defaultHostPaths, type HostInfo } from './host/host-info.js';
-import { createGatewayDetector } from './probes/latency/gateway.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
-import { createNetConnector } from './probes/latency/tcp-connector.js';
 import { createNodePowerIo } from './probes/power/power-io.js';
 import { createProbes } from './probes/registry.js';
+import { createRealAgent, realHostInfo } from './real-agent.js';
 import { createSampler } from './sampler.js';
 import { cronScheduler } from './scheduler.js';
-import { createNetSnmpClient } from './snmp/net-snmp-client.js';
 import { createTrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -71,30 +65,8 @@ async function readConfig(path: string | undefined): Promise<Result<AgentConfig>
   return config;
 }
 
-function hostInfo(config: AgentConfig): HostInfo {
-  return createLinuxHostInfo(nodeFileReader, { ...defaultHostPaths, clockSyncedFile: config.clock.syncedFile });
-}
-
 async function run(config: AgentConfig): Promise<number> {
-  const log = createLogger('pantau-agent', config.log.level);
-  const agent = createAgent({
-    config,
-    clock: systemClock,
-    host: hostInfo(config),
-    pinger: createSystemPinger(),
-    powerIo: createNodePowerIo(),
-    scheduler: cronScheduler,
-    log,
-    randomId: randomUUID,
-    random: Math.random,
-    files: nodeFileReader,
-    snmp: createNetSnmpClient(systemClock),
-    commands: execFileRunner,
-    trafficMeter: createTrafficMeter(),
-    randomBytes,
-    connector: createNetConnector(systemClock),
-    gatewayDetector: createGatewayDetector(nodeFileReader),
-  });
+  const agent = createRealAgent(config);
   await agent.start();
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
@@ -106,7 +78,7 @@ async function run(config: AgentConfig): Promise<number> {
 /** The technician's self-test: bounded well under 20 s by the probe and broker timeouts. */
 async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> {
   const log = createLogger('pantau-agent', 'silent');
-  const host = hostInfo(config);
+  const host = realHostInfo(config);
   const boot = await host.bootId();
   const agentStartMonotonicMs = systemClock.monotonicMs();
   const probes = createProbes(

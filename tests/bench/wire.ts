@@ -87,7 +87,7 @@ async function measure(brokerPort: number, scenario: Scenario): Promise<Measured
   const sampleRandom = seeded(7);
   for (let i = 0; i < SAMPLES_PER_DAY; i++) {
     clock.advance(60_000);
-    spool.append(syntheticSample(i, 1_795_392_000_000, sampleRandom));
+    await spool.append(syntheticSample(i, 1_795_392_000_000, sampleRandom));
     if ((i + 1) % scenario.deliveryMinutes === 0) await delivery.deliverLive();
   }
   await delivery.stop();

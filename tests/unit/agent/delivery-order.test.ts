@@ -1,4 +1,4 @@
-import { createDelivery, createMemorySpool, createResendResponder } from '@pantau/agent';
+import { createDelivery, createMemorySpool, createResendResponder, type Spool } from '@pantau/agent';
 import { encodePayload } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { FakePublisher } from '../../helpers/fake-publisher.js';
@@ -106,6 +106,42 @@ describe('resend responder', () => {
     expect(publisher.replies).toEqual([
       { v: 1, requestId: 'r1', siteId: 'site-1', resentSamples: 3, gone: [{ fromSeq: 5, toSeq: 6 }] },
     ]);
+  });
+
+  it('answers a large request a batch at a time: holes, then the per-request cap', async () => {
+    const spool = createMemorySpool(100);
+    await appendAll(spool, [0, 1, 2, 5, 6, 7, 10, 11, 12, 13]);
+    const publisher = new FakePublisher();
+    const reads: number[] = [];
+    // The same spool, noting how many samples each read may bring into memory.
+    const counted: Spool = Object.assign(Object.create(spool) as Spool, {
+      range(from: number, to: number, max: number) {
+        reads.push(max);
+        return spool.range(from, to, max);
+      },
+    });
+    const respond = createResendResponder(
+      { siteId: 'site-1', maxBatchSamples: 2, maxSamplesPerRequest: 7 },
+      { spool: counted, publisher, log: silentLogger() },
+    );
+    await respond(
+      encodePayload('resend', { v: 1, requestId: 'r2', siteId: 'site-1', fromSeq: 0, toSeq: 20, requestedAtMs: 1 }),
+    );
+    expect(publisher.batches).toEqual([[0, 1], [2, 5], [6, 7], [10]]);
+    expect(publisher.replies).toEqual([
+      {
+        v: 1,
+        requestId: 'r2',
+        siteId: 'site-1',
+        resentSamples: 7,
+        gone: [
+          { fromSeq: 3, toSeq: 4 },
+          { fromSeq: 8, toSeq: 9 },
+        ],
+      },
+    ]);
+    // Never more than a batch read into memory at once.
+    expect(Math.max(...reads)).toBeLessThanOrEqual(2);
   });
 
   it('ignores a request for another site or a malformed one', async () => {

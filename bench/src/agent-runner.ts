@@ -30,6 +30,8 @@ export interface RunnerResult {
   readonly rssMaxBytes: number;
   /** Least-squares slope of RSS over the cycles after warm-up (one point every 10 cycles). */
   readonly rssSlopeBytesPer1000Cycles: number;
+  /** The same over the second half only: growth that is still going on, not the heap warming up. */
+  readonly rssSlopeSecondHalfBytesPer1000Cycles: number;
   readonly heapUsedEndBytes: number;
   readonly cpuMsPerCycle: number;
   readonly childCpuMsPerCycle: number;
@@ -92,8 +94,9 @@ let baseline = { rssBytes: 0, cpuMs: 0, childCpuMs: 0, spawns: 0 };
 const rssSeries: [number, number][] = [];
 let stopProfile: (() => Promise<LongTaskReport>) | null = null;
 let stopLoopWatch: () => LoopBlocks = () => ({
-  worst: { lateMs: 0, onCpuMs: 0, waitingForCpuMs: 0 },
+  worst: { lateMs: 0, onCpuMs: 0, waitingForCpuMs: 0, blockedMs: 0 },
   worstOwnMs: 0,
+  maxOnCpuMs: 0,
   ticks: 0,
 });
 let finished: () => void = () => {};
@@ -144,6 +147,7 @@ const result: RunnerResult = {
   rssEndBytes: end.rssBytes,
   rssMaxBytes: Math.max(end.rssBytes, ...rssSeries.map(([, rss]) => rss)),
   rssSlopeBytesPer1000Cycles: slope(rssSeries) * 1000,
+  rssSlopeSecondHalfBytesPer1000Cycles: slope(rssSeries.slice(Math.floor(rssSeries.length / 2))) * 1000,
   heapUsedEndBytes: process.memoryUsage().heapUsed,
   cpuMsPerCycle: (end.cpuMs - baseline.cpuMs) / options.cycles,
   childCpuMsPerCycle: (end.childCpuMs - baseline.childCpuMs) / options.cycles,

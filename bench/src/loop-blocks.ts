@@ -4,9 +4,12 @@ import { readFileSync } from 'node:fs';
 export interface LoopBlock {
   /** How late the tick fired: the event loop was busy or blocked this long. */
   readonly lateMs: number;
-  /** Of the tick's wall time: on a CPU, and runnable but waiting for a CPU (other processes ran). */
+  /** Of the tick's wall time: on a CPU (the agent's code, GC, syscalls' CPU). */
   readonly onCpuMs: number;
+  /** Runnable but waiting for a CPU: other processes ran. */
   readonly waitingForCpuMs: number;
+  /** Neither: asleep in a synchronous call (a disk sync, spawn waiting for the child's exec). */
+  readonly blockedMs: number;
 }
 
 export interface LoopBlocks {
@@ -18,6 +21,8 @@ export interface LoopBlocks {
    * of other processes on a shared machine.
    */
   readonly worstOwnMs: number;
+  /** The most CPU the main thread used between two ticks: the longest stretch of CPU work. */
+  readonly maxOnCpuMs: number;
   readonly ticks: number;
 }
 
@@ -36,21 +41,25 @@ export function watchLoopBlocks(): () => LoopBlocks {
     return { atMs: performance.now(), onCpuMs: (onCpu ?? 0) / 1e6, waitingMs: (waiting ?? 0) / 1e6 };
   };
   let last = read();
-  let worst: LoopBlock = { lateMs: 0, onCpuMs: 0, waitingForCpuMs: 0 };
+  let worst: LoopBlock = { lateMs: 0, onCpuMs: 0, waitingForCpuMs: 0, blockedMs: 0 };
   let worstOwnMs = 0;
+  let maxOnCpuMs = 0;
   let ticks = 0;
   const timer = setInterval(() => {
     const now = read();
     const lateMs = Math.max(0, now.atMs - last.atMs - TICK_MS);
     const waitingForCpuMs = now.waitingMs - last.waitingMs;
-    const block = { lateMs, onCpuMs: now.onCpuMs - last.onCpuMs, waitingForCpuMs };
-    if (lateMs > worst.lateMs) worst = block;
+    const onCpuMs = now.onCpuMs - last.onCpuMs;
+    // The tick's wall time less CPU and CPU wait; up to TICK_MS of it is the loop's idle wait.
+    const blockedMs = Math.max(0, now.atMs - last.atMs - onCpuMs - waitingForCpuMs - TICK_MS);
+    if (lateMs > worst.lateMs) worst = { lateMs, onCpuMs, waitingForCpuMs, blockedMs };
     worstOwnMs = Math.max(worstOwnMs, lateMs - waitingForCpuMs);
+    maxOnCpuMs = Math.max(maxOnCpuMs, onCpuMs);
     ticks += 1;
     last = now;
   }, TICK_MS);
   return () => {
     clearInterval(timer);
-    return { worst, worstOwnMs, ticks };
+    return { worst, worstOwnMs, maxOnCpuMs, ticks };
   };
 }

@@ -285,7 +285,7 @@ export function createAgent(deps: AgentDeps): Agent {
     samplesTaken += 1;
     // Durable before it counts: a sample the disk refused is dropped and reported, not sent.
     const faultBefore = r.spool.fault;
-    const stored = r.spool.append(sample);
+    const stored = await r.spool.append(sample);
     log.debug({ event: 'sample', seq: sample.seq, stored: stored.ok }, 'sample taken');
     // A disk that fills up (or recovers) is news for the NOC now, not at the next connection.
     if (r.spool.fault !== faultBefore) await r.publisher.publishStatus();

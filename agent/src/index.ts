@@ -52,6 +52,7 @@ export * from './probes/throughput/night-window.js';
 export * from './probes/throughput/throughput-probe.js';
 export * from './probes/uptime-probe.js';
 export * from './probes/usage-probe.js';
+export * from './real-agent.js';
 export * from './sampler.js';
 export * from './scheduler.js';
 export * from './snmp/net-snmp-client.js';

@@ -1,8 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
-import { randomBytes, randomUUID } from 'node:crypto';
+#!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=32 --lite-mode --no-expose-wasm
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, type Result, readConfigFile } from '@pantau/shared';
-import { createAgent, probeDepsFor } from './agent.js';
+import { probeDepsFor } from './agent.js';
 import { createMemoryBudgetStore } from './budget/budget-file.js';
 import { createDataBudget } from './budget/data-budget.js';
 import { brokerRoundTrip } from './check/broker-round-trip.js';
@@ -13,23 +12,27 @@ import { runChecks } from './check/run-checks.js';
 import { AGENT_HELP, parseAgentArgs } from './cli.js';
 import { systemClock } from './clock.js';
 import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schema.js';
-import { execFileRunner } from './host/command-runner.js';
-import { nodeFileReader } from './host/file-reader.js';
-import { createLinuxHostInfo, defaultHostPaths, type HostInfo } from './host/host-info.js';
-import { createGatewayDetector } from './probes/latency/gateway.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
-import { createNetConnector } from './probes/latency/tcp-connector.js';
 import { createNodePowerIo } from './probes/power/power-io.js';
 import { createProbes } from './probes/registry.js';
+import { createRealAgent, realHostInfo } from './real-agent.js';
 import { createSampler } from './sampler.js';
 import { cronScheduler } from './scheduler.js';
-import { createNetSnmpClient } from './snmp/net-snmp-client.js';
 import { createLinkState } from './uptime/link-state.js';
 import { createTrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
-// The shebang's --max-semi-space-size=1 keeps V8's young generation at 1 MB: measured by
-// `pnpm bench:agent`, it stops the agent's RSS from growing ~20 MB while the heap warms up.
+// The shebang's flags, measured by `pnpm bench:agent` (README, "Footprint"):
+// - --lite-mode: no optimising compiler (it implies --jitless: bytecode only, no WebAssembly,
+//   which nothing here uses; --no-expose-wasm says so and spares a warning at every start).
+//   The optimiser's code, threads and memory cost ~15 MB of RSS; a cycle's few milliseconds of
+//   work do not need it.
+// - --max-semi-space-size=1: a 1 MB young generation, so RSS does not grow ~20 MB while the
+//   heap warms up.
+// - --max-old-space-size=32: about twice the live heap (16.5 MB after a full GC, ~20 MB with a
+//   full 30-day spool index), so V8 collects before the old generation grows far past what is
+//   live. Everything the agent holds is bounded (the spool index, one batch at a time); a heap
+//   past this limit is a bug, and the process exits for systemd to restart it.
 
 /** The only place that wires real IO into the agent and starts it. */
 async function main(): Promise<number> {
@@ -72,30 +75,8 @@ async function readConfig(path: string | undefined): Promise<Result<AgentConfig>
   return config;
 }
 
-function hostInfo(config: AgentConfig): HostInfo {
-  return createLinuxHostInfo(nodeFileReader, { ...defaultHostPaths, clockSyncedFile: config.clock.syncedFile });
-}
-
 async function run(config: AgentConfig): Promise<number> {
-  const log = createLogger('pantau-agent', config.log.level);
-  const agent = createAgent({
-    config,
-    clock: systemClock,
-    host: hostInfo(config),
-    pinger: createSystemPinger(),
-    powerIo: createNodePowerIo(),
-    scheduler: cronScheduler,
-    log,
-    randomId: randomUUID,
-    random: Math.random,
-    files: nodeFileReader,
-    snmp: createNetSnmpClient(systemClock),
-    commands: execFileRunner,
-    trafficMeter: createTrafficMeter(),
-    randomBytes,
-    connector: createNetConnector(systemClock),
-    gatewayDetector: createGatewayDetector(nodeFileReader),
-  });
+  const agent = createRealAgent(config);
   await agent.start();
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
@@ -107,7 +88,7 @@ async function run(config: AgentConfig): Promise<number> {
 /** The technician's self-test: bounded well under 20 s by the probe and broker timeouts. */
 async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> {
   const log = createLogger('pantau-agent', 'silent');
-  const host = hostInfo(config);
+  const host = realHostInfo(config);
   const boot = await host.bootId();
   const agentStartMonotonicMs = systemClock.monotonicMs();
   const probes = createProbes(

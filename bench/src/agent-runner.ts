@@ -1,31 +1,26 @@
 /**
- * One side of `pnpm bench:agent`: the real agent, all probes on local targets, in its own process,
- * measuring itself. Configured by the PANTAU_BENCH environment variable (JSON); prints one JSON line.
+ * One side of `pnpm bench:agent`: the real agent (as `pantau-agent run` wires it), every probe on
+ * local targets, in its own process started with the bin's launch flags, measuring itself.
+ * Configured by the PANTAU_BENCH environment variable (JSON); prints one JSON line.
  */
 import { createHook } from 'node:async_hooks';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import {
-  agentConfigSchema,
-  createAgent,
-  createLinuxHostInfo,
-  createNodePowerIo,
-  createSystemPinger,
-  defaultHostPaths,
-  nodeFileReader,
-  systemClock,
-} from '@pantau/agent';
-import { createLogger } from '@pantau/shared';
+import { agentConfigSchema, createRealAgent, cronForInterval } from '@pantau/agent';
 import { fastScheduler } from './fast-scheduler.js';
+import { type LongTaskReport, startLongTaskProbe } from './long-tasks.js';
+import { type LoopBlocks, watchLoopBlocks } from './loop-blocks.js';
 import { procStats } from './proc-stats.js';
 
 interface RunnerOptions {
   readonly brokerUrl: string;
+  readonly dir: string;
   readonly cycles: number;
   readonly warmupCycles: number;
   readonly intervalMs: number;
+  /** Run V8's sampling profiler to name what blocks the loop (costs CPU and memory: diagnostic). */
+  readonly profileBlocks: boolean;
 }
 
 export interface RunnerResult {
@@ -33,14 +28,24 @@ export interface RunnerResult {
   readonly rssAfterWarmupBytes: number;
   readonly rssEndBytes: number;
   readonly rssMaxBytes: number;
+  /** Least-squares slope of RSS over the cycles after warm-up (one point every 10 cycles). */
+  readonly rssSlopeBytesPer1000Cycles: number;
+  /** The same over the second half only: growth that is still going on, not the heap warming up. */
+  readonly rssSlopeSecondHalfBytesPer1000Cycles: number;
+  readonly heapUsedEndBytes: number;
   readonly cpuMsPerCycle: number;
   readonly childCpuMsPerCycle: number;
   readonly spawnsPerCycle: number;
   readonly icmpTargetsPerCycle: number;
   readonly eventLoopMaxBlockMs: number;
   readonly eventLoopP99Ms: number;
+  /** The worst late tick split by schedstat, and the worst less its time waiting for a CPU. */
+  readonly loopBlocks: LoopBlocks;
+  readonly threads: number;
   readonly samplesTaken: number;
+  readonly probesInSample: readonly string[];
   readonly undelivered: number;
+  readonly longTasks?: LongTaskReport;
 }
 
 const options = JSON.parse(process.env.PANTAU_BENCH ?? '{}') as RunnerOptions;
@@ -53,72 +58,137 @@ createHook({
   },
 }).enable();
 
+// A power monitor (INA219 through hwmon) and the Pi's throttle word, in a sysfs tree of files.
+const sysfsRoot = join(options.dir, 'sys');
+mkdirSync(join(sysfsRoot, 'class/hwmon/hwmon0'), { recursive: true });
+mkdirSync(join(sysfsRoot, 'devices/platform/soc/soc:firmware'), { recursive: true });
+const sysfsFiles: [string, string][] = [
+  ['class/hwmon/hwmon0/name', 'ina219'],
+  ['class/hwmon/hwmon0/in1_input', '12650'],
+  ['class/hwmon/hwmon0/curr1_input', '-820'],
+  ['devices/platform/soc/soc:firmware/get_throttled', 'throttled=0x0'],
+];
+for (const [file, text] of sysfsFiles) writeFileSync(join(sysfsRoot, file), `${text}\n`);
+
 const config = agentConfigSchema.parse({
   siteId: 'bench-01',
-  dataDir: mkdtempSync(join(tmpdir(), 'pantau-bench-agent-')),
+  dataDir: join(options.dir, 'agent-data'),
   mqtt: { url: options.brokerUrl, startDelayMaxMs: 0 },
   // Deliver every second, so publishing is part of what each cycle costs.
   delivery: { intervalSec: 1 },
   // Local targets only: no gateway detection (it would ping this machine's real gateway).
   probes: {
     latency: { detectGateway: false, targets: [{ role: 'noc', host: '127.0.0.1', count: 1, timeoutMs: 1000 }] },
+    usage: { source: 'interface', interface: 'lo' },
+    clients: { source: 'neighbour' },
+    power: { enabled: true, driver: 'hwmon', sysfsRoot, throttled: { source: 'file' } },
+    // Scheduled in a night window, so it is configured (its code is loaded) but not run here.
+    throughput: { enabled: true, endpoint: 'http://127.0.0.1:9/speedtest' },
   },
+  log: { level: 'warn' },
 });
 const icmpTargetsPerCycle = config.probes.latency.targets.length;
 
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 let baseline = { rssBytes: 0, cpuMs: 0, childCpuMs: 0, spawns: 0 };
-let rssMaxBytes = 0;
+const rssSeries: [number, number][] = [];
+let stopProfile: (() => Promise<LongTaskReport>) | null = null;
+let stopLoopWatch: () => LoopBlocks = () => ({
+  worst: { lateMs: 0, onCpuMs: 0, waitingForCpuMs: 0, blockedMs: 0 },
+  worstOwnMs: 0,
+  maxOnCpuMs: 0,
+  ticks: 0,
+});
 let finished: () => void = () => {};
 const done = new Promise<void>((resolve) => {
   finished = resolve;
 });
 
-const agent = createAgent({
-  config,
-  clock: systemClock,
-  host: createLinuxHostInfo(nodeFileReader, defaultHostPaths),
-  pinger: createSystemPinger(),
-  powerIo: createNodePowerIo(),
+const agent = createRealAgent(config, {
   scheduler: fastScheduler(
+    cronForInterval(config.sample.intervalSec),
     options.intervalMs,
     options.warmupCycles + options.cycles,
     (run) => {
+      // Start-up (module loading, compiling, the first connection) is over after warm-up; it is
+      // left out of every figure, which are about the agent running for months.
       if (run === options.warmupCycles) {
         const now = procStats(process.pid);
         baseline = { rssBytes: now.rssBytes, cpuMs: now.cpuMs, childCpuMs: now.childCpuMs, spawns };
         loopDelay.reset();
         loopDelay.enable();
+        stopLoopWatch = watchLoopBlocks();
+        if (options.profileBlocks) {
+          void startLongTaskProbe(10).then((stop) => {
+            stopProfile = stop;
+          });
+        }
       }
-      if (run > options.warmupCycles && run % 25 === 0) {
-        rssMaxBytes = Math.max(rssMaxBytes, procStats(process.pid).rssBytes);
+      if (run >= options.warmupCycles && run % 10 === 0) {
+        rssSeries.push([run - options.warmupCycles, procStats(process.pid).rssBytes]);
       }
     },
     () => finished(),
   ),
-  log: createLogger('pantau-agent', 'warn'),
-  randomId: () => 'bench',
-  random: Math.random,
 });
 
 await agent.start();
 await done;
 loopDelay.disable();
+const loopBlocks = stopLoopWatch();
+const longTasks = stopProfile === null ? undefined : await (stopProfile as () => Promise<LongTaskReport>)();
 const end = procStats(process.pid);
 const stats = agent.stats;
 await agent.stop();
+const probesInSample = await lastSampleProbes();
 const result: RunnerResult = {
   cycles: options.cycles,
   rssAfterWarmupBytes: baseline.rssBytes,
   rssEndBytes: end.rssBytes,
-  rssMaxBytes: Math.max(rssMaxBytes, end.rssBytes),
+  rssMaxBytes: Math.max(end.rssBytes, ...rssSeries.map(([, rss]) => rss)),
+  rssSlopeBytesPer1000Cycles: slope(rssSeries) * 1000,
+  rssSlopeSecondHalfBytesPer1000Cycles: slope(rssSeries.slice(Math.floor(rssSeries.length / 2))) * 1000,
+  heapUsedEndBytes: process.memoryUsage().heapUsed,
   cpuMsPerCycle: (end.cpuMs - baseline.cpuMs) / options.cycles,
   childCpuMsPerCycle: (end.childCpuMs - baseline.childCpuMs) / options.cycles,
   spawnsPerCycle: (spawns - baseline.spawns) / options.cycles,
   icmpTargetsPerCycle,
   eventLoopMaxBlockMs: loopDelay.max / 1e6,
   eventLoopP99Ms: loopDelay.percentile(99) / 1e6,
+  loopBlocks,
+  threads: end.threads,
   samplesTaken: stats.samplesTaken,
+  probesInSample,
   undelivered: stats.spoolDepth,
+  ...(longTasks === undefined ? {} : { longTasks }),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
+
+/** Which probe sections the newest sample on disk holds (read once the agent has stopped). */
+async function lastSampleProbes(): Promise<string[]> {
+  const { openFileSpool } = await import('@pantau/agent');
+  const { createLogger } = await import('@pantau/shared');
+  const spool = openFileSpool({
+    dir: join(config.dataDir, 'spool'),
+    maxSamples: config.spool.maxSamples,
+    segmentSamples: config.spool.segmentSamples,
+    log: createLogger('bench', 'silent'),
+  });
+  const [sample] = spool.range(spool.lastSeq, spool.lastSeq, 1).samples;
+  spool.close();
+  return Object.keys(sample?.probes ?? {});
+}
+
+function slope(points: readonly [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}

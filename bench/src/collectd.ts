@@ -13,6 +13,7 @@ export interface CollectdResult {
   readonly childCpuMsPerCycle: number;
   /** Child processes seen by polling /proc every 50 ms (liboping pings in-process, so 0 is expected). */
   readonly childrenSeen: number;
+  readonly threads: number;
 }
 
 export const COLLECTD_BIN = '/usr/sbin/collectd';
@@ -83,6 +84,7 @@ export async function runCollectd(
       cpuMsPerCycle: (end.cpuMs - start.cpuMs) / cycles,
       childCpuMsPerCycle: (end.childCpuMs - start.childCpuMs) / cycles,
       childrenSeen: children.size,
+      threads: end.threads,
     };
   } finally {
     clearInterval(poll);

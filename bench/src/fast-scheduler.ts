@@ -1,18 +1,21 @@
 import type { Scheduler } from '@pantau/agent';
 
 /**
- * Fires the agent's job every `intervalMs` regardless of its cron expression (node-cron's finest
- * step is one second), skipping a tick while the previous run is still going, as node-cron's
- * noOverlap does. Stops after `maxRuns`, then calls `onDone`.
+ * Fires the agent's sampling job (the one scheduled with `sampleExpression`) every `intervalMs`
+ * (node-cron's finest step is one second), skipping a tick while the previous run is still going,
+ * as node-cron's noOverlap does. Stops after `maxRuns`, then calls `onDone`. Any other job (the
+ * speed test's night-window cron) is accepted and never run.
  */
 export function fastScheduler(
+  sampleExpression: string,
   intervalMs: number,
   maxRuns: number,
   onRunDone: (run: number) => void,
   onDone: () => void,
 ): Scheduler {
   return {
-    schedule(_expression, job) {
+    schedule(expression, job) {
+      if (expression !== sampleExpression) return () => {};
       let runs = 0;
       let busy = false;
       const timer = setInterval(() => {

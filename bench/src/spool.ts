@@ -37,7 +37,7 @@ interface Figures {
   readonly msPerAppend: number;
 }
 
-function benchLog(): Figures {
+async function benchLog(): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-spool-'));
   const spool = openFileSpool({ dir, maxSamples: 43_200, segmentSamples: 1440, log: createLogger('bench', 'silent') });
   const random = seeded(7);
@@ -45,7 +45,7 @@ function benchLog(): Figures {
   const before = writeBytes();
   const started = performance.now();
   for (const [i, sample] of samples.entries()) {
-    const result = spool.append(sample);
+    const result = await spool.append(sample);
     if (!result.ok) throw new Error(result.message);
     if ((i + 1) % DELIVER_EVERY === 0) spool.markSent(spool.unsent('oldest', DELIVER_EVERY).map((s) => s.seq));
   }
@@ -98,8 +98,8 @@ function benchSqlite(): Figures | null {
   };
 }
 
-function main(): void {
-  const log = benchLog();
+async function main(): Promise<void> {
+  const log = await benchLog();
   const sqlite = benchSqlite();
   const mb = (n: number) => (n / MB).toFixed(2);
   const lines = [
@@ -126,4 +126,4 @@ function main(): void {
   );
 }
 
-main();
+await main();

@@ -92,7 +92,7 @@ async function measure(brokerPort: number, scenario: Scenario): Promise<Measured
   for (let i = 0; i < SAMPLES_PER_DAY; i++) {
     clock.advance(60_000);
     const sample = syntheticSample(i, 1_795_392_000_000, sampleRandom);
-    spool.append(sample);
+    await spool.append(sample);
     pending.push(sample);
     if ((i + 1) % scenario.deliveryMinutes === 0) {
       await delivery.deliverLive();

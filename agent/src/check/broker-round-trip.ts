@@ -29,6 +29,8 @@ export function brokerRoundTrip(
     clean: true,
     reconnectPeriod: 0,
     connectTimeout: options.timeoutMs,
+    // No 65,536-buffer packet-id cache (see the publisher).
+    writeCache: false,
     ...(options.username === undefined ? {} : { username: options.username }),
     ...(options.password === undefined ? {} : { password: options.password }),
   });

@@ -1,6 +1,6 @@
 import { decodePayload, type Logger } from '@pantau/shared';
 import type { Publisher } from './publisher.js';
-import type { Spool } from './spool/spool.js';
+import type { SeqRange, Spool } from './spool/spool.js';
 
 export interface ResendResponderOptions {
   readonly siteId: string;
@@ -33,22 +33,37 @@ export function createResendResponder(
       log.warn({ event: 'resend_rejected', code: 'site_mismatch', siteId: request.siteId }, 'request for another site');
       return;
     }
-    const { samples, gone } = spool.range(request.fromSeq, request.toSeq, options.maxSamplesPerRequest);
-    for (let i = 0; i < samples.length; i += options.maxBatchSamples) {
-      const batch = samples.slice(i, i + options.maxBatchSamples);
-      const sent = await publisher.publishSamples(batch);
-      // Without a reply the collector asks again later: nothing is lost by stopping here.
-      if (!sent.ok) {
-        log.warn({ event: 'resend_interrupted', code: sent.code, requestId: request.requestId }, sent.message);
-        return;
+    // Read and sent one batch at a time: a request for 10,000 samples never holds more than one
+    // batch in memory (the agent runs with a capped heap, see main.ts).
+    const gone: SeqRange[] = [];
+    let resent = 0;
+    let fromSeq = request.fromSeq;
+    const lastSeq = Math.min(request.toSeq, spool.lastSeq);
+    while (fromSeq <= lastSeq && resent < options.maxSamplesPerRequest) {
+      const max = Math.min(options.maxBatchSamples, options.maxSamplesPerRequest - resent);
+      const chunk = spool.range(fromSeq, request.toSeq, max);
+      if (gone.length < MAX_GONE_RANGES) gone.push(...chunk.gone);
+      const batch = chunk.samples;
+      // The chunk covers up to its last sample or its last gone range; the rest is the next one's.
+      const covered = Math.max(batch.at(-1)?.seq ?? -1, chunk.gone.at(-1)?.toSeq ?? -1);
+      if (batch.length > 0) {
+        const sent = await publisher.publishSamples(batch);
+        // Without a reply the collector asks again later: nothing is lost by stopping here.
+        if (!sent.ok) {
+          log.warn({ event: 'resend_interrupted', code: sent.code, requestId: request.requestId }, sent.message);
+          return;
+        }
+        spool.markSent(batch.map((s) => s.seq));
+        resent += batch.length;
       }
-      spool.markSent(batch.map((s) => s.seq));
+      if (covered < fromSeq) break;
+      fromSeq = covered + 1;
     }
     const reply = await publisher.publishResendReply({
       v: 1,
       requestId: request.requestId,
       siteId: options.siteId,
-      resentSamples: samples.length,
+      resentSamples: resent,
       gone: gone.slice(0, MAX_GONE_RANGES).map((r) => ({ fromSeq: r.fromSeq, toSeq: r.toSeq })),
     });
     log.info(
@@ -57,7 +72,7 @@ export function createResendResponder(
         requestId: request.requestId,
         fromSeq: request.fromSeq,
         toSeq: request.toSeq,
-        resent: samples.length,
+        resent,
         goneRanges: gone.length,
         ok: reply.ok,
       },

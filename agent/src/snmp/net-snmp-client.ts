@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '@pantau/shared';
-import snmp, { type Session, type Varbind } from 'net-snmp';
+import type { Session, Varbind } from 'net-snmp';
 import type { Clock } from '../clock.js';
 import type { SnmpClient, SnmpErrorCode, SnmpTarget, SnmpValue, SnmpVarbind } from './snmp-client.js';
 
@@ -14,6 +14,16 @@ const MAX_REPETITIONS = 20;
 const GUARD_SLACK_MS = 250;
 
 type Outcome<T> = Result<T, SnmpErrorCode>;
+
+/**
+ * net-snmp (with its MIB parser, ~1.2 MB of heap) is loaded at the first request: most sites
+ * count traffic from /proc and never speak SNMP.
+ */
+let library: Promise<typeof import('net-snmp').default> | null = null;
+const loadSnmp = () => {
+  library ??= import('net-snmp').then((module) => module.default);
+  return library;
+};
 
 /**
  * SNMP v2c through net-snmp. One short-lived session per call, so a wedged socket never outlives
@@ -57,11 +67,12 @@ export function createNetSnmpClient(clock: Clock): SnmpClient {
     },
   };
 
-  function withSession<T>(
+  async function withSession<T>(
     target: SnmpTarget,
     signal: AbortSignal,
     run: (session: Session, settle: (outcome: Outcome<T>) => void) => void,
   ): Promise<Outcome<T>> {
+    const snmp = await loadSnmp();
     return new Promise((resolve) => {
       if (signal.aborted) return resolve(fail('snmp_timeout', 'aborted before the request'));
       let settled = false;

@@ -11,12 +11,12 @@ import { startCollector } from '../../helpers/stack.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** A data dir whose spool holds samples 0..9 not yet delivered, as a power cut would leave it. */
-function spoolLeftBehind(): { dataDir: string; segment: string } {
+async function spoolLeftBehind(): Promise<{ dataDir: string; segment: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pantau-torn-'));
   const dir = join(dataDir, 'spool');
   const spool = openFileSpool({ dir, maxSamples: 1000, segmentSamples: 1440, log: silentLogger() });
   for (const seq of range(0, 9)) {
-    spool.append({
+    await spool.append({
       seq,
       bootId: 'before-the-cut',
       wallMs: 1_795_392_000_000 + seq * 60_000,
@@ -46,7 +46,7 @@ describe('a spool damaged by a power cut', () => {
     ['garbage appended', (segment: string) => appendFileSync(segment, Buffer.alloc(3000, 0xa5)), range(0, 9)],
   ])('with %s: every complete record is delivered once, numbering goes on', async (label, damage, kept) => {
     const siteId = label.includes('torn') ? 'torn-01' : 'garbage-01';
-    const { dataDir, segment } = spoolLeftBehind();
+    const { dataDir, segment } = await spoolLeftBehind();
     damage(segment);
     const { agent, scheduler } = buildSite(siteId, mosquitto.url, {}, { dataDir });
     await agent.start();

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { fail, type Logger, ok, type SampleInput, sampleSchema } from '@pantau/shared';
+import { fail, type Logger, ok, type Result, type SampleInput, sampleSchema } from '@pantau/shared';
 import { decodeRecordAt, encodeRecord, RecordType } from './record.js';
 import { createSegment, type Entry, recoverSegments, type Segment } from './segments.js';
 import { goneRanges, type Spool, type SpoolFault, toRanges } from './spool.js';
@@ -40,7 +40,7 @@ export interface FileSpool extends Spool {
 
 /**
  * The spool on disk: an append-only log in segment files. Each sample is one record (its seq, then
- * its JSON deflated), written and fdatasync'ed before `append` returns. Acknowledgements are small
+ * its JSON deflated), written and fdatasync'ed (off the event loop) before `append` resolves. Acknowledgements are small
  * `sent` records in the same log, not synced on their own: a lost one only means a sample is sent
  * again, which the collector counts as a duplicate. Opening the spool scans every segment, keeps each
  * complete record and cuts off a torn or garbage tail.
@@ -104,20 +104,26 @@ export function openFileSpool(options: FileSpoolOptions): FileSpool {
     return segment;
   }
 
-  /** Writes a record at the end of the active segment; on failure, undoes the partial write. */
-  function write(segment: Segment, record: Buffer, sync: boolean): void {
+  /** Writes a record at the end of the segment and returns its offset; on failure, undoes the partial write. */
+  function write(segment: Segment, record: Buffer): number {
+    const offset = segment.size;
     try {
       io.append(segment.fd, record);
-      if (sync) io.sync(segment.fd);
-      segment.size += record.byteLength;
     } catch (error) {
-      try {
-        ftruncateSync(segment.fd, segment.size);
-      } catch {
-        // The partial record stays; later records must not follow it, so the next write rolls over.
-        segment.poisoned = true;
-      }
+      cutBack(segment, offset);
       throw error;
+    }
+    segment.size += record.byteLength;
+    return offset;
+  }
+
+  function cutBack(segment: Segment, size: number): void {
+    try {
+      ftruncateSync(segment.fd, size);
+      segment.size = size;
+    } catch {
+      // The partial record stays; later records must not follow it, so the next write rolls over.
+      segment.poisoned = true;
     }
   }
 
@@ -194,41 +200,57 @@ export function openFileSpool(options: FileSpoolOptions): FileSpool {
     return out;
   }
 
+  async function appendNow(sample: SampleInput): Promise<Result<void, SpoolFault>> {
+    const seqBytes = Buffer.allocUnsafe(8);
+    seqBytes.writeDoubleLE(sample.seq, 0);
+    const body = Buffer.concat([seqBytes, deflateRawSync(Buffer.from(JSON.stringify(sample), 'utf8'))]);
+    const record = encodeRecord(RecordType.sample, body);
+    let segment: Segment;
+    try {
+      segment = active();
+      const offset = write(segment, record);
+      try {
+        await io.sync(segment.fd);
+      } catch (error) {
+        // Cuts this record, and any `sent` record written meanwhile (a lost one only means a
+        // duplicate later).
+        cutBack(segment, offset);
+        throw error;
+      }
+      entries.push({ seq: sample.seq, segment, offset, length: record.byteLength, sent: false });
+    } catch (error) {
+      const code: SpoolFault = isDiskFull(error) ? 'disk_full' : 'io_error';
+      if (fault !== code) {
+        log.error(
+          { event: 'spool_write_failed', code, seq: sample.seq, err: (error as Error).message },
+          'cannot write the spool: samples are dropped and counted until it can',
+        );
+      }
+      fault = code;
+      dropped += 1;
+      droppedDirty = true;
+      lastSeq = Math.max(lastSeq, sample.seq);
+      return fail(code, `sample ${sample.seq} not stored: ${(error as Error).message}`);
+    }
+    if (fault !== null) log.info({ event: 'spool_recovered', was: fault }, 'the spool can be written again');
+    fault = null;
+    segment.samples += 1;
+    depth += 1;
+    lastSeq = Math.max(lastSeq, sample.seq);
+    persistDropped();
+    trim();
+    return ok(undefined);
+  }
+
+  /** Appends run one after another: a record is on disk before the next one is written. */
+  let appending: Promise<void> = Promise.resolve();
+
   return {
     recovery,
     append(sample) {
-      const seqBytes = Buffer.allocUnsafe(8);
-      seqBytes.writeDoubleLE(sample.seq, 0);
-      const body = Buffer.concat([seqBytes, deflateRawSync(Buffer.from(JSON.stringify(sample), 'utf8'))]);
-      const record = encodeRecord(RecordType.sample, body);
-      let segment: Segment;
-      try {
-        segment = active();
-        const offset = segment.size;
-        write(segment, record, true);
-        entries.push({ seq: sample.seq, segment, offset, length: record.byteLength, sent: false });
-      } catch (error) {
-        const code: SpoolFault = isDiskFull(error) ? 'disk_full' : 'io_error';
-        if (fault !== code) {
-          log.error(
-            { event: 'spool_write_failed', code, seq: sample.seq, err: (error as Error).message },
-            'cannot write the spool: samples are dropped and counted until it can',
-          );
-        }
-        fault = code;
-        dropped += 1;
-        droppedDirty = true;
-        lastSeq = Math.max(lastSeq, sample.seq);
-        return fail(code, `sample ${sample.seq} not stored: ${(error as Error).message}`);
-      }
-      if (fault !== null) log.info({ event: 'spool_recovered', was: fault }, 'the spool can be written again');
-      fault = null;
-      segment.samples += 1;
-      depth += 1;
-      lastSeq = Math.max(lastSeq, sample.seq);
-      persistDropped();
-      trim();
-      return ok(undefined);
+      const result = appending.then(() => appendNow(sample));
+      appending = result.then(() => undefined);
+      return result;
     },
     unsent(order, max) {
       const picked: Entry[] = [];
@@ -245,7 +267,7 @@ export function openFileSpool(options: FileSpoolOptions): FileSpool {
       depth -= newly.length;
       const ranges = toRanges([...newly].sort((a, b) => a - b)).map((r) => [r.fromSeq, r.toSeq]);
       try {
-        write(active(), encodeRecord(RecordType.sent, Buffer.from(JSON.stringify(ranges), 'utf8')), false);
+        write(active(), encodeRecord(RecordType.sent, Buffer.from(JSON.stringify(ranges), 'utf8')));
       } catch (error) {
         // Not fatal: after a restart these samples are sent again and counted as duplicates.
         log.warn({ event: 'spool_ack_not_written', err: (error as Error).message }, 'could not record a delivery');

@@ -10,7 +10,7 @@ export function createMemorySpool(maxSamples: number): Spool {
   let lastSeq = -1;
 
   return {
-    append(sample) {
+    async append(sample) {
       records.push({ sample, sent: false });
       depth += 1;
       lastSeq = Math.max(lastSeq, sample.seq);

@@ -1,4 +1,4 @@
-import { fdatasyncSync, writeSync } from 'node:fs';
+import { fdatasync, writeSync } from 'node:fs';
 
 /**
  * The two calls that put spool bytes on the disk, injected so a test can make the disk fill up
@@ -7,8 +7,11 @@ import { fdatasyncSync, writeSync } from 'node:fs';
 export interface SpoolIo {
   /** Writes all of `data` at the end of the file, or throws (e.g. ENOSPC) having written a part. */
   append(fd: number, data: Buffer): void;
-  /** Waits until the data is on the storage device. */
-  sync(fd: number): void;
+  /**
+   * Resolves once the data is on the storage device. Asynchronous: on an SD card an fdatasync
+   * takes tens of milliseconds, which would block the event loop (bench:agent measured 64 ms).
+   */
+  sync(fd: number): Promise<void>;
 }
 
 export const nodeSpoolIo: SpoolIo = {
@@ -16,7 +19,10 @@ export const nodeSpoolIo: SpoolIo = {
     let done = 0;
     while (done < data.byteLength) done += writeSync(fd, data, done, data.byteLength - done);
   },
-  sync: (fd) => fdatasyncSync(fd),
+  sync: (fd) =>
+    new Promise((resolve, reject) => {
+      fdatasync(fd, (error) => (error === null ? resolve() : reject(error)));
+    }),
 };
 
 /** Errors that mean "the disk is full" rather than "the disk is broken". */

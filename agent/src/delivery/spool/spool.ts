@@ -21,8 +21,11 @@ export interface SpoolRange {
  * in `dropped`, which survives restarts.
  */
 export interface Spool {
-  /** Makes the sample durable; a failure drops it, counts it and reports the fault. */
-  append(sample: SampleInput): Result<void, SpoolFault>;
+  /**
+   * Makes the sample durable and resolves once it is (the disk sync runs off the event loop);
+   * a failure drops it, counts it and reports the fault. Appends are applied in call order.
+   */
+  append(sample: SampleInput): Promise<Result<void, SpoolFault>>;
   /** Up to `max` unsent samples, oldest first or newest first. */
   unsent(order: 'oldest' | 'newest', max: number): readonly SampleInput[];
   /** Records that the broker acknowledged these samples. Unknown numbers are ignored. */

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '@pantau/shared';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 
 /** An open serial line. Listeners are called from the port's events, never with a throw. */
 export interface SerialConnection {
@@ -21,10 +21,14 @@ export interface SerialPortOpener {
   open(options: SerialOpenOptions): Promise<Result<SerialConnection, 'serial_unavailable'>>;
 }
 
-/** Opens real ports with the `serialport` package, always 8N1 (VE.Direct and EPever both use it). */
+/**
+ * Opens real ports with the `serialport` package, always 8N1 (VE.Direct and EPever both use it).
+ * The package (and its native binding) is loaded at the first open: only serial power drivers use it.
+ */
 export function createNodeSerialOpener(): SerialPortOpener {
   return {
-    open({ path, baudRate }) {
+    async open({ path, baudRate }) {
+      const { SerialPort } = await import('serialport');
       return new Promise((resolve) => {
         const port = new SerialPort({ path, baudRate, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
         // An 'error' event without a listener would crash the agent; errors surface as onLost.

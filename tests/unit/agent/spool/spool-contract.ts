@@ -11,9 +11,9 @@ export const sample = (seq: number) => ({
   probes: { uptime: { systemUptimeMs: seq, agentUptimeMs: seq, error: null } },
 });
 
-export function appendAll(spool: Spool, seqs: Iterable<number>): void {
+export async function appendAll(spool: Spool, seqs: Iterable<number>): Promise<void> {
   for (const seq of seqs) {
-    const result = spool.append(sample(seq));
+    const result = await spool.append(sample(seq));
     if (!result.ok) throw new Error(`append ${seq}: ${result.message}`);
   }
 }
@@ -26,15 +26,15 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
  */
 export function spoolContract(name: string, open: (maxSamples: number) => Spool): void {
   describe(`Spool contract: ${name}`, () => {
-    it('starts empty', () => {
+    it('starts empty', async () => {
       const spool = open(100);
       expect(spool).toMatchObject({ lastSeq: -1, depth: 0, dropped: 0, fault: null });
       expect(spool.unsent('oldest', 10)).toEqual([]);
     });
 
-    it('gives back what it was given, whole, oldest or newest first', () => {
+    it('gives back what it was given, whole, oldest or newest first', async () => {
       const spool = open(100);
-      appendAll(spool, range(0, 9));
+      await appendAll(spool, range(0, 9));
       // Whole: the same sample as the wire contract reads it (defaults filled in).
       const whole = (seq: number) => sampleSchema.parse(sample(seq));
       expect(spool.unsent('oldest', 3).map((s) => sampleSchema.parse(s))).toEqual([whole(0), whole(1), whole(2)]);
@@ -42,9 +42,9 @@ export function spoolContract(name: string, open: (maxSamples: number) => Spool)
       expect(spool).toMatchObject({ lastSeq: 9, depth: 10 });
     });
 
-    it('keeps a sample unsent until it is marked sent, in any order', () => {
+    it('keeps a sample unsent until it is marked sent, in any order', async () => {
       const spool = open(100);
-      appendAll(spool, range(0, 9));
+      await appendAll(spool, range(0, 9));
       spool.markSent([9, 8, 2]);
       spool.markSent([8, 42]); // again, and unknown: no effect
       expect(spool.depth).toBe(7);
@@ -52,9 +52,9 @@ export function spoolContract(name: string, open: (maxSamples: number) => Spool)
       expect(spool.unsent('newest', 2).map((s) => s.seq)).toEqual([7, 6]);
     });
 
-    it('answers a range with what it holds, sent or not, and names the rest gone', () => {
+    it('answers a range with what it holds, sent or not, and names the rest gone', async () => {
       const spool = open(100);
-      appendAll(spool, [...range(10, 14), ...range(20, 22)]);
+      await appendAll(spool, [...range(10, 14), ...range(20, 22)]);
       spool.markSent([10, 11]);
       const answer = spool.range(5, 30, 1000);
       expect(answer.samples.map((s) => s.seq)).toEqual([10, 11, 12, 13, 14, 20, 21, 22]);
@@ -65,17 +65,17 @@ export function spoolContract(name: string, open: (maxSamples: number) => Spool)
       ]);
     });
 
-    it('answers at most `max` samples of a range, and calls nothing beyond them gone', () => {
+    it('answers at most `max` samples of a range, and calls nothing beyond them gone', async () => {
       const spool = open(100);
-      appendAll(spool, range(0, 9));
+      await appendAll(spool, range(0, 9));
       const answer = spool.range(0, 9, 4);
       expect(answer.samples.map((s) => s.seq)).toEqual([0, 1, 2, 3]);
       expect(answer.gone).toEqual([]);
     });
 
-    it('when full, drops the oldest, counts the unsent ones it dropped, keeps the newest', () => {
+    it('when full, drops the oldest, counts the unsent ones it dropped, keeps the newest', async () => {
       const spool = open(10);
-      appendAll(spool, range(0, 39));
+      await appendAll(spool, range(0, 39));
       const held = spool.range(0, 39, 1000).samples.map((s) => s.seq);
       expect(held.length).toBeGreaterThanOrEqual(10);
       expect(held).toEqual(range(40 - held.length, 39));
@@ -83,10 +83,10 @@ export function spoolContract(name: string, open: (maxSamples: number) => Spool)
       expect(spool.depth + spool.dropped).toBe(40);
     });
 
-    it('does not count sent samples it trims as dropped', () => {
+    it('does not count sent samples it trims as dropped', async () => {
       const spool = open(10);
       for (const seq of range(0, 39)) {
-        appendAll(spool, [seq]);
+        await appendAll(spool, [seq]);
         spool.markSent([seq]);
       }
       expect(spool.dropped).toBe(0);

@@ -1,4 +1,5 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvInstance, ValidateFunction } from 'ajv';
 import { z } from 'zod';
 
 /**
@@ -15,17 +16,25 @@ import { z } from 'zod';
  */
 export type CanonicalCheck = (value: unknown) => boolean;
 
-const ajv = new Ajv({
-  // zod (4.6) measures string lengths in code points, as ajv does by default, but runs its regexes
-  // without the `u` flag, which ajv adds by default.
-  unicodeRegExp: false,
-  // Infinity (JSON.parse('1e400')) is not a number to zod; it must not be one here either.
-  strictNumbers: true,
-  // The JSON Schema zod generates keeps `default` annotations, which ajv would only warn about.
-  strictSchema: false,
-  allErrors: false,
-  messages: false,
-});
+/**
+ * ajv is loaded on first use, not at import: the agent imports the codec too, decodes almost
+ * nothing, and on a Pi the module alone would cost it about 5 MB of RSS.
+ */
+let ajv: AjvInstance | undefined;
+function loadAjv(): AjvInstance {
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  return new Ajv({
+    // zod (4.6) measures string lengths in code points, as ajv does by default, but runs its regexes
+    // without the `u` flag, which ajv adds by default.
+    unicodeRegExp: false,
+    // Infinity (JSON.parse('1e400')) is not a number to zod; it must not be one here either.
+    strictNumbers: true,
+    // The JSON Schema zod generates keeps `default` annotations, which ajv would only warn about.
+    strictSchema: false,
+    allErrors: false,
+    messages: false,
+  });
+}
 
 /**
  * The canonical check for `schema`, compiled from zod's own JSON Schema of its output, in which
@@ -35,6 +44,7 @@ export function compileCanonicalCheck(schema: z.ZodType): CanonicalCheck {
   let validate: ValidateFunction | undefined;
   return (value) => {
     // Compiled on first use: the agent imports the codec too and never needs most of these.
+    ajv ??= loadAjv();
     validate ??= ajv.compile(z.toJSONSchema(schema, { io: 'output', target: 'draft-7' }));
     return validate(value);
   };

@@ -7,6 +7,10 @@ export class MalformedInput extends Error {}
 
 /** The widest unsigned value either stream carries: 2^53 - 1, a safe integer. */
 const MAX_BITS = 53;
+const TWO_32 = 2 ** 32;
+/** Bits written in one step: the pending bits (fewer than 8) and a chunk stay inside 31 bits. */
+const CHUNK_BITS = 24;
+const TWO_CHUNK = 2 ** CHUNK_BITS;
 
 /** Signed to unsigned, small magnitudes to small numbers: 0, -1, 1, -2 -> 0, 1, 2, 3. */
 export function zigzag(value: number): number {
@@ -19,9 +23,11 @@ export function unzigzag(value: number): number {
 
 /** How many bits an unsigned value needs (0 for 0). */
 export function bitLength(value: number): number {
-  let bits = 0;
-  for (let v = value; v >= 1; v = Math.floor(v / 2)) bits++;
-  return bits;
+  // clz32 counts in one step what a halving loop takes up to 53 steps for (the encoder asks this
+  // for every coding it weighs). Above 32 bits, the high part is exact: a division by 2^32.
+  if (value < 1) return 0;
+  if (value < TWO_32) return 32 - Math.clz32(value);
+  return 32 + bitLength(Math.floor(value / TWO_32));
 }
 
 export class ByteWriter {
@@ -101,15 +107,25 @@ export class BitWriter {
   private used = 0;
   /** Writes `value` (unsigned, below 2^bits) in exactly `bits` bits. */
   bits(value: number, bits: number): void {
-    for (let i = bits - 1; i >= 0; i--) {
-      const bit = Math.floor(value / 2 ** i) % 2;
-      this.current = (this.current << 1) | bit;
-      if (++this.used === 8) {
-        this.bytes.push(this.current);
-        this.current = 0;
-        this.used = 0;
-      }
+    // A value wider than a chunk (up to 53 bits, beyond what bit operators hold) goes high part
+    // first, split arithmetically; each chunk is then shifted in whole instead of bit by bit.
+    if (bits > CHUNK_BITS) {
+      const high = Math.floor(value / TWO_CHUNK);
+      this.bits(high, bits - CHUNK_BITS);
+      this.chunk(value - high * TWO_CHUNK, CHUNK_BITS);
+    } else this.chunk(value, bits);
+  }
+  /** `value` below 2^bits, bits <= CHUNK_BITS: with the pending bits it fits in 31 bits. */
+  private chunk(value: number, bits: number): void {
+    let current = (this.current << bits) | value;
+    let used = this.used + bits;
+    while (used >= 8) {
+      used -= 8;
+      this.bytes.push((current >>> used) & 0xff);
     }
+    current &= (1 << used) - 1;
+    this.current = current;
+    this.used = used;
   }
   /** An unsigned value of any size: its bit length in 6 bits, then its bits. */
   long(value: number): void {

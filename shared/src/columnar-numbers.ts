@@ -16,6 +16,15 @@
  * bit, so any finite number round-trips; a column no coding fits is sent tagged instead.
  */
 import { type BitReader, type BitWriter, bitLength, MalformedInput, unzigzag, zigzag } from './bit-io.js';
+import {
+  Cheapest,
+  offerReference,
+  REFERENCE_DELTA_FIXED_BITS,
+  REFERENCE_PLAIN_FIXED_BITS,
+  rangeLimit,
+  type Spread,
+  spreadOf,
+} from './columnar-number-costs.js';
 
 export const MAX_SCALE = 9;
 /** Integers kept well inside 2^53 so differences and offsets from a minimum stay exact. */
@@ -31,11 +40,37 @@ export interface NumberColumn {
   readonly values: readonly number[];
 }
 
+/**
+ * A number column as the encoder keeps it: also its spread at each scale a later column has
+ * weighed it at (null when an integer is out of range), so up to 16 later columns round its values
+ * once.
+ */
+export interface EncodedNumberColumn extends NumberColumn {
+  readonly spreads: Map<number, Spread | null>;
+}
+
+function spreadAt(column: EncodedNumberColumn, scale: number): Spread | null {
+  let spread = column.spreads.get(scale);
+  if (spread === undefined) {
+    const f = 10 ** scale;
+    const ints = column.values.map((v) => Math.round(v * f));
+    spread = ints.some((k) => Math.abs(k) > MAX_INT) ? null : spreadOf(ints);
+    column.spreads.set(scale, spread);
+  }
+  return spread;
+}
+
 /** The smallest decimal scale at which every value is an exact integer, or null. */
 export function scaleOf(values: readonly number[]): number | null {
   for (let s = 0; s <= MAX_SCALE; s++) {
     const f = 10 ** s;
-    if (values.every((v) => Math.abs(Math.round(v * f)) <= MAX_INT && Math.round(v * f) / f === v)) return s;
+    let exact = true;
+    for (let j = 0; exact && j < values.length; j++) {
+      const v = values[j] as number;
+      const k = Math.round(v * f);
+      exact = k <= MAX_INT && k >= -MAX_INT && k / f === v;
+    }
+    if (exact) return s;
   }
   return null;
 }
@@ -48,27 +83,36 @@ function fromInteger(k: number, scale: number, d: number, drop: number): number 
 
 function integersAt(values: readonly number[], scale: number, d: number, drop: number): number[] | null {
   const ints: number[] = [];
+  const dropped = 10 ** drop;
+  const f = 10 ** scale;
   for (const v of values) {
-    const k = Math.round(((v * d) / 10 ** drop) * 10 ** scale);
-    if (Math.abs(k) > MAX_INT || fromInteger(k, scale, d, drop) !== v) return null;
+    const k = Math.round(((v * d) / dropped) * f);
+    if (k > MAX_INT || k < -MAX_INT || fromInteger(k, scale, d, drop) !== v) return null;
     ints.push(k);
   }
   return ints;
 }
 
-function packedBits(ints: readonly number[]): number {
-  if (ints.length === 0) return 0;
-  const min = Math.min(...ints);
-  return 6 + bitLength(zigzag(min)) + 6 + bitLength(Math.max(...ints) - min) * ints.length;
-}
-
-function writePacked(out: BitWriter, ints: readonly number[]): void {
-  if (ints.length === 0) return;
-  const min = Math.min(...ints);
-  const width = bitLength(Math.max(...ints) - min);
-  out.long(zigzag(min));
+/**
+ * Writes a coding's integers: packed, or the first and then the packed differences, where packed =
+ * minimum (zigzag, as `long`) | width (6) | each value minus the minimum in `width` bits.
+ */
+function writeInts(out: BitWriter, spread: Spread, delta: boolean): void {
+  const { ints } = spread;
+  if (!delta) {
+    if (ints.length === 0) return;
+    const width = bitLength(spread.range);
+    out.long(zigzag(spread.min));
+    out.bits(width, 6);
+    for (const k of ints) out.bits(k - spread.min, width);
+    return;
+  }
+  out.long(zigzag(spread.first));
+  if (ints.length < 2) return;
+  const width = bitLength(spread.dRange);
+  out.long(zigzag(spread.dMin));
   out.bits(width, 6);
-  for (const v of ints) out.bits(v - min, width);
+  for (let j = 1; j < ints.length; j++) out.bits((ints[j] as number) - (ints[j - 1] as number) - spread.dMin, width);
 }
 
 function readPacked(input: BitReader, count: number): number[] {
@@ -83,53 +127,60 @@ function checked(value: number): number {
   return value;
 }
 
-function differences(ints: readonly number[]): number[] {
-  return ints.slice(1).map((v, j) => v - (ints[j] as number));
-}
-
-interface Coding {
-  readonly bits: number;
-  readonly delta: boolean;
-  readonly reference: number;
-  readonly divisor: number;
-  readonly drop: number;
-  readonly ints: number[];
-}
-
-function costed(ints: number[], base: Omit<Coding, 'bits' | 'delta' | 'ints'>, header: number): Coding[] {
-  const plain = header + packedBits(ints);
-  const delta = header + 6 + bitLength(zigzag(ints[0] ?? 0)) + packedBits(differences(ints));
-  return [
-    { ...base, ints, delta: false, bits: plain },
-    { ...base, ints, delta: true, bits: delta },
-  ];
-}
-
-/** Picks the cheapest coding of a column's values (numbers at `scale`) and writes its bits. */
+/**
+ * Picks the cheapest coding of a column's values (numbers at `scale`) and writes its bits. Returns
+ * the column as later columns may refer to it.
+ */
 export function writeNumbers(
   out: BitWriter,
   values: readonly number[],
   scale: number,
   rowsKey: string,
-  earlier: readonly NumberColumn[],
-): void {
-  const own = integersAt(values, scale, 1, 0) as number[];
-  const candidates: Coding[] = costed(own, { reference: 0, divisor: 1, drop: 0 }, 4);
+  earlier: readonly EncodedNumberColumn[],
+): EncodedNumberColumn {
+  const f = 10 ** scale;
+  // The column's own integers: scaleOf already checked each is exact and in range at `scale`.
+  const own = values.map((v) => Math.round(v * f));
+  const mine = spreadOf(own);
+  const best = new Cheapest();
+  best.offer(mine, 4, 0, 1, 0);
+  // A divisor without a scale drop never wins, so it is not weighed. Its integers are exactly `d`
+  // times the column's own: v * d * 10^scale is within 3 roundings (relative 2^-53 each) of d * k,
+  // under 0.4 off while |d * k| <= MAX_INT, so Math.round gives d * k (and beyond MAX_INT the
+  // coding is refused anyway). So its minimum, width and differences are all at least the own
+  // coding's, and its parameters take 2 bits more: never strictly cheaper, never chosen.
   for (const d of DIVISORS.slice(1)) {
-    for (let drop = 0; drop <= Math.min(3, scale); drop++) {
+    for (let drop = 1; drop <= Math.min(3, scale); drop++) {
       const ints = integersAt(values, scale, d, drop);
-      if (ints !== null) candidates.push(...costed(ints, { reference: 0, divisor: d, drop }, 6));
+      if (ints !== null) best.offer(spreadOf(ints), 6, 0, d, drop);
     }
   }
+  let plainLimit = 0;
+  let deltaLimit = 0;
+  const setLimits = () => {
+    plainLimit = rangeLimit(best.bits, REFERENCE_PLAIN_FIXED_BITS, own.length);
+    deltaLimit = rangeLimit(best.bits, REFERENCE_DELTA_FIXED_BITS, own.length - 1);
+  };
+  setLimits();
   for (let distance = 1; distance <= Math.min(MAX_REFERENCE_DISTANCE, earlier.length); distance++) {
-    const ref = earlier[earlier.length - distance] as NumberColumn;
+    const ref = earlier[earlier.length - distance] as EncodedNumberColumn;
     if (ref.rowsKey !== rowsKey) continue;
-    const refInts = ref.values.map((v) => Math.round(v * 10 ** scale));
-    if (refInts.some((k) => Math.abs(k) > MAX_INT)) continue;
-    const ints = own.map((k, j) => k - (refInts[j] as number));
-    candidates.push(...costed(ints, { reference: distance, divisor: 1, drop: 0 }, 6));
+    const theirs = spreadAt(ref, scale);
+    if (theirs === null) continue;
+    // Ruled out without a scan: own = ints + ref, so range(own) <= range(ints) + range(ref), and
+    // the same for differences; the ints vary at least as much as one column does beyond the other.
+    if (Math.abs(mine.range - theirs.range) > plainLimit && Math.abs(mine.dRange - theirs.dRange) > deltaLimit) {
+      continue;
+    }
+    const before = best.bits;
+    offerReference(best, own, theirs.ints, distance, plainLimit);
+    if (best.bits !== before) setLimits();
   }
-  const best = candidates.reduce((a, b) => (b.bits < a.bits ? b : a));
+  let chosen = mine;
+  if (best.reference > 0) {
+    const ref = spreadAt(earlier[earlier.length - best.reference] as EncodedNumberColumn, scale) as Spread;
+    chosen = spreadOf(own.map((k, j) => k - (ref.ints[j] as number)));
+  } else if (best.divisor !== 1) chosen = spreadOf(integersAt(values, scale, best.divisor, best.drop) as number[]);
   out.bits(best.delta ? 1 : 0, 1);
   out.bits(best.reference > 0 ? 1 : 0, 1);
   if (best.reference > 0) out.bits(best.reference - 1, 4);
@@ -137,10 +188,8 @@ export function writeNumbers(
     out.bits(DIVISORS.indexOf(best.divisor as (typeof DIVISORS)[number]), 2);
     if (best.divisor !== 1) out.bits(best.drop, 2);
   }
-  if (best.delta) {
-    out.long(zigzag(best.ints[0] ?? 0));
-    writePacked(out, differences(best.ints));
-  } else writePacked(out, best.ints);
+  writeInts(out, chosen, best.delta);
+  return { rowsKey, values, spreads: new Map([[scale, mine]]) };
 }
 
 /** Reads `count` numbers written by writeNumbers. */

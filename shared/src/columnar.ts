@@ -24,11 +24,16 @@
  * Decoding gives exactly what was encoded: every coding is checked by decoding it before it is used.
  */
 import { BitReader, BitWriter, ByteReader, ByteWriter, MalformedInput, unzigzag, zigzag } from './bit-io.js';
+import { type Column, collectColumns, type Json, type Path } from './columnar-columns.js';
 import { COLUMNAR_FIELDS_V1, type FieldPath } from './columnar-fields.js';
-import { MAX_SCALE, type NumberColumn, readNumbers, scaleOf, writeNumbers } from './columnar-numbers.js';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Path = (string | number)[];
+import {
+  type EncodedNumberColumn,
+  MAX_SCALE,
+  type NumberColumn,
+  readNumbers,
+  scaleOf,
+  writeNumbers,
+} from './columnar-numbers.js';
 
 const KIND = { constant: 0, number: 1, boolean: 2, tagged: 3 } as const;
 const TAG = { null: 0, false: 1, true: 2, int: 3, negInt: 4, float: 5, string: 6, emptyArray: 7, emptyObject: 8 };
@@ -37,34 +42,10 @@ const MAX_SAMPLES = 100_000;
 
 const fieldIndex = new Map(COLUMNAR_FIELDS_V1.map((path, i) => [JSON.stringify(path), i]));
 
-interface Column {
-  readonly path: Path;
-  readonly values: Map<number, Json>;
-}
-
 export interface ColumnarHead {
   readonly v: number;
   readonly agentVersion: string;
   readonly sentAtMs: number;
-}
-
-function flatten(value: Json, path: Path, out: Map<string, Column>, row: number): void {
-  const isLeaf =
-    value === null ||
-    typeof value !== 'object' ||
-    (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
-  if (isLeaf) {
-    const key = JSON.stringify(path);
-    let column = out.get(key);
-    if (column === undefined) {
-      column = { path: [...path], values: new Map() };
-      out.set(key, column);
-    }
-    column.values.set(row, value);
-    return;
-  }
-  if (Array.isArray(value)) for (const [j, v] of value.entries()) flatten(v, [...path, j], out, row);
-  else for (const [k, v] of Object.entries(value)) flatten(v, [...path, k], out, row);
 }
 
 function writeTagged(out: ByteWriter, value: Json): void {
@@ -116,62 +97,101 @@ function readTagged(input: ByteReader): Json {
 
 /** The samples that have a non-null value in a column, as a key to match reference columns by. */
 function rowsKey(rows: readonly number[], values: readonly Json[]): string {
-  return rows.filter((_, j) => values[j] !== null).join(',');
+  let key = '';
+  for (let j = 0; j < rows.length; j++) {
+    if (values[j] === null) continue;
+    key = key === '' ? String(rows[j]) : `${key},${rows[j]}`;
+  }
+  return key;
+}
+
+/**
+ * Whether two leaf values have the same JSON text, without writing it: numbers compare by value
+ * (JSON writes 0 and -0 alike, and distinct numbers differently), and an empty array or object
+ * equals only its own kind.
+ */
+function sameJson(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return Array.isArray(a) === Array.isArray(b);
+}
+
+/** A presence bit per sample, when some samples lack the field. `rows` are in order. */
+function writePresence(bits: BitWriter, rows: readonly number[], n: number): void {
+  if (rows.length === n) return;
+  let next = 0;
+  for (let row = 0; row < n; row++) {
+    const has = rows[next] === row;
+    if (has) next++;
+    bits.bits(has ? 1 : 0, 1);
+  }
+}
+
+/** A null bit per value present. */
+function writeNulls(bits: BitWriter, values: readonly Json[]): void {
+  for (const v of values) bits.bits(v === null ? 1 : 0, 1);
 }
 
 function encodeColumn(
   column: Column,
   n: number,
+  allRows: string,
   structure: ByteWriter,
   bits: BitWriter,
-  numbers: NumberColumn[],
+  numbers: EncodedNumberColumn[],
 ): void {
   const index = fieldIndex.get(JSON.stringify(column.path));
   structure.varint(index === undefined ? 0 : index + 1);
   if (index === undefined) structure.string(JSON.stringify(column.path));
-  const rows = [...column.values.keys()].sort((a, b) => a - b);
-  const values = rows.map((row) => column.values.get(row) as Json);
+  const { rows, values } = column;
   const partial = rows.length < n;
-  const writePresence = () => {
-    if (partial) for (let row = 0; row < n; row++) bits.bits(column.values.has(row) ? 1 : 0, 1);
-  };
   const presence = partial ? 4 : 0;
-  const first = JSON.stringify(values[0] ?? null);
+  // What the values are, from one pass: the same JSON throughout, and whether the non-null ones
+  // are all booleans or all numbers.
+  const first = values[0] ?? null;
+  let same = true;
+  let nulls = 0;
+  let booleans = 0;
+  let numbersSeen = 0;
+  for (const v of values) {
+    if (same && !sameJson(v, first)) same = false;
+    if (v === null) nulls++;
+    else if (typeof v === 'boolean') booleans++;
+    else if (typeof v === 'number') numbersSeen++;
+  }
+  const presentCount = values.length - nulls;
   // A lone number is cheaper bit-packed than as a constant (unless the dictionary holds it, which
   // for a measurement it rarely does).
-  const lone = values.length === 1 && typeof values[0] === 'number';
-  if (!lone && values.every((v) => JSON.stringify(v) === first)) {
+  const lone = values.length === 1 && typeof first === 'number';
+  if (!lone && same) {
     structure.byte(KIND.constant | presence);
-    writeTagged(structure, values[0] ?? null);
-    writePresence();
+    writeTagged(structure, first);
+    writePresence(bits, rows, n);
     return;
   }
-  const present = values.filter((v) => v !== null);
-  const hasNulls = present.length < values.length ? 1 : 0;
-  const writeNulls = () => {
-    if (hasNulls) for (const v of values) bits.bits(v === null ? 1 : 0, 1);
-  };
-  if (present.every((v) => typeof v === 'boolean')) {
+  const hasNulls = nulls > 0 ? 1 : 0;
+  if (booleans === presentCount) {
     structure.byte(KIND.boolean | presence);
     structure.byte(hasNulls);
-    writePresence();
-    writeNulls();
-    for (const v of present) bits.bits(v ? 1 : 0, 1);
+    writePresence(bits, rows, n);
+    if (hasNulls) writeNulls(bits, values);
+    for (const v of values) if (v !== null) bits.bits(v ? 1 : 0, 1);
     return;
   }
-  const scale = present.every((v) => typeof v === 'number') ? scaleOf(present as number[]) : null;
+  const present = nulls > 0 ? (values.filter((v) => v !== null) as number[]) : (values as number[]);
+  const scale = numbersSeen === presentCount ? scaleOf(present) : null;
   if (scale !== null) {
     structure.byte(KIND.number | presence);
     structure.byte(scale | (hasNulls << 5));
-    writePresence();
-    writeNulls();
-    const key = rowsKey(rows, values);
-    writeNumbers(bits, present as number[], scale, key, numbers);
-    numbers.push({ rowsKey: key, values: present as number[] });
+    writePresence(bits, rows, n);
+    if (hasNulls) writeNulls(bits, values);
+    // Most columns have every sample's value: their key is the same string every time.
+    const key = partial || hasNulls ? rowsKey(rows, values) : allRows;
+    numbers.push(writeNumbers(bits, present, scale, key, numbers));
     return;
   }
   structure.byte(KIND.tagged | presence);
-  writePresence();
+  writePresence(bits, rows, n);
   for (const v of values) writeTagged(structure, v);
 }
 
@@ -180,16 +200,16 @@ function encodeColumn(
  * caller) and the value bits, kept apart so each is compressed the way that suits it.
  */
 export function encodeColumnar(head: ColumnarHead, samples: readonly unknown[]): { structure: Buffer; values: Buffer } {
-  const columns = new Map<string, Column>();
-  for (const [row, sample] of samples.entries()) flatten(sample as Json, [], columns, row);
+  const columns = collectColumns(samples);
   const structure = new ByteWriter();
   const bits = new BitWriter();
   structure.varint(head.v);
   structure.string(head.agentVersion);
   structure.varint(samples.length);
-  structure.varint(columns.size);
-  const numbers: NumberColumn[] = [];
-  for (const column of columns.values()) encodeColumn(column, samples.length, structure, bits, numbers);
+  structure.varint(columns.length);
+  const numbers: EncodedNumberColumn[] = [];
+  const allRows = Array.from({ length: samples.length }, (_, row) => row).join(',');
+  for (const column of columns) encodeColumn(column, samples.length, allRows, structure, bits, numbers);
   const firstWallMs = (samples[0] as { wallMs: number }).wallMs;
   bits.long(zigzag(head.sentAtMs - firstWallMs));
   return { structure: structure.toBuffer(), values: bits.toBuffer() };

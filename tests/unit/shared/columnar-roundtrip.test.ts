@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { COLUMNAR_DICTIONARY_V2, decodePayload, encodePayload, type SampleInput } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +123,16 @@ describe('columnar round trip (property)', () => {
       // order is not compared: a canonical plain message keeps its own (the validator's fast path).
       if (columnar.ok && plain.ok) expect(sortedJson(columnar.value)).toBe(sortedJson(plain.value));
     }
+  });
+});
+
+describe('columnar wire bytes', () => {
+  it('stay the same for the same batches (the encoder may get faster, never different)', () => {
+    // Recorded from the encoder before its costing was reworked (every coding encoded and
+    // compared); a change here changes what sites send, and needs a new marker, not a new hash.
+    const hash = createHash('sha256');
+    for (let seed = 1; seed <= 300; seed++) hash.update(encodePayload('telemetry', randomBatch(seed), 'columnar'));
+    expect(hash.digest('hex')).toBe('233bc6e65a37bda167edb445d46b8edb4a96ff4519ecb6214937c904da6e75f8');
   });
 });
 

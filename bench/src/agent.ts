@@ -14,12 +14,12 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type AgentLaunch, shippedAgentLaunch } from '@pantau/agent/launch';
 import { startEmbeddedBroker } from '@pantau/collector';
 import { createLogger } from '@pantau/shared';
 import type { RunnerResult } from './agent-runner.js';
@@ -48,7 +48,7 @@ try {
   console.log(
     `bench:agent: ${cycles} cycles every ${intervalMs} ms after ${warmupCycles} warm-up cycles; broker ${broker.url}`,
   );
-  const launch = shippedLaunch();
+  const launch = shippedAgentLaunch();
   console.log(
     `Pantau agent (${[...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`), 'node', ...launch.flags].join(' ')}): ` +
       'latency (ICMP to 127.0.0.1), usage (lo), clients, power (hwmon files), uptime, speed test configured; ' +
@@ -127,7 +127,7 @@ try {
   await broker.close();
 }
 
-async function runAgent(brokerUrl: string, launch: Launch): Promise<RunnerResult> {
+async function runAgent(brokerUrl: string, launch: AgentLaunch): Promise<RunnerResult> {
   const runner = fileURLToPath(new URL('./agent-runner.js', import.meta.url));
   const options = { brokerUrl, dir, cycles, warmupCycles, intervalMs, profileBlocks };
   const child = spawn(process.execPath, [...launch.flags, runner], {
@@ -142,27 +142,6 @@ async function runAgent(brokerUrl: string, launch: Launch): Promise<RunnerResult
   if (code !== 0) throw new Error(`the agent runner exited with ${code}`);
   const last = stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last) as RunnerResult;
-}
-
-interface Launch {
-  readonly env: Record<string, string>;
-  readonly flags: string[];
-}
-
-/**
- * How the bin's shebang (`#!/usr/bin/env -S NAME=value node --flag`) starts the agent: its
- * environment assignments and Node flags, so the bench runs the agent as it ships.
- */
-function shippedLaunch(): Launch {
-  const require = createRequire(import.meta.url);
-  const main = join(dirname(require.resolve('@pantau/agent/package.json')), 'dist', 'main.js');
-  const words = (readFileSync(main, 'utf8').split('\n', 1)[0] ?? '').split(' ').slice(2);
-  const env: Record<string, string> = {};
-  for (const word of words.filter((w) => /^[A-Z_]+=/.test(w))) {
-    const at = word.indexOf('=');
-    env[word.slice(0, at)] = word.slice(at + 1);
-  }
-  return { env, flags: words.filter((word) => word.startsWith('--')) };
 }
 
 function printLongTasks(report: LongTaskReport): void {

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { shippedAgentLaunch } from '@pantau/agent/launch';
 import { createFileLogger, guard, loadConfig } from '@pantau/shared';
 import { createCollector } from './collector.js';
 import { formatSitesTable } from './commands/sites.js';
@@ -94,13 +94,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 }
 
 function spawnAgent(dir: string, brokerUrl: string, intervalSec: number): ChildProcess {
-  const require = createRequire(import.meta.url);
-  const agentMain = join(dirname(require.resolve('@pantau/agent/package.json')), 'dist', 'main.js');
+  // As the bin starts it (its shebang's Node flags), with this process's own node.
+  const launch = shippedAgentLaunch();
   const logFd = openSync(join(dir, 'agent.log'), 'a');
-  return spawn(process.execPath, [agentMain, 'run'], {
+  return spawn(process.execPath, [...launch.flags, launch.mainPath, 'run'], {
     stdio: ['ignore', logFd, logFd],
     env: {
       ...process.env,
+      ...launch.env,
       PANTAU_CONFIG: '',
       PANTAU_SITE_ID: DEMO_SITE,
       PANTAU_MQTT_URL: brokerUrl,

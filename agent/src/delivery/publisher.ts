@@ -91,11 +91,11 @@ export interface Publisher {
 }
 
 /** A connection that lasted this long counts as working: the backoff starts again from its base. */
+const STABLE_CONNECTION_MS = 60_000;
 /** MQTT 5: a Session Expiry Interval of 0xFFFFFFFF means the session does not expire. */
 const SESSION_NEVER_EXPIRES = 0xffff_ffff;
 /** CONNACK return code 1 (MQTT 3.1.1 §3.2.2.3), which mqtt.js gives as the error's `code`. */
 const UNACCEPTABLE_PROTOCOL_VERSION = 1;
-const STABLE_CONNECTION_MS = 60_000;
 
 /** Byte counters of the socket under an mqtt.js client (net.Socket or tls.TLSSocket). */
 interface CountingStream {
@@ -257,10 +257,9 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
         if (stopped) return;
         // Drop whatever mqtt.js still holds in memory; the spool has every unacknowledged sample.
         c.end(true);
-        if (downgradeNow) {
-          downgradeNow = false;
-          scheduleRetry(0);
-        } else scheduleRetry(backoff.next());
+        // A refused MQTT 5 is not a failure to back off from: 3.1.1 is tried at once.
+        scheduleRetry(downgradeNow ? 0 : backoff.next());
+        downgradeNow = false;
       }),
     );
     c.on(

@@ -65,6 +65,14 @@ export interface ProbeDeps {
 type ProbeConfigs = AgentConfig['probes'];
 type Factory = (config: AgentConfig, deps: ProbeDeps) => AnyProbe;
 
+/** A probe's logger with the limiter its failure lines pass (once per key per 15 min). */
+function limitedLog(deps: ProbeDeps, module: string) {
+  return {
+    logger: deps.log.child({ module }),
+    limiter: createLogLimiter(deps.clock, PROBE_FAILURE_LOG_INTERVAL_MS),
+  };
+}
+
 /**
  * Name to factory: the one list of probes the agent runs. It has one entry per probe in the config
  * schema (`probes.<name>`), and every name is a section of the wire contract.
@@ -79,19 +87,13 @@ export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: F
       everySamplesByRole: latency.everySamplesByRole,
       autoGateway: latency.detectGateway ? { detector: deps.gatewayDetector, count: 3, timeoutMs: 1000 } : undefined,
       budget: deps.budget,
-      log: {
-        logger: deps.log.child({ module: 'latency' }),
-        limiter: createLogLimiter(deps.clock, PROBE_FAILURE_LOG_INTERVAL_MS),
-      },
+      log: limitedLog(deps, 'latency'),
     });
   },
   uptime: (config, deps) =>
     buildUptimeProbe(config.probes, {
       ...deps,
-      log: {
-        logger: deps.log.child({ module: 'uptime' }),
-        limiter: createLogLimiter(deps.clock, PROBE_FAILURE_LOG_INTERVAL_MS),
-      },
+      log: limitedLog(deps, 'uptime'),
     }),
   power: (config, deps) =>
     createPowerProbe({

@@ -1,4 +1,4 @@
-import type { LatencyRole } from '@pantau/shared';
+import { type LatencyRole, ROLES_BEYOND_LAN } from '@pantau/shared';
 import type { Clock } from '../clock.js';
 
 /**
@@ -49,8 +49,6 @@ export interface LinkState {
   snapshot(): LinkSnapshot;
 }
 
-const BEYOND_LAN: ReadonlySet<LatencyRole> = new Set(['internet', 'noc']);
-
 export function createLinkState(clock: Clock): LinkState {
   let up: boolean | null = null;
   let sinceMs = 0;
@@ -66,7 +64,7 @@ export function createLinkState(clock: Clock): LinkState {
   return {
     observeLatency(section) {
       const told = (section?.targets ?? [])
-        .filter((t) => BEYOND_LAN.has(t.role))
+        .filter((t) => ROLES_BEYOND_LAN.has(t.role))
         .map(targetSays)
         .filter((says) => says !== null);
       if (told.length === 0) return;

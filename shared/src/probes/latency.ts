@@ -4,6 +4,8 @@ import { nullable, sectionError } from './section.js';
 /** Why a target is probed: it decides how a failure is read (LAN, terminal or internet). */
 export const latencyRoleSchema = z.enum(['gateway', 'terminal', 'internet', 'noc']);
 export type LatencyRole = z.infer<typeof latencyRoleSchema>;
+/** Targets past the site's LAN: reaching them proves the link, and their probes cost data. */
+export const ROLES_BEYOND_LAN: ReadonlySet<LatencyRole> = new Set(['internet', 'noc']);
 
 export const latencyMethodSchema = z.enum(['icmp', 'tcp']);
 

@@ -1,4 +1,4 @@
-import type { LatencyRole, LatencyTarget, Logger } from '@pantau/shared';
+import { type LatencyRole, type LatencyTarget, type Logger, ROLES_BEYOND_LAN } from '@pantau/shared';
 import { icmpEchoBytes, tcpAttemptsBytes } from '../../budget/link-costs.js';
 import type { LatencyTargetConfig } from '../../config/schema.js';
 import type { LogLimiter } from '../log-limiter.js';
@@ -34,7 +34,6 @@ export interface LatencyProbeDeps {
   readonly log?: { readonly logger: Logger; readonly limiter: LogLimiter } | undefined;
 }
 
-const BEYOND_LAN: ReadonlySet<LatencyRole> = new Set(['internet', 'noc']);
 /** Shown as the host of a gateway target when the routing table names none. */
 export const AUTO_GATEWAY_HOST = 'auto';
 
@@ -113,7 +112,7 @@ export function createLatencyProbe(deps: LatencyProbeDeps): Probe<'latency'> {
   }
 
   function charge(role: LatencyRole, bytes: number): void {
-    if (BEYOND_LAN.has(role)) deps.budget?.add(bytes);
+    if (ROLES_BEYOND_LAN.has(role)) deps.budget?.add(bytes);
   }
 
   function logFailure(target: LatencyTarget): void {

@@ -4,7 +4,8 @@
  * Run once when the format version changes; the printed bytes are then frozen.
  */
 import { encodeColumnar } from '@pantau/shared';
-import { seeded, syntheticSample } from './synthetic-samples.js';
+import { seeded } from './seeded.js';
+import { syntheticSample } from './synthetic-samples.js';
 
 const random = seeded(2026);
 const samples = Array.from({ length: 25 }, (_, i) => syntheticSample(i + 700, 1_795_392_000_000, random));

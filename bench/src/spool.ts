@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { openFileSpool } from '@pantau/agent';
 import { createLogger } from '@pantau/shared';
-import { seeded, syntheticSample } from './synthetic-samples.js';
+import { seeded } from './seeded.js';
+import { syntheticSample } from './synthetic-samples.js';
 
 const SAMPLES_PER_DAY = 1440;
 const DELIVER_EVERY = 5;

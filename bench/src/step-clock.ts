@@ -2,8 +2,7 @@ import type { Clock } from '@pantau/agent';
 
 /**
  * A clock that moves only when told, firing due timers in order: the agent's delivery code runs a
- * simulated day in seconds. (The same idea as the tests' FakeClock; a bench is a program and cannot
- * import the tests' helpers.)
+ * simulated day in seconds. The tests' FakeClock is this clock.
  */
 export class StepClock implements Clock {
   private timers: { at: number; fn: () => void; id: number }[] = [];
@@ -33,5 +32,8 @@ export class StepClock implements Clock {
     }
     this.wallMs += target - this.monoMs;
     this.monoMs = target;
+  }
+  get pendingTimers(): number {
+    return this.timers.length;
   }
 }

@@ -111,15 +111,3 @@ export function syntheticSample(seq: number, startWallMs: number, random: () => 
     },
   };
 }
-
-/** mulberry32: a small seeded generator, so every run measures the same bytes. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -8,9 +8,10 @@
 import { createDelivery, createMemorySpool, createPublisher, type Publisher } from '@pantau/agent';
 import { createLogger, encodePayload, type PayloadEncoding, type SampleInput } from '@pantau/shared';
 import { startCountingProxy } from './counting-proxy.js';
+import { seeded } from './seeded.js';
 import { startMosquitto } from './servers.js';
 import { StepClock } from './step-clock.js';
-import { seeded, syntheticSample } from './synthetic-samples.js';
+import { syntheticSample } from './synthetic-samples.js';
 
 const SAMPLES_PER_DAY = 1440;
 const DAYS_PER_MONTH = 30;

@@ -1,40 +1,12 @@
 import { Writable } from 'node:stream';
-import type { Clock, FileReader, HostInfo, Pinger, PingOutcome, PingRequest, Scheduler } from '@pantau/agent';
+import type { FileReader, HostInfo, Pinger, PingOutcome, PingRequest, Scheduler } from '@pantau/agent';
+import { StepClock } from '@pantau/bench/step-clock';
 import { createLogger, type Logger, ok } from '@pantau/shared';
 
-/** A clock that moves only when told to; timers fire as time passes them. */
-export class FakeClock implements Clock {
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 0;
-  constructor(
-    private wallMs = 1_800_000_000_000,
-    private monoMs = 1000,
-  ) {}
-  nowMs = () => this.wallMs;
-  monotonicMs = () => this.monoMs;
-  setTimer = (ms: number, fn: () => void) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.monoMs + ms, fn, id });
-    return () => {
-      this.timers = this.timers.filter((t) => t.id !== id);
-    };
-  };
-  /** Moves time forward, firing due timers in order. */
-  advance(ms: number): void {
-    const target = this.monoMs + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      this.timers = this.timers.filter((t) => t.id !== due.id);
-      this.wallMs += due.at - this.monoMs;
-      this.monoMs = due.at;
-      due.fn();
-    }
-    this.wallMs += target - this.monoMs;
-    this.monoMs = target;
-  }
-  get pendingTimers(): number {
-    return this.timers.length;
+/** A clock that moves only when told to; timers fire as time passes them (the benches' clock). */
+export class FakeClock extends StepClock {
+  constructor(wallMs = 1_800_000_000_000, monoMs = 1000) {
+    super(wallMs, monoMs);
   }
 }
 

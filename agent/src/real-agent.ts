@@ -1,18 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createLogger } from '@pantau/shared';
 import { type Agent, type AgentDeps, createAgent } from './agent.js';
 import { systemClock } from './clock.js';
 import type { AgentConfig } from './config/schema.js';
-import { execFileRunner } from './host/command-runner.js';
 import { nodeFileReader } from './host/file-reader.js';
 import { createLinuxHostInfo, defaultHostPaths, type HostInfo } from './host/host-info.js';
-import { createGatewayDetector } from './probes/latency/gateway.js';
 import { createSystemPinger } from './probes/latency/pinger.js';
-import { createNetConnector } from './probes/latency/tcp-connector.js';
 import { createNodePowerIo } from './probes/power/power-io.js';
 import { cronScheduler } from './scheduler.js';
-import { createNetSnmpClient } from './snmp/net-snmp-client.js';
-import { createTrafficMeter } from './usage/traffic-meter.js';
 
 export function realHostInfo(config: AgentConfig): HostInfo {
   return createLinuxHostInfo(nodeFileReader, { ...defaultHostPaths, clockSyncedFile: config.clock.syncedFile });
@@ -34,13 +29,8 @@ export function createRealAgent(config: AgentConfig, overrides: Partial<AgentDep
     log: createLogger('pantau-agent', config.log.level),
     randomId: randomUUID,
     random: Math.random,
-    files: nodeFileReader,
-    snmp: createNetSnmpClient(systemClock),
-    commands: execFileRunner,
-    trafficMeter: createTrafficMeter(),
-    randomBytes,
-    connector: createNetConnector(systemClock),
-    gatewayDetector: createGatewayDetector(nodeFileReader),
+    // Files, SNMP, commands, TCP connects, the gateway detector, the traffic meter and random bytes
+    // are the real ones by default (createAgent, probeDepsFor).
     ...overrides,
   });
 }

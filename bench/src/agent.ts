@@ -11,12 +11,17 @@
  * after months of running, and a start-up block happens once. `--profile-blocks` runs V8's
  * sampling profiler in the agent to name the code behind every event-loop block over 10 ms (it
  * costs CPU and memory, so do not read footprint figures from such a run).
+ *
+ * In the same run, two floors with the agent's flags: `node` alone, idle; and the chosen libraries
+ * alone doing the least an agent does each cycle (library-floor.ts): what no agent built from them
+ * can get under on this machine's Node.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type AgentLaunch, shippedAgentLaunch } from '@pantau/agent/launch';
@@ -24,7 +29,9 @@ import { startEmbeddedBroker } from '@pantau/collector';
 import { createLogger } from '@pantau/shared';
 import type { RunnerResult } from './agent-runner.js';
 import { runCollectd } from './collectd.js';
+import type { FloorResult } from './library-floor.js';
 import type { LongTaskReport } from './long-tasks.js';
+import { procStats } from './proc-stats.js';
 
 const MB = 1024 * 1024;
 const TARGETS = { rssMaxMb: 55, eventLoopMaxBlockMs: 10 };
@@ -54,7 +61,25 @@ try {
       'latency (ICMP to 127.0.0.1), usage (lo), clients, power (hwmon files), uptime, speed test configured; ' +
       'publishing QoS 1 ...',
   );
-  const agent = await runAgent(broker.url, launch);
+  const agent = await runInLaunch<RunnerResult>('./agent-runner.js', 'PANTAU_BENCH', launch, {
+    brokerUrl: broker.url,
+    dir,
+    cycles,
+    warmupCycles,
+    intervalMs,
+    profileBlocks,
+  });
+  console.log(
+    'floor: mqtt.js, pino, ping and zod alone with the same flags: one ping, one checked QoS 1 publish a cycle ...',
+  );
+  const floor = await runInLaunch<FloorResult>('./library-floor.js', 'PANTAU_FLOOR', launch, {
+    brokerUrl: broker.url,
+    dir,
+    cycles,
+    warmupCycles,
+    intervalMs,
+  });
+  const nodeAloneRssBytes = await idleNodeRss(launch);
   console.log('collectd: ping (127.0.0.1), interface (lo), uptime; mqtt plugin publishing QoS 1 to the broker ...');
   const collectd = await runCollectd(dir, broker.port, intervalMs, warmupCycles, cycles);
 
@@ -109,6 +134,13 @@ try {
       `CPU incl. children ${((agent.cpuMsPerCycle + agent.childCpuMsPerCycle) / Math.max(0.001, collectd.cpuMsPerCycle + collectd.childCpuMsPerCycle)).toFixed(1)}x`,
   );
   console.log(`probes in the last sample: ${agent.probesInSample.join(', ')}`);
+  console.log(
+    `floor on this Node, same flags: node alone ${mb(nodeAloneRssBytes)} MB RSS; ` +
+      `mqtt.js + pino + ping + zod doing one ping and one publish a cycle ${mb(floor.rssAfterWarmupBytes)} MB ` +
+      `after warm-up, ${mb(floor.rssMaxBytes)} MB max, ${floor.cpuMsPerCycle.toFixed(2)} ms CPU a cycle; ` +
+      `agent/floor RSS max ${(agent.rssMaxBytes / floor.rssMaxBytes).toFixed(2)}x; ` +
+      `floor within ${TARGETS.rssMaxMb} MB: ${floor.rssMaxBytes / MB <= TARGETS.rssMaxMb ? 'yes' : 'no'}`,
+  );
   if (agent.longTasks !== undefined) printLongTasks(agent.longTasks);
   console.log(
     JSON.stringify({
@@ -119,6 +151,8 @@ try {
       launch,
       agent,
       collectd,
+      floor,
+      nodeAloneRssBytes,
       targets: TARGETS,
       verdicts,
     }),
@@ -127,11 +161,16 @@ try {
   await broker.close();
 }
 
-async function runAgent(brokerUrl: string, launch: AgentLaunch): Promise<RunnerResult> {
-  const runner = fileURLToPath(new URL('./agent-runner.js', import.meta.url));
-  const options = { brokerUrl, dir, cycles, warmupCycles, intervalMs, profileBlocks };
-  const child = spawn(process.execPath, [...launch.flags, runner], {
-    env: { ...process.env, ...launch.env, PANTAU_BENCH: JSON.stringify(options) },
+/** Runs a bench program in its own process, started with the agent's launch flags and environment. */
+async function runInLaunch<Result>(
+  script: string,
+  optionsVariable: string,
+  launch: AgentLaunch,
+  options: object,
+): Promise<Result> {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const child = spawn(process.execPath, [...launch.flags, path], {
+    env: { ...process.env, ...launch.env, [optionsVariable]: JSON.stringify(options) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let stdout = '';
@@ -139,9 +178,25 @@ async function runAgent(brokerUrl: string, launch: AgentLaunch): Promise<RunnerR
     stdout += String(chunk);
   });
   const [code] = await once(child, 'exit');
-  if (code !== 0) throw new Error(`the agent runner exited with ${code}`);
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
   const last = stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(last) as RunnerResult;
+  return JSON.parse(last) as Result;
+}
+
+/** RSS of `node` with the agent's launch flags doing nothing, a second after it started. */
+async function idleNodeRss(launch: AgentLaunch): Promise<number> {
+  const child = spawn(process.execPath, [...launch.flags, '-e', 'setTimeout(() => {}, 60_000)'], {
+    env: { ...process.env, ...launch.env },
+    stdio: 'ignore',
+  });
+  try {
+    await sleep(1000);
+    if (child.pid === undefined || child.exitCode !== null) throw new Error('idle node did not start');
+    return procStats(child.pid).rssBytes;
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
 }
 
 function printLongTasks(report: LongTaskReport): void {

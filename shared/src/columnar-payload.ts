@@ -6,6 +6,25 @@ import { fail, ok, type Result } from './result.js';
 
 const dictionary = Buffer.from(COLUMNAR_DICTIONARY_V2, 'base64');
 
+/**
+ * Inflated structures by their deflated bytes. A site's batches mostly share one structure (the
+ * same probes, hosts and sources), and a zlib stream costs more to set up than the rest of a
+ * 10-sample batch to decode. Same bytes in, same bytes out, so a hit changes nothing but the time.
+ */
+const STRUCTURE_CACHE_ENTRIES = 4096;
+const structures = new Map<string, Buffer>();
+
+function inflateStructure(deflated: Uint8Array, maxStructureBytes: number): Buffer {
+  const key = Buffer.from(deflated.buffer, deflated.byteOffset, deflated.byteLength).toString('latin1');
+  const known = structures.get(key);
+  if (known !== undefined && known.byteLength <= maxStructureBytes) return known;
+  const structure = inflateRawSync(deflated, { dictionary, maxOutputLength: maxStructureBytes });
+  // Bounded: when full, start again rather than track ages (a fleet's structures are few).
+  if (structures.size >= STRUCTURE_CACHE_ENTRIES) structures.clear();
+  structures.set(key, structure);
+  return structure;
+}
+
 /** A columnar payload's body (after its marker byte): the deflated structure, then the value bits. */
 export function packColumnar(head: ColumnarHead, samples: readonly unknown[]): Buffer {
   const { structure, values } = encodeColumnar(head, samples);
@@ -31,7 +50,7 @@ export function unpackColumnar(
     const length = reader.varint();
     const rest = reader.rest();
     if (length > rest.byteLength) return fail('invalid_compression', 'columnar structure ends early');
-    const structure = inflateRawSync(rest.subarray(0, length), { dictionary, maxOutputLength: maxStructureBytes });
+    const structure = inflateStructure(rest.subarray(0, length), maxStructureBytes);
     return ok(decodeColumnar(structure, rest.subarray(length), siteId));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {

@@ -215,13 +215,20 @@ export function encodeColumnar(head: ColumnarHead, samples: readonly unknown[]):
   return { structure: structure.toBuffer(), values: bits.toBuffer() };
 }
 
-function decodeColumn(
-  n: number,
-  structure: ByteReader,
-  bits: BitReader,
-  samples: Record<string, Json>[],
-  earlier: NumberColumn[],
-): void {
+/** What every column of one batch shares while it is decoded. */
+interface DecodeState {
+  readonly n: number;
+  readonly structure: ByteReader;
+  readonly bits: BitReader;
+  readonly samples: Record<string, Json>[];
+  readonly earlier: NumberColumn[];
+  /** `0, 1, ..., n - 1`: the rows of a column every sample has, shared rather than built per column. */
+  readonly allRows: readonly number[];
+  /** `allRows` joined with commas: the reference key of a column with every sample's value. */
+  readonly allRowsKey: string;
+}
+
+function fieldPath(structure: ByteReader): FieldPath {
   const ref = structure.varint();
   let path: FieldPath | undefined;
   if (ref === 0) {
@@ -232,44 +239,73 @@ function decodeColumn(
     path = parsed as Path;
   } else path = COLUMNAR_FIELDS_V1[ref - 1];
   if (path === undefined) throw new MalformedInput(`unknown field ${ref}`);
+  return path;
+}
+
+/**
+ * Reads one column and sets its values into the samples. Written with plain loops and without a
+ * list per column where it can: the collector decodes every batch through here (its hot loop).
+ */
+function decodeColumn(state: DecodeState): void {
+  const { n, structure, bits, samples } = state;
+  const path = fieldPath(structure);
   const header = structure.byte();
   const kind = header & 3;
   if (header & ~7) throw new MalformedInput(`bad column header ${header}`);
-  const readRows = () => {
-    if (!(header & 4)) return Array.from({ length: n }, (_, row) => row);
-    const rows: number[] = [];
-    for (let row = 0; row < n; row++) if (bits.bits(1) === 1) rows.push(row);
-    return rows;
-  };
-  let rows: number[];
-  let values: Json[];
+  let rows = state.allRows;
+  if (header & 4) {
+    const some: number[] = [];
+    for (let row = 0; row < n; row++) if (bits.bits(1) === 1) some.push(row);
+    rows = some;
+  }
+  const count = rows.length;
   if (kind === KIND.constant) {
     const value = readTagged(structure);
-    rows = readRows();
-    values = rows.map(() => value);
-  } else if (kind === KIND.tagged) {
-    rows = readRows();
-    values = rows.map(() => readTagged(structure));
-  } else {
-    const params = structure.byte();
-    const hasNulls = kind === KIND.boolean ? params === 1 : (params & 0x20) !== 0;
-    const valid = kind === KIND.boolean ? params <= 1 : (params & 0xd0) === 0 && (params & 0x0f) <= MAX_SCALE;
-    if (!valid) throw new MalformedInput(`bad column parameters ${params}`);
-    rows = readRows();
-    const isNull = rows.map(() => (hasNulls ? bits.bits(1) === 1 : false));
-    const count = isNull.filter((x) => !x).length;
-    let present: Json[];
-    if (kind === KIND.boolean) present = Array.from({ length: count }, () => bits.bits(1) === 1);
-    else {
-      const key = rows.filter((_, j) => !isNull[j]).join(',');
-      const numbers = readNumbers(bits, count, params & 0x0f, key, earlier);
-      earlier.push({ rowsKey: key, values: numbers });
-      present = numbers;
+    // An empty array or object is a fresh one in each sample, as JSON.parse would give.
+    const fresh = typeof value === 'object' && value !== null;
+    for (let j = 0; j < count; j++) {
+      setAt(samples[rows[j] as number] as Record<string, Json>, path, fresh ? (Array.isArray(value) ? [] : {}) : value);
     }
-    let next = 0;
-    values = isNull.map((x) => (x ? null : (present[next++] as Json)));
+    return;
   }
-  for (const [j, row] of rows.entries()) setAt(samples[row] as Record<string, Json>, path, values[j] as Json);
+  if (kind === KIND.tagged) {
+    for (let j = 0; j < count; j++)
+      setAt(samples[rows[j] as number] as Record<string, Json>, path, readTagged(structure));
+    return;
+  }
+  const params = structure.byte();
+  const hasNulls = kind === KIND.boolean ? params === 1 : (params & 0x20) !== 0;
+  const valid = kind === KIND.boolean ? params <= 1 : (params & 0xd0) === 0 && (params & 0x0f) <= MAX_SCALE;
+  if (!valid) throw new MalformedInput(`bad column parameters ${params}`);
+  let isNull: boolean[] | undefined;
+  let present = count;
+  if (hasNulls) {
+    isNull = new Array<boolean>(count);
+    for (let j = 0; j < count; j++) {
+      const x = bits.bits(1) === 1;
+      isNull[j] = x;
+      if (x) present--;
+    }
+  }
+  let numbers: number[] | undefined;
+  if (kind !== KIND.boolean) {
+    let key = state.allRowsKey;
+    if (isNull !== undefined || count !== n) {
+      key = '';
+      for (let j = 0; j < count; j++) {
+        if (isNull?.[j] === true) continue;
+        key = key === '' ? String(rows[j]) : `${key},${rows[j]}`;
+      }
+    }
+    numbers = readNumbers(bits, present, params & 0x0f, key, state.earlier);
+    state.earlier.push({ rowsKey: key, values: numbers });
+  }
+  let next = 0;
+  for (let j = 0; j < count; j++) {
+    let value: Json = null;
+    if (isNull?.[j] !== true) value = numbers === undefined ? bits.bits(1) === 1 : (numbers[next++] as number);
+    setAt(samples[rows[j] as number] as Record<string, Json>, path, value);
+  }
 }
 
 /**
@@ -288,9 +324,14 @@ export function decodeColumnar(
   const n = structure.varint();
   const columnCount = structure.varint();
   if (n > MAX_SAMPLES || columnCount > MAX_COLUMNS) throw new MalformedInput('too many samples or columns');
-  const samples: Record<string, Json>[] = Array.from({ length: n }, () => ({}));
-  const earlier: NumberColumn[] = [];
-  for (let c = 0; c < columnCount; c++) decodeColumn(n, structure, bits, samples, earlier);
+  const samples: Record<string, Json>[] = [];
+  const allRows: number[] = [];
+  for (let row = 0; row < n; row++) {
+    samples.push({});
+    allRows.push(row);
+  }
+  const state: DecodeState = { n, structure, bits, samples, earlier: [], allRows, allRowsKey: allRows.join(',') };
+  for (let c = 0; c < columnCount; c++) decodeColumn(state);
   if (!structure.done) throw new MalformedInput('bytes after the last column');
   const firstWallMs = samples[0]?.wallMs;
   if (typeof firstWallMs !== 'number') throw new MalformedInput('no wallMs to date the batch by');

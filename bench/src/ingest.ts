@@ -21,6 +21,7 @@ import {
 } from '@pantau/collector';
 import { createLogger, encodePayload } from '@pantau/shared';
 import mqtt from 'mqtt';
+import { encodingOption } from './payloads.js';
 import { procStats } from './proc-stats.js';
 import { type Server, startMosquitto, startPostgres } from './servers.js';
 
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     'pg-connections': { type: 'string', default: '8' },
     'rollups-interval-sec': { type: 'string', default: '10' },
     'skip-pg': { type: 'boolean', default: false },
+    // What the load publishes: agents send columnar by default (agent/src/config/schema.ts).
+    encoding: { type: 'string', default: 'columnar' },
   },
 });
 const MESSAGES = Number(values.messages);
@@ -46,6 +49,7 @@ const SITES = Number(values.sites);
 const GENERATORS = Number(values.generators);
 const GEN_CONNECTIONS = Number(values['gen-connections']);
 const WINDOW = Number(values.window);
+const ENCODING = encodingOption(values.encoding);
 const NOW = Date.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -94,6 +98,7 @@ async function prepareLoad(
         nowMs: NOW,
         connections: GEN_CONNECTIONS,
         window: WINDOW,
+        encoding: ENCODING,
         tag: `${tag}-g${g}`,
       });
       await ready;
@@ -164,8 +169,8 @@ function observe(store: Store, lags: number[]): { store: Store; stored: () => nu
     stored: () => stored,
     store: {
       ...store,
-      async insertBatch(batch, receivedMs) {
-        const r = await store.insertBatch(batch, receivedMs);
+      async insertBatch(batch, receivedMs, payload) {
+        const r = await store.insertBatch(batch, receivedMs, payload);
         seen(batch, r.inserted);
         return r;
       },
@@ -254,7 +259,7 @@ async function main(): Promise<void> {
       .join(' ')})`,
   );
   say(
-    `${MESSAGES} QoS 1 batches of ${PER_BATCH} samples (${MESSAGES * PER_BATCH} samples) for ${SITES} simulated sites; ` +
+    `${MESSAGES} QoS 1 batches of ${PER_BATCH} samples (${MESSAGES * PER_BATCH} samples, ${ENCODING}) for ${SITES} simulated sites; ` +
       `${GENERATORS} generator processes x ${GEN_CONNECTIONS} connections, ${WINDOW} in flight each`,
   );
   const mosquitto = await startMosquitto();
@@ -332,6 +337,7 @@ async function main(): Promise<void> {
         loadAverage: loadavg(),
         messages: MESSAGES,
         samplesPerBatch: PER_BATCH,
+        encoding: ENCODING,
         sites: SITES,
         brokerOnly: broker,
         runs: results,

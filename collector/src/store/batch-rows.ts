@@ -1,4 +1,4 @@
-import type { TelemetryBatch } from '@pantau/shared';
+import type { Sample, TelemetryBatch } from '@pantau/shared';
 import { MS_PER_DAY } from '@pantau/shared';
 import { type SampleFacts, sampleFacts } from './sample-facts.js';
 import type { TimeQuality } from './store.js';
@@ -11,7 +11,8 @@ export interface SampleRow {
   readonly wallMs: number;
   readonly clockSynced: boolean;
   readonly uptimeMs: number;
-  readonly probesJson: string;
+  /** As sent; PostgreSQL writes it as JSON, SQLite keeps the batch's payload instead. */
+  readonly probes: Sample['probes'];
   readonly effectiveMs: number;
   readonly timeQuality: TimeQuality;
   readonly facts: SampleFacts;
@@ -42,7 +43,7 @@ export function prepareBatch(
       wallMs: s.wallMs,
       clockSynced: s.clockSynced,
       uptimeMs: s.uptimeMs,
-      probesJson: JSON.stringify(s.probes),
+      probes: s.probes,
       effectiveMs: time.effectiveMs,
       timeQuality: time.timeQuality,
       facts: sampleFacts(s),

@@ -1,16 +1,27 @@
-import type { SiteStatus, TelemetryBatch } from '@pantau/shared';
+import type { SiteStatus } from '@pantau/shared';
 import { MS_PER_DAY } from '@pantau/shared';
 import Database from 'better-sqlite3';
 import { bootsOf, dayOf, prepareBatch } from './batch-rows.js';
+import { payloadOf, probesInPayload } from './payload-probes.js';
 import { computeDay, type FactRow, GAP_WINDOW_SEQS, subtractRanges } from './rollup.js';
 import { type RollupRow, rollupFromRow, type SiteRow, toSummary } from './rows.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
-import type { InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
+import type { BatchItem, InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
 
 const FACT_COLUMNS = `seq, effective_ms AS effectiveMs, rx_bytes AS rxBytes, tx_bytes AS txBytes,
   client_rx_bytes AS clientRxBytes, client_tx_bytes AS clientTxBytes, clients, battery_volts AS batteryVolts,
   rtt_gateway_ms AS rttGatewayMs, rtt_terminal_ms AS rttTerminalMs, rtt_internet_ms AS rttInternetMs,
   rtt_noc_ms AS rttNocMs`;
+
+/**
+ * Payloads are kept this long past the retention horizon of their receipt. A sample is filed at most
+ * a day after its receipt (ingest rejects a synchronised clock further ahead; re-based times derive
+ * from such clocks), so its payload outlives it, whatever its effective time.
+ */
+const PAYLOAD_MARGIN_MS = 2 * MS_PER_DAY;
+
+/** Payloads deleted per statement when pruning. */
+const PAYLOAD_PRUNE_CHUNK = 10_000;
 
 /** Site-days recomputed per roll-up transaction. */
 const ROLLUP_DAYS_PER_TRANSACTION = 200;
@@ -38,21 +49,30 @@ export function openSqliteStore(path: string): Store {
   migrate(db);
 
   const insertSample = db.prepare(
-    `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
+    `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, payload_id,
        effective_ms, time_quality, rx_bytes, tx_bytes, client_rx_bytes, client_tx_bytes, clients, battery_volts,
        rtt_gateway_ms, rtt_terminal_ms, rtt_internet_ms, rtt_noc_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const insertPayload = db.prepare('INSERT INTO payloads (site_id, received_ms, payload) VALUES (?, ?, ?)');
+  const deletePayload = db.prepare('DELETE FROM payloads WHERE id = ?');
+  const selectPayload = db.prepare<[number], { payload: Buffer }>('SELECT payload FROM payloads WHERE id = ?');
+  // A site's latest payload stays while the site row names it, however old.
+  const prunePayloads = db.prepare(
+    `DELETE FROM payloads WHERE id IN (SELECT id FROM payloads WHERE received_ms < ?
+       AND id NOT IN (SELECT last_payload_id FROM sites WHERE last_payload_id IS NOT NULL) LIMIT ${PAYLOAD_PRUNE_CHUNK})`,
   );
   const touchSite = db.prepare(
     `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?)
      ON CONFLICT (site_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
   );
   // One statement per batch for the site row: seen time, sample count and, since sequence numbers
-  // only grow for a site (docs/protocol.md), the values of the highest seq as the latest sample.
+  // only grow for a site (docs/protocol.md), the values of the highest seq as the latest sample. Its
+  // probes are in the payload the row names; `last_probes` is for samples stored before payloads.
   const newer = 'excluded.last_seq IS NOT NULL AND (sites.last_seq IS NULL OR sites.last_seq < excluded.last_seq)';
   const upsertSite = db.prepare(
     `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms, samples, last_seq, last_boot_id, last_wall_ms,
-       last_clock_synced, last_uptime_ms, last_probes)
+       last_clock_synced, last_uptime_ms, last_payload_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site_id) DO UPDATE SET
        last_seen_ms = max(sites.last_seen_ms, excluded.last_seen_ms),
@@ -61,7 +81,8 @@ export function openSqliteStore(path: string): Store {
        last_wall_ms = CASE WHEN ${newer} THEN excluded.last_wall_ms ELSE sites.last_wall_ms END,
        last_clock_synced = CASE WHEN ${newer} THEN excluded.last_clock_synced ELSE sites.last_clock_synced END,
        last_uptime_ms = CASE WHEN ${newer} THEN excluded.last_uptime_ms ELSE sites.last_uptime_ms END,
-       last_probes = CASE WHEN ${newer} THEN excluded.last_probes ELSE sites.last_probes END,
+       last_payload_id = CASE WHEN ${newer} THEN excluded.last_payload_id ELSE sites.last_payload_id END,
+       last_probes = CASE WHEN ${newer} THEN NULL ELSE sites.last_probes END,
        last_seq = CASE WHEN ${newer} THEN excluded.last_seq ELSE sites.last_seq END`,
   );
   const getOffset = db.prepare<[string, string], { offset_ms: number }>(
@@ -152,8 +173,10 @@ export function openSqliteStore(path: string): Store {
   const siteIds = db.prepare<[], { site_id: string }>('SELECT site_id FROM sites');
   const pruneSite = db.prepare('DELETE FROM samples WHERE site_id = ? AND effective_ms < ?');
 
-  function insertOne(batch: TelemetryBatch, receivedMs: number): InsertResult {
+  function insertOne({ batch, receivedMs, payload }: BatchItem): InsertResult {
     const site = batch.siteId;
+    // The payload first: its id goes into each sample row. Dropped again if every sample was a duplicate.
+    const payloadId = Number(insertPayload.run(site, receivedMs, payloadOf(batch, payload)).lastInsertRowid);
     const known = new Map<string, number>();
     for (const boot of bootsOf(batch)) {
       const row = getOffset.get(site, boot);
@@ -173,7 +196,7 @@ export function openSqliteStore(path: string): Store {
         r.clockSynced ? 1 : 0,
         r.uptimeMs,
         receivedMs,
-        r.probesJson,
+        payloadId,
         r.effectiveMs,
         r.timeQuality,
         f.rxBytes,
@@ -199,6 +222,7 @@ export function openSqliteStore(path: string): Store {
       for (const { day } of correctedDays.all(site, boot)) days.add(day);
     }
     for (const day of days) markDirty.run(site, day);
+    if (inserted === 0) deletePayload.run(payloadId);
     upsertSite.run(
       site,
       receivedMs,
@@ -209,14 +233,20 @@ export function openSqliteStore(path: string): Store {
       latest?.wallMs ?? null,
       latest === undefined ? null : latest.clockSynced ? 1 : 0,
       latest?.uptimeMs ?? null,
-      latest?.probesJson ?? null,
+      latest === undefined ? null : payloadId,
     );
     return { inserted, duplicates: batch.samples.length - inserted };
   }
 
-  const insertBatchesTx = db.transaction((items: readonly { batch: TelemetryBatch; receivedMs: number }[]) =>
-    items.map((i) => insertOne(i.batch, i.receivedMs)),
-  );
+  const insertBatchesTx = db.transaction((items: readonly BatchItem[]) => items.map(insertOne));
+
+  /** The latest sample's probes of a site row: in the payload it names, or (stored before payloads) as JSON. */
+  function latestProbes(row: SiteRow) {
+    if (row.last_payload_id === null || row.last_payload_id === undefined || row.last_seq === null) return undefined;
+    const stored = selectPayload.get(row.last_payload_id);
+    if (stored === undefined) return undefined;
+    return probesInPayload(stored.payload, row.site_id, row.last_boot_id ?? '', row.last_seq);
+  }
 
   const applyStatusTx = db.transaction((status: SiteStatus, receivedMs: number): StatusOutcome => {
     touchSite.run(status.siteId, receivedMs, receivedMs);
@@ -268,11 +298,11 @@ export function openSqliteStore(path: string): Store {
   });
 
   return {
-    insertBatch: async (batch, receivedMs) =>
-      insertBatchesTx([{ batch, receivedMs }])[0] ?? { inserted: 0, duplicates: 0 },
+    insertBatch: async (batch, receivedMs, payload) =>
+      insertBatchesTx([{ batch, receivedMs, payload }])[0] ?? { inserted: 0, duplicates: 0 },
     insertBatches: async (items) => insertBatchesTx(items),
     applyStatus: async (status, receivedMs) => applyStatusTx(status, receivedMs),
-    listSites: async () => selectSites.all().map(toSummary),
+    listSites: async () => selectSites.all().map((row) => toSummary(row, latestProbes(row))),
     listSamples: async (siteId) => selectSamples.all(siteId).map((s) => ({ ...s, clockSynced: s.clockSynced === 1 })),
     recordReject: async (r, keep) => recordRejectTx(r, keep),
     listRejects: async (limit) => selectRejects.all(limit),
@@ -313,6 +343,10 @@ export function openSqliteStore(path: string): Store {
       let deleted = 0;
       // Per site, so the delete walks the (site_id, effective_ms) index instead of the whole table.
       for (const { site_id } of siteIds.all()) deleted += pruneSite.run(site_id, beforeMs).changes;
+      while (prunePayloads.run(beforeMs - PAYLOAD_MARGIN_MS).changes === PAYLOAD_PRUNE_CHUNK) {
+        // Chunked, so a backlog of payloads does not hold the event loop in one statement.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       return deleted;
     },
     async close() {

@@ -226,6 +226,9 @@ interface DecodeState {
   readonly allRows: readonly number[];
   /** `allRows` joined with commas: the reference key of a column with every sample's value. */
   readonly allRowsKey: string;
+  /** The parent path the last column's values went under, and each row's container there. */
+  parentKey: string;
+  parents: (Record<string | number, Json> | undefined)[];
 }
 
 function fieldPath(structure: ByteReader): FieldPath {
@@ -247,7 +250,7 @@ function fieldPath(structure: ByteReader): FieldPath {
  * list per column where it can: the collector decodes every batch through here (its hot loop).
  */
 function decodeColumn(state: DecodeState): void {
-  const { n, structure, bits, samples } = state;
+  const { n, structure, bits } = state;
   const path = fieldPath(structure);
   const header = structure.byte();
   const kind = header & 3;
@@ -264,13 +267,12 @@ function decodeColumn(state: DecodeState): void {
     // An empty array or object is a fresh one in each sample, as JSON.parse would give.
     const fresh = typeof value === 'object' && value !== null;
     for (let j = 0; j < count; j++) {
-      setAt(samples[rows[j] as number] as Record<string, Json>, path, fresh ? (Array.isArray(value) ? [] : {}) : value);
+      place(state, path, rows[j] as number, fresh ? (Array.isArray(value) ? [] : {}) : value);
     }
     return;
   }
   if (kind === KIND.tagged) {
-    for (let j = 0; j < count; j++)
-      setAt(samples[rows[j] as number] as Record<string, Json>, path, readTagged(structure));
+    for (let j = 0; j < count; j++) place(state, path, rows[j] as number, readTagged(structure));
     return;
   }
   const params = structure.byte();
@@ -304,7 +306,7 @@ function decodeColumn(state: DecodeState): void {
   for (let j = 0; j < count; j++) {
     let value: Json = null;
     if (isNull?.[j] !== true) value = numbers === undefined ? bits.bits(1) === 1 : (numbers[next++] as number);
-    setAt(samples[rows[j] as number] as Record<string, Json>, path, value);
+    place(state, path, rows[j] as number, value);
   }
 }
 
@@ -330,7 +332,17 @@ export function decodeColumnar(
     samples.push({});
     allRows.push(row);
   }
-  const state: DecodeState = { n, structure, bits, samples, earlier: [], allRows, allRowsKey: allRows.join(',') };
+  const state: DecodeState = {
+    n,
+    structure,
+    bits,
+    samples,
+    earlier: [],
+    allRows,
+    allRowsKey: allRows.join(','),
+    parentKey: '',
+    parents: [],
+  };
   for (let c = 0; c < columnCount; c++) decodeColumn(state);
   if (!structure.done) throw new MalformedInput('bytes after the last column');
   const firstWallMs = samples[0]?.wallMs;
@@ -346,20 +358,53 @@ function isSafeSegment(segment: unknown): boolean {
   return typeof segment === 'string' && segment !== '__proto__' && segment !== 'constructor' && segment !== 'prototype';
 }
 
-function setAt(target: Record<string, Json>, path: FieldPath, value: Json): void {
+/**
+ * The container a field's value goes into: the walk of `path` but its last step, creating objects
+ * and arrays as the plain JSON would have them.
+ */
+function parentAt(target: Record<string, Json>, path: FieldPath): Record<string | number, Json> {
   let node: Json = target;
-  for (let k = 0; k < path.length; k++) {
+  for (let k = 0; k < path.length - 1; k++) {
     const key = path[k] as string | number;
     if (typeof node !== 'object' || node === null) throw new MalformedInput('field inside a plain value');
     // An index must land in an array and a name in an object, as the plain JSON would have it.
     if (Array.isArray(node) !== (typeof key === 'number')) throw new MalformedInput('field path does not fit');
     const container = node as Record<string | number, Json>;
-    if (k === path.length - 1) {
-      if (container[key] !== undefined) throw new MalformedInput('field given twice');
-      container[key] = value;
-      return;
-    }
     if (container[key] === undefined) container[key] = typeof path[k + 1] === 'number' ? [] : {};
     node = container[key] as Json;
   }
+  if (typeof node !== 'object' || node === null) throw new MalformedInput('field inside a plain value');
+  return node as Record<string | number, Json>;
+}
+
+function setLeaf(container: Record<string | number, Json>, key: string | number, value: Json): void {
+  if (Array.isArray(container) !== (typeof key === 'number')) throw new MalformedInput('field path does not fit');
+  if (container[key] !== undefined) throw new MalformedInput('field given twice');
+  container[key] = value;
+}
+
+/** Each field path's parent path as a key (JSON, so index 0 and name "0" differ), worked out once. */
+const parentKeys = new WeakMap<FieldPath, string>();
+
+/**
+ * Sets `value` at `path` in sample `row`. Consecutive columns mostly share their parent (a target's
+ * fields, a section's), so each row's parent container is kept until a column with another parent
+ * comes: containers are only ever added to, never replaced, so the walk would find the same one.
+ */
+function place(state: DecodeState, path: FieldPath, row: number, value: Json): void {
+  let parentKey = parentKeys.get(path);
+  if (parentKey === undefined) {
+    parentKey = JSON.stringify(path.slice(0, -1));
+    parentKeys.set(path, parentKey);
+  }
+  if (parentKey !== state.parentKey) {
+    state.parentKey = parentKey;
+    state.parents = [];
+  }
+  let parent = state.parents[row];
+  if (parent === undefined) {
+    parent = parentAt(state.samples[row] as Record<string, Json>, path);
+    state.parents[row] = parent;
+  }
+  setLeaf(parent, path[path.length - 1] as string | number, value);
 }

@@ -36,6 +36,11 @@ export const collectorConfigSchema = z.object({
   store: z
     .object({
       sqlitePath: z.string().min(1).default('pantau.sqlite'),
+      /**
+       * Run SQLite on a worker thread, so that its inserts, commits, roll-ups and retention use
+       * another core than MQTT and decoding (docs/storage.md, "Performance").
+       */
+      sqliteWorker: z.boolean().default(true),
       /** When set, PostgreSQL is the store instead of SQLite (fleets, several collectors). */
       postgresUrl: z
         .string()
@@ -129,6 +134,7 @@ export const collectorEnvMap: EnvMap = {
   PANTAU_BROKER_PORT: { path: ['embeddedBroker', 'port'], type: 'number' },
   PANTAU_SQLITE_PATH: { path: ['store', 'sqlitePath'], type: 'string' },
   PANTAU_POSTGRES_URL: { path: ['store', 'postgresUrl'], type: 'string' },
+  PANTAU_SQLITE_WORKER: { path: ['store', 'sqliteWorker'], type: 'boolean' },
   PANTAU_MQTT_SHARE_GROUP: { path: ['mqtt', 'shareGroup'], type: 'string' },
   PANTAU_INGEST_CONNECTIONS: { path: ['ingest', 'connections'], type: 'number' },
   PANTAU_RETENTION_RAW_DAYS: { path: ['retention', 'rawDays'], type: 'number' },

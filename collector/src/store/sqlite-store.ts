@@ -1,12 +1,13 @@
 import type { SiteStatus } from '@pantau/shared';
 import { MS_PER_DAY } from '@pantau/shared';
 import Database from 'better-sqlite3';
-import { bootsOf, dayOf, prepareBatch } from './batch-rows.js';
-import { payloadOf, probesInPayload } from './payload-probes.js';
+import { bootsOf, dayOf, fileSamples } from './batch-rows.js';
+import { type PackedBatch, packBatch, unpackSamples } from './packed-batch.js';
+import { probesInPayload } from './payload-probes.js';
 import { computeDay, type FactRow, GAP_WINDOW_SEQS, subtractRanges } from './rollup.js';
 import { type RollupRow, rollupFromRow, type SiteRow, toSummary } from './rows.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
-import type { BatchItem, InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
+import type { InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
 
 const FACT_COLUMNS = `seq, effective_ms AS effectiveMs, rx_bytes AS rxBytes, tx_bytes AS txBytes,
   client_rx_bytes AS clientRxBytes, client_tx_bytes AS clientTxBytes, clients, battery_volts AS batteryVolts,
@@ -26,11 +27,28 @@ const PAYLOAD_PRUNE_CHUNK = 10_000;
 /** Site-days recomputed per roll-up transaction. */
 const ROLLUP_DAYS_PER_TRANSACTION = 200;
 
+/** The SQLite store's work, on whichever thread holds the connection (sqlite-worker-store.ts). */
+export interface SqliteCore extends Omit<Store, 'insertBatch' | 'insertBatches'> {
+  /** Batches packed by `packBatch`, in one transaction; results in the same order. */
+  insertPacked(batches: readonly PackedBatch[]): Promise<InsertResult[]>;
+}
+
 /**
- * SQLite via better-sqlite3 in WAL mode. Writes are synchronous and commit in microseconds, so the
- * collector can acknowledge a message right after its transaction without slowing ingest.
+ * SQLite via better-sqlite3 in WAL mode, on the calling thread. Writes are synchronous and commit in
+ * microseconds, so the collector can acknowledge a message right after its transaction.
  */
 export function openSqliteStore(path: string): Store {
+  const core = openSqliteCore(path);
+  const { insertPacked, ...rest } = core;
+  return {
+    ...rest,
+    insertBatch: async (batch, receivedMs, payload) =>
+      (await insertPacked([packBatch({ batch, receivedMs, payload })]))[0] ?? { inserted: 0, duplicates: 0 },
+    insertBatches: (items) => insertPacked(items.map(packBatch)),
+  };
+}
+
+export function openSqliteCore(path: string): SqliteCore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: COMMIT returns once the transaction's frames are written to the WAL file
@@ -173,20 +191,23 @@ export function openSqliteStore(path: string): Store {
   const siteIds = db.prepare<[], { site_id: string }>('SELECT site_id FROM sites');
   const pruneSite = db.prepare('DELETE FROM samples WHERE site_id = ? AND effective_ms < ?');
 
-  function insertOne({ batch, receivedMs, payload }: BatchItem): InsertResult {
-    const site = batch.siteId;
+  function insertOne(packed: PackedBatch): InsertResult {
+    const { siteId: site, receivedMs } = packed;
+    const samples = unpackSamples(packed);
     // The payload first: its id goes into each sample row. Dropped again if every sample was a duplicate.
-    const payloadId = Number(insertPayload.run(site, receivedMs, payloadOf(batch, payload)).lastInsertRowid);
+    const payloadId = Number(insertPayload.run(site, receivedMs, packed.payload).lastInsertRowid);
     const known = new Map<string, number>();
-    for (const boot of bootsOf(batch)) {
+    for (const boot of bootsOf(samples)) {
       const row = getOffset.get(site, boot);
       if (row !== undefined) known.set(boot, row.offset_ms);
     }
-    const { rows, newOffsets } = prepareBatch(batch, receivedMs, known);
+    const { times, newOffsets } = fileSamples(samples, receivedMs, known);
     let inserted = 0;
-    let latest: (typeof rows)[number] | undefined;
+    let latest: (typeof samples)[number] | undefined;
     const days = new Set<number>();
-    for (const r of rows) {
+    for (let i = 0; i < samples.length; i++) {
+      const r = samples[i] as (typeof samples)[number];
+      const time = times[i] as (typeof times)[number];
       const f = r.facts;
       const changes = insertSample.run(
         site,
@@ -197,8 +218,8 @@ export function openSqliteStore(path: string): Store {
         r.uptimeMs,
         receivedMs,
         payloadId,
-        r.effectiveMs,
-        r.timeQuality,
+        time.effectiveMs,
+        time.timeQuality,
         f.rxBytes,
         f.txBytes,
         f.clientRxBytes,
@@ -212,7 +233,7 @@ export function openSqliteStore(path: string): Store {
       ).changes;
       if (changes === 0) continue;
       inserted += 1;
-      days.add(dayOf(r.effectiveMs));
+      days.add(dayOf(time.effectiveMs));
       if (latest === undefined || r.seq > latest.seq) latest = r;
     }
     for (const [boot, offset] of newOffsets) {
@@ -235,10 +256,10 @@ export function openSqliteStore(path: string): Store {
       latest?.uptimeMs ?? null,
       latest === undefined ? null : payloadId,
     );
-    return { inserted, duplicates: batch.samples.length - inserted };
+    return { inserted, duplicates: samples.length - inserted };
   }
 
-  const insertBatchesTx = db.transaction((items: readonly BatchItem[]) => items.map(insertOne));
+  const insertPackedTx = db.transaction((batches: readonly PackedBatch[]) => batches.map(insertOne));
 
   /** The latest sample's probes of a site row: in the payload it names, or (stored before payloads) as JSON. */
   function latestProbes(row: SiteRow) {
@@ -298,9 +319,7 @@ export function openSqliteStore(path: string): Store {
   });
 
   return {
-    insertBatch: async (batch, receivedMs, payload) =>
-      insertBatchesTx([{ batch, receivedMs, payload }])[0] ?? { inserted: 0, duplicates: 0 },
-    insertBatches: async (items) => insertBatchesTx(items),
+    insertPacked: async (batches) => insertPackedTx(batches),
     applyStatus: async (status, receivedMs) => applyStatusTx(status, receivedMs),
     listSites: async () => selectSites.all().map((row) => toSummary(row, latestProbes(row))),
     listSamples: async (siteId) => selectSamples.all(siteId).map((s) => ({ ...s, clockSynced: s.clockSynced === 1 })),

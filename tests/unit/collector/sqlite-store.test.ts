@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore, sqliteMigrations } from '@pantau/collector';
+import { openSqliteStore, openSqliteStoreInWorker, sqliteMigrations } from '@pantau/collector';
 import { encodePayload, MS_PER_DAY } from '@pantau/shared';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,19 @@ import { batch, DAY0, storeContract, synced } from '../../contract/store.contrac
 const freshPath = () => join(mkdtempSync(join(tmpdir(), 'pantau-store-')), 'pantau.sqlite');
 
 storeContract('SQLite', async () => openSqliteStore(freshPath()));
+storeContract('SQLite on a worker thread', () => openSqliteStoreInWorker(freshPath()));
+
+describe('SQLite store on a worker thread', () => {
+  it("fails to open with SQLite's reason, and answers nothing after close", async () => {
+    await expect(openSqliteStoreInWorker(join(tmpdir(), 'no-such-dir-pantau', 'x.sqlite'))).rejects.toThrow(
+      /directory does not exist|unable to open/,
+    );
+    const store = await openSqliteStoreInWorker(freshPath());
+    await store.close();
+    await store.close();
+    await expect(store.listSites()).rejects.toThrow(/closed/);
+  });
+});
 
 describe('SQLite store', () => {
   it('keeps its data and schema version across a reopen', async () => {

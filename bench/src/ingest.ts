@@ -37,6 +37,8 @@ const { values } = parseArgs({
     window: { type: 'string', default: '200' },
     'sqlite-connections': { type: 'string', default: '1,8,32' },
     'pg-connections': { type: 'string', default: '8' },
+    // Most batches per transaction (ingest.groupCommitMax); the collector's default when not given.
+    'group-commit-max': { type: 'string' },
     'rollups-interval-sec': { type: 'string', default: '10' },
     'skip-pg': { type: 'boolean', default: false },
     // Where the collector's SQLite connection runs: a worker thread (the default) or the main thread.
@@ -204,7 +206,10 @@ async function collectorRun(
   const config = collectorConfigSchema.parse({
     topicRoot: root,
     mqtt: { url: mosquitto.url, clientId: `bench-${name}` },
-    ingest: { connections },
+    ingest: {
+      connections,
+      ...(values['group-commit-max'] === undefined ? {} : { groupCommitMax: Number(values['group-commit-max']) }),
+    },
     gaps: { enabled: false },
     // Roll-ups run as in production (default every 10 s), on the same thread as ingest.
     rollups: { intervalSec: Number(values['rollups-interval-sec']) },

@@ -35,7 +35,7 @@ const { values } = parseArgs({
     generators: { type: 'string', default: '2' },
     'gen-connections': { type: 'string', default: '2' },
     window: { type: 'string', default: '200' },
-    'sqlite-connections': { type: 'string', default: '1,8,32' },
+    'sqlite-connections': { type: 'string', default: '1,8,32,64' },
     'pg-connections': { type: 'string', default: '8' },
     // Most batches per transaction (ingest.groupCommitMax); the collector's default when not given.
     'group-commit-max': { type: 'string' },

@@ -79,7 +79,12 @@ export function createCollector(deps: CollectorDeps): Collector {
       log: log.child({ module: 'ingest' }),
       nowMs: deps.nowMs,
       committer:
-        config.ingest.connections > 1 ? createGroupCommitter(deps.store, config.ingest.groupCommitMax) : undefined,
+        config.ingest.connections > 1
+          ? createGroupCommitter(
+              deps.store,
+              config.ingest.groupCommitMax ?? Math.max(1, Math.round(config.ingest.connections / 4)),
+            )
+          : undefined,
       onSamples: config.gaps.enabled ? gaps.noteSite : undefined,
       onResendReply: gaps.onReply,
     },

@@ -34,6 +34,7 @@ import {
   scaleOf,
   writeNumbers,
 } from './columnar-numbers.js';
+import { buildSamples, type DecodedColumn } from './columnar-samples.js';
 
 const KIND = { constant: 0, number: 1, boolean: 2, tagged: 3 } as const;
 const TAG = { null: 0, false: 1, true: 2, int: 3, negInt: 4, float: 5, string: 6, emptyArray: 7, emptyObject: 8 };
@@ -220,18 +221,14 @@ interface DecodeState {
   readonly n: number;
   readonly structure: ByteReader;
   readonly bits: BitReader;
-  readonly samples: Record<string, Json>[];
   readonly earlier: NumberColumn[];
   /** `0, 1, ..., n - 1`: the rows of a column every sample has, shared rather than built per column. */
   readonly allRows: readonly number[];
   /** `allRows` joined with commas: the reference key of a column with every sample's value. */
   readonly allRowsKey: string;
-  /** The parent path the last column's values went under, and each row's container there. */
-  parentKey: string;
-  parents: (Record<string | number, Json> | undefined)[];
 }
 
-function fieldPath(structure: ByteReader): FieldPath {
+function fieldPath(structure: ByteReader): { ref: number; path: FieldPath } {
   const ref = structure.varint();
   let path: FieldPath | undefined;
   if (ref === 0) {
@@ -242,16 +239,16 @@ function fieldPath(structure: ByteReader): FieldPath {
     path = parsed as Path;
   } else path = COLUMNAR_FIELDS_V1[ref - 1];
   if (path === undefined) throw new MalformedInput(`unknown field ${ref}`);
-  return path;
+  return { ref, path };
 }
 
 /**
- * Reads one column and sets its values into the samples. Written with plain loops and without a
+ * Reads one column: which samples have it and their values. Written with plain loops and without a
  * list per column where it can: the collector decodes every batch through here (its hot loop).
  */
-function decodeColumn(state: DecodeState): void {
+function decodeColumn(state: DecodeState): DecodedColumn {
   const { n, structure, bits } = state;
-  const path = fieldPath(structure);
+  const { ref, path } = fieldPath(structure);
   const header = structure.byte();
   const kind = header & 3;
   if (header & ~7) throw new MalformedInput(`bad column header ${header}`);
@@ -262,18 +259,18 @@ function decodeColumn(state: DecodeState): void {
     rows = some;
   }
   const count = rows.length;
+  const full = (header & 4) === 0;
+  const values = new Array<Json>(count);
   if (kind === KIND.constant) {
     const value = readTagged(structure);
     // An empty array or object is a fresh one in each sample, as JSON.parse would give.
     const fresh = typeof value === 'object' && value !== null;
-    for (let j = 0; j < count; j++) {
-      place(state, path, rows[j] as number, fresh ? (Array.isArray(value) ? [] : {}) : value);
-    }
-    return;
+    for (let j = 0; j < count; j++) values[j] = fresh ? (Array.isArray(value) ? [] : {}) : value;
+    return { ref, path, rows, full, values };
   }
   if (kind === KIND.tagged) {
-    for (let j = 0; j < count; j++) place(state, path, rows[j] as number, readTagged(structure));
-    return;
+    for (let j = 0; j < count; j++) values[j] = readTagged(structure);
+    return { ref, path, rows, full, values };
   }
   const params = structure.byte();
   const hasNulls = kind === KIND.boolean ? params === 1 : (params & 0x20) !== 0;
@@ -306,8 +303,9 @@ function decodeColumn(state: DecodeState): void {
   for (let j = 0; j < count; j++) {
     let value: Json = null;
     if (isNull?.[j] !== true) value = numbers === undefined ? bits.bits(1) === 1 : (numbers[next++] as number);
-    place(state, path, rows[j] as number, value);
+    values[j] = value;
   }
+  return { ref, path, rows, full, values };
 }
 
 /**
@@ -326,25 +324,13 @@ export function decodeColumnar(
   const n = structure.varint();
   const columnCount = structure.varint();
   if (n > MAX_SAMPLES || columnCount > MAX_COLUMNS) throw new MalformedInput('too many samples or columns');
-  const samples: Record<string, Json>[] = [];
   const allRows: number[] = [];
-  for (let row = 0; row < n; row++) {
-    samples.push({});
-    allRows.push(row);
-  }
-  const state: DecodeState = {
-    n,
-    structure,
-    bits,
-    samples,
-    earlier: [],
-    allRows,
-    allRowsKey: allRows.join(','),
-    parentKey: '',
-    parents: [],
-  };
-  for (let c = 0; c < columnCount; c++) decodeColumn(state);
+  for (let row = 0; row < n; row++) allRows.push(row);
+  const state: DecodeState = { n, structure, bits, earlier: [], allRows, allRowsKey: allRows.join(',') };
+  const columns: DecodedColumn[] = [];
+  for (let c = 0; c < columnCount; c++) columns.push(decodeColumn(state));
   if (!structure.done) throw new MalformedInput('bytes after the last column');
+  const samples = buildSamples(n, columns);
   const firstWallMs = samples[0]?.wallMs;
   if (typeof firstWallMs !== 'number') throw new MalformedInput('no wallMs to date the batch by');
   const sentAtMs = firstWallMs + unzigzag(bits.long());
@@ -356,55 +342,4 @@ export function decodeColumnar(
 function isSafeSegment(segment: unknown): boolean {
   if (typeof segment === 'number') return Number.isSafeInteger(segment) && segment >= 0 && segment < 10_000;
   return typeof segment === 'string' && segment !== '__proto__' && segment !== 'constructor' && segment !== 'prototype';
-}
-
-/**
- * The container a field's value goes into: the walk of `path` but its last step, creating objects
- * and arrays as the plain JSON would have them.
- */
-function parentAt(target: Record<string, Json>, path: FieldPath): Record<string | number, Json> {
-  let node: Json = target;
-  for (let k = 0; k < path.length - 1; k++) {
-    const key = path[k] as string | number;
-    if (typeof node !== 'object' || node === null) throw new MalformedInput('field inside a plain value');
-    // An index must land in an array and a name in an object, as the plain JSON would have it.
-    if (Array.isArray(node) !== (typeof key === 'number')) throw new MalformedInput('field path does not fit');
-    const container = node as Record<string | number, Json>;
-    if (container[key] === undefined) container[key] = typeof path[k + 1] === 'number' ? [] : {};
-    node = container[key] as Json;
-  }
-  if (typeof node !== 'object' || node === null) throw new MalformedInput('field inside a plain value');
-  return node as Record<string | number, Json>;
-}
-
-function setLeaf(container: Record<string | number, Json>, key: string | number, value: Json): void {
-  if (Array.isArray(container) !== (typeof key === 'number')) throw new MalformedInput('field path does not fit');
-  if (container[key] !== undefined) throw new MalformedInput('field given twice');
-  container[key] = value;
-}
-
-/** Each field path's parent path as a key (JSON, so index 0 and name "0" differ), worked out once. */
-const parentKeys = new WeakMap<FieldPath, string>();
-
-/**
- * Sets `value` at `path` in sample `row`. Consecutive columns mostly share their parent (a target's
- * fields, a section's), so each row's parent container is kept until a column with another parent
- * comes: containers are only ever added to, never replaced, so the walk would find the same one.
- */
-function place(state: DecodeState, path: FieldPath, row: number, value: Json): void {
-  let parentKey = parentKeys.get(path);
-  if (parentKey === undefined) {
-    parentKey = JSON.stringify(path.slice(0, -1));
-    parentKeys.set(path, parentKey);
-  }
-  if (parentKey !== state.parentKey) {
-    state.parentKey = parentKey;
-    state.parents = [];
-  }
-  let parent = state.parents[row];
-  if (parent === undefined) {
-    parent = parentAt(state.samples[row] as Record<string, Json>, path);
-    state.parents[row] = parent;
-  }
-  setLeaf(parent, path[path.length - 1] as string | number, value);
 }

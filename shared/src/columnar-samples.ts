@@ -21,8 +21,11 @@ export interface DecodedColumn {
   readonly values: readonly Json[];
 }
 
-/** Columns a builder is made for at most: an agent's batch has ~100; more is left to the general path. */
-const MAX_BUILDER_COLUMNS = 512;
+/**
+ * Columns a builder is made for at most: an agent's batch has 70-150 (8 latency targets at most in
+ * the dictionary); more is left to the general path, which keeps the builders' memory small.
+ */
+const MAX_BUILDER_COLUMNS = 256;
 
 export function buildSamples(n: number, columns: readonly DecodedColumn[]): Record<string, Json>[] {
   const plain = columns.length <= MAX_BUILDER_COLUMNS && columns.every((c) => c.full && c.ref > 0);
@@ -45,7 +48,7 @@ export function buildSamples(n: number, columns: readonly DecodedColumn[]): Reco
 type Builder = (values: readonly (readonly Json[])[], row: number) => Record<string, Json>;
 
 /** Builders by their columns' field refs; bounded, started again when full (a fleet's are few). */
-const BUILDER_CACHE_ENTRIES = 1024;
+const BUILDER_CACHE_ENTRIES = 256;
 const builders = new Map<string, Builder | null>();
 
 function builderFor(columns: readonly DecodedColumn[]): Builder | null {

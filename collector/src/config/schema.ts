@@ -98,11 +98,11 @@ export const collectorConfigSchema = z.object({
        */
       connections: z.int().min(1).max(64).default(1),
       /**
-       * Most batches committed in one transaction when connections > 1. Default: a quarter of the
-       * connections, so that while the store commits one group (on its worker thread) the main
-       * thread decodes the next: each connection has one message in flight, so a group of all of
-       * them leaves the two threads taking turns (bench:ingest, 64 connections: groups of 64 ~57,000
-       * samples/s, of 16 ~80,000).
+       * Most batches committed in one transaction when connections > 1. Default: with SQLite on its
+       * worker thread a quarter of the connections, so that while the worker commits one group the
+       * main thread decodes the next (each connection has one message in flight, so a group of all
+       * of them leaves the two threads taking turns: bench:ingest, 64 connections, groups of 64
+       * ~57,000 samples/s, of 16 ~80,000); otherwise 64.
        */
       groupCommitMax: z.int().min(1).max(10_000).optional(),
     })

@@ -28,7 +28,7 @@ const PAYLOAD_PRUNE_CHUNK = 10_000;
 const ROLLUP_DAYS_PER_TRANSACTION = 200;
 
 /** The SQLite store's work, on whichever thread holds the connection (sqlite-worker-store.ts). */
-export interface SqliteCore extends Omit<Store, 'insertBatch' | 'insertBatches'> {
+export interface SqliteCore extends Omit<Store, 'insertBatch' | 'insertBatches' | 'commitsOffThread'> {
   /** Batches packed by `packBatch`, in one transaction; results in the same order. */
   insertPacked(batches: readonly PackedBatch[]): Promise<InsertResult[]>;
 }

@@ -67,6 +67,7 @@ export async function openSqliteStoreInWorker(path: string): Promise<Store> {
   let closing: Promise<void> | null = null;
 
   return {
+    commitsOffThread: true,
     insertBatch: async (batch, receivedMs, payload) =>
       (await insertPacked([packBatch({ batch, receivedMs, payload })]))[0] ?? { inserted: 0, duplicates: 0 },
     insertBatches: (items) => insertPacked(items.map(packBatch)),

@@ -93,6 +93,11 @@ export interface BatchItem {
  * (tests/contract/store.contract.ts) runs against every implementation.
  */
 export interface Store {
+  /**
+   * Set when commits run off the calling thread (SQLite on its worker thread): the collector then
+   * commits smaller groups, so that it decodes the next messages while one group commits.
+   */
+  readonly commitsOffThread?: boolean;
   /** Stores a batch in one transaction: clock correction, latest values, dirty roll-up days. */
   insertBatch(batch: TelemetryBatch, receivedMs: number, payload?: Uint8Array): Promise<InsertResult>;
   /** Several batches in one transaction (group commit); results in the same order. */

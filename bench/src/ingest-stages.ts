@@ -1,17 +1,25 @@
 #!/usr/bin/env node
 /**
  * `node bench/dist/ingest-stages.js`: where a collector's CPU goes per stored sample, one stage at a
- * time and without a broker, on the same messages `bench:ingest` publishes. Stages: UTF-8 + JSON
- * parse, schema validation (zod; the compiled canonical check), decodePayload (all of them), and SQLite insertBatches in groups. The
- * last line is one JSON object (microseconds per sample per stage).
+ * time and without a broker, on the same messages `bench:ingest` publishes. Stages: of the JSON
+ * form, UTF-8 + JSON parse, schema validation (zod; the compiled canonical check) and decodePayload
+ * (all of them); decodePayload of the columnar form agents send; SQLite insertBatches in groups (of
+ * `--encoding`'s payloads); roll-ups. The last line is one JSON object (microseconds per sample per
+ * stage).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSqliteStore } from '@pantau/collector';
-import { compileCanonicalCheck, decodePayload, type TelemetryBatch, telemetryBatchSchema } from '@pantau/shared';
-import { encodeMessage } from './payloads.js';
+import {
+  compileCanonicalCheck,
+  decodePayload,
+  type PayloadEncoding,
+  type TelemetryBatch,
+  telemetryBatchSchema,
+} from '@pantau/shared';
+import { encodeMessage, encodingOption } from './payloads.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +27,7 @@ const { values } = parseArgs({
     'per-batch': { type: 'string', default: '10' },
     sites: { type: 'string', default: '100000' },
     group: { type: 'string', default: '64' },
+    encoding: { type: 'string', default: 'columnar' },
   },
 });
 const MESSAGES = Number(values.messages);
@@ -27,9 +36,12 @@ const GROUP = Number(values.group);
 const NOW = Date.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const payloads = Array.from({ length: MESSAGES }, (_, i) =>
-  encodeMessage('b/v1', i, Number(values.sites), PER_BATCH, NOW),
-).map((m) => m.payload);
+const messagesIn = (encoding: PayloadEncoding) =>
+  Array.from({ length: MESSAGES }, (_, i) => encodeMessage('b/v1', i, Number(values.sites), PER_BATCH, NOW, encoding));
+const payloads = messagesIn('json').map((m) => m.payload);
+const columnar = messagesIn('columnar');
+/** The site each columnar payload's topic names (the payload does not repeat it). */
+const siteOf = (topic: string) => topic.split('/')[3] ?? '';
 const samples = MESSAGES * PER_BATCH;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -65,17 +77,29 @@ figures.decodePayload = stage('decodePayload (all of the above)', () => {
     if (r.ok) batches.push(r.value);
   }
 });
+// Not kept, unlike the batches above (stored below): ingest drops a batch once it is committed, and
+// keeping 20,000 of them alive here would time the garbage collector's promotions instead.
+let columnarOk = 0;
+figures.decodeColumnar = stage('decodePayload of columnar', () => {
+  for (const m of columnar) {
+    if (decodePayload('telemetry', m.payload, undefined, { siteId: siteOf(m.topic) }).ok) columnarOk++;
+  }
+});
+if (columnarOk !== MESSAGES) throw new Error('a columnar payload did not decode');
 const dir = mkdtempSync(join(tmpdir(), 'pantau-stages-'));
 const store = openSqliteStore(join(dir, 'stages.sqlite'));
 const receivedMs = Date.now();
-const items = batches.map((batch) => ({ batch, receivedMs }));
+const storedEncoding = encodingOption(values.encoding);
+const stored =
+  storedEncoding === 'columnar' ? columnar.map((m) => m.payload) : messagesIn(storedEncoding).map((m) => m.payload);
+const items = batches.map((batch, i) => ({ batch, receivedMs, payload: stored[i] }));
 const before = process.cpuUsage();
 const wallStart = performance.now();
 for (let i = 0; i < items.length; i += GROUP) await store.insertBatches(items.slice(i, i + GROUP));
 const used = process.cpuUsage(before);
 figures.sqliteInsert = (used.user + used.system) / samples;
 say(
-  `${`sqlite insertBatches (groups of ${GROUP})`.padEnd(34)} ${figures.sqliteInsert.toFixed(2).padStart(7)} µs/sample  ` +
+  `${`sqlite insertBatches (${GROUP}, ${values.encoding})`.padEnd(34)} ${figures.sqliteInsert.toFixed(2).padStart(7)} µs/sample  ` +
     `(${Math.round(samples / ((performance.now() - wallStart) / 1000))} samples/s wall)`,
 );
 const rollupStart = process.cpuUsage();
@@ -87,5 +111,5 @@ say(`${`roll-ups of ${days} dirty site-days`.padEnd(34)} ${figures.rollups.toFix
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
-  `${JSON.stringify({ bench: 'ingest-stages', messages: MESSAGES, samplesPerBatch: PER_BATCH, usPerSample: figures })}\n`,
+  `${JSON.stringify({ bench: 'ingest-stages', messages: MESSAGES, samplesPerBatch: PER_BATCH, storedEncoding: values.encoding, usPerSample: figures })}\n`,
 );

@@ -1,3 +1,4 @@
+import type { PayloadEncoding } from '@pantau/shared';
 import mqtt from 'mqtt';
 import { type EncodedMessage, encodeMessage } from './payloads.js';
 
@@ -15,6 +16,7 @@ interface Job {
   readonly nowMs: number;
   readonly connections: number;
   readonly window: number;
+  readonly encoding: PayloadEncoding;
   readonly tag: string;
 }
 
@@ -22,7 +24,8 @@ const send = (message: unknown) => process.send?.(message);
 
 process.once('message', async (job: Job) => {
   const messages: EncodedMessage[] = [];
-  for (let i = job.from; i < job.to; i++) messages.push(encodeMessage(job.root, i, job.sites, job.perBatch, job.nowMs));
+  for (let i = job.from; i < job.to; i++)
+    messages.push(encodeMessage(job.root, i, job.sites, job.perBatch, job.nowMs, job.encoding));
   const clients = await Promise.all(
     Array.from({ length: job.connections }, (_, c) =>
       mqtt.connectAsync(job.url, { clientId: `${job.tag}-${job.from}-${c}`, clean: true, reconnectPeriod: 0 }),

@@ -1,4 +1,4 @@
-import { encodePayload, type SampleInput } from '@pantau/shared';
+import { encodePayload, type PayloadEncoding, type SampleInput } from '@pantau/shared';
 
 /** A realistic one-minute sample: two latency targets, uptime, usage, clients, power (~900 bytes of JSON). */
 function sample(seq: number, wallMs: number): SampleInput {
@@ -64,6 +64,15 @@ function sample(seq: number, wallMs: number): SampleInput {
   };
 }
 
+const ENCODINGS: readonly PayloadEncoding[] = ['columnar', 'json', 'deflate', 'brotli'];
+
+/** A bench's `--encoding` option, checked. */
+export function encodingOption(name: string): PayloadEncoding {
+  const encoding = ENCODINGS.find((e) => e === name);
+  if (encoding === undefined) throw new Error(`--encoding must be one of ${ENCODINGS.join(', ')}, not ${name}`);
+  return encoding;
+}
+
 export interface EncodedMessage {
   readonly topic: string;
   readonly payload: Buffer;
@@ -71,9 +80,17 @@ export interface EncodedMessage {
 
 /**
  * Message `i` of a run: site `i % sites`, its `round = floor(i / sites)`-th batch, carrying
- * `perBatch` consecutive sequence numbers. Times are a minute apart, ending near `nowMs`.
+ * `perBatch` consecutive sequence numbers. Times are a minute apart, ending near `nowMs`. Encoded
+ * as agents send it by default (`columnar`, agent/src/config/schema.ts) unless told otherwise.
  */
-export function encodeMessage(root: string, i: number, sites: number, perBatch: number, nowMs: number): EncodedMessage {
+export function encodeMessage(
+  root: string,
+  i: number,
+  sites: number,
+  perBatch: number,
+  nowMs: number,
+  encoding: PayloadEncoding = 'columnar',
+): EncodedMessage {
   const siteId = `site-${String(i % sites).padStart(6, '0')}`;
   const round = Math.floor(i / sites);
   const samples = Array.from({ length: perBatch }, (_, k) => {
@@ -82,6 +99,6 @@ export function encodeMessage(root: string, i: number, sites: number, perBatch: 
   });
   return {
     topic: `${root}/site/${siteId}/telemetry`,
-    payload: encodePayload('telemetry', { v: 1, siteId, agentVersion: 'bench', sentAtMs: nowMs, samples }),
+    payload: encodePayload('telemetry', { v: 1, siteId, agentVersion: 'bench', sentAtMs: nowMs, samples }, encoding),
   };
 }

@@ -43,6 +43,17 @@ export interface Collector {
   readonly httpUrl: string | null;
 }
 
+const DEFAULT_GROUP_COMMIT_MAX = 64;
+
+/**
+ * Batches per transaction: as configured, else a quarter of the connections when the store commits
+ * off this thread (each connection has one message in flight, so a group of all of them would leave
+ * this thread idle while it commits), else all of them.
+ */
+function groupCommitMax(ingest: CollectorConfig['ingest'], store: Store): number {
+  if (ingest.groupCommitMax !== undefined) return ingest.groupCommitMax;
+  return store.commitsOffThread === true ? Math.max(1, Math.round(ingest.connections / 4)) : DEFAULT_GROUP_COMMIT_MAX;
+}
 /** Builds the collector; nothing runs until `start()`. */
 export function createCollector(deps: CollectorDeps): Collector {
   const { config, log } = deps;
@@ -79,7 +90,9 @@ export function createCollector(deps: CollectorDeps): Collector {
       log: log.child({ module: 'ingest' }),
       nowMs: deps.nowMs,
       committer:
-        config.ingest.connections > 1 ? createGroupCommitter(deps.store, config.ingest.groupCommitMax) : undefined,
+        config.ingest.connections > 1
+          ? createGroupCommitter(deps.store, groupCommitMax(config.ingest, deps.store))
+          : undefined,
       onSamples: config.gaps.enabled ? gaps.noteSite : undefined,
       onResendReply: gaps.onReply,
     },

@@ -22,6 +22,7 @@ export * from './store/pg-store.js';
 export * from './store/rollup.js';
 export * from './store/sqlite-migrations.js';
 export * from './store/sqlite-store.js';
+export * from './store/sqlite-worker-store.js';
 export * from './store/store.js';
 export * from './store/store-jobs.js';
 export * from './store/time-basis.js';

@@ -34,6 +34,7 @@ import {
   scaleOf,
   writeNumbers,
 } from './columnar-numbers.js';
+import { buildSamples, type DecodedColumn } from './columnar-samples.js';
 
 const KIND = { constant: 0, number: 1, boolean: 2, tagged: 3 } as const;
 const TAG = { null: 0, false: 1, true: 2, int: 3, negInt: 4, float: 5, string: 6, emptyArray: 7, emptyObject: 8 };
@@ -215,13 +216,19 @@ export function encodeColumnar(head: ColumnarHead, samples: readonly unknown[]):
   return { structure: structure.toBuffer(), values: bits.toBuffer() };
 }
 
-function decodeColumn(
-  n: number,
-  structure: ByteReader,
-  bits: BitReader,
-  samples: Record<string, Json>[],
-  earlier: NumberColumn[],
-): void {
+/** What every column of one batch shares while it is decoded. */
+interface DecodeState {
+  readonly n: number;
+  readonly structure: ByteReader;
+  readonly bits: BitReader;
+  readonly earlier: NumberColumn[];
+  /** `0, 1, ..., n - 1`: the rows of a column every sample has, shared rather than built per column. */
+  readonly allRows: readonly number[];
+  /** `allRows` joined with commas: the reference key of a column with every sample's value. */
+  readonly allRowsKey: string;
+}
+
+function fieldPath(structure: ByteReader): { ref: number; path: FieldPath } {
   const ref = structure.varint();
   let path: FieldPath | undefined;
   if (ref === 0) {
@@ -232,44 +239,73 @@ function decodeColumn(
     path = parsed as Path;
   } else path = COLUMNAR_FIELDS_V1[ref - 1];
   if (path === undefined) throw new MalformedInput(`unknown field ${ref}`);
+  return { ref, path };
+}
+
+/**
+ * Reads one column: which samples have it and their values. Written with plain loops and without a
+ * list per column where it can: the collector decodes every batch through here (its hot loop).
+ */
+function decodeColumn(state: DecodeState): DecodedColumn {
+  const { n, structure, bits } = state;
+  const { ref, path } = fieldPath(structure);
   const header = structure.byte();
   const kind = header & 3;
   if (header & ~7) throw new MalformedInput(`bad column header ${header}`);
-  const readRows = () => {
-    if (!(header & 4)) return Array.from({ length: n }, (_, row) => row);
-    const rows: number[] = [];
-    for (let row = 0; row < n; row++) if (bits.bits(1) === 1) rows.push(row);
-    return rows;
-  };
-  let rows: number[];
-  let values: Json[];
+  let rows = state.allRows;
+  if (header & 4) {
+    const some: number[] = [];
+    for (let row = 0; row < n; row++) if (bits.bits(1) === 1) some.push(row);
+    rows = some;
+  }
+  const count = rows.length;
+  const full = (header & 4) === 0;
+  const values = new Array<Json>(count);
   if (kind === KIND.constant) {
     const value = readTagged(structure);
-    rows = readRows();
-    values = rows.map(() => value);
-  } else if (kind === KIND.tagged) {
-    rows = readRows();
-    values = rows.map(() => readTagged(structure));
-  } else {
-    const params = structure.byte();
-    const hasNulls = kind === KIND.boolean ? params === 1 : (params & 0x20) !== 0;
-    const valid = kind === KIND.boolean ? params <= 1 : (params & 0xd0) === 0 && (params & 0x0f) <= MAX_SCALE;
-    if (!valid) throw new MalformedInput(`bad column parameters ${params}`);
-    rows = readRows();
-    const isNull = rows.map(() => (hasNulls ? bits.bits(1) === 1 : false));
-    const count = isNull.filter((x) => !x).length;
-    let present: Json[];
-    if (kind === KIND.boolean) present = Array.from({ length: count }, () => bits.bits(1) === 1);
-    else {
-      const key = rows.filter((_, j) => !isNull[j]).join(',');
-      const numbers = readNumbers(bits, count, params & 0x0f, key, earlier);
-      earlier.push({ rowsKey: key, values: numbers });
-      present = numbers;
-    }
-    let next = 0;
-    values = isNull.map((x) => (x ? null : (present[next++] as Json)));
+    // An empty array or object is a fresh one in each sample, as JSON.parse would give.
+    const fresh = typeof value === 'object' && value !== null;
+    for (let j = 0; j < count; j++) values[j] = fresh ? (Array.isArray(value) ? [] : {}) : value;
+    return { ref, path, rows, full, values };
   }
-  for (const [j, row] of rows.entries()) setAt(samples[row] as Record<string, Json>, path, values[j] as Json);
+  if (kind === KIND.tagged) {
+    for (let j = 0; j < count; j++) values[j] = readTagged(structure);
+    return { ref, path, rows, full, values };
+  }
+  const params = structure.byte();
+  const hasNulls = kind === KIND.boolean ? params === 1 : (params & 0x20) !== 0;
+  const valid = kind === KIND.boolean ? params <= 1 : (params & 0xd0) === 0 && (params & 0x0f) <= MAX_SCALE;
+  if (!valid) throw new MalformedInput(`bad column parameters ${params}`);
+  let isNull: boolean[] | undefined;
+  let present = count;
+  if (hasNulls) {
+    isNull = new Array<boolean>(count);
+    for (let j = 0; j < count; j++) {
+      const x = bits.bits(1) === 1;
+      isNull[j] = x;
+      if (x) present--;
+    }
+  }
+  let numbers: number[] | undefined;
+  if (kind !== KIND.boolean) {
+    let key = state.allRowsKey;
+    if (isNull !== undefined || count !== n) {
+      key = '';
+      for (let j = 0; j < count; j++) {
+        if (isNull?.[j] === true) continue;
+        key = key === '' ? String(rows[j]) : `${key},${rows[j]}`;
+      }
+    }
+    numbers = readNumbers(bits, present, params & 0x0f, key, state.earlier);
+    state.earlier.push({ rowsKey: key, values: numbers });
+  }
+  let next = 0;
+  for (let j = 0; j < count; j++) {
+    let value: Json = null;
+    if (isNull?.[j] !== true) value = numbers === undefined ? bits.bits(1) === 1 : (numbers[next++] as number);
+    values[j] = value;
+  }
+  return { ref, path, rows, full, values };
 }
 
 /**
@@ -288,10 +324,13 @@ export function decodeColumnar(
   const n = structure.varint();
   const columnCount = structure.varint();
   if (n > MAX_SAMPLES || columnCount > MAX_COLUMNS) throw new MalformedInput('too many samples or columns');
-  const samples: Record<string, Json>[] = Array.from({ length: n }, () => ({}));
-  const earlier: NumberColumn[] = [];
-  for (let c = 0; c < columnCount; c++) decodeColumn(n, structure, bits, samples, earlier);
+  const allRows: number[] = [];
+  for (let row = 0; row < n; row++) allRows.push(row);
+  const state: DecodeState = { n, structure, bits, earlier: [], allRows, allRowsKey: allRows.join(',') };
+  const columns: DecodedColumn[] = [];
+  for (let c = 0; c < columnCount; c++) columns.push(decodeColumn(state));
   if (!structure.done) throw new MalformedInput('bytes after the last column');
+  const samples = buildSamples(n, columns);
   const firstWallMs = samples[0]?.wallMs;
   if (typeof firstWallMs !== 'number') throw new MalformedInput('no wallMs to date the batch by');
   const sentAtMs = firstWallMs + unzigzag(bits.long());
@@ -303,22 +342,4 @@ export function decodeColumnar(
 function isSafeSegment(segment: unknown): boolean {
   if (typeof segment === 'number') return Number.isSafeInteger(segment) && segment >= 0 && segment < 10_000;
   return typeof segment === 'string' && segment !== '__proto__' && segment !== 'constructor' && segment !== 'prototype';
-}
-
-function setAt(target: Record<string, Json>, path: FieldPath, value: Json): void {
-  let node: Json = target;
-  for (let k = 0; k < path.length; k++) {
-    const key = path[k] as string | number;
-    if (typeof node !== 'object' || node === null) throw new MalformedInput('field inside a plain value');
-    // An index must land in an array and a name in an object, as the plain JSON would have it.
-    if (Array.isArray(node) !== (typeof key === 'number')) throw new MalformedInput('field path does not fit');
-    const container = node as Record<string | number, Json>;
-    if (k === path.length - 1) {
-      if (container[key] !== undefined) throw new MalformedInput('field given twice');
-      container[key] = value;
-      return;
-    }
-    if (container[key] === undefined) container[key] = typeof path[k + 1] === 'number' ? [] : {};
-    node = container[key] as Json;
-  }
 }

@@ -2,7 +2,7 @@ import type { TelemetryBatch } from '@pantau/shared';
 import type { BatchItem, InsertResult, Store } from '../store/store.js';
 
 export interface GroupCommitter {
-  insert(batch: TelemetryBatch, receivedMs: number): Promise<InsertResult>;
+  insert(batch: TelemetryBatch, receivedMs: number, payload?: Uint8Array): Promise<InsertResult>;
 }
 
 /**
@@ -42,9 +42,9 @@ export function createGroupCommitter(
     defer(flush);
   }
   return {
-    insert(batch, receivedMs) {
+    insert(batch, receivedMs, payload) {
       return new Promise<InsertResult>((resolve, reject) => {
-        queue.push({ batch, receivedMs, resolve, reject });
+        queue.push({ batch, receivedMs, payload, resolve, reject });
         if (queue.length >= maxItems) flush();
         else schedule();
       });

@@ -133,8 +133,8 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
       if ('samples' in message) {
         const result =
           deps.committer === undefined
-            ? await deps.store.insertBatch(message, receivedMs)
-            : await deps.committer.insert(message, receivedMs);
+            ? await deps.store.insertBatch(message, receivedMs, payload)
+            : await deps.committer.insert(message, receivedMs, payload);
         samplesStored += result.inserted;
         duplicates += result.duplicates;
         deps.onSamples?.(message.siteId);

@@ -67,7 +67,7 @@ export async function insertGroup(db: pg.PoolClient, items: readonly BatchItem[]
       col((r) => r.clockSynced),
       col((r) => r.uptimeMs),
       col((r) => r.receivedMs),
-      col((r) => r.probesJson),
+      col((r) => JSON.stringify(r.probes)),
       col((r) => r.effectiveMs),
       col((r) => r.timeQuality),
       col((r) => r.facts.rxBytes),
@@ -155,7 +155,7 @@ export async function insertGroup(db: pg.PoolClient, items: readonly BatchItem[]
       siteRows.map(([, s]) => s.latest?.wallMs ?? null),
       siteRows.map(([, s]) => s.latest?.clockSynced ?? null),
       siteRows.map(([, s]) => s.latest?.uptimeMs ?? null),
-      siteRows.map(([, s]) => s.latest?.probesJson ?? null),
+      siteRows.map(([, s]) => (s.latest === undefined ? null : JSON.stringify(s.latest.probes))),
     ],
   );
 

@@ -81,7 +81,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       }),
     async listSites() {
       const res = await pool.query<SiteRow>('SELECT * FROM sites ORDER BY site_id');
-      return res.rows.map(toSummary);
+      return res.rows.map((row) => toSummary(row));
     },
     async listSamples(siteId) {
       const res = await pool.query<StoredSample>(

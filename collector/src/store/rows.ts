@@ -13,6 +13,8 @@ export interface SiteRow {
   last_clock_synced: number | boolean | null;
   last_uptime_ms: number | null;
   last_probes: string | null;
+  /** SQLite: the payload holding the latest sample (its probes are read from there). */
+  last_payload_id?: number | null;
   status_state: SiteStatus['state'] | null;
   status_reason: SiteStatus['reason'] | null;
   status_epoch: number | null;
@@ -20,7 +22,10 @@ export interface SiteRow {
   status_received_ms: number | null;
 }
 
-export function toSummary(row: SiteRow): SiteSummary {
+type Probes = NonNullable<SiteSummary['lastSample']>['probes'];
+
+/** `probes`: the latest sample's, when the store keeps them elsewhere than `last_probes`. */
+export function toSummary(row: SiteRow, probes?: Probes): SiteSummary {
   return {
     siteId: row.site_id,
     lastSeenMs: row.last_seen_ms,
@@ -34,7 +39,7 @@ export function toSummary(row: SiteRow): SiteSummary {
             wallMs: row.last_wall_ms ?? 0,
             clockSynced: row.last_clock_synced === 1 || row.last_clock_synced === true,
             uptimeMs: row.last_uptime_ms ?? 0,
-            probes: JSON.parse(row.last_probes ?? '{}') as NonNullable<SiteSummary['lastSample']>['probes'],
+            probes: probes ?? (JSON.parse(row.last_probes ?? '{}') as Probes),
           },
     status:
       row.status_state === null || row.status_reason === null

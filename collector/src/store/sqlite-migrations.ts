@@ -112,4 +112,49 @@ export const sqliteMigrations: readonly string[] = [
      first_bytes_hex TEXT    NOT NULL
    );
    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;`,
+  // 3: a batch's probes are kept once, as the payload the site sent (`payloads`), instead of as ~1 KB
+  // of JSON in every sample row and again in the site's row: writing that JSON was most of SQLite's
+  // ingest cost (docs/storage.md, "Performance"). Samples stored before keep their JSON in `probes`;
+  // newer ones name their payload in `payload_id`. A site row names the payload of its latest sample.
+  `CREATE TABLE payloads (
+     id          INTEGER PRIMARY KEY,
+     site_id     TEXT    NOT NULL,
+     received_ms INTEGER NOT NULL,
+     payload     BLOB    NOT NULL
+   );
+   CREATE INDEX payloads_received ON payloads (received_ms);
+   CREATE TABLE samples_v3 (
+     site_id         TEXT    NOT NULL,
+     boot_id         TEXT    NOT NULL,
+     seq             INTEGER NOT NULL,
+     wall_ms         INTEGER NOT NULL,
+     clock_synced    INTEGER NOT NULL,
+     uptime_ms       INTEGER NOT NULL,
+     received_ms     INTEGER NOT NULL,
+     probes          TEXT,
+     payload_id      INTEGER,
+     effective_ms    INTEGER NOT NULL,
+     time_quality    TEXT    NOT NULL,
+     rx_bytes        INTEGER,
+     tx_bytes        INTEGER,
+     client_rx_bytes INTEGER,
+     client_tx_bytes INTEGER,
+     clients         INTEGER,
+     battery_volts   REAL,
+     rtt_gateway_ms  REAL,
+     rtt_terminal_ms REAL,
+     rtt_internet_ms REAL,
+     rtt_noc_ms      REAL
+   );
+   INSERT INTO samples_v3 (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
+     effective_ms, time_quality, rx_bytes, tx_bytes, client_rx_bytes, client_tx_bytes, clients, battery_volts,
+     rtt_gateway_ms, rtt_terminal_ms, rtt_internet_ms, rtt_noc_ms)
+   SELECT site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
+     effective_ms, time_quality, rx_bytes, tx_bytes, client_rx_bytes, client_tx_bytes, clients, battery_volts,
+     rtt_gateway_ms, rtt_terminal_ms, rtt_internet_ms, rtt_noc_ms FROM samples;
+   DROP TABLE samples;
+   ALTER TABLE samples_v3 RENAME TO samples;
+   CREATE UNIQUE INDEX samples_identity ON samples (site_id, seq, boot_id);
+   CREATE INDEX samples_site_time ON samples (site_id, effective_ms);
+   ALTER TABLE sites ADD COLUMN last_payload_id INTEGER;`,
 ];

@@ -1,9 +1,11 @@
-import type { SiteStatus, TelemetryBatch } from '@pantau/shared';
+import type { SiteStatus } from '@pantau/shared';
 import { MS_PER_DAY } from '@pantau/shared';
 import Database from 'better-sqlite3';
-import { bootsOf, dayOf, prepareBatch } from './batch-rows.js';
+import { type PackedBatch, packBatch } from './packed-batch.js';
+import { probesInPayload } from './payload-probes.js';
 import { computeDay, type FactRow, GAP_WINDOW_SEQS, subtractRanges } from './rollup.js';
 import { type RollupRow, rollupFromRow, type SiteRow, toSummary } from './rows.js';
+import { prepareSqliteInsert } from './sqlite-insert.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import type { InsertResult, SeqRange, StatusOutcome, Store, StoredReject, StoredSample } from './store.js';
 
@@ -12,14 +14,41 @@ const FACT_COLUMNS = `seq, effective_ms AS effectiveMs, rx_bytes AS rxBytes, tx_
   rtt_gateway_ms AS rttGatewayMs, rtt_terminal_ms AS rttTerminalMs, rtt_internet_ms AS rttInternetMs,
   rtt_noc_ms AS rttNocMs`;
 
+/**
+ * Payloads are kept this long past the retention horizon of their receipt. A sample is filed at most
+ * a day after its receipt (ingest rejects a synchronised clock further ahead; re-based times derive
+ * from such clocks), so its payload outlives it, whatever its effective time.
+ */
+const PAYLOAD_MARGIN_MS = 2 * MS_PER_DAY;
+
+/** Payloads deleted per statement when pruning. */
+const PAYLOAD_PRUNE_CHUNK = 10_000;
+
 /** Site-days recomputed per roll-up transaction. */
 const ROLLUP_DAYS_PER_TRANSACTION = 200;
 
+/** The SQLite store's work, on whichever thread holds the connection (sqlite-worker-store.ts). */
+export interface SqliteCore extends Omit<Store, 'insertBatch' | 'insertBatches' | 'commitsOffThread'> {
+  /** Batches packed by `packBatch`, in one transaction; results in the same order. */
+  insertPacked(batches: readonly PackedBatch[]): Promise<InsertResult[]>;
+}
+
 /**
- * SQLite via better-sqlite3 in WAL mode. Writes are synchronous and commit in microseconds, so the
- * collector can acknowledge a message right after its transaction without slowing ingest.
+ * SQLite via better-sqlite3 in WAL mode, on the calling thread. Writes are synchronous and commit in
+ * microseconds, so the collector can acknowledge a message right after its transaction.
  */
 export function openSqliteStore(path: string): Store {
+  const core = openSqliteCore(path);
+  const { insertPacked, ...rest } = core;
+  return {
+    ...rest,
+    insertBatch: async (batch, receivedMs, payload) =>
+      (await insertPacked([packBatch({ batch, receivedMs, payload })]))[0] ?? { inserted: 0, duplicates: 0 },
+    insertBatches: (items) => insertPacked(items.map(packBatch)),
+  };
+}
+
+export function openSqliteCore(path: string): SqliteCore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: COMMIT returns once the transaction's frames are written to the WAL file
@@ -37,52 +66,16 @@ export function openSqliteStore(path: string): Store {
   db.pragma('cache_size = -65536');
   migrate(db);
 
-  const insertSample = db.prepare(
-    `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
-       effective_ms, time_quality, rx_bytes, tx_bytes, client_rx_bytes, client_tx_bytes, clients, battery_volts,
-       rtt_gateway_ms, rtt_terminal_ms, rtt_internet_ms, rtt_noc_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  const selectPayload = db.prepare<[number], { payload: Buffer }>('SELECT payload FROM payloads WHERE id = ?');
+  // A site's latest payload stays while the site row names it, however old.
+  const prunePayloads = db.prepare(
+    `DELETE FROM payloads WHERE id IN (SELECT id FROM payloads WHERE received_ms < ?
+       AND id NOT IN (SELECT last_payload_id FROM sites WHERE last_payload_id IS NOT NULL) LIMIT ${PAYLOAD_PRUNE_CHUNK})`,
   );
   const touchSite = db.prepare(
     `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms) VALUES (?, ?, ?)
      ON CONFLICT (site_id) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
   );
-  // One statement per batch for the site row: seen time, sample count and, since sequence numbers
-  // only grow for a site (docs/protocol.md), the values of the highest seq as the latest sample.
-  const newer = 'excluded.last_seq IS NOT NULL AND (sites.last_seq IS NULL OR sites.last_seq < excluded.last_seq)';
-  const upsertSite = db.prepare(
-    `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms, samples, last_seq, last_boot_id, last_wall_ms,
-       last_clock_synced, last_uptime_ms, last_probes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (site_id) DO UPDATE SET
-       last_seen_ms = max(sites.last_seen_ms, excluded.last_seen_ms),
-       samples = sites.samples + excluded.samples,
-       last_boot_id = CASE WHEN ${newer} THEN excluded.last_boot_id ELSE sites.last_boot_id END,
-       last_wall_ms = CASE WHEN ${newer} THEN excluded.last_wall_ms ELSE sites.last_wall_ms END,
-       last_clock_synced = CASE WHEN ${newer} THEN excluded.last_clock_synced ELSE sites.last_clock_synced END,
-       last_uptime_ms = CASE WHEN ${newer} THEN excluded.last_uptime_ms ELSE sites.last_uptime_ms END,
-       last_probes = CASE WHEN ${newer} THEN excluded.last_probes ELSE sites.last_probes END,
-       last_seq = CASE WHEN ${newer} THEN excluded.last_seq ELSE sites.last_seq END`,
-  );
-  const getOffset = db.prepare<[string, string], { offset_ms: number }>(
-    'SELECT offset_ms FROM boots WHERE site_id = ? AND boot_id = ?',
-  );
-  const putOffset = db.prepare(
-    'INSERT INTO boots (site_id, boot_id, offset_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-  );
-  const bootDays = db.prepare<[string, string], { day: number }>(
-    `SELECT DISTINCT (effective_ms / ${MS_PER_DAY}) * ${MS_PER_DAY} AS day FROM samples
-     WHERE site_id = ? AND boot_id = ? AND time_quality = 'estimated'`,
-  );
-  const rebase = db.prepare(
-    `UPDATE samples SET effective_ms = max(0, uptime_ms + ?), time_quality = 'corrected'
-     WHERE site_id = ? AND boot_id = ? AND time_quality = 'estimated'`,
-  );
-  const correctedDays = db.prepare<[string, string], { day: number }>(
-    `SELECT DISTINCT (effective_ms / ${MS_PER_DAY}) * ${MS_PER_DAY} AS day FROM samples
-     WHERE site_id = ? AND boot_id = ? AND time_quality = 'corrected'`,
-  );
-  const markDirty = db.prepare('INSERT INTO dirty_days (site_id, day_ms) VALUES (?, ?) ON CONFLICT DO NOTHING');
   const getStatus = db.prepare<[string], Pick<SiteRow, 'status_epoch' | 'status_reason'>>(
     'SELECT status_epoch, status_reason FROM sites WHERE site_id = ?',
   );
@@ -152,71 +145,17 @@ export function openSqliteStore(path: string): Store {
   const siteIds = db.prepare<[], { site_id: string }>('SELECT site_id FROM sites');
   const pruneSite = db.prepare('DELETE FROM samples WHERE site_id = ? AND effective_ms < ?');
 
-  function insertOne(batch: TelemetryBatch, receivedMs: number): InsertResult {
-    const site = batch.siteId;
-    const known = new Map<string, number>();
-    for (const boot of bootsOf(batch)) {
-      const row = getOffset.get(site, boot);
-      if (row !== undefined) known.set(boot, row.offset_ms);
-    }
-    const { rows, newOffsets } = prepareBatch(batch, receivedMs, known);
-    let inserted = 0;
-    let latest: (typeof rows)[number] | undefined;
-    const days = new Set<number>();
-    for (const r of rows) {
-      const f = r.facts;
-      const changes = insertSample.run(
-        site,
-        r.bootId,
-        r.seq,
-        r.wallMs,
-        r.clockSynced ? 1 : 0,
-        r.uptimeMs,
-        receivedMs,
-        r.probesJson,
-        r.effectiveMs,
-        r.timeQuality,
-        f.rxBytes,
-        f.txBytes,
-        f.clientRxBytes,
-        f.clientTxBytes,
-        f.clients,
-        f.batteryVolts,
-        f.rttGatewayMs,
-        f.rttTerminalMs,
-        f.rttInternetMs,
-        f.rttNocMs,
-      ).changes;
-      if (changes === 0) continue;
-      inserted += 1;
-      days.add(dayOf(r.effectiveMs));
-      if (latest === undefined || r.seq > latest.seq) latest = r;
-    }
-    for (const [boot, offset] of newOffsets) {
-      putOffset.run(site, boot, offset);
-      for (const { day } of bootDays.all(site, boot)) days.add(day);
-      rebase.run(offset, site, boot);
-      for (const { day } of correctedDays.all(site, boot)) days.add(day);
-    }
-    for (const day of days) markDirty.run(site, day);
-    upsertSite.run(
-      site,
-      receivedMs,
-      receivedMs,
-      inserted,
-      latest?.seq ?? null,
-      latest?.bootId ?? null,
-      latest?.wallMs ?? null,
-      latest === undefined ? null : latest.clockSynced ? 1 : 0,
-      latest?.uptimeMs ?? null,
-      latest?.probesJson ?? null,
-    );
-    return { inserted, duplicates: batch.samples.length - inserted };
-  }
+  const insertOne = prepareSqliteInsert(db);
 
-  const insertBatchesTx = db.transaction((items: readonly { batch: TelemetryBatch; receivedMs: number }[]) =>
-    items.map((i) => insertOne(i.batch, i.receivedMs)),
-  );
+  const insertPackedTx = db.transaction((batches: readonly PackedBatch[]) => batches.map(insertOne));
+
+  /** The latest sample's probes of a site row: in the payload it names, or (stored before payloads) as JSON. */
+  function latestProbes(row: SiteRow) {
+    if (row.last_payload_id === null || row.last_payload_id === undefined || row.last_seq === null) return undefined;
+    const stored = selectPayload.get(row.last_payload_id);
+    if (stored === undefined) return undefined;
+    return probesInPayload(stored.payload, row.site_id, row.last_boot_id ?? '', row.last_seq);
+  }
 
   const applyStatusTx = db.transaction((status: SiteStatus, receivedMs: number): StatusOutcome => {
     touchSite.run(status.siteId, receivedMs, receivedMs);
@@ -268,11 +207,9 @@ export function openSqliteStore(path: string): Store {
   });
 
   return {
-    insertBatch: async (batch, receivedMs) =>
-      insertBatchesTx([{ batch, receivedMs }])[0] ?? { inserted: 0, duplicates: 0 },
-    insertBatches: async (items) => insertBatchesTx(items),
+    insertPacked: async (batches) => insertPackedTx(batches),
     applyStatus: async (status, receivedMs) => applyStatusTx(status, receivedMs),
-    listSites: async () => selectSites.all().map(toSummary),
+    listSites: async () => selectSites.all().map((row) => toSummary(row, latestProbes(row))),
     listSamples: async (siteId) => selectSamples.all(siteId).map((s) => ({ ...s, clockSynced: s.clockSynced === 1 })),
     recordReject: async (r, keep) => recordRejectTx(r, keep),
     listRejects: async (limit) => selectRejects.all(limit),
@@ -313,6 +250,10 @@ export function openSqliteStore(path: string): Store {
       let deleted = 0;
       // Per site, so the delete walks the (site_id, effective_ms) index instead of the whole table.
       for (const { site_id } of siteIds.all()) deleted += pruneSite.run(site_id, beforeMs).changes;
+      while (prunePayloads.run(beforeMs - PAYLOAD_MARGIN_MS).changes === PAYLOAD_PRUNE_CHUNK) {
+        // Chunked, so a backlog of payloads does not hold the event loop in one statement.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       return deleted;
     },
     async close() {

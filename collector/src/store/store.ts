@@ -79,6 +79,12 @@ export interface DayCompleteness {
 export interface BatchItem {
   readonly batch: TelemetryBatch;
   readonly receivedMs: number;
+  /**
+   * The message as the site sent it (any wire encoding), which `batch` was decoded from. A store
+   * may keep it as the batch's raw record instead of writing each sample's probes again; without
+   * it such a store encodes the batch itself.
+   */
+  readonly payload?: Uint8Array | undefined;
 }
 
 /**
@@ -87,8 +93,13 @@ export interface BatchItem {
  * (tests/contract/store.contract.ts) runs against every implementation.
  */
 export interface Store {
+  /**
+   * Set when commits run off the calling thread (SQLite on its worker thread): the collector then
+   * commits smaller groups, so that it decodes the next messages while one group commits.
+   */
+  readonly commitsOffThread?: boolean;
   /** Stores a batch in one transaction: clock correction, latest values, dirty roll-up days. */
-  insertBatch(batch: TelemetryBatch, receivedMs: number): Promise<InsertResult>;
+  insertBatch(batch: TelemetryBatch, receivedMs: number, payload?: Uint8Array): Promise<InsertResult>;
   /** Several batches in one transaction (group commit); results in the same order. */
   insertBatches(items: readonly BatchItem[]): Promise<InsertResult[]>;
   /** Keeps the newest status per site; a will from an older connection epoch is `stale`. */

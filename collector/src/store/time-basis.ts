@@ -11,20 +11,23 @@ export interface EffectiveTime {
   readonly timeQuality: TimeQuality;
 }
 
+/** What re-basing reads of a sample. */
+export type TimedSample = Pick<Sample, 'bootId' | 'wallMs' | 'clockSynced' | 'uptimeMs'>;
+
 /** The offset of a synchronised sample: wall time - uptime. */
 export function bootOffsetMs(sample: Pick<Sample, 'wallMs' | 'uptimeMs'>): number {
   return sample.wallMs - sample.uptimeMs;
 }
 
 /** For each boot in a batch, the offset its first synchronised sample gives (if any). */
-export function offsetsInBatch(samples: readonly Sample[]): Map<string, number> {
+export function offsetsInBatch(samples: readonly TimedSample[]): Map<string, number> {
   const offsets = new Map<string, number>();
   for (const s of samples) if (s.clockSynced && !offsets.has(s.bootId)) offsets.set(s.bootId, bootOffsetMs(s));
   return offsets;
 }
 
 /** The highest uptime per boot in a batch: the batch's newest sample was taken about at receipt. */
-export function maxUptimeByBoot(samples: readonly Sample[]): Map<string, number> {
+export function maxUptimeByBoot(samples: readonly TimedSample[]): Map<string, number> {
   const max = new Map<string, number>();
   for (const s of samples) max.set(s.bootId, Math.max(max.get(s.bootId) ?? 0, s.uptimeMs));
   return max;
@@ -35,7 +38,7 @@ export function maxUptimeByBoot(samples: readonly Sample[]): Map<string, number>
  * estimated from receipt: the newest sample of the boot in this batch is taken to be "now".
  */
 export function effectiveTime(
-  sample: Sample,
+  sample: TimedSample,
   offset: number | undefined,
   receivedMs: number,
   maxUptimeMs: number,

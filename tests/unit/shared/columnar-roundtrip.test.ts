@@ -126,6 +126,31 @@ describe('columnar round trip (property)', () => {
   });
 });
 
+describe('columnar round trip of uniform batches (every sample has every field)', () => {
+  it('decodes them to exactly what their plain JSON decodes to', () => {
+    // The decoder builds such samples as one object literal each (columnar-samples.ts), others
+    // field by field: both must give the plain form.
+    for (let seed = 1; seed <= 200; seed++) {
+      const { samples, ...head } = randomBatch(seed);
+      const first = samples[0] as SampleInput;
+      const uniform = {
+        ...head,
+        samples: Array.from({ length: 1 + (seed % 12) }, (_, i) => ({
+          ...first,
+          seq: first.seq + i,
+          wallMs: first.wallMs + i * 60_000 + (seed % 7),
+          uptimeMs: first.uptimeMs + i * 59_999,
+        })),
+      };
+      const plain = decodePayload('telemetry', encodePayload('telemetry', uniform));
+      const columnar = decodePayload('telemetry', encodePayload('telemetry', uniform, 'columnar'), undefined, SITE);
+      expect(plain.ok, `seed ${seed}`).toBe(true);
+      expect(columnar, `seed ${seed}`).toEqual(plain);
+      if (columnar.ok && plain.ok) expect(sortedJson(columnar.value)).toBe(sortedJson(plain.value));
+    }
+  });
+});
+
 describe('columnar wire bytes', () => {
   it('stay the same for the same batches (the encoder may get faster, never different)', () => {
     // Recorded from the encoder before its costing was reworked (every coding encoded and

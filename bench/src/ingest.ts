@@ -211,7 +211,8 @@ async function collectorRun(
       ...(values['group-commit-max'] === undefined ? {} : { groupCommitMax: Number(values['group-commit-max']) }),
     },
     gaps: { enabled: false },
-    // Roll-ups run as in production (default every 10 s), on the same thread as ingest.
+    // Roll-ups run as in production (default every 10 s), on the thread that holds the SQLite
+    // connection (the worker, unless --sqlite-thread main).
     rollups: { intervalSec: Number(values['rollups-interval-sec']) },
   });
   const collector: Collector = createCollector({ config, store, log: createLogger('bench', 'warn'), nowMs: Date.now });

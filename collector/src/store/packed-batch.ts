@@ -6,8 +6,8 @@ import type { BatchItem } from './store.js';
 /**
  * A batch as SQLite stores it: what each sample's row holds (identity, clock, roll-up facts) and the
  * payload that holds its probes. Flat, so that handing it to the store's worker thread copies a few
- * numbers and strings rather than the decoded batch: cloning that costs as much as decoding it
- * (~6 us a sample, v8.serialize/deserialize of the bench's batches).
+ * numbers and strings rather than the decoded batch: cloning that costs more than decoding it
+ * (v8.serialize ~10 µs a sample and deserialize ~6, on the bench's batches).
  */
 export interface PackedBatch {
   readonly siteId: string;

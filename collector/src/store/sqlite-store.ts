@@ -48,6 +48,7 @@ export function openSqliteStore(path: string): Store {
   };
 }
 
+/** The connection, its migrations and statements, on the thread that holds them (this one, or sqlite-worker.ts). */
 export function openSqliteCore(path: string): SqliteCore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');

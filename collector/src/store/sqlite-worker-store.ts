@@ -49,7 +49,13 @@ export async function openSqliteStoreInWorker(path: string): Promise<Store> {
   });
   worker.on('error', (error) => failAll(error));
   worker.on('exit', (code) => failAll(new Error(`the SQLite worker exited (code ${code})`)));
-  await opened;
+  try {
+    await opened;
+  } catch (error) {
+    // The worker would otherwise wait for calls forever and keep the process alive.
+    await worker.terminate();
+    throw error;
+  }
 
   function call<M extends keyof SqliteCore>(
     method: M,

@@ -16,6 +16,7 @@ export * from './ingest/ingest.js';
 export * from './ingest/rejects.js';
 export * from './ingest/subscriber.js';
 export * from './ingest/time-bounds.js';
+
 export * from './store/open-store.js';
 export * from './store/pg-migrations.js';
 export * from './store/pg-store.js';

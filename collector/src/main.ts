@@ -85,7 +85,7 @@ async function report(config: CollectorConfig, command: ReportCommand): Promise<
     return 1;
   }
   const store = await openConfiguredStore(
-    usePostgres ? config : { store: { ...config.store, sqlitePath: path, postgresUrl: undefined } },
+    usePostgres ? config : { ...config, store: { ...config.store, sqlitePath: path, postgresUrl: undefined } },
   );
   try {
     process.stdout.write(await reportText(store, command));

@@ -14,6 +14,8 @@ import { StepClock } from './step-clock.js';
 import { syntheticSample } from './synthetic-samples.js';
 
 const SAMPLES_PER_DAY = 1440;
+/** Midnight of the simulated day. */
+const DAY_START_MS = 1_795_392_000_000;
 const DAYS_PER_MONTH = 30;
 /** TLS 1.3 with AES-GCM: 5-byte record header + 1 inner content type + 16-byte tag per record. */
 const TLS_RECORD_OVERHEAD_BYTES = 22;
@@ -46,7 +48,7 @@ interface Measured {
 
 async function measure(brokerPort: number, scenario: Scenario): Promise<Measured> {
   const proxy = await startCountingProxy(brokerPort);
-  const clock = new StepClock(1_795_392_000_000);
+  const clock = new StepClock(DAY_START_MS);
   const random = seeded(42);
   const spool = createMemorySpool(100_000);
   const log = createLogger('bench', 'silent');
@@ -92,7 +94,7 @@ async function measure(brokerPort: number, scenario: Scenario): Promise<Measured
   let pending: SampleInput[] = [];
   for (let i = 0; i < SAMPLES_PER_DAY; i++) {
     clock.advance(60_000);
-    const sample = syntheticSample(i, 1_795_392_000_000, sampleRandom);
+    const sample = syntheticSample(i, DAY_START_MS, sampleRandom);
     await spool.append(sample);
     pending.push(sample);
     if ((i + 1) % scenario.deliveryMinutes === 0) {
@@ -130,11 +132,16 @@ function payloadBytes(samples: SampleInput[], sentAtMs: number, encoding: Payloa
   return encodePayload('telemetry', batch, encoding).byteLength;
 }
 
+/** `count` of the day's samples from minute `first`, and a sending time a minute after the last. */
+function daySamples(first: number, count: number): { samples: SampleInput[]; sentAtMs: number } {
+  const random = seeded(7);
+  const samples = Array.from({ length: count }, (_, i) => syntheticSample(first + i, DAY_START_MS, random));
+  return { samples, sentAtMs: DAY_START_MS + (first + count) * 60_000 };
+}
+
 /** Payload sizes alone, per encoding, for one batch of `count` samples (what the codec choice rests on). */
 function payloadSizes(count: number): Record<PayloadEncoding, number> {
-  const random = seeded(7);
-  const samples = Array.from({ length: count }, (_, i) => syntheticSample(i + 600, 1_795_392_000_000, random));
-  const sentAtMs = 1_795_392_000_000 + (600 + count) * 60_000;
+  const { samples, sentAtMs } = daySamples(600, count);
   return {
     json: payloadBytes(samples, sentAtMs, 'json'),
     deflate: payloadBytes(samples, sentAtMs, 'deflate'),
@@ -149,9 +156,8 @@ function payloadSizes(count: number): Record<PayloadEncoding, number> {
  * than one batch, so what remains is the measurements' own information as the encoder packs it.
  */
 function wholeDayPayloadBytes(): number {
-  const random = seeded(7);
-  const samples = Array.from({ length: SAMPLES_PER_DAY }, (_, i) => syntheticSample(i, 1_795_392_000_000, random));
-  return payloadBytes(samples, 1_795_392_000_000 + (SAMPLES_PER_DAY + 1) * 60_000, 'columnar');
+  const { samples, sentAtMs } = daySamples(0, SAMPLES_PER_DAY);
+  return payloadBytes(samples, sentAtMs, 'columnar');
 }
 
 async function main(): Promise<void> {

@@ -85,7 +85,10 @@ async function report(config: CollectorConfig, command: ReportCommand): Promise<
     return 1;
   }
   const store = await openConfiguredStore(
-    usePostgres ? config : { ...config, store: { ...config.store, sqlitePath: path, postgresUrl: undefined } },
+    // A report reads once: SQLite on this thread, not a worker started for one query.
+    usePostgres
+      ? config
+      : { ...config, store: { ...config.store, sqlitePath: path, postgresUrl: undefined, sqliteWorker: false } },
   );
   try {
     process.stdout.write(await reportText(store, command));

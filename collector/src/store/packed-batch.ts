@@ -64,25 +64,16 @@ export function unpackSamples(packed: PackedBatch): CoreSample[] {
   };
   return packed.bootIds.map((bootId, i): CoreSample => {
     const at = i * NUMBERS_PER_SAMPLE;
-    const f = at + HEAD;
+    // The same FACT_KEYS order as packBatch wrote them, so a fact added there is read back here.
+    const facts = {} as Record<FactKey, number | null>;
+    for (let k = 0; k < FACT_KEYS.length; k++) facts[FACT_KEYS[k] as FactKey] = fact(at + HEAD + k);
     return {
       bootId,
       seq: numbers[at] as number,
       wallMs: numbers[at + 1] as number,
       clockSynced: numbers[at + 2] === 1,
       uptimeMs: numbers[at + 3] as number,
-      facts: {
-        rxBytes: fact(f),
-        txBytes: fact(f + 1),
-        clientRxBytes: fact(f + 2),
-        clientTxBytes: fact(f + 3),
-        clients: fact(f + 4),
-        batteryVolts: fact(f + 5),
-        rttGatewayMs: fact(f + 6),
-        rttTerminalMs: fact(f + 7),
-        rttInternetMs: fact(f + 8),
-        rttNocMs: fact(f + 9),
-      },
+      facts,
     };
   });
 }

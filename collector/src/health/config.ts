@@ -135,7 +135,7 @@ export const healthConfigSchema = z.object({
     .object({
       tolerance: z
         .object({
-          offline: tolerance(15, 60),
+          offline: tolerance(10, 60),
           degraded: tolerance(600, 900),
           power_at_risk: tolerance(300, 1800),
           underused: tolerance(0, 0),
@@ -159,7 +159,9 @@ export const healthConfigSchema = z.object({
           kecamatanMinSites: z.int().min(2).max(100_000).default(3),
           kabupatenMinSites: z.int().min(2).max(100_000).default(6),
           /** A site's offline alert waits this long for its area's other sites before it is sent alone. */
-          waitSec: seconds(0, 3600, 15),
+          waitSec: seconds(0, 3600, 10),
+          /** Sites joining an open incident are notified together, at most this often. */
+          updateSec: seconds(0, 86_400, 300),
         })
         .prefault({}),
       /** Firing alerts nobody acknowledged are sent again this often (0: never). */
@@ -170,6 +172,41 @@ export const healthConfigSchema = z.object({
       language: z.enum(['en', 'id']).default('id'),
       /** Times in texts are local to the NOC (WIB, WITA or WIT). */
       timeZone: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC']).default('Asia/Makassar'),
+    })
+    .prefault({}),
+  delivery: z
+    .object({
+      /** Retained per-site alert state on `<topicRoot>/alert/<site>/<kind>`. */
+      mqtt: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+      webhook: z
+        .object({
+          /** A receiver of signed JSON notifications (docs/health.md, "Webhook"). */
+          url: z.url({ protocol: /^https?$/ }).optional(),
+          /** HMAC-SHA256 key; required with a URL. */
+          secret: z.string().min(16, 'use a secret of at least 16 characters').optional(),
+          timeoutMs: z.int().min(100).max(120_000).default(10_000),
+        })
+        .refine((w) => w.url === undefined || w.secret !== undefined, {
+          message: 'a webhook needs a secret to sign with',
+          path: ['secret'],
+        })
+        .prefault({}),
+      alertmanager: z
+        .object({
+          /** Alertmanager's base URL, e.g. http://127.0.0.1:9093 (alerts go to /api/v2/alerts). */
+          url: z.url({ protocol: /^https?$/ }).optional(),
+          timeoutMs: z.int().min(100).max(120_000).default(10_000),
+          /** Firing alerts are posted again this often: keep it under Alertmanager's resolve_timeout (5 min). */
+          repostSec: seconds(10, 3600, 60),
+        })
+        .prefault({}),
+      /** Failed deliveries wait between `retryMinMs` and `retryMaxMs`, doubling, with jitter... */
+      retryMinMs: z.int().min(100).max(3_600_000).default(5000),
+      retryMaxMs: z.int().min(1000).max(86_400_000).default(600_000),
+      /** ...and are given up after this long. */
+      maxAgeSec: seconds(60, 30 * 86_400, 86_400),
+      /** Notifications taken from the outbox per sink per round. */
+      batch: z.int().min(1).max(10_000).default(100),
     })
     .prefault({}),
 });

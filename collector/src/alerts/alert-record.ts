@@ -31,6 +31,8 @@ export interface AlertRecord {
   flapping: boolean;
   notified: Notified;
   notifiedMs: number | null;
+  /** The cause last told (Alertmanager knows the alert under labels that include it). */
+  notifiedCause: AlertCause | null;
   /** State last published on the MQTT alert topic. */
   published: 'none' | 'firing' | 'resolved';
   incidentId: string | null;
@@ -61,6 +63,7 @@ export function newAlertRecord(siteId: string, kind: AlertKind, atMs: number): A
     flapping: false,
     notified: 'none',
     notifiedMs: null,
+    notifiedCause: null,
     published: 'none',
     incidentId: null,
     ackBy: null,

@@ -93,7 +93,8 @@ export function alertTexts(
 
 function textKey(record: AlertRecord, event: Exclude<AlertEvent, 'reminder'>): MessageKey {
   if (event === 'flapping') return 'flapping';
-  if (event === 'revised') return 'offline.revised';
+  if (event === 'revised' && record.kind === 'offline') return 'offline.revised';
+  if (event === 'revised') return textKey(record, 'firing');
   const specific = messageKey(`${record.kind}.${event}.${record.cause}`);
   if (specific !== null) return specific;
   return messageKey(`${record.kind}.${event}`) ?? 'offline.firing';

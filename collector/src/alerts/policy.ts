@@ -102,12 +102,15 @@ export function createAlertPolicy(deps: PolicyDeps) {
   }
 
   /** Sends a notification unless held: silence, maintenance, or an unregistered site being tracked. */
-  function notify(record: AlertRecord, event: AlertEvent, nowMs: number, out: Out, previous?: AlertCause): boolean {
+  function notify(record: AlertRecord, event: AlertEvent, nowMs: number, out: Out): boolean {
     if (suppression(record, nowMs) !== null) return false;
     if (alerts.unregisteredSites === 'track' && deps.siteOf(record.siteId) === null) return false;
-    out.notifications.push(alertNotification(record, event, nowMs, previous ?? null));
+    const told = record.notifiedCause;
+    const previous = told !== null && told !== record.cause && record.notified !== 'resolved' ? told : null;
+    out.notifications.push(alertNotification(record, event, nowMs, previous));
     if (event === 'firing' || event === 'flapping' || event === 'resolved') record.notified = event;
     record.notifiedMs = nowMs;
+    record.notifiedCause = record.cause;
     return true;
   }
 
@@ -144,10 +147,9 @@ export function createAlertPolicy(deps: PolicyDeps) {
       record.cause = change.cause;
       record.detail = change.detail;
       if (wasActive && previousCause !== change.cause && record.phase === 'firing') {
-        record.firstCause ??= previousCause;
+        if (record.kind === 'offline') record.firstCause ??= previousCause;
         publish(record, change.atMs, out);
-        if (record.notified === 'firing' && !record.flapping)
-          notify(record, 'revised', change.atMs, out, previousCause);
+        if (record.notified === 'firing' && !record.flapping) notify(record, 'revised', change.atMs, out);
       }
     } else if (record.phase === 'pending') {
       record.phase = 'resolved';
@@ -162,7 +164,9 @@ export function createAlertPolicy(deps: PolicyDeps) {
 
   function onRevision(change: CauseRevision, out: Out): void {
     const record = records.get(alertKey(change.siteId, 'offline'));
-    if (record === undefined || (record.cause === change.to.cause && record.detail === change.to.detail)) return;
+    if (record === undefined) return;
+    const same = record.cause === change.to.cause && record.detail === change.to.detail;
+    if (same && record.sinceMs === change.sinceMs) return;
     const previous = record.cause;
     record.firstCause ??= change.from.cause;
     record.cause = change.to.cause;
@@ -171,9 +175,10 @@ export function createAlertPolicy(deps: PolicyDeps) {
     out.alerts.add(record);
     if (record.phase === 'pending') return;
     publish(record, change.atMs, out);
+    // While recovering, the resolution (soon) carries the new cause; otherwise tell it now.
     const told = record.notified === 'firing' || record.notified === 'resolved';
-    if (told && record.incidentId === null && previous !== record.cause) {
-      notify(record, 'revised', change.atMs, out, record.phase === 'resolved' ? undefined : previous);
+    if (told && !same && record.phase !== 'recovering' && record.incidentId === null && previous !== record.cause) {
+      notify(record, 'revised', change.atMs, out);
     }
   }
 

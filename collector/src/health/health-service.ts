@@ -35,6 +35,15 @@ export interface HealthServiceDeps {
 const ALERT_SINKS: readonly SinkName[] = ['webhook', 'alertmanager'];
 
 /**
+ * A revised cause is news to people only for outages; Alertmanager needs every change of a
+ * notified alert's cause, since the cause is one of its labels (the old label set is ended).
+ */
+function wanted(sink: SinkName, n: Notification): boolean {
+  if (n.event !== 'revised') return true;
+  return sink === 'alertmanager' ? n.previousCause !== null : n.alert?.kind === 'offline';
+}
+
+/**
  * Health, alerts and delivery in one place for the collector to feed: each event runs the engine
  * and the policy, then commits everything it changed (states, alert records, transitions, outbox)
  * in one store transaction, and only then may the dispatcher deliver. Events run one at a time.
@@ -85,9 +94,7 @@ export function createHealthService(deps: HealthServiceDeps) {
     if (sinkNames.has('mqtt')) for (const p of step.publications) items.push(item('mqtt', p));
     for (const n of step.notifications) {
       for (const sink of ALERT_SINKS) {
-        if (!sinkNames.has(sink) || (sink === 'alertmanager' && n.event === 'revised' && n.previousCause === null))
-          continue;
-        items.push(item(sink, n));
+        if (sinkNames.has(sink) && wanted(sink, n)) items.push(item(sink, n));
       }
     }
     return items;

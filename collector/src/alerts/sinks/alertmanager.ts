@@ -40,7 +40,7 @@ export function toPostable(n: Notification, language: 'en' | 'id', nowMs: number
       ...(a.state === 'resolved' ? { endsAt: iso(a.endsAtMs ?? nowMs) } : {}),
     };
     // Labels changed with the cause: end the alert under its old labels, or it would linger.
-    if (n.previousCause !== null && n.previousCause !== a.cause && a.state === 'firing') {
+    if (n.previousCause !== null && n.previousCause !== a.cause) {
       const old = { labels: labels(n.previousCause), annotations, startsAt: iso(a.startsAtMs), endsAt: iso(nowMs) };
       return [old, alert];
     }

@@ -232,19 +232,9 @@ export function createAlertPolicy(deps: PolicyDeps) {
 
   function fire(record: AlertRecord, nowMs: number, out: Out): void {
     record.phase = 'firing';
-    publish(record, nowMs, out);
     const site = deps.siteOf(record.siteId);
     if (record.kind === 'offline' && site !== null && record.incidentId === null && record.cause !== 'planned') {
-      const grouped = groupOffline(
-        record,
-        site,
-        incidents.values(),
-        index,
-        nowMs,
-        alerts.grouping,
-        deps.newId,
-        deps.siteOf,
-      );
+      const grouped = groupOffline(record, site, incidents.values(), index, nowMs, alerts.grouping, deps.newId, deps.siteOf);
       if (grouped !== null) {
         const { incident } = grouped;
         if (grouped.created) incidents.set(incident.id, incident);
@@ -258,12 +248,16 @@ export function createAlertPolicy(deps: PolicyDeps) {
           });
           incident.lastOnsetMs = Math.max(incident.lastOnsetMs, member.changedMs);
           out.alerts.add(member);
+          // Members already firing publish their tie to the incident; pending ones will when they fire.
+          if (member !== record && member.phase === 'firing') publish(member, nowMs, out);
         }
         out.incidents.add(incident);
+        publish(record, nowMs, out);
         if (grouped.created) notifyIncident(incident, 'firing', nowMs, out);
         return;
       }
     }
+    publish(record, nowMs, out);
     if (record.incidentId === null) notify(record, 'firing', nowMs, out);
   }
 

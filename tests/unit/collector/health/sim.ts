@@ -117,6 +117,11 @@ export class SimSite {
     return this.status('online', 'connected', atMs);
   }
 
+  /** The birth of the current connection again, as a broker hands out a retained message. */
+  retainedBirth(atMs: number): SiteStatus {
+    return this.status('online', 'connected', atMs);
+  }
+
   will(): SiteStatus {
     return this.status('offline', 'connection_lost', this.agentStartMs);
   }

@@ -36,7 +36,7 @@ export function parseSiteFile(
 ): Result<ParsedRow[], ImportErrorCode> & { readonly errors?: readonly RowError[] } {
   const rows = format === 'csv' ? csvRows(text) : yamlRows(text);
   if (!rows.ok) return { ...fail('registry_unparsable', rows.message), errors: rows.errors };
-  const errors: RowError[] = [];
+  const errors: RowError[] = [...rows.errors];
   const parsed: ParsedRow[] = [];
   const firstLineOf = new Map<string, number>();
   for (const row of rows.value) {
@@ -78,7 +78,10 @@ interface RawRow {
   readonly fieldName: (field: string) => string;
 }
 
-type RowsResult = { ok: true; value: RawRow[] } | { ok: false; message: string; errors: RowError[] };
+/** Rows to validate, and problems already found in them (unknown fields); or a file that is not a table at all. */
+type RowsResult =
+  | { ok: true; value: RawRow[]; errors: RowError[] }
+  | { ok: false; message: string; errors: RowError[] };
 
 function rowError(row: RawRow, issue: z.core.$ZodIssue): RowError {
   const field = issue.path[0] === undefined ? null : String(issue.path[0]);
@@ -122,7 +125,7 @@ function csvRows(text: string): RowsResult {
       fieldName: (field: string) => CSV_COLUMNS[field as keyof typeof CSV_COLUMNS] ?? field,
     };
   });
-  return { ok: true, value: rows };
+  return { ok: true, value: rows, errors: [] };
 }
 
 /** A number, or the cell itself so that the schema names what it got; `;` files use decimal commas. */
@@ -160,15 +163,7 @@ function yamlRows(text: string): RowsResult {
     }
     const map = item as YAMLMap<unknown, unknown>;
     const values = map.toJSON() as Record<string, unknown>;
-    for (const key of Object.keys(values)) {
-      if (!(key in CSV_COLUMNS))
-        errors.push({
-          line,
-          field: key,
-          message: `unknown field; the fields are ${Object.keys(CSV_COLUMNS).join(', ')}`,
-        });
-    }
-    rows.push({
+    const row: RawRow = {
       line,
       values,
       lineOf: (field) => {
@@ -177,8 +172,13 @@ function yamlRows(text: string): RowsResult {
         return key?.range === undefined ? line : lineAt(key.range[0]);
       },
       fieldName: (field) => field,
-    });
+    };
+    for (const key of Object.keys(values)) {
+      if (key in CSV_COLUMNS) continue;
+      const message = `unknown field; the fields are ${Object.keys(CSV_COLUMNS).join(', ')}`;
+      errors.push({ line: row.lineOf(key), field: key, message });
+    }
+    rows.push(row);
   }
-  if (errors.length > 0) return { ok: false, message: errors.map(formatRowError).join('\n'), errors };
-  return { ok: true, value: rows };
+  return { ok: true, value: rows, errors };
 }

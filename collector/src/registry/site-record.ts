@@ -29,14 +29,17 @@ export const siteRecordSchema = z
     deliveryIntervalSec: z.int().min(1).max(86_400).nullable().default(null),
   })
   .superRefine((site, ctx) => {
-    if (!isUnder(site.kecamatanCode, site.kabupatenCode)) {
+    // A code of the wrong form is already reported; nesting is checked between well-formed ones.
+    const wellFormed =
+      KABUPATEN_CODE.test(site.kabupatenCode) && KECAMATAN_CODE.test(site.kecamatanCode) && DESA_CODE.test(site.desaCode);
+    if (wellFormed && !isUnder(site.kecamatanCode, site.kabupatenCode)) {
       ctx.addIssue({
         code: 'custom',
         path: ['kecamatanCode'],
         message: `${site.kecamatanCode} is not a kecamatan of kabupaten ${site.kabupatenCode}`,
       });
     }
-    if (!isUnder(site.desaCode, site.kecamatanCode)) {
+    if (wellFormed && !isUnder(site.desaCode, site.kecamatanCode)) {
       ctx.addIssue({
         code: 'custom',
         path: ['desaCode'],

@@ -90,12 +90,14 @@ export function createDispatcher(options: DispatcherOptions, deps: DispatcherDep
   }
 
   return {
-    /** Starts a drain of every sink not already draining; resolves when this round is done. */
+    /**
+     * Starts a drain of every sink not already draining, and resolves when those are done: a sink
+     * still busy with an earlier round (slow, or waiting out its timeout) is left to it.
+     */
     async pump(): Promise<void> {
       await Promise.all(
         deps.sinks.map((sink) => {
-          const current = running.get(sink.name);
-          if (current !== undefined) return current;
+          if (running.has(sink.name)) return undefined;
           const run = drain(sink)
             .catch((error: unknown) =>
               deps.log.error({ event: 'alert_dispatch_failed', sink: sink.name, err: error }, 'alert dispatch failed'),

@@ -313,7 +313,7 @@ export function createAlertPolicy(deps: PolicyDeps) {
         if (nowMs - record.changedMs < (tolerance.fireAfterSec + waitSec) * 1000) return true;
         fire(record, nowMs, out);
         out.alerts.add(record);
-        return record.notified !== 'firing' && record.incidentId === null;
+        return record.incidentId === null && (record.notified !== 'firing' || alerts.renotifySec > 0);
       }
       case 'recovering':
         if (nowMs - record.changedMs < tolerance.resolveAfterSec * 1000) return true;

@@ -96,7 +96,7 @@ describe('underused, honestly', () => {
   it('reaches planners as an info alert through the daily evaluation', async () => {
     // The harness's clock is on `today`, so these are the seven days before it.
     const facts = days('kutim-u', () => ({ clientBytes: 1e6, activeMinutes: 5, clientsMax: 1 }));
-    const h = await harness([kutimSite('kutim-u')], {}, facts);
+    const h = await harness([kutimSite('kutim-u')], { facts });
     await h.service.evaluateUsage();
     await h.runUntil(h.now + MINUTE);
     expect(h.alerts('underused').map((n) => [n.event, n.alert?.cause, n.alert?.severity])).toEqual([

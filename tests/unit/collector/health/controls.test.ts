@@ -50,7 +50,9 @@ describe('operator controls', () => {
   });
 
   it('an acknowledged alert is not reminded; an unacknowledged one is, every renotifySec', async () => {
-    const h = await harness([kutimSite('kutim-r1'), kutimSite('kutim-r2', '64.08.01')], { alerts: { renotifySec: 3600 } });
+    const h = await harness([kutimSite('kutim-r1'), kutimSite('kutim-r2', '64.08.01')], {
+      config: { alerts: { renotifySec: 3600 } },
+    });
     const agents = ['kutim-r1', 'kutim-r2'].map((id) => new SimAgent(new SimSite(id, START_MS), START_MS));
     await runAgents(h, agents, START_MS + 20 * MINUTE);
     for (const a of agents) a.powerCut();

@@ -177,21 +177,40 @@ export interface Harness {
 
 type ConfigInput = Parameters<typeof healthConfigSchema.parse>[0];
 
+export interface HarnessOptions {
+  readonly config?: ConfigInput;
+  readonly facts?: readonly SiteDayFacts[];
+  /** Sinks besides the recording ones (real Alertmanager, a real webhook). */
+  readonly sinks?: (nowMs: () => number) => AlertSink[];
+  readonly repost?: (firing: readonly Notification[]) => Promise<unknown>;
+  readonly startMs?: number;
+  /** Jitter for retries; a fixed middle by default. */
+  readonly random?: () => number;
+}
+
+interface Shared {
+  readonly store: ReturnType<typeof createMemoryHealthStore>;
+  readonly mqtt: RecordingSink;
+  readonly webhook: RecordingSink;
+  readonly now: number;
+  readonly generation: number;
+}
+
 export async function harness(
   sites: readonly SiteRecord[],
-  configInput: ConfigInput = {},
-  facts: readonly SiteDayFacts[] = [],
-  shared?: { store: ReturnType<typeof createMemoryHealthStore>; mqtt: RecordingSink; webhook: RecordingSink; now: number },
+  options: HarnessOptions = {},
+  shared?: Shared,
 ): Promise<Harness> {
-  const config: HealthConfig = healthConfigSchema.parse(configInput);
+  const config: HealthConfig = healthConfigSchema.parse(options.config ?? {});
   const store = shared?.store ?? createMemoryHealthStore();
   const mqtt = shared?.mqtt ?? new RecordingSink('mqtt');
   const webhook = shared?.webhook ?? new RecordingSink('webhook');
+  const generation = (shared?.generation ?? 0) + 1;
   const registry = createMemoryRegistry(sites);
   let counter = 0;
-  const source: DailyFactsSource = { siteDays: async () => facts };
+  const source: DailyFactsSource = { siteDays: async () => options.facts ?? [] };
   const h: Harness = {
-    now: shared?.now ?? START_MS,
+    now: shared?.now ?? options.startMs ?? START_MS,
     service: undefined as unknown as HealthService,
     store,
     mqtt,
@@ -207,8 +226,9 @@ export async function harness(
     alerts: (kind, siteId) =>
       webhook.sent.filter((n) => n.alert?.kind === kind && (siteId === undefined || n.alert.siteId === siteId)),
     incidents: () => webhook.sent.filter((n) => n.incident !== null),
-    restart: () => harness(sites, configInput, facts, { store, mqtt, webhook, now: h.now }),
+    restart: () => harness(sites, options, { store, mqtt, webhook, now: h.now, generation }),
   };
+  const nowMs = () => h.now;
   const service = createHealthService({
     config,
     state: store,
@@ -216,10 +236,11 @@ export async function harness(
     controls: store,
     registry,
     facts: source,
-    sinks: [mqtt, webhook],
-    nowMs: () => h.now,
-    random: () => 0.5,
-    newId: (prefix) => `${prefix}/${h.now}-${++counter}-${shared === undefined ? 'a' : 'b'}`,
+    sinks: [mqtt, webhook, ...(options.sinks?.(nowMs) ?? [])],
+    repost: options.repost,
+    nowMs,
+    random: options.random ?? (() => 0.5),
+    newId: (prefix) => `${prefix}/${h.now}-${++counter}-g${generation}`,
     sun: createSunCache(),
     log: silentLogger(),
   });

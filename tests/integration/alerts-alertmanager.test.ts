@@ -86,7 +86,11 @@ describe('alerts reach a real Alertmanager (Debian prometheus-alertmanager)', ()
       expect(alert?.status.state).toBe('active');
     }
     // Not re-posted: Alertmanager resolves it by itself after resolve_timeout.
-    await waitFor('Alertmanager to time it out', async () => (await am.alerts(['site="kutim-am"'])).length === 0, 20_000);
+    await waitFor(
+      'Alertmanager to time it out',
+      async () => (await am.alerts(['site="kutim-am"'])).length === 0,
+      20_000,
+    );
   }, 60_000);
 
   it('a cause revised by backfill ends the alert under its old labels too', async () => {

@@ -234,7 +234,16 @@ export function createAlertPolicy(deps: PolicyDeps) {
     record.phase = 'firing';
     const site = deps.siteOf(record.siteId);
     if (record.kind === 'offline' && site !== null && record.incidentId === null && record.cause !== 'planned') {
-      const grouped = groupOffline(record, site, incidents.values(), index, nowMs, alerts.grouping, deps.newId, deps.siteOf);
+      const grouped = groupOffline(
+        record,
+        site,
+        incidents.values(),
+        index,
+        nowMs,
+        alerts.grouping,
+        deps.newId,
+        deps.siteOf,
+      );
       if (grouped !== null) {
         const { incident } = grouped;
         if (grouped.created) incidents.set(incident.id, incident);

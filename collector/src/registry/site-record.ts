@@ -31,7 +31,9 @@ export const siteRecordSchema = z
   .superRefine((site, ctx) => {
     // A code of the wrong form is already reported; nesting is checked between well-formed ones.
     const wellFormed =
-      KABUPATEN_CODE.test(site.kabupatenCode) && KECAMATAN_CODE.test(site.kecamatanCode) && DESA_CODE.test(site.desaCode);
+      KABUPATEN_CODE.test(site.kabupatenCode) &&
+      KECAMATAN_CODE.test(site.kecamatanCode) &&
+      DESA_CODE.test(site.desaCode);
     if (wellFormed && !isUnder(site.kecamatanCode, site.kabupatenCode)) {
       ctx.addIssue({
         code: 'custom',

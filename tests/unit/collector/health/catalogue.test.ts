@@ -14,9 +14,14 @@ describe('alert texts', () => {
   });
 
   it('fill placeholders, and show a missing value as ? rather than breaking', () => {
-    expect(render('id', 'degraded.firing', { site: 'Desa A (kutim-a)', since: '2026-11-23 02:10 WITA', cause: 'latensi tinggi', badPct: 70 })).toBe(
-      'Desa A (kutim-a) menurun sejak 2026-11-23 02:10 WITA: latensi tinggi pada 70 % sampel',
-    );
+    expect(
+      render('id', 'degraded.firing', {
+        site: 'Desa A (kutim-a)',
+        since: '2026-11-23 02:10 WITA',
+        cause: 'latensi tinggi',
+        badPct: 70,
+      }),
+    ).toBe('Desa A (kutim-a) menurun sejak 2026-11-23 02:10 WITA: latensi tinggi pada 70 % sampel');
     expect(render('en', 'data_problem.firing', {})).toBe('? data problem: ?');
   });
 });

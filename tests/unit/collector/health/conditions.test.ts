@@ -1,10 +1,4 @@
-import {
-  defaultHealthConfig,
-  inferCause,
-  judgeUsage,
-  type SiteDayFacts,
-  sunAt,
-} from '@pantau/collector';
+import { defaultHealthConfig, inferCause, judgeUsage, type SiteDayFacts, sunAt } from '@pantau/collector';
 import { MS_PER_DAY } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { HOUR, harness, kutimSite, MINUTE, runAgents, SimAgent, SimSite, START_MS } from './sim.js';
@@ -72,11 +66,17 @@ describe('underused, honestly', () => {
     ];
     const judged = judgeUsage(sites, facts, today, config);
     expect(judged.get('busy')?.underused).toBeNull();
-    expect([judged.get('idle')?.underused?.cause, judged.get('idle')?.underused?.detail]).toEqual(['adoption', 'low_traffic']);
-    expect([judged.get('dark')?.underused?.cause, judged.get('dark')?.underused?.values.onlinePct]).toEqual(['availability', 8]);
+    expect([judged.get('idle')?.underused?.cause, judged.get('idle')?.underused?.detail]).toEqual([
+      'adoption',
+      'low_traffic',
+    ]);
+    expect([judged.get('dark')?.underused?.cause, judged.get('dark')?.underused?.values.onlinePct]).toEqual([
+      'availability',
+      8,
+    ]);
   });
 
-  it('flags the bottom share of a kabupaten, and yesterday\'s missing samples', () => {
+  it("flags the bottom share of a kabupaten, and yesterday's missing samples", () => {
     const sites = Array.from({ length: 10 }, (_, i) => ({
       siteId: `s${i}`,
       group: 'village_office' as const,
@@ -118,7 +118,14 @@ describe('causes', () => {
     linkDown: false,
     terminalDown: false,
   };
-  const during = { samples: 0, sameBoot: 0, linkDown: 0, terminalDown: 0, firstLinkDownAtMs: null, lastSameBootAtMs: null };
+  const during = {
+    samples: 0,
+    sameBoot: 0,
+    linkDown: 0,
+    terminalDown: 0,
+    firstLinkDownAtMs: null,
+    lastSameBootAtMs: null,
+  };
   const after = {
     returned: true,
     newBoot: true,
@@ -128,7 +135,13 @@ describe('causes', () => {
     underVoltageSinceBoot: false,
   };
   const cause = (over: Record<string, unknown>) => {
-    const { source = 'will', inMaintenance = false, b = {}, d = {}, a = {} } = over as {
+    const {
+      source = 'will',
+      inMaintenance = false,
+      b = {},
+      d = {},
+      a = {},
+    } = over as {
       source?: 'will';
       inMaintenance?: boolean;
       b?: object;

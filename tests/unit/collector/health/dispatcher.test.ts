@@ -64,13 +64,23 @@ describe('alert dispatcher', () => {
     const hung = new Promise<void>((resolve) => {
       release = resolve;
     });
+    const record = (name: string) => async (n: Notification) => {
+      got.push(`${name}:${n.id}`);
+      return { ok: true } as const;
+    };
     const sinks: AlertSink[] = [
       {
         name: 'webhook',
-        send: async (n) => (webhookUp ? (got.push(`webhook:${n.id}`), { ok: true }) : { ok: false, retryable: true, error: 'http_503' }),
+        send: async (n) => (webhookUp ? record('webhook')(n) : { ok: false, retryable: true, error: 'http_503' }),
       },
-      { name: 'mqtt', send: async (n) => (got.push(`mqtt:${n.id}`), { ok: true }) },
-      { name: 'alertmanager', send: async () => (await hung, { ok: true }) },
+      { name: 'mqtt', send: record('mqtt') },
+      {
+        name: 'alertmanager',
+        send: async () => {
+          await hung;
+          return { ok: true };
+        },
+      },
     ];
     const dispatcher = createDispatcher(
       { retryMinMs: 5000, retryMaxMs: 60_000, maxAgeMs: 86_400_000, batch: 10 },
@@ -79,7 +89,10 @@ describe('alert dispatcher', () => {
     const a = notification('a', 'site-1/offline');
     const b = notification('b', 'site-1/offline');
     const c = notification('c', 'site-2/offline');
-    await fill(store, [a, b, c].flatMap((n) => [item('webhook', n), item('mqtt', n), item('alertmanager', n)]));
+    await fill(
+      store,
+      [a, b, c].flatMap((n) => [item('webhook', n), item('mqtt', n), item('alertmanager', n)]),
+    );
     const stuck = dispatcher.pump();
     // mqtt delivers everything while the webhook fails and Alertmanager hangs; within a key, b waits behind a.
     await vi.waitFor(() => expect(got).toEqual(['mqtt:a', 'mqtt:c', 'mqtt:b']));
@@ -109,7 +122,9 @@ describe('alert dispatcher', () => {
           {
             name: 'webhook',
             send: async (n) =>
-              n.id === 'refused' ? { ok: false, retryable: false, error: 'http_400' } : { ok: false, retryable: true, error: 'down' },
+              n.id === 'refused'
+                ? { ok: false, retryable: false, error: 'http_400' }
+                : { ok: false, retryable: true, error: 'down' },
           },
         ],
         nowMs: () => now,

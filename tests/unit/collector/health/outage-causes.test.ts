@@ -59,7 +59,9 @@ describe('offline causes from simulated sample streams', () => {
     agent.linkDown();
     await runAgents(h, [agent], downAt + 40 * MINUTE);
     const first = h.alerts('offline', 'kutim-b');
-    expect(first.map((n) => [n.event, n.alert?.cause, n.alert?.detail])).toEqual([['firing', 'unknown', 'connection_lost']]);
+    expect(first.map((n) => [n.event, n.alert?.cause, n.alert?.detail])).toEqual([
+      ['firing', 'unknown', 'connection_lost'],
+    ]);
 
     agent.linkRestored(h.now);
     await runAgents(h, [agent], h.now + 10 * MINUTE);

@@ -10,9 +10,9 @@ import {
   type HealthService,
   healthConfigSchema,
   type Notification,
+  type SinkName,
   type SiteDayFacts,
   type SiteRecord,
-  type SinkName,
 } from '@pantau/collector';
 import type { SiteStatus } from '@pantau/shared';
 import { silentLogger } from '../../../helpers/fakes.js';
@@ -180,7 +180,7 @@ type ConfigInput = Parameters<typeof healthConfigSchema.parse>[0];
 export interface HarnessOptions {
   readonly config?: ConfigInput;
   readonly facts?: readonly SiteDayFacts[];
-  /** Sinks besides the recording ones (real Alertmanager, a real webhook). */
+  /** Real sinks (Alertmanager, a webhook); each replaces the recording sink of its name. */
   readonly sinks?: (nowMs: () => number) => AlertSink[];
   readonly repost?: (firing: readonly Notification[]) => Promise<unknown>;
   readonly startMs?: number;
@@ -229,6 +229,10 @@ export async function harness(
     restart: () => harness(sites, options, { store, mqtt, webhook, now: h.now, generation }),
   };
   const nowMs = () => h.now;
+  // A real sink takes the place of the recording one of the same name.
+  const extra = options.sinks?.(nowMs) ?? [];
+  const replaced = new Set(extra.map((sink) => sink.name));
+  const sinks = [...[mqtt, webhook].filter((sink) => !replaced.has(sink.name)), ...extra];
   const service = createHealthService({
     config,
     state: store,
@@ -236,7 +240,7 @@ export async function harness(
     controls: store,
     registry,
     facts: source,
-    sinks: [mqtt, webhook, ...(options.sinks?.(nowMs) ?? [])],
+    sinks,
     repost: options.repost,
     nowMs,
     random: options.random ?? (() => 0.5),

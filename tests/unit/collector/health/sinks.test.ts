@@ -2,8 +2,8 @@ import {
   alertKey,
   buildAlert,
   createWebhookSink,
-  newAlertRecord,
   type Notification,
+  newAlertRecord,
   signWebhook,
   toPostable,
   verifyWebhook,
@@ -81,9 +81,15 @@ describe('webhook signature', () => {
     if (request === undefined) throw new Error('nothing sent');
     expect(request.headers['x-pantau-timestamp']).toBe('1795371300000');
     expect(request.headers['x-pantau-notification-id']).toBe('n-1');
-    expect(request.headers['x-pantau-signature']).toBe(signWebhook('a-secret-of-sixteen+', 1_795_371_300_000, request.body));
-    expect(verifyWebhook('a-secret-of-sixteen+', '1795371300000', request.body, request.headers['x-pantau-signature'] ?? '')).toBe(true);
-    expect(verifyWebhook('another-secret-xyz', '1795371300000', request.body, request.headers['x-pantau-signature'] ?? '')).toBe(false);
+    expect(request.headers['x-pantau-signature']).toBe(
+      signWebhook('a-secret-of-sixteen+', 1_795_371_300_000, request.body),
+    );
+    expect(
+      verifyWebhook('a-secret-of-sixteen+', '1795371300000', request.body, request.headers['x-pantau-signature'] ?? ''),
+    ).toBe(true);
+    expect(
+      verifyWebhook('another-secret-xyz', '1795371300000', request.body, request.headers['x-pantau-signature'] ?? ''),
+    ).toBe(false);
     expect(JSON.parse(request.body)).toMatchObject({ v: 1, id: 'n-1', type: 'alert', event: 'firing', language: 'id' });
   });
 });

@@ -45,7 +45,9 @@ describe('sites import', () => {
       [5, 'kabupaten'],
       [6, 'site_id'],
     ]);
-    expect(parsed.ok ? '' : parsed.message).toContain('line 3, kecamatan_code: 64.01.04 is not a kecamatan of kabupaten 64.08');
+    expect(parsed.ok ? '' : parsed.message).toContain(
+      'line 3, kecamatan_code: 64.01.04 is not a kecamatan of kabupaten 64.08',
+    );
     expect(parsed.ok ? '' : parsed.message).toContain('line 5, kabupaten: kabupaten 64.08 is Kutai Timur, not Paser');
     expect(parsed.ok ? '' : parsed.message).toContain('line 6, site_id: site kutim-sangatta-01 is already on line 2');
   });
@@ -61,10 +63,12 @@ describe('sites import', () => {
       [4, 'longitude', expect.stringContaining('"banyak"')],
     ]);
     const fixed = parseSiteFile(text.replace('banyak', '117,6'), 'csv');
-    expect(fixed.ok && fixed.value.map((r) => [r.line, r.record.latitude, r.record.lowVoltageDisconnectVolts])).toEqual([
-      [2, 0.51, 11.5],
-      [4, 0.51, null],
-    ]);
+    expect(fixed.ok && fixed.value.map((r) => [r.line, r.record.latitude, r.record.lowVoltageDisconnectVolts])).toEqual(
+      [
+        [2, 0.51, 11.5],
+        [4, 0.51, null],
+      ],
+    );
   });
 
   it('reads YAML and names the line of the bad field', () => {

@@ -5,7 +5,7 @@ import type { AlertRecord, IncidentRecord } from './alert-record.js';
 import { severityOf } from './alert-record.js';
 import type { Language, MessageKey } from './catalogue/catalogue.js';
 import { messageKey } from './catalogue/catalogue.js';
-import { bothLanguages, formatDuration, formatTime, word } from './texts.js';
+import { bothLanguages, formatDuration, formatTime, inLanguages, word } from './texts.js';
 
 export type Texts = { readonly en: string; readonly id: string };
 export type AlertEvent = 'firing' | 'resolved' | 'flapping' | 'revised' | 'reminder';
@@ -55,7 +55,7 @@ export function buildAlert(
   };
 }
 
-/** An alert's text in both languages, for one event. */
+/** An alert's text in the given languages (both by default), for one event. */
 export function alertTexts(
   record: AlertRecord,
   site: SiteRecord | null,
@@ -63,32 +63,51 @@ export function alertTexts(
   nowMs: number,
   config: AlertsConfig,
   windowDays: number,
-): Texts {
+  languages: readonly Language[] = ['en', 'id'],
+): Partial<Texts> {
   if (event === 'reminder') {
-    const inner = alertTexts(record, site, 'firing', nowMs, config, windowDays);
-    return bothLanguages('reminder', (l) => ({ text: inner[l] }));
+    const inner = alertTexts(record, site, 'firing', nowMs, config, windowDays, languages);
+    return inLanguages(languages, 'reminder', (l) => ({ text: inner[l] ?? '' }));
   }
   const key = textKey(record, event);
-  return bothLanguages(key, (l) => ({
-    ...record.values,
-    site: siteLabel(record.siteId, site),
-    since: formatTime(record.sinceMs, config.timeZone),
-    duration: formatDuration((record.endsAtMs ?? nowMs) - record.sinceMs, l),
-    cause: word(l, `cause.${record.cause}`),
-    detail: word(l, `detail.${record.detail}`),
-    from: word(l, `cause.${record.firstCause ?? record.cause}`),
-    to: word(l, `cause.${record.cause}`),
-    kind: word(l, `kind.${record.kind}`),
-    days: windowDays,
-    changes: record.changesMs.length,
-    windowMin: Math.round(config.flap.windowSec / 60),
-    reach: typeof record.values.reachMs === 'number' ? formatTime(record.values.reachMs, config.timeZone) : '?',
-    sunrise: typeof record.values.sunriseMs === 'number' ? formatTime(record.values.sunriseMs, config.timeZone) : '?',
-    problems: String(record.values.problems ?? record.cause)
-      .split(',')
-      .map((p) => word(l, `cause.${p}`))
-      .join(', '),
-  }));
+  // Worked out by name, so a text pays only for the figures it shows.
+  return inLanguages(languages, key, (l) => (name: string) => {
+    switch (name) {
+      case 'site':
+        return siteLabel(record.siteId, site);
+      case 'since':
+        return formatTime(record.sinceMs, config.timeZone);
+      case 'duration':
+        return formatDuration((record.endsAtMs ?? nowMs) - record.sinceMs, l);
+      case 'cause':
+      case 'to':
+        return word(l, `cause.${record.cause}`);
+      case 'detail':
+        return word(l, `detail.${record.detail}`);
+      case 'from':
+        return word(l, `cause.${record.firstCause ?? record.cause}`);
+      case 'kind':
+        return word(l, `kind.${record.kind}`);
+      case 'days':
+        return windowDays;
+      case 'changes':
+        return record.changesMs.length;
+      case 'windowMin':
+        return Math.round(config.flap.windowSec / 60);
+      case 'reach':
+      case 'sunrise': {
+        const ms = record.values[`${name}Ms`];
+        return typeof ms === 'number' ? formatTime(ms, config.timeZone) : undefined;
+      }
+      case 'problems':
+        return String(record.values.problems ?? record.cause)
+          .split(',')
+          .map((p) => word(l, `cause.${p}`))
+          .join(', ');
+      default:
+        return record.values[name];
+    }
+  });
 }
 
 function textKey(record: AlertRecord, event: Exclude<AlertEvent, 'reminder'>): MessageKey {

@@ -16,7 +16,8 @@ export interface Notification {
   readonly event: AlertEvent | IncidentEvent | 'state';
   readonly alert: Alert | null;
   readonly incident: Incident | null;
-  readonly texts: Texts;
+  /** The text in both languages; null on a state publication (its alert's summary has one). */
+  readonly texts: Texts | null;
   /** The cause a firing alert had before this (Alertmanager ends the alert under its old labels). */
   readonly previousCause: AlertCause | null;
 }

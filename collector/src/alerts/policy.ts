@@ -83,15 +83,18 @@ export function createAlertPolicy(deps: PolicyDeps) {
     const site = deps.siteOf(record.siteId);
     const state = record.phase === 'firing' || record.phase === 'recovering' ? 'firing' : 'resolved';
     const textEvent: AlertEvent = event === 'state' ? (state === 'firing' ? 'firing' : 'resolved') : event;
-    const texts = alertTexts(record, site, textEvent, nowMs, alerts, config.underused.windowDays);
+    // A state publication carries one summary; people's notifications carry both languages.
+    const languages = event === 'state' ? [alerts.language] : (['en', 'id'] as const);
+    const texts = alertTexts(record, site, textEvent, nowMs, alerts, config.underused.windowDays, languages);
+    const summary = texts[alerts.language] ?? record.key;
     return {
       id: deps.newId(`${record.key}/${event}`),
       key: record.key,
       createdMs: nowMs,
       event,
-      alert: buildAlert(record, site, state, texts[alerts.language], nowMs, suppression(record, nowMs)),
+      alert: buildAlert(record, site, state, summary, nowMs, suppression(record, nowMs)),
       incident: null,
-      texts,
+      texts: texts.en !== undefined && texts.id !== undefined ? { en: texts.en, id: texts.id } : null,
       previousCause,
     };
   }

@@ -1,5 +1,5 @@
 import type { HealthConfig } from '../health/config.js';
-import { type Language, type MessageKey, messageKey, render } from './catalogue/catalogue.js';
+import { type Language, type MessageKey, messageKey, type Params, render } from './catalogue/catalogue.js';
 
 const ZONE_NAMES: Readonly<Record<string, string>> = {
   'Asia/Jakarta': 'WIB',
@@ -46,11 +46,19 @@ export function word(language: Language, key: string): string {
 }
 
 /** Renders one message in both languages; `localise` turns parameters into each language's words. */
-export function bothLanguages(
-  key: MessageKey,
-  params: (language: Language) => Readonly<Record<string, string | number>>,
-): { en: string; id: string } {
+export function bothLanguages(key: MessageKey, params: (language: Language) => Params): { en: string; id: string } {
   return { en: clip(render('en', key, params('en'))), id: clip(render('id', key, params('id'))) };
+}
+
+/** Renders one message in the given languages only. */
+export function inLanguages(
+  languages: readonly Language[],
+  key: MessageKey,
+  params: (language: Language) => Params,
+): Partial<Record<Language, string>> {
+  const texts: Partial<Record<Language, string>> = {};
+  for (const l of languages) texts[l] = clip(render(l, key, params(l)));
+  return texts;
 }
 
 function clip(text: string, max = 500): string {

@@ -27,7 +27,7 @@ export interface CauseRevision {
   readonly to: { readonly cause: AlertCause; readonly detail: string };
 }
 
-export type NocCause = 'collector_restart' | 'broker_connection_lost' | 'mass_disconnect';
+export type NocCause = 'collector_restart' | 'broker_connection_lost' | 'mass_disconnect' | 'mass_silence';
 
 /** A fault at the NOC itself: sites' silences and wills meanwhile are not their own outages. */
 export interface NocChange {

@@ -129,6 +129,8 @@ export const healthConfigSchema = z.object({
       stormWindowSec: seconds(1, 3600, 60),
       stormMinSites: z.int().min(2).max(1_000_000).default(20),
       stormMinShare: share(0.3),
+      /** A storm holds its sites at most this long; those still silent are then judged on their own. */
+      stormMaxHoldSec: seconds(60, 7 * 86_400, 3600),
     })
     .prefault({}),
   alerts: z

@@ -6,8 +6,17 @@ import type { HealthConfig } from './config.js';
 import { type EngineContext, setCondition } from './context.js';
 import { judgeDataProblems, noteClock } from './data-problems.js';
 import { judgeDegraded, noteQuality } from './degraded.js';
-import { holdWill, judging, type NocState, newNocState, nocBroker, nocStarted, nocTick } from './noc-guard.js';
-import { heard, noteSample, openEpisode, silenceAfterMs } from './offline.js';
+import {
+  holdSilences,
+  holdWill,
+  judging,
+  type NocState,
+  newNocState,
+  nocBroker,
+  nocStarted,
+  nocTick,
+} from './noc-guard.js';
+import { heard, noteSample, openEpisode, overdueAfterMs, silenceAfterMs } from './offline.js';
 import { judgePower, type SunLookup } from './power.js';
 import type { HealthSample } from './sample-view.js';
 import { applyRegistration, newSiteHealth, type SiteHealth } from './site-state.js';
@@ -159,6 +168,9 @@ export function createHealthEngine(deps: HealthEngineDeps) {
     return step((ctx) => {
       const judge = judging(noc);
       const held = new Map<string, number>();
+      const silent: SiteHealth[] = [];
+      /** Not heard for a delivery interval (+ grace), not yet silent long enough to be offline. */
+      const overdue: SiteHealth[] = [];
       let live = 0;
       for (const site of sites.values()) {
         if (site.heldBy !== null) {
@@ -172,14 +184,31 @@ export function createHealthEngine(deps: HealthEngineDeps) {
           site.pendingWill = null;
           if (site.offline === null) openEpisode(site, 'will', nowMs, ctx);
         }
-        if (site.offline === null && site.lastHeardMs !== null) {
+        if (site.offline === null && site.pendingWill === null && site.lastHeardMs !== null) {
           const fromMs = Math.max(site.lastHeardMs, noc.watchFromMs, site.judgeFromMs ?? 0);
-          if (nowMs - fromMs > silentAfter) openEpisode(site, 'silence', nowMs, ctx);
+          if (nowMs - fromMs > silentAfter) silent.push(site);
+          else if (nowMs - fromMs > overdueAfterMs(site, ctx)) overdue.push(site);
         }
         if (site.conditions.degraded !== undefined && judgeDegraded(site, nowMs, config.degraded) === null) {
           setCondition(site, 'degraded', null, nowMs, ctx);
         }
-        if (site.conditions.power_at_risk !== undefined) judgePowerNow(site, nowMs, ctx);
+        // Judged as readings arrive; a pass only drops a judgement whose readings have gone stale.
+        if (site.conditions.power_at_risk !== undefined) {
+          const newest = site.battery[site.battery.length - 1];
+          if (newest === undefined || nowMs - newest[0] > config.power.trendWindowSec * 1000) {
+            setCondition(site, 'power_at_risk', null, nowMs, ctx);
+          }
+        }
+      }
+      // When the first sites pass their silence threshold, is most of the fleet late too? Then
+      // the collector has stopped hearing (a hung broker), and the late ones are held with them.
+      const holdId = silent.length === 0 ? null : holdSilences(noc, silent.length + overdue.length, nowMs, ctx);
+      if (holdId === null) for (const site of silent) openEpisode(site, 'silence', nowMs, ctx);
+      else {
+        for (const site of [...silent, ...overdue]) {
+          site.heldBy = holdId;
+          ctx.dirty.add(site);
+        }
       }
       noc.liveSites = live;
       const released = new Set(nocTick(noc, nowMs, held, ctx));

@@ -9,7 +9,9 @@ import type { EngineContext } from './context.js';
  *   counts from then and wills are not trusted for `reconnectGraceSec`;
  * - a broker restart publishes every client's will at once (docs/protocol.md): wills from at least
  *   `stormMinSites` and `stormMinShare` of the live sites within `stormWindowSec` are one NOC-side
- *   incident, and those sites are judged by their silence once it is over.
+ *   incident, and those sites are judged by their silence once it is over;
+ * - so are that many sites falling silent in one pass without wills (a hung broker, a broken
+ *   subscription): the collector has stopped hearing, the sites have not all failed.
  */
 export interface NocState {
   brokerUp: boolean;
@@ -18,7 +20,7 @@ export interface NocState {
   /** Wills received before this are not trusted. */
   graceUntilMs: number;
   grace: { id: string; cause: NocCause; sinceMs: number } | null;
-  storm: { id: string; sinceMs: number; sites: number } | null;
+  storm: { id: string; cause: 'mass_disconnect' | 'mass_silence'; sinceMs: number; sites: number } | null;
   /** Receipt times of recent wills (storm detection), oldest first. */
   recentWillsMs: number[];
   /** Sites heard recently, from the last evaluation pass. */
@@ -79,19 +81,37 @@ export function holdWill(
   while (drop < wills.length && (wills[drop] ?? 0) < fromMs) drop++;
   if (drop > 0) wills.splice(0, drop);
   if (wills.length < stormMinSites || wills.length < stormMinShare * noc.liveSites) return null;
-  const id = ctx.newId('noc/mass_disconnect');
-  noc.storm = { id, sinceMs: wills[0] ?? receivedMs, sites: wills.length };
   noc.recentWillsMs = [];
-  ctx.out.push({
-    type: 'noc',
-    id,
-    cause: 'mass_disconnect',
-    active: true,
-    atMs: receivedMs,
-    sinceMs: noc.storm.sinceMs,
-    values: { sites: noc.storm.sites, liveSites: noc.liveSites },
-  });
-  return { id, started: true };
+  return {
+    id: startStorm(noc, 'mass_disconnect', wills[0] ?? receivedMs, receivedMs, wills.length, ctx),
+    started: true,
+  };
+}
+
+/** Whether sites found silent in one pass are to be held, and by which incident; may start a storm. */
+export function holdSilences(noc: NocState, count: number, nowMs: number, ctx: EngineContext): string | null {
+  if (count === 0) return null;
+  if (noc.storm !== null) {
+    noc.storm.sites += count;
+    return noc.storm.id;
+  }
+  const { stormMinSites, stormMinShare } = ctx.config.noc;
+  if (count < stormMinSites || count < stormMinShare * noc.liveSites) return null;
+  return startStorm(noc, 'mass_silence', nowMs, nowMs, count, ctx);
+}
+
+function startStorm(
+  noc: NocState,
+  cause: 'mass_disconnect' | 'mass_silence',
+  sinceMs: number,
+  atMs: number,
+  sites: number,
+  ctx: EngineContext,
+): string {
+  const id = ctx.newId(`noc/${cause}`);
+  noc.storm = { id, cause, sinceMs, sites };
+  ctx.out.push({ type: 'noc', id, cause, active: true, atMs, sinceMs, values: { sites, liveSites: noc.liveSites } });
+  return id;
 }
 
 /**
@@ -112,14 +132,17 @@ export function nocTick(
   const storm = noc.storm;
   if (storm !== null) {
     const stillHeld = heldBy.get(storm.id) ?? 0;
-    const settled = nowMs >= storm.sinceMs + ctx.config.noc.reconnectGraceSec * 1000;
-    if (settled && stillHeld < ctx.config.noc.stormMinSites) {
+    const { reconnectGraceSec, stormMinSites, stormMaxHoldSec } = ctx.config.noc;
+    const settled = nowMs >= storm.sinceMs + reconnectGraceSec * 1000;
+    // Sites silent this long are judged on their own even if many: a real regional outage may hide here.
+    const overdue = nowMs >= storm.sinceMs + stormMaxHoldSec * 1000;
+    if ((settled && stillHeld < stormMinSites) || overdue) {
       released.push(storm.id);
       noc.storm = null;
       ctx.out.push({
         type: 'noc',
         id: storm.id,
-        cause: 'mass_disconnect',
+        cause: storm.cause,
         active: false,
         atMs: nowMs,
         sinceMs: storm.sinceMs,

@@ -11,9 +11,15 @@ const MAX_LEARNED_INTERVAL_MS = 6 * 3_600_000;
 /** How long a site may be silent before it is offline: its delivery rhythm x factor + grace. */
 export function silenceAfterMs(site: SiteHealth, ctx: EngineContext): number {
   const { silenceFactor, silenceGraceSec } = ctx.config.offline;
-  return Math.max(site.expectedDeliveryMs, medianGap(site.arrivalGapsMs)) * silenceFactor + silenceGraceSec * 1000;
+  return Math.max(site.expectedDeliveryMs, site.learnedIntervalMs) * silenceFactor + silenceGraceSec * 1000;
 }
 
+/** Late: not heard within its delivery rhythm + grace (a sign, not yet an outage). */
+export function overdueAfterMs(site: SiteHealth, ctx: EngineContext): number {
+  return Math.max(site.expectedDeliveryMs, site.learnedIntervalMs) + ctx.config.offline.silenceGraceSec * 1000;
+}
+
+/** The median of the last gaps between deliveries (0 until there are three), bounded. */
 function medianGap(gaps: readonly number[]): number {
   if (gaps.length < 3) return 0;
   const sorted = [...gaps].sort((a, b) => a - b);
@@ -26,6 +32,7 @@ export function heard(site: SiteHealth, receivedMs: number, telemetry: boolean, 
   if (telemetry && previous !== null && site.offline === null && receivedMs > previous) {
     site.arrivalGapsMs.push(receivedMs - previous);
     if (site.arrivalGapsMs.length > GAPS_KEPT) site.arrivalGapsMs.shift();
+    site.learnedIntervalMs = medianGap(site.arrivalGapsMs);
   }
   site.lastHeardMs = Math.max(previous ?? 0, receivedMs);
   site.pendingWill = null;

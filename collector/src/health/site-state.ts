@@ -88,6 +88,8 @@ export interface SiteHealth {
   lastHeardMs: number | null;
   /** Receipt times of the last few telemetry messages while online (the site's real rhythm). */
   arrivalGapsMs: number[];
+  /** Their median: a site delivering less often than registered is judged by its own rhythm. */
+  learnedIntervalMs: number;
   status: SiteStatusView | null;
   /** A will waiting `willSettleSec` before it counts. */
   pendingWill: { epoch: number; receivedMs: number } | null;
@@ -136,6 +138,7 @@ export function newSiteHealth(siteId: string, defaults: { deliveryMs: number; sa
     sampleIntervalMs: defaults.sampleMs,
     lastHeardMs: null,
     arrivalGapsMs: [],
+    learnedIntervalMs: 0,
     status: null,
     pendingWill: null,
     heldBy: null,

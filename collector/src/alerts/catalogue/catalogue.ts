@@ -5,9 +5,13 @@ export type Language = 'en' | 'id';
 export const catalogues: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = { en, id };
 export type { MessageKey } from './en.js';
 
+/** A placeholder's value by name: a table, or a function that works out only the ones a text uses. */
+export type Params = Readonly<Record<string, string | number>> | ((name: string) => string | number | undefined);
+
 /** Fills a message's placeholders; a missing value shows as `?` rather than breaking the text. */
-export function render(language: Language, key: MessageKey, params: Readonly<Record<string, string | number>>): string {
-  return catalogues[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? '?'));
+export function render(language: Language, key: MessageKey, params: Params): string {
+  const value = typeof params === 'function' ? params : (name: string) => params[name];
+  return catalogues[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(value(name) ?? '?'));
 }
 
 /** A key made at run time (e.g. `cause.<cause>`), if the catalogue has it. */

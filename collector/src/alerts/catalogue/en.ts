@@ -30,6 +30,10 @@ export const en = {
     '{count} sites disconnected at once at {since}: the broker or the NOC link, not the sites; sites are judged again when it is over',
   'incident.noc.mass_disconnect.resolved':
     'Mass disconnect over after {duration}; {stillSilent} sites still silent are judged on their own',
+  'incident.noc.mass_silence.firing':
+    "{count} sites fell silent at once at {since} without wills: the broker, the collector's subscription or the NOC link; sites are judged again when it is over",
+  'incident.noc.mass_silence.resolved':
+    'Mass silence over after {duration}; {stillSilent} sites still silent are judged on their own',
   'scope.kecamatan': 'kecamatan',
   'scope.kabupaten': 'kabupaten',
   'kind.offline': 'offline',

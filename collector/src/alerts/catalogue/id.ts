@@ -34,6 +34,10 @@ export const id: Record<MessageKey, string> = {
     '{count} lokasi terputus bersamaan pukul {since}: masalah di broker atau jaringan NOC, bukan di lokasi; lokasi dinilai lagi setelah selesai',
   'incident.noc.mass_disconnect.resolved':
     'Pemutusan massal selesai setelah {duration}; {stillSilent} lokasi yang masih diam dinilai sendiri-sendiri',
+  'incident.noc.mass_silence.firing':
+    '{count} lokasi diam bersamaan pukul {since} tanpa pesan will: masalah di broker, langganan collector atau jaringan NOC; lokasi dinilai lagi setelah selesai',
+  'incident.noc.mass_silence.resolved':
+    'Diam massal selesai setelah {duration}; {stillSilent} lokasi yang masih diam dinilai sendiri-sendiri',
   'scope.kecamatan': 'kecamatan',
   'scope.kabupaten': 'kabupaten',
   'kind.offline': 'offline',

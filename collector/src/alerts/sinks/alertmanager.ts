@@ -19,7 +19,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * for its resolve_timeout, so it is posted again while it fires); a resolved one with `endsAt`.
  */
 export function toPostable(n: Notification, language: 'en' | 'id', nowMs: number): PostableAlert[] {
-  const annotations = { summary: n.texts[language], summary_en: n.texts.en, summary_id: n.texts.id };
+  const summary = n.alert?.summary ?? n.incident?.summary ?? '';
+  const annotations = {
+    summary: n.texts?.[language] ?? summary,
+    summary_en: n.texts?.en ?? summary,
+    summary_id: n.texts?.id ?? summary,
+  };
   if (n.alert !== null) {
     const a = n.alert;
     const labels = (cause: AlertCause | null) => ({

@@ -102,7 +102,7 @@ describe('underused, honestly', () => {
     expect(h.alerts('underused').map((n) => [n.event, n.alert?.cause, n.alert?.severity])).toEqual([
       ['firing', 'adoption', 'info'],
     ]);
-    expect(h.alerts('underused')[0]?.texts.id).toContain('online tetapi jarang dipakai selama 7 hari');
+    expect(h.alerts('underused')[0]?.texts?.id).toContain('online tetapi jarang dipakai selama 7 hari');
   });
 });
 

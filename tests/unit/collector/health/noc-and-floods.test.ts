@@ -62,6 +62,25 @@ describe('NOC-side faults are one NOC incident, never an alert per site', () => 
     expect(h.alerts('offline').map((n) => [n.event, n.alert?.siteId])).toEqual([['firing', dead.site.siteId]]);
   });
 
+  it('every site silent at once without a will (a hung broker): one mass-silence incident', async () => {
+    const { records, agents } = fleet(60);
+    const h = await harness(records);
+    await runAgents(h, agents, START_MS + 30 * MINUTE);
+    // The broker stops forwarding but keeps every connection: no will, no message, for 25 minutes.
+    const hungMs = h.now;
+    await h.runUntil(hungMs + 25 * MINUTE);
+    for (const a of agents) {
+      a.nextDeliveryMs = h.now;
+      a.lastPacketMs = h.now;
+    }
+    await runAgents(h, agents, h.now + HOUR);
+    expect(h.alerts('offline')).toEqual([]);
+    expect(h.incidents().map((n) => [n.event, n.incident?.cause])).toEqual([
+      ['firing', 'mass_silence'],
+      ['resolved', 'mass_silence'],
+    ]);
+  });
+
   it('a collector restart neither notifies again nor loses a transition', async () => {
     const { records, agents } = fleet(9);
     const h = await harness(records);
@@ -156,7 +175,7 @@ describe('no floods', () => {
       ['resolved', 'kecamatan', '64.08.05'],
     ]);
     expect(incidents[0]?.incident?.sites.map((s) => s.siteId).sort()).toEqual(cut.map((a) => a.site.siteId).sort());
-    expect(incidents[0]?.texts.id).toContain('6 lokasi di kecamatan Sangatta Utara (64.08.05) offline sejak');
+    expect(incidents[0]?.texts?.id).toContain('6 lokasi di kecamatan Sangatta Utara (64.08.05) offline sejak');
     // Each site's own state is still published, tied to the incident.
     const states = h.mqtt.sent.filter((n) => n.alert?.kind === 'offline' && n.alert.state === 'firing');
     expect(new Set(states.map((n) => n.alert?.incidentId))).toEqual(new Set([incidents[0]?.incident?.id]));

@@ -1,19 +1,11 @@
 import type { Alert, AlertCause } from '@pantau/shared';
-import type { CauseRevision, ConditionChange, HealthChange, NocChange } from '../health/changes.js';
+import type { CauseRevision, ConditionChange, HealthChange } from '../health/changes.js';
 import type { HealthConfig } from '../health/config.js';
 import type { SiteRecord } from '../registry/site-record.js';
 import { type AlertRecord, alertKey, type IncidentRecord, newAlertRecord } from './alert-record.js';
 import type { Controls } from './controls.js';
-import { type AreaIndex, groupOffline, indexOffline, newAreaIndex } from './incidents.js';
-import {
-  type AlertEvent,
-  alertTexts,
-  buildAlert,
-  buildIncident,
-  type IncidentEvent,
-  incidentTexts,
-  siteLabel,
-} from './messages.js';
+import { createIncidentBook, type Out } from './incident-book.js';
+import { type AlertEvent, alertTexts, buildAlert } from './messages.js';
 import type { Notification } from './notification.js';
 
 export interface PolicyDeps {
@@ -33,13 +25,6 @@ export interface PolicyStep {
   readonly notifications: Notification[];
 }
 
-interface Out {
-  readonly alerts: Set<AlertRecord>;
-  readonly incidents: Set<IncidentRecord>;
-  readonly publications: Notification[];
-  readonly notifications: Notification[];
-}
-
 /**
  * Turns health changes into alerts without floods: tolerances on firing and recovery, flap
  * detection, silences, maintenance, acknowledgement, one incident for many sites of an area, and
@@ -50,9 +35,8 @@ export function createAlertPolicy(deps: PolicyDeps) {
   const { config, controls } = deps;
   const alerts = config.alerts;
   const records = new Map<string, AlertRecord>();
-  const incidents = new Map<string, IncidentRecord>();
   const busy = new Set<AlertRecord>();
-  const index: AreaIndex = newAreaIndex();
+  const incidents = createIncidentBook(deps);
 
   function run(fn: (out: Out) => void): PolicyStep {
     const out: Out = { alerts: new Set(), incidents: new Set(), publications: [], notifications: [] };
@@ -160,7 +144,7 @@ export function createAlertPolicy(deps: PolicyDeps) {
       record.phase = 'recovering';
       record.changedMs = change.atMs;
     }
-    if (change.kind === 'offline') indexOffline(index, record, deps.siteOf(change.siteId), change.active);
+    if (change.kind === 'offline') incidents.noteOffline(record, change.active);
     busy.add(record);
     out.alerts.add(record);
   }
@@ -185,89 +169,14 @@ export function createAlertPolicy(deps: PolicyDeps) {
     }
   }
 
-  function onNoc(change: NocChange, out: Out): void {
-    let incident = incidents.get(change.id);
-    if (change.active && incident === undefined) {
-      incident = {
-        id: change.id,
-        kind: 'noc',
-        scope: 'noc',
-        areaCode: null,
-        areaName: null,
-        cause: change.cause,
-        members: [],
-        startsAtMs: change.sinceMs,
-        lastOnsetMs: change.sinceMs,
-        endsAtMs: null,
-        values: { ...change.values },
-        notified: 'none',
-        notifiedMembers: 0,
-      };
-      incidents.set(incident.id, incident);
-      notifyIncident(incident, 'firing', change.atMs, out);
-    } else if (!change.active && incident !== undefined) {
-      incident.values = { ...incident.values, ...change.values };
-      incident.endsAtMs = change.atMs;
-      notifyIncident(incident, 'resolved', change.atMs, out);
-      incidents.delete(incident.id);
-    }
-  }
-
-  function notifyIncident(incident: IncidentRecord, event: IncidentEvent, nowMs: number, out: Out): void {
-    const names = (siteId: string) => siteLabel(siteId, deps.siteOf(siteId));
-    const texts = incidentTexts(incident, event, nowMs, alerts, names);
-    const state = event === 'resolved' ? 'resolved' : 'firing';
-    out.notifications.push({
-      id: deps.newId(`${incident.id}/${event}`),
-      key: incident.id,
-      createdMs: nowMs,
-      event,
-      alert: null,
-      incident: buildIncident(incident, state, texts[alerts.language], nowMs),
-      texts,
-      previousCause: null,
-    });
-    incident.notified = state;
-    incident.notifiedMembers = incident.members.length;
-    incident.values.notifiedMs = nowMs;
-    out.incidents.add(incident);
-  }
-
   function fire(record: AlertRecord, nowMs: number, out: Out): void {
     record.phase = 'firing';
     const site = deps.siteOf(record.siteId);
     if (record.kind === 'offline' && site !== null && record.incidentId === null && record.cause !== 'planned') {
-      const grouped = groupOffline(
-        record,
-        site,
-        incidents.values(),
-        index,
-        nowMs,
-        alerts.grouping,
-        deps.newId,
-        deps.siteOf,
-      );
-      if (grouped !== null) {
-        const { incident } = grouped;
-        if (grouped.created) incidents.set(incident.id, incident);
-        for (const member of grouped.members) {
-          member.incidentId = incident.id;
-          incident.members.push({
-            siteId: member.siteId,
-            sinceMs: member.sinceMs,
-            recoveredAtMs: null,
-            notifiedAlone: member.notified === 'firing',
-          });
-          incident.lastOnsetMs = Math.max(incident.lastOnsetMs, member.changedMs);
-          out.alerts.add(member);
-          // Members already firing publish their tie to the incident; pending ones will when they fire.
-          if (member !== record && member.phase === 'firing') publish(member, nowMs, out);
-        }
-        out.incidents.add(incident);
-        publish(record, nowMs, out);
-        if (grouped.created) notifyIncident(incident, 'firing', nowMs, out);
-        return;
-      }
+      const members = incidents.group(record, site, nowMs, out);
+      // Members already firing publish their tie to the incident; pending ones will when they fire.
+      for (const member of members ?? [])
+        if (member !== record && member.phase === 'firing') publish(member, nowMs, out);
     }
     publish(record, nowMs, out);
     if (record.incidentId === null) notify(record, 'firing', nowMs, out);
@@ -277,17 +186,8 @@ export function createAlertPolicy(deps: PolicyDeps) {
     record.phase = 'resolved';
     record.endsAtMs = record.changedMs;
     publish(record, nowMs, out);
-    const incident = record.incidentId === null ? undefined : incidents.get(record.incidentId);
-    if (incident !== undefined) {
-      const member = incident.members.find((m) => m.siteId === record.siteId);
-      if (member !== undefined) member.recoveredAtMs = record.changedMs;
-      if (member?.notifiedAlone === true) notify(record, 'resolved', nowMs, out);
-      out.incidents.add(incident);
-      if (incident.members.every((m) => m.recoveredAtMs !== null)) {
-        incident.endsAtMs = nowMs;
-        if (incident.notified === 'firing') notifyIncident(incident, 'resolved', nowMs, out);
-        incidents.delete(incident.id);
-      }
+    if (record.incidentId !== null) {
+      if (incidents.memberResolved(record, nowMs, out)) notify(record, 'resolved', nowMs, out);
     } else if (record.notified === 'firing' || record.notified === 'flapping') {
       notify(record, 'resolved', nowMs, out);
     }
@@ -354,42 +254,30 @@ export function createAlertPolicy(deps: PolicyDeps) {
     }
   }
 
-  function tickIncidents(nowMs: number, out: Out): void {
-    const updateMs = alerts.grouping.updateSec * 1000;
-    for (const incident of incidents.values()) {
-      if (incident.kind !== 'area_offline' || incident.notified !== 'firing') continue;
-      if (incident.members.length <= incident.notifiedMembers) continue;
-      const lastMs = typeof incident.values.notifiedMs === 'number' ? incident.values.notifiedMs : 0;
-      if (nowMs - lastMs >= updateMs) notifyIncident(incident, 'update', nowMs, out);
-    }
-  }
-
   return {
     /** Restores persisted records (a collector start): nothing is notified again. */
     restore(saved: readonly AlertRecord[], open: readonly IncidentRecord[]): void {
       records.clear();
-      incidents.clear();
       busy.clear();
       for (const r of saved) {
         records.set(r.key, r);
         if (r.phase !== 'resolved' || r.flapping) busy.add(r);
-        if (r.kind === 'offline' && r.active) indexOffline(index, r, deps.siteOf(r.siteId), true);
       }
-      for (const i of open) incidents.set(i.id, i);
+      incidents.restore(open, saved);
     },
     apply(changes: readonly HealthChange[]): PolicyStep {
       return run((out) => {
         for (const change of changes) {
           if (change.type === 'condition') onCondition(change, out);
           else if (change.type === 'cause_revised') onRevision(change, out);
-          else onNoc(change, out);
+          else incidents.onNoc(change, out);
         }
       });
     },
     tick(nowMs: number): PolicyStep {
       return run((out) => {
         for (const record of [...busy]) if (!tickRecord(record, nowMs, out)) busy.delete(record);
-        tickIncidents(nowMs, out);
+        incidents.tick(nowMs, out);
       });
     },
     acknowledge(key: string, by: string, note: string, nowMs: number): PolicyStep | null {
@@ -411,27 +299,12 @@ export function createAlertPolicy(deps: PolicyDeps) {
         if (r.phase === 'resolved' || r.incidentId !== null || suppression(r, nowMs) !== null) continue;
         list.push(alertNotification(r, 'firing', nowMs));
       }
-      for (const i of incidents.values()) {
-        if (i.notified !== 'firing') continue;
-        const names = (siteId: string) => siteLabel(siteId, deps.siteOf(siteId));
-        const texts = incidentTexts(i, 'firing', nowMs, alerts, names);
-        const incident = buildIncident(i, 'firing', texts[alerts.language], nowMs);
-        list.push({
-          id: `${i.id}/repost`,
-          key: i.id,
-          createdMs: nowMs,
-          event: 'firing',
-          alert: null,
-          incident,
-          texts,
-          previousCause: null,
-        });
-      }
+      list.push(...incidents.firing(nowMs));
       return list;
     },
     record: (key: string): AlertRecord | undefined => records.get(key),
     records: (): IterableIterator<AlertRecord> => records.values(),
-    incidents: (): IterableIterator<IncidentRecord> => incidents.values(),
+    incidents: (): IterableIterator<IncidentRecord> => incidents.all(),
   };
 }
 export type AlertPolicy = ReturnType<typeof createAlertPolicy>;

@@ -2,6 +2,7 @@ export * from '../alerts/alert-record.js';
 export * from '../alerts/catalogue/catalogue.js';
 export * from '../alerts/controls.js';
 export * from '../alerts/dispatcher.js';
+export * from '../alerts/incident-book.js';
 export * from '../alerts/messages.js';
 export * from '../alerts/notification.js';
 export * from '../alerts/policy.js';

@@ -16,6 +16,7 @@ export * from '../registry/regions.js';
 export * from '../registry/site-import.js';
 export * from '../registry/site-record.js';
 export * from '../registry/site-registry.js';
+export * from '../registry/site-set.js';
 export * from './battery.js';
 export * from './cause.js';
 export * from './changes.js';

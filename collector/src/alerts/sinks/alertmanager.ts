@@ -1,7 +1,7 @@
 import type { AlertCause } from '@pantau/shared';
 import { severityOf } from '../alert-record.js';
 import type { Notification } from '../notification.js';
-import { type AlertSink, type HttpPoster, postSafely } from './sink.js';
+import { type AlertSink, type HttpPoster, postSafely, type SendResult } from './sink.js';
 
 /** Alertmanager v2's PostableAlert. */
 export interface PostableAlert {
@@ -80,24 +80,32 @@ export function toPostable(n: Notification, language: 'en' | 'id', nowMs: number
   return [];
 }
 
+/** A fleet's firing alerts are posted in parts: a request stays well under Alertmanager's body limits. */
+export const MAX_ALERTS_PER_POST = 500;
+
 export function createAlertmanagerSink(options: {
   readonly url: string;
   readonly timeoutMs: number;
   readonly language: 'en' | 'id';
   readonly poster: HttpPoster;
   readonly nowMs: () => number;
-}): AlertSink & { post(list: readonly Notification[]): Promise<{ ok: boolean; error?: string }> } {
+}): AlertSink & { post(list: readonly Notification[]): Promise<SendResult> } {
   const endpoint = `${options.url.replace(/\/+$/, '')}/api/v2/alerts`;
+  /** Posts in requests of at most `MAX_ALERTS_PER_POST`; the first failure is the answer. */
   const post = async (list: readonly Notification[]) => {
     const alerts = list.flatMap((n) => toPostable(n, options.language, options.nowMs()));
-    if (alerts.length === 0) return { ok: true } as const;
-    return postSafely(
-      options.poster,
-      endpoint,
-      JSON.stringify(alerts),
-      { 'content-type': 'application/json' },
-      options.timeoutMs,
-    );
+    for (let i = 0; i < alerts.length; i += MAX_ALERTS_PER_POST) {
+      const body = JSON.stringify(alerts.slice(i, i + MAX_ALERTS_PER_POST));
+      const result = await postSafely(
+        options.poster,
+        endpoint,
+        body,
+        { 'content-type': 'application/json' },
+        options.timeoutMs,
+      );
+      if (!result.ok) return result;
+    }
+    return { ok: true } as const;
   };
   return {
     name: 'alertmanager',

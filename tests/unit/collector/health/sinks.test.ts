@@ -1,6 +1,7 @@
 import {
   alertKey,
   buildAlert,
+  createAlertmanagerSink,
   createWebhookSink,
   type Notification,
   newAlertRecord,
@@ -91,5 +92,27 @@ describe('webhook signature', () => {
       verifyWebhook('another-secret-xyz', '1795371300000', request.body, request.headers['x-pantau-signature'] ?? ''),
     ).toBe(false);
     expect(JSON.parse(request.body)).toMatchObject({ v: 1, id: 'n-1', type: 'alert', event: 'firing', language: 'id' });
+  });
+});
+
+describe('Alertmanager reposts', () => {
+  it('post a fleet of firing alerts in parts of at most 500', async () => {
+    const sizes: number[] = [];
+    const sink = createAlertmanagerSink({
+      url: 'http://127.0.0.1:1/',
+      timeoutMs: 1000,
+      language: 'en',
+      nowMs: () => 1_795_371_300_000,
+      poster: {
+        post: async (url, body) => {
+          expect(url).toBe('http://127.0.0.1:1/api/v2/alerts');
+          sizes.push((JSON.parse(body) as unknown[]).length);
+          return { status: 200, body: '' };
+        },
+      },
+    });
+    const list = Array.from({ length: 1201 }, () => offlineNotification('unknown', 'firing', null));
+    expect(await sink.post(list)).toEqual({ ok: true });
+    expect(sizes).toEqual([500, 500, 201]);
   });
 });

@@ -1,4 +1,4 @@
-import { createMemoryRegistry, parseSiteFile, siteFileFormat } from '@pantau/collector';
+import { applySiteSet, createMemoryRegistry, parseSiteFile, siteFileFormat } from '@pantau/collector';
 import { describe, expect, it } from 'vitest';
 
 const header =
@@ -115,5 +115,35 @@ describe('sites import', () => {
     const renamed = records.map((r, i) => (i === 0 ? { ...r, name: 'Balai Desa' } : r));
     expect(await registry.upsert(renamed)).toEqual({ added: 0, updated: 1, unchanged: 1 });
     expect((await registry.list()).map((s) => s.siteId)).toEqual(['kutim-sangatta-01', 'paser-grogot-02']);
+  });
+});
+
+describe('sites set', () => {
+  const parsed = parseSiteFile([header, good[0]].join('\n'), 'csv');
+  const existing = parsed.ok ? (parsed.value[0]?.record ?? null) : null;
+
+  it('changes some fields of a registered site, validated like an import row', () => {
+    const changed = applySiteSet('kutim-sangatta-01', existing, [
+      'lvd_volts=11.8',
+      'name=Balai Desa',
+      'delivery_interval_sec=',
+    ]);
+    expect(
+      changed.ok && [changed.value.lowVoltageDisconnectVolts, changed.value.name, changed.value.deliveryIntervalSec],
+    ).toEqual([11.8, 'Balai Desa', null]);
+    const bad = applySiteSet('kutim-sangatta-01', existing, ['kecamatanCode=64.01.04']);
+    expect(bad.ok ? '' : bad.message).toBe(
+      [
+        'kecamatan_code: 64.01.04 is not a kecamatan of kabupaten 64.08',
+        'desa_code: 64.08.05.2001 is not a desa of kecamatan 64.01.04',
+      ].join('\n'),
+    );
+    const unknown = applySiteSet('kutim-sangatta-01', existing, ['lvd=11']);
+    expect(unknown.ok ? '' : unknown.message).toContain('lvd=11: give field=value, with a field among name,');
+  });
+
+  it('registers a new site only when every required field is given', () => {
+    const partial = applySiteSet('kutim-new', null, ['name=Desa Baru']);
+    expect(partial.ok ? '' : partial.message).toContain('kabupaten_code:');
   });
 });

@@ -7,6 +7,7 @@ export * from './commands/sites.js';
 export * from './config/schema.js';
 export * from './demo.js';
 export * from './gaps/gap-tracker.js';
+export * from './health/index.js';
 export * from './http/http-handler.js';
 export * from './http/http-server.js';
 export * from './http/http-types.js';

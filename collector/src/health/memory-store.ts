@@ -1,0 +1,117 @@
+import type { IncidentRecord } from '../alerts/alert-record.js';
+import type { Maintenance, Silence } from '../alerts/controls.js';
+import type { OutboxItem, SinkName } from '../alerts/notification.js';
+import type {
+  AlertOutbox,
+  ControlsStore,
+  HealthCommit,
+  HealthSnapshotData,
+  HealthStateStore,
+  Transition,
+} from './ports.js';
+
+/** Copies through JSON, as a database would: nothing held by the caller is shared with the store. */
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+interface Parked extends OutboxItem {
+  readonly givenUp: boolean;
+}
+
+/**
+ * The health store roles in memory, for tests and until the SQLite and PostgreSQL stores implement
+ * them. It survives a "restart" of everything built on it: a new service over the same object.
+ */
+export function createMemoryHealthStore(): HealthStateStore &
+  AlertOutbox &
+  ControlsStore & { readonly givenUp: () => OutboxItem[] } {
+  const sites = new Map<string, string>();
+  const alerts = new Map<string, string>();
+  const incidents = new Map<string, string>();
+  const transitions: Transition[] = [];
+  const outbox: Parked[] = [];
+  let noc: string | null = null;
+  let savedAtMs: number | null = null;
+  const silences = new Map<string, Silence>();
+  const windows = new Map<string, Maintenance>();
+
+  const find = (sink: SinkName, id: string) =>
+    outbox.findIndex((i) => i.sink === sink && i.notification.id === id && !i.givenUp);
+
+  return {
+    async load(): Promise<HealthSnapshotData> {
+      return {
+        sites: [...sites.values()].map((s) => JSON.parse(s)),
+        noc: noc === null ? null : JSON.parse(noc),
+        alerts: [...alerts.values()].map((a) => JSON.parse(a)),
+        openIncidents: [...incidents.values()].map((i) => JSON.parse(i) as IncidentRecord),
+        savedAtMs,
+      };
+    },
+    async commit(change: HealthCommit) {
+      for (const s of change.sites) sites.set(s.siteId, JSON.stringify(s));
+      for (const a of change.alerts) alerts.set(a.key, JSON.stringify(a));
+      for (const i of change.incidents) {
+        if (i.endsAtMs === null) incidents.set(i.id, JSON.stringify(i));
+        else incidents.delete(i.id);
+      }
+      transitions.push(...clone(change.transitions));
+      outbox.push(...clone(change.outbox).map((i) => ({ ...i, givenUp: false })));
+      noc = JSON.stringify(change.noc);
+      savedAtMs = change.savedAtMs;
+    },
+    async history(siteId, fromMs, toMs) {
+      return transitions.filter((t) => t.siteId === siteId && t.atMs >= fromMs && t.atMs < toMs).map(clone);
+    },
+    async due(sink, nowMs, limit) {
+      const blocked = new Set<string>();
+      const due: OutboxItem[] = [];
+      for (const item of outbox) {
+        if (item.sink !== sink || item.givenUp) continue;
+        const key = item.notification.key;
+        if (blocked.has(key)) continue;
+        blocked.add(key);
+        if (item.nextAttemptMs <= nowMs) due.push(clone(item));
+        if (due.length >= limit) break;
+      }
+      return due;
+    },
+    async delivered(sink, id) {
+      const i = find(sink, id);
+      if (i >= 0) outbox.splice(i, 1);
+    },
+    async retryLater(sink, id, nextAttemptMs, error) {
+      const i = find(sink, id);
+      const item = outbox[i];
+      if (item !== undefined) outbox[i] = { ...item, attempts: item.attempts + 1, nextAttemptMs, lastError: error };
+    },
+    async giveUp(sink, id, error) {
+      const i = find(sink, id);
+      const item = outbox[i];
+      if (item !== undefined) outbox[i] = { ...item, attempts: item.attempts + 1, lastError: error, givenUp: true };
+    },
+    async waiting(sink) {
+      return outbox.filter((i) => i.sink === sink && !i.givenUp).length;
+    },
+    givenUp: () => outbox.filter((i) => i.givenUp).map(clone),
+    async silences() {
+      return [...silences.values()].map(clone);
+    },
+    async maintenance() {
+      return [...windows.values()].map(clone);
+    },
+    async putSilence(silence) {
+      silences.set(silence.id, clone(silence));
+    },
+    async putMaintenance(window) {
+      windows.set(window.id, clone(window));
+    },
+    async end(id, atMs) {
+      const s = silences.get(id) ?? windows.get(id);
+      if (s === undefined) return false;
+      s.endsMs = Math.min(s.endsMs, atMs);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { AlertKind } from '@pantau/shared';
+import type { AlertRecord, IncidentRecord } from '../alerts/alert-record.js';
+import type { Maintenance, Silence } from '../alerts/controls.js';
+import type { OutboxItem, SinkName } from '../alerts/notification.js';
+import type { NocState } from './noc-guard.js';
+import type { SiteHealth } from './site-state.js';
+
+/** One line of a site's (or the NOC's) history: a state began or ended, or its cause was revised. */
+export interface Transition {
+  readonly siteId: string | null;
+  readonly kind: AlertKind | 'noc';
+  readonly event: 'began' | 'ended' | 'cause_revised';
+  readonly atMs: number;
+  readonly sinceMs: number;
+  readonly cause: string;
+  readonly detail: string;
+  /** For a revision: the view it replaces (the first view stays in the `began` line). */
+  readonly previousCause: string | null;
+  readonly previousDetail: string | null;
+  readonly episodeId: string | null;
+}
+
+/** Everything one event changed, written in one transaction so a crash loses none of it. */
+export interface HealthCommit {
+  readonly sites: readonly SiteHealth[];
+  readonly noc: NocState;
+  readonly alerts: readonly AlertRecord[];
+  /** Open incidents to keep, and ended ones (with `endsAtMs`) to close. */
+  readonly incidents: readonly IncidentRecord[];
+  readonly transitions: readonly Transition[];
+  readonly outbox: readonly OutboxItem[];
+  readonly savedAtMs: number;
+}
+
+export interface HealthSnapshotData {
+  readonly sites: SiteHealth[];
+  readonly noc: NocState | null;
+  readonly alerts: AlertRecord[];
+  readonly openIncidents: IncidentRecord[];
+  readonly savedAtMs: number | null;
+}
+
+/** Health state, alert records and transitions (a store role). */
+export interface HealthStateStore {
+  load(): Promise<HealthSnapshotData>;
+  commit(change: HealthCommit): Promise<void>;
+  /** A site's history (or the NOC's, with null), oldest first, within [fromMs, toMs). */
+  history(siteId: string | null, fromMs: number, toMs: number): Promise<Transition[]>;
+}
+
+/**
+ * Notifications waiting for their sinks (a store role): durable, so a restart loses none. Items of
+ * one key leave in order: `due` gives no item while an earlier one of its key is still waiting.
+ */
+export interface AlertOutbox {
+  due(sink: SinkName, nowMs: number, limit: number): Promise<OutboxItem[]>;
+  delivered(sink: SinkName, notificationId: string): Promise<void>;
+  retryLater(sink: SinkName, notificationId: string, nextAttemptMs: number, error: string): Promise<void>;
+  /** Gives an item up (refused for good, or too old); it is kept apart and counted. */
+  giveUp(sink: SinkName, notificationId: string, error: string): Promise<void>;
+  waiting(sink: SinkName): Promise<number>;
+}
+
+/** The operator's silences and maintenance windows, and acknowledgements (a store role). */
+export interface ControlsStore {
+  silences(): Promise<Silence[]>;
+  maintenance(): Promise<Maintenance[]>;
+  putSilence(silence: Silence): Promise<void>;
+  putMaintenance(window: Maintenance): Promise<void>;
+  /** Ends a silence or a maintenance window now (kept for the record). */
+  end(id: string, atMs: number): Promise<boolean>;
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=32 --lite-mode --no-expose-wasm
 import { readFile } from 'node:fs/promises';
-import { createLogger, loadConfig, type Result, readConfigFile } from '@pantau/shared';
+import { createLogger, loadConfig, pantauStrictEnv, type Result, readConfigFile } from '@pantau/shared';
 import { probeDepsFor } from './agent.js';
 import { createMemoryBudgetStore } from './budget/budget-file.js';
 import { createDataBudget } from './budget/data-budget.js';
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
       if (!config.ok) {
         const line = { id: 'config', ok: false, detail: config.message, code: config.code };
         process.stdout.write(renderChecks([line], command.lang));
-        return 1;
+        return 2;
       }
       return check(config.value, command.lang);
     }
@@ -70,7 +70,12 @@ async function main(): Promise<number> {
 async function readConfig(path: string | undefined): Promise<Result<AgentConfig>> {
   const file = path === undefined ? undefined : await readConfigFile(path, (p) => readFile(p, 'utf8'));
   if (file !== undefined && !file.ok) return file;
-  const config = loadConfig(agentConfigSchema, { file: file?.value, env: process.env, envMap: agentEnvMap });
+  const config = loadConfig(agentConfigSchema, {
+    file: file?.value,
+    env: process.env,
+    envMap: agentEnvMap,
+    strictEnv: pantauStrictEnv,
+  });
   if (!config.ok) return { ...config, message: `the config is not valid (${config.code}):\n${config.message}` };
   return config;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createLogger, loadConfig, readConfigFile } from '@pantau/shared';
+import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
 import { createCollector } from './collector.js';
 import { formatCompletenessTable } from './commands/completeness.js';
@@ -53,7 +53,12 @@ async function readConfig(path: string | undefined): Promise<CollectorConfig | n
     process.stderr.write(`pantau-collector: ${file.message}\n`);
     return null;
   }
-  const config = loadConfig(collectorConfigSchema, { file: file?.value, env: process.env, envMap: collectorEnvMap });
+  const config = loadConfig(collectorConfigSchema, {
+    file: file?.value,
+    env: process.env,
+    envMap: collectorEnvMap,
+    strictEnv: pantauStrictEnv,
+  });
   if (!config.ok) {
     process.stderr.write(`pantau-collector: the config is not valid (${config.code}):\n${config.message}\n`);
     return null;

@@ -37,7 +37,7 @@ describe('the programs as a user runs them', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`sample.intervalSec: an interval must divide 60 s`);
-    expect(result.stderr).toContain(`got 7 (from file ${file})`);
+    expect(result.stderr).toContain(`got 7 (from file ${file}, line 3)`);
     expect(result.stderr).toContain('mqtt.url: a broker URL looks like mqtt://host:1883');
     expect(result.stderr).toContain('(from environment PANTAU_MQTT_URL)');
   });

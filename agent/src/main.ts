@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=32 --lite-mode --no-expose-wasm
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, pantauStrictEnv, type Result, readConfigFile } from '@pantau/shared';
 import { probeDepsFor } from './agent.js';
@@ -21,18 +20,6 @@ import { cronScheduler } from './scheduler.js';
 import { createLinkState } from './uptime/link-state.js';
 import { createTrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
-
-// The shebang's flags, measured by `pnpm bench:agent` (README, "Footprint"):
-// - --lite-mode: no optimising compiler (it implies --jitless: bytecode only, no WebAssembly,
-//   which nothing here uses; --no-expose-wasm says so and spares a warning at every start).
-//   The optimiser's code, threads and memory cost ~15 MB of RSS; a cycle's few milliseconds of
-//   work do not need it.
-// - --max-semi-space-size=1: a 1 MB young generation, so RSS does not grow ~20 MB while the
-//   heap warms up.
-// - --max-old-space-size=32: about twice the live heap (16.5 MB after a full GC, ~20 MB with a
-//   full 30-day spool index), so V8 collects before the old generation grows far past what is
-//   live. Everything the agent holds is bounded (the spool index, one batch at a time); a heap
-//   past this limit is a bug, and the process exits for systemd to restart it.
 
 /** The only place that wires real IO into the agent and starts it. */
 async function main(): Promise<number> {

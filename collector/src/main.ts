@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
@@ -26,13 +25,21 @@ async function main(): Promise<number> {
     case 'usage_error':
       process.stderr.write(`pantau-collector: ${command.message}\n\n${COLLECTOR_HELP}`);
       return 2;
-    case 'demo':
+    case 'demo': {
+      const parentPid = process.ppid;
       return runDemo({
         dir: command.dir,
         stopAfterSamples: command.samples,
         intervalSec: command.intervalSec,
+        agentCommand: command.agent,
+        // Run by pnpm (`pnpm demo`), the commands it shows are run through pnpm too.
+        collectorCommand: process.env.npm_config_user_agent?.startsWith('pnpm')
+          ? 'pnpm exec pantau-collector'
+          : 'pantau-collector',
+        parentAlive: () => process.ppid === parentPid,
         out: process.stdout,
       });
+    }
     case 'serve': {
       const config = await readConfig(command.configPath);
       return config === null ? 2 : serve(config);

@@ -64,20 +64,22 @@ function allKeyPaths(schema: z.ZodType, prefix = '', depth = 0): string[] {
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  const rows = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => i + j));
-  for (let i = 1; i <= s.length; i++) {
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      const row = rows[i] as number[];
-      const above = rows[i - 1] as number[];
-      let best = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
-        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+  const width = t.length + 1;
+  const d: number[] = [];
+  const at = (i: number, j: number): number => d[i * width + j] ?? 0;
+  for (let i = 0; i <= s.length; i++) {
+    for (let j = 0; j <= t.length; j++) {
+      if (i === 0 || j === 0) {
+        d[i * width + j] = i + j;
+        continue;
       }
-      row[j] = best;
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      d[i * width + j] = best;
     }
   }
-  return (rows[s.length] as number[])[t.length] as number;
+  return at(s.length, t.length);
 }
 
 /** The candidate closest to `word`, if it is close enough to be a slip (about a third of its letters). */

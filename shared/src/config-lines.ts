@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 
 /** The line of a config file where the key (or list item) at a path is written, if it is. */
 export type KeyLine = (path: readonly (string | number)[]) => number | undefined;
@@ -14,13 +14,10 @@ export function keyLines(text: string): KeyLine {
     const last = path.at(-1);
     if (last === undefined) return undefined;
     const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
-    let offset: number | undefined;
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === last);
-      offset = (pair?.key as { range?: [number, number, number] } | null)?.range?.[0];
-    } else if (isSeq(parent) && typeof last === 'number') {
-      offset = (parent.items[last] as { range?: [number, number, number] } | undefined)?.range?.[0];
-    }
+    let node: unknown;
+    if (isMap(parent)) node = parent.items.find((p) => isScalar(p.key) && p.key.value === last)?.key;
+    else if (isSeq(parent) && typeof last === 'number') node = parent.items[last];
+    const offset = isNode(node) ? node.range?.[0] : undefined;
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** How the `pantau-agent` bin starts: its script, and what its shebang sets. */
+/** How the `pantau-agent` bin starts: its script (agent/bin/pantau-agent.js), and what its shebang sets. */
 export interface AgentLaunch {
   readonly mainPath: string;
   /** `NAME=value` assignments of the shebang. */
@@ -16,7 +16,7 @@ export interface AgentLaunch {
  * the footprint is measured with.
  */
 export function shippedAgentLaunch(): AgentLaunch {
-  const mainPath = fileURLToPath(new URL('./main.js', import.meta.url));
+  const mainPath = fileURLToPath(new URL('../bin/pantau-agent.js', import.meta.url));
   const words = (readFileSync(mainPath, 'utf8').split('\n', 1)[0] ?? '').split(' ').slice(2);
   const env: Record<string, string> = {};
   for (const word of words.filter((w) => /^[A-Z_]+=/.test(w))) {

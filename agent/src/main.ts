@@ -1,6 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=32 --lite-mode --no-expose-wasm
 import { readFile } from 'node:fs/promises';
-import { createLogger, loadConfig, type Result, readConfigFile } from '@pantau/shared';
+import { createLogger, loadConfig, pantauStrictEnv, type Result, readConfigFile } from '@pantau/shared';
 import { probeDepsFor } from './agent.js';
 import { createMemoryBudgetStore } from './budget/budget-file.js';
 import { createDataBudget } from './budget/data-budget.js';
@@ -21,18 +20,6 @@ import { cronScheduler } from './scheduler.js';
 import { createLinkState } from './uptime/link-state.js';
 import { createTrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
-
-// The shebang's flags, measured by `pnpm bench:agent` (README, "Footprint"):
-// - --lite-mode: no optimising compiler (it implies --jitless: bytecode only, no WebAssembly,
-//   which nothing here uses; --no-expose-wasm says so and spares a warning at every start).
-//   The optimiser's code, threads and memory cost ~15 MB of RSS; a cycle's few milliseconds of
-//   work do not need it.
-// - --max-semi-space-size=1: a 1 MB young generation, so RSS does not grow ~20 MB while the
-//   heap warms up.
-// - --max-old-space-size=32: about twice the live heap (16.5 MB after a full GC, ~20 MB with a
-//   full 30-day spool index), so V8 collects before the old generation grows far past what is
-//   live. Everything the agent holds is bounded (the spool index, one batch at a time); a heap
-//   past this limit is a bug, and the process exits for systemd to restart it.
 
 /** The only place that wires real IO into the agent and starts it. */
 async function main(): Promise<number> {
@@ -60,7 +47,7 @@ async function main(): Promise<number> {
       if (!config.ok) {
         const line = { id: 'config', ok: false, detail: config.message, code: config.code };
         process.stdout.write(renderChecks([line], command.lang));
-        return 1;
+        return 2;
       }
       return check(config.value, command.lang);
     }
@@ -70,7 +57,12 @@ async function main(): Promise<number> {
 async function readConfig(path: string | undefined): Promise<Result<AgentConfig>> {
   const file = path === undefined ? undefined : await readConfigFile(path, (p) => readFile(p, 'utf8'));
   if (file !== undefined && !file.ok) return file;
-  const config = loadConfig(agentConfigSchema, { file: file?.value, env: process.env, envMap: agentEnvMap });
+  const config = loadConfig(agentConfigSchema, {
+    file: file?.value,
+    env: process.env,
+    envMap: agentEnvMap,
+    strictEnv: pantauStrictEnv,
+  });
   if (!config.ok) return { ...config, message: `the config is not valid (${config.code}):\n${config.message}` };
   return config;
 }

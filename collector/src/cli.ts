@@ -11,7 +11,7 @@ Usage:
                                                   the quarantine: rejected messages, newest first
   pantau-collector completeness --site ID [--days N] [--config FILE] [--db PATH] [--json]
                                                   received / expected samples per UTC day
-  pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S]
+  pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S] [--agent CMD]
                                                   collector + embedded broker + a real agent here
   pantau-collector --help | --version
 
@@ -22,8 +22,10 @@ Options:
       --site ID         the site to report on
       --days N          days back from today, today included (default: 7)
       --limit N         most rejects shown (default: 50)
-      --dir DIR         where the demo keeps its database and logs (default: .pantau-demo)
+      --dir DIR         where the demo keeps its database and logs (default: .pantau-demo); each
+                        run removes the previous run's database, agent data and logs there
       --samples N       stop the demo after N stored samples (default: run until Ctrl-C)
+      --agent CMD       the pantau-agent bin the demo starts (default: pantau-agent on PATH)
       --interval-sec S  the demo agent's sampling interval (default: 5)
 
 Environment (overrides the file):
@@ -50,7 +52,7 @@ export type CollectorCommand =
       siteId: string;
       days: number;
     }
-  | { kind: 'demo'; dir: string; samples: number | undefined; intervalSec: number }
+  | { kind: 'demo'; dir: string; samples: number | undefined; intervalSec: number; agent: string }
   | { kind: 'usage_error'; message: string };
 
 export function parseCollectorArgs(
@@ -98,7 +100,13 @@ export function parseCollectorArgs(
       const intervalSec = positiveInt(values['interval-sec'] ?? '5', '--interval-sec');
       if (typeof samples === 'string') return { kind: 'usage_error', message: samples };
       if (typeof intervalSec === 'string') return { kind: 'usage_error', message: intervalSec };
-      return { kind: 'demo', dir: values.dir ?? '.pantau-demo', samples, intervalSec: intervalSec ?? 5 };
+      return {
+        kind: 'demo',
+        dir: values.dir ?? '.pantau-demo',
+        samples,
+        intervalSec: intervalSec ?? 5,
+        agent: values.agent ?? 'pantau-agent',
+      };
     }
     default:
       return { kind: 'usage_error', message: `unknown command: ${command}` };
@@ -126,6 +134,7 @@ function parse(argv: readonly string[]) {
       days: { type: 'string' },
       limit: { type: 'string' },
       'interval-sec': { type: 'string' },
+      agent: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

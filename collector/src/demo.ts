@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { shippedAgentLaunch } from '@pantau/agent/launch';
 import { createFileLogger, guard, loadConfig } from '@pantau/shared';
 import { createCollector } from './collector.js';
 import { formatSitesTable } from './commands/sites.js';
@@ -11,22 +10,44 @@ import { openSqliteStore } from './store/sqlite-store.js';
 
 export interface DemoOptions {
   readonly dir: string;
-  /** Stop after this many samples are stored (for tests); run until Ctrl-C when undefined. */
+  /** Stop after this many samples are stored (for tests); run until stopped when undefined. */
   readonly stopAfterSamples: number | undefined;
   readonly intervalSec: number;
+  /**
+   * The agent to start: a path to the `pantau-agent` bin, or its name on PATH. The collector does
+   * not depend on the agent's package (a NOC install does not pull the Pi's agent); the checkout's
+   * `pnpm demo` passes the workspace's agent.
+   */
+  readonly agentCommand: string;
+  /** How the user runs the collector's commands here, for the hints (`pnpm exec pantau-collector`). */
+  readonly collectorCommand: string;
+  /** False once the process that started the demo is gone (a killed `pnpm`): the demo then stops. */
+  readonly parentAlive: () => boolean;
   readonly out: NodeJS.WritableStream;
 }
 
 const DEMO_SITE = 'demo-01';
+/** What a run leaves in its folder; the next run removes exactly these, and nothing else there. */
+const RUN_FILES = ['pantau.sqlite', 'pantau.sqlite-wal', 'pantau.sqlite-shm', 'collector.log', 'agent.log', 'agent'];
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The agent stops within its flush bound (`delivery.flushOnStopMs`, 5 s); past this it is killed. */
+const AGENT_STOP_MS = 15_000;
 
 /**
  * One machine, nothing else installed: the collector with its embedded broker, and a real agent
- * process measuring this machine's uptime and its latency to the collector on loopback.
+ * process measuring this machine's uptime and its latency to the collector on loopback. Each run
+ * starts fresh. It stops cleanly on Ctrl-C, SIGTERM, a closed terminal, or when its parent dies.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const dir = resolve(options.dir);
-  mkdirSync(dir, { recursive: true });
+  // Output to a terminal that has gone (SIGHUP) must not stop the clean stop.
+  options.out.on('error', () => {});
   const say = (line: string) => options.out.write(`${line}\n`);
+  // Paths as the user can type them from here: relative inside this folder, absolute outside it.
+  const fromHere = relative(process.cwd(), dir);
+  const shown = fromHere === '' ? '.' : fromHere.startsWith('..') ? dir : fromHere;
+  if (clearPreviousRun(dir))
+    say(`Starting fresh: removed the previous demo's database, agent data and logs in ${shown}.`);
   const dbPath = join(dir, 'pantau.sqlite');
   const config = loadConfig(collectorConfigSchema, {
     file: {
@@ -41,35 +62,41 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const collector = createCollector({ config: config.value, store: openSqliteStore(dbPath), log, nowMs: Date.now });
   await collector.start();
   const brokerUrl = collector.brokerUrl ?? '';
-  const agent = spawnAgent(dir, brokerUrl, options.intervalSec);
-  const shown = relative(process.cwd(), dir) || '.';
-  say(
-    `Pantau demo: collector with its embedded MQTT broker at ${brokerUrl}; agent for site ${DEMO_SITE} (pid ${agent.pid}).`,
-  );
-  say(`The agent pings the collector at 127.0.0.1 and reads this machine's uptime every ${options.intervalSec} s.`);
-  say('Where to look:');
-  say(
-    `  stored samples   pnpm exec pantau-collector sites --db ${join(shown, 'pantau.sqlite')}   (add --json for scripts)`,
-  );
-  say(`  raw messages     mosquitto_sub -h 127.0.0.1 -p ${new URL(brokerUrl).port} -t 'pantau/v1/#' -v`);
-  say(`  logs             ${join(shown, 'collector.log')}, ${join(shown, 'agent.log')}`);
-  say('Waiting for the first sample (Ctrl-C to stop)...');
+  const agent = spawnAgent(options.agentCommand, dir, brokerUrl, options.intervalSec);
 
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((resolveFinish) => {
     finish = resolveFinish;
   });
   const onSignal = () => finish(0);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const onAgentError = (error: Error) => {
+    say(`Cannot start the agent \`${options.agentCommand}\` (${error.message}); give its path with --agent.`);
+    finish(1);
+  };
   const onAgentExit = (code: number | null) => {
     say(`The agent exited unexpectedly (code ${code}); see ${join(shown, 'agent.log')}.`);
     finish(1);
   };
+  agent.once('error', onAgentError);
   agent.once('exit', onAgentExit);
+  say(
+    `Pantau demo (pid ${process.pid}): collector with its embedded MQTT broker at ${brokerUrl}; ` +
+      `agent for site ${DEMO_SITE} (pid ${agent.pid}).`,
+  );
+  say(`The agent pings the collector at 127.0.0.1 and reads this machine's uptime every ${options.intervalSec} s.`);
+  say('Where to look:');
+  say(
+    `  stored samples   ${options.collectorCommand} sites --db ${join(shown, 'pantau.sqlite')}   (add --json for scripts)`,
+  );
+  say(`  raw messages     mosquitto_sub -h 127.0.0.1 -p ${new URL(brokerUrl).port} -t 'pantau/v1/#' -v`);
+  say(`  logs             ${join(shown, 'collector.log')}, ${join(shown, 'agent.log')}`);
+  say('Waiting for the first sample (Ctrl-C to stop)...');
+
   let seen = 0;
   const poll = setInterval(
     guard(log, 'demo_poll', async () => {
+      if (!options.parentAlive()) return finish(0);
       const site = (await collector.store.listSites()).find((s) => s.siteId === DEMO_SITE);
       if (site === undefined || site.samples <= seen) return;
       seen = site.samples;
@@ -81,28 +108,34 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   );
   const code = await finished;
   clearInterval(poll);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
   say('Stopping the agent and the collector...');
   agent.off('exit', onAgentExit);
-  if (agent.exitCode === null) {
-    agent.kill('SIGTERM');
-    await once(agent, 'exit');
-  }
+  await stopAgent(agent);
   await collector.stop();
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  say(code === 0 ? 'Stopped.' : 'Stopped after a failure.');
   return code;
 }
 
-function spawnAgent(dir: string, brokerUrl: string, intervalSec: number): ChildProcess {
-  // As the bin starts it (its shebang's Node flags), with this process's own node.
-  const launch = shippedAgentLaunch();
+/** Removes what a previous run left; says whether there was anything. */
+function clearPreviousRun(dir: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  const found = RUN_FILES.map((name) => join(dir, name)).filter((path) => existsSync(path));
+  for (const path of found) rmSync(path, { recursive: true, force: true });
+  return found.length > 0;
+}
+
+function spawnAgent(command: string, dir: string, brokerUrl: string, intervalSec: number): ChildProcess {
   const logFd = openSync(join(dir, 'agent.log'), 'a');
-  return spawn(process.execPath, [...launch.flags, launch.mainPath, 'run'], {
+  // The user's own PANTAU_ variables are for their programs, not for the demo's agent.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PANTAU_')));
+  return spawn(command, ['run'], {
+    // Its own process group: a Ctrl-C reaches the demo, which stops the agent first (it delivers
+    // what it holds) and the collector after it.
+    detached: true,
     stdio: ['ignore', logFd, logFd],
     env: {
-      ...process.env,
-      ...launch.env,
-      PANTAU_CONFIG: '',
+      ...env,
       PANTAU_SITE_ID: DEMO_SITE,
       PANTAU_MQTT_URL: brokerUrl,
       PANTAU_DATA_DIR: join(dir, 'agent'),
@@ -110,10 +143,20 @@ function spawnAgent(dir: string, brokerUrl: string, intervalSec: number): ChildP
       // The demo shows each sample as it is taken: deliver at once, connect without the fleet delay.
       PANTAU_DELIVERY_INTERVAL_SEC: String(intervalSec),
       PANTAU_MQTT_START_DELAY_MAX_MS: '0',
-      PANTAU_LATENCY_TARGETS: JSON.stringify([{ role: 'noc', host: '127.0.0.1' }]),
+      // One echo: it answers within a second, well inside the shortest interval's probe timeout.
+      PANTAU_LATENCY_TARGETS: JSON.stringify([{ role: 'noc', host: '127.0.0.1', count: 1, timeoutMs: 1000 }]),
       // The demo measures this machine only: no probe of the LAN gateway.
       PANTAU_LATENCY_DETECT_GATEWAY: 'false',
       PANTAU_LOG_LEVEL: 'info',
     },
   });
+}
+
+async function stopAgent(agent: ChildProcess): Promise<void> {
+  if (agent.pid === undefined || agent.exitCode !== null || agent.signalCode !== null) return;
+  const exited = once(agent, 'exit');
+  agent.kill('SIGTERM');
+  const timer = setTimeout(() => agent.kill('SIGKILL'), AGENT_STOP_MS);
+  await exited;
+  clearTimeout(timer);
 }

@@ -1,7 +1,6 @@
-#!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createLogger, loadConfig, readConfigFile } from '@pantau/shared';
+import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
 import { createCollector } from './collector.js';
 import { formatCompletenessTable } from './commands/completeness.js';
@@ -26,13 +25,21 @@ async function main(): Promise<number> {
     case 'usage_error':
       process.stderr.write(`pantau-collector: ${command.message}\n\n${COLLECTOR_HELP}`);
       return 2;
-    case 'demo':
+    case 'demo': {
+      const parentPid = process.ppid;
       return runDemo({
         dir: command.dir,
         stopAfterSamples: command.samples,
         intervalSec: command.intervalSec,
+        agentCommand: command.agent,
+        // Run by pnpm (`pnpm demo`), the commands it shows are run through pnpm too.
+        collectorCommand: process.env.npm_config_user_agent?.startsWith('pnpm')
+          ? 'pnpm exec pantau-collector'
+          : 'pantau-collector',
+        parentAlive: () => process.ppid === parentPid,
         out: process.stdout,
       });
+    }
     case 'serve': {
       const config = await readConfig(command.configPath);
       return config === null ? 2 : serve(config);
@@ -53,7 +60,12 @@ async function readConfig(path: string | undefined): Promise<CollectorConfig | n
     process.stderr.write(`pantau-collector: ${file.message}\n`);
     return null;
   }
-  const config = loadConfig(collectorConfigSchema, { file: file?.value, env: process.env, envMap: collectorEnvMap });
+  const config = loadConfig(collectorConfigSchema, {
+    file: file?.value,
+    env: process.env,
+    envMap: collectorEnvMap,
+    strictEnv: pantauStrictEnv,
+  });
   if (!config.ok) {
     process.stderr.write(`pantau-collector: the config is not valid (${config.code}):\n${config.message}\n`);
     return null;

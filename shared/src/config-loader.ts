@@ -1,5 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { keysAt, nearest, suggestKey } from './config-keys.js';
+import { type KeyLine, keyLines } from './config-lines.js';
 import { fail, ok, type Result } from './result.js';
 
 /** How one environment variable maps onto the config tree. */
@@ -18,15 +20,22 @@ export interface ConfigSources {
   readonly file?: ConfigFile | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly envMap: EnvMap;
+  /**
+   * Environment variables starting with `prefix` that are neither in `envMap` nor in
+   * `knownElsewhere` (another program's, or a command line's) are refused as typos.
+   */
+  readonly strictEnv?: { readonly prefix: string; readonly knownElsewhere: readonly string[] } | undefined;
 }
 
 export type ConfigErrorCode = 'config_unparsable' | 'config_invalid';
 
 type Tree = Record<string, unknown>;
+type Path = readonly (string | number)[];
 
 /**
  * Builds a program's config: schema defaults < file < environment. It is parsed once, every error
- * names the field, the bad value and where it came from, and the result is frozen.
+ * names the field, the bad value and where it came from (with the file's line), a key the schema
+ * does not know is an error with the key it most likely meant, and the result is frozen.
  */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
@@ -34,10 +43,12 @@ export function loadConfig<S extends z.ZodType>(
 ): Result<Readonly<z.infer<S>>, ConfigErrorCode> {
   const origins = new Map<string, string>();
   let tree: Tree = {};
+  let fileLine: KeyLine = () => undefined;
   if (sources.file !== undefined) {
     const parsed = parseFile(sources.file);
     if (!parsed.ok) return parsed;
     tree = parsed.value;
+    fileLine = keyLines(sources.file.text);
     origins.set('', `file ${sources.file.path}`);
   }
   for (const [name, binding] of Object.entries(sources.envMap)) {
@@ -46,18 +57,60 @@ export function loadConfig<S extends z.ZodType>(
     setPath(tree, binding.path, convertEnv(raw, binding.type));
     origins.set(binding.path.join('.'), `environment ${name}`);
   }
+  const where = (path: Path): string => {
+    const origin = originOf(origins, path.map(String));
+    const line = origin.startsWith('file ') ? fileLine(path) : undefined;
+    return line === undefined ? origin : `${origin}, line ${line}`;
+  };
+  const lines = unknownEnvLines(sources);
   const result = schema.safeParse(tree);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const path = issue.path.map(String);
-      const where = path.length > 0 ? path.join('.') : '(top level)';
-      const value = getPath(tree, path);
+    for (const issue of result.error.issues) {
+      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) lines.push(unknownKeyLine(schema, path, key, where([...path, key])));
+        continue;
+      }
+      const value = getPath(tree, path.map(String));
+      if (value === undefined && issue.code === 'custom') {
+        // A rule between fields, about one left at its default.
+        lines.push(`${pathName(path)}: ${issue.message}; it has its default value (set it in the file or environment)`);
+        continue;
+      }
       const got = value === undefined ? 'it is missing' : `got ${preview(value)}`;
-      return `${where}: ${issue.message}; ${got} (from ${originOf(origins, path)})`;
-    });
-    return fail('config_invalid', lines.join('\n'));
+      lines.push(`${pathName(path)}: ${issue.message}; ${got} (from ${where(path)})`);
+    }
   }
+  if (!result.success || lines.length > 0) return fail('config_invalid', lines.join('\n'));
   return ok(deepFreeze(result.data));
+}
+
+function pathName(path: Path): string {
+  return path.length > 0 ? path.join('.') : '(top level)';
+}
+
+function unknownKeyLine(schema: z.ZodType, parent: Path, key: string, origin: string): string {
+  const meant = suggestKey(schema, parent, key);
+  const hint = meant === undefined ? `valid keys here: ${keysAt(schema, parent).join(', ')}` : `did you mean ${meant}?`;
+  return `${pathName([...parent, key])}: unknown key; ${hint} (from ${origin})`;
+}
+
+function unknownEnvLines(sources: ConfigSources): string[] {
+  const strict = sources.strictEnv;
+  if (strict === undefined) return [];
+  const known = new Set([...Object.keys(sources.envMap), ...strict.knownElsewhere]);
+  return Object.keys(sources.env)
+    .filter((name) => name.startsWith(strict.prefix) && !known.has(name))
+    .sort()
+    .map((name) => {
+      const bare = (n: string) => n.slice(strict.prefix.length);
+      const meant = nearest(bare(name), Object.keys(sources.envMap).map(bare));
+      const hint =
+        meant === undefined
+          ? 'see --help for the variables this program reads'
+          : `did you mean ${strict.prefix}${meant}?`;
+      return `${name}: unknown environment variable; ${hint} (from environment ${name})`;
+    });
 }
 
 function parseFile(file: ConfigFile): Result<Tree, ConfigErrorCode> {

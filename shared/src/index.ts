@@ -6,6 +6,7 @@ export * from './columnar-dictionary.js';
 export * from './columnar-fields.js';
 export * from './columnar-payload.js';
 export * from './config-loader.js';
+export * from './env-names.js';
 export * from './fast-validate.js';
 export * from './guard.js';
 export * from './ids.js';

@@ -61,7 +61,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     }
   }
   writeFileSync(configPath, `${lines.join('\n')}\n`);
-  let child = await launch(configPath, port);
+  let child = await launchMosquitto(configPath, [port]);
   const halt = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -77,12 +77,20 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     },
     halt,
     async resume() {
-      child = await launch(configPath, port);
+      child = await launchMosquitto(configPath, [port]);
     },
   };
 }
 
-async function launch(configPath: string, port: number): Promise<ChildProcess> {
+/**
+ * Starts `mosquitto -c configPath` and waits until every port answers; a broker that exits first is
+ * an error with its last output and `diagnostics()` (e.g. its log file).
+ */
+export async function launchMosquitto(
+  configPath: string,
+  ports: readonly number[],
+  diagnostics: () => string = () => '',
+): Promise<ChildProcess> {
   const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.on('error', (error) => {
@@ -92,10 +100,14 @@ async function launch(configPath: string, port: number): Promise<ChildProcess> {
     stderr = (stderr + String(chunk)).slice(-4000);
   });
   try {
-    await waitFor(`mosquitto on port ${port}`, async () => {
-      if (child.exitCode !== null || child.pid === undefined) throw new Error(`mosquitto did not start: ${stderr}`);
-      return canConnect(port);
-    });
+    for (const port of ports) {
+      await waitFor(`mosquitto on port ${port}`, async () => {
+        if (child.exitCode !== null || child.pid === undefined) {
+          throw new Error(`mosquitto did not start: ${stderr}${diagnostics()}`);
+        }
+        return canConnect(port);
+      });
+    }
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

@@ -102,11 +102,11 @@ describe('pantau-agent check', () => {
     expect(result.stdout).toContain('-> fix: check the link, the broker address in mqtt.url and the port');
   });
 
-  it('shows a broken config as a failed check with its field', async () => {
+  it('shows a broken config as a failed check with its field, and exits 2 as for any bad config', async () => {
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'siteId: Kutim 01\n');
     const result = await runBin(AGENT_MAIN, ['check', '--config', file]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/^\[ FAIL \] config/m);
     expect(result.stdout).toContain('siteId: a site id is 1-64 characters');
   });

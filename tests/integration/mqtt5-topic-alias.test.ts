@@ -65,8 +65,15 @@ describe('MQTT 5 topic aliases', () => {
     await subscriber.subscribeAsync(topic, { qos: 1 });
     const publisher = publisherTo(proxy.url);
     cleanups.push(() => publisher.stop());
+    const statuses: string[] = [];
+    const watcher = await mqtt.connectAsync(mosquitto.url, { clientId: 'alias-status' });
+    cleanups.push(() => watcher.endAsync());
+    watcher.on('message', (t) => statuses.push(t));
+    await watcher.subscribeAsync(siteTopic('pantau/v1', SITE, 'status'), { qos: 1 });
     publisher.start();
     await waitFor('connected', () => publisher.connected);
+    // The birth status goes first; on a busy machine it may still be on its way.
+    await waitFor('the online status', () => statuses.length > 0);
     const upBytes: number[] = [];
     for (let seq = 0; seq < 3; seq++) {
       const before = proxy.up.bytes;

@@ -14,7 +14,7 @@ let databases = 0;
 
 beforeAll(async () => {
   postgres = await startPostgres();
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await postgres?.stop();
 });
@@ -113,5 +113,5 @@ describe('PostgreSQL store', () => {
     expect((await store.listSites()).reduce((n, s) => n + s.samples, 0)).toBe(good);
     expect(await store.listRejects(1000)).toHaveLength(100);
     await store.close();
-  }, 60_000);
+  }, 300_000);
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result, siteTopic } from '@pantau/shared';
 import mqtt from 'mqtt';
 
-export type BrokerCheckCode = 'broker_unreachable' | 'broker_refused' | 'round_trip_timeout';
+export type BrokerCheckCode = 'broker_unreachable' | 'broker_refused' | 'round_trip_timeout' | 'broker_taken_over';
 
 export interface BrokerCheckOptions {
   readonly url: string;
@@ -15,8 +15,13 @@ export interface BrokerCheckOptions {
 
 /**
  * Connects with the site's credentials, subscribes to the site's `check` topic and publishes a
- * nonce to it: the message coming back proves login, the ACL for this site and a round trip. It
- * uses its own client id so it does not take over a running agent's session.
+ * nonce to it: the message coming back proves login, the ACL for this site and a round trip.
+ *
+ * It asks for its own client id, but a broker that binds the client id to the login (Mosquitto's
+ * `use_username_as_clientid`, as deploy/mosquitto ships it) gives every connection of a site the
+ * same one, and a second connection replaces the first. So a running agent and the check take the
+ * connection from each other: when the broker closes the check's connection before the echo, the
+ * check says so at once instead of waiting for its timeout.
  */
 export function brokerRoundTrip(
   options: BrokerCheckOptions,
@@ -51,6 +56,16 @@ export function brokerRoundTrip(
       // CONNACK 4 (bad user name or password) and 5 (not authorised); MQTT 5 uses 134/135.
       const refused = error.code === 4 || error.code === 5 || error.code === 134 || error.code === 135;
       finish(refused ? fail('broker_refused', error.message) : fail('broker_unreachable', error.message));
+    });
+    client.on('close', () => {
+      if (connected) {
+        finish(
+          fail(
+            'broker_taken_over',
+            `the broker closed the connection: another client logged in as ${options.username ?? 'this site'}`,
+          ),
+        );
+      }
     });
     client.on('connect', () => {
       connected = true;

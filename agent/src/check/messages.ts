@@ -80,6 +80,10 @@ const fixes: Readonly<Record<string, Text>> = {
     en: 'the broker refused the login: check mqtt.username and mqtt.password with the NOC',
     id: 'broker menolak login: cocokkan mqtt.username dan mqtt.password dengan NOC',
   },
+  broker_taken_over: {
+    en: 'the broker allows one connection per site: stop the running agent (systemctl stop pantau-agent), check again',
+    id: 'broker hanya menerima satu koneksi per lokasi: hentikan agen yang berjalan (systemctl stop pantau-agent), lalu periksa lagi',
+  },
   round_trip_timeout: {
     en: 'connected, but a test message did not come back: ask the NOC to check the ACL for this site',
     id: 'terhubung, tetapi pesan uji tidak kembali: minta NOC memeriksa ACL lokasi ini',

@@ -5,7 +5,7 @@ const channelSchema = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'a channel is a sys
 
 /** `probes.power`: which driver reads the battery, and each driver's settings (README, "Power"). */
 export const powerConfigSchema = z
-  .object({
+  .strictObject({
     enabled: z.boolean().default(false),
     driver: powerSourceSchema.default('none'),
     /** The whole read, whatever the driver; keep it below `sample.probeTimeoutMs`. */
@@ -15,7 +15,7 @@ export const powerConfigSchema = z
     /** Where sysfs is mounted; tests point it at a temporary tree. */
     sysfsRoot: z.string().min(1).default('/sys'),
     hwmon: z
-      .object({
+      .strictObject({
         chip: z.string().min(1).max(64).default('ina219'),
         measures: z.enum(['battery', 'panel']).default('battery'),
         voltageChannel: channelSchema.default('in1'),
@@ -25,7 +25,7 @@ export const powerConfigSchema = z
       })
       .prefault({}),
     iio: z
-      .object({
+      .strictObject({
         device: z.string().min(1).max(64).default('ads1115'),
         batteryChannel: channelSchema.default('voltage0'),
         batteryDividerRatio: z.number().min(1).max(1000).default(1),
@@ -34,7 +34,7 @@ export const powerConfigSchema = z
       })
       .prefault({}),
     vedirect: z
-      .object({
+      .strictObject({
         path: z.string().min(1).default('/dev/ttyUSB0'),
         baudRate: z.int().min(1200).max(921_600).default(19_200),
         maxAgeMs: z.int().min(1000).max(600_000).default(10_000),
@@ -42,7 +42,7 @@ export const powerConfigSchema = z
       })
       .prefault({}),
     epever: z
-      .object({
+      .strictObject({
         path: z.string().min(1).default('/dev/ttyUSB0'),
         baudRate: z.int().min(1200).max(921_600).default(115_200),
         unitId: z.int().min(1).max(247).default(1),
@@ -50,7 +50,7 @@ export const powerConfigSchema = z
       })
       .prefault({}),
     command: z
-      .object({
+      .strictObject({
         file: z.string().min(1).optional(),
         args: z.array(z.string()).max(32).default([]),
         timeoutMs: z.int().min(100).max(60_000).default(3000),
@@ -58,7 +58,7 @@ export const powerConfigSchema = z
       })
       .prefault({}),
     throttled: z
-      .object({
+      .strictObject({
         source: z.enum(['auto', 'file', 'vcgencmd', 'none']).default('auto'),
         /** Relative paths are under `sysfsRoot`. */
         file: z.string().min(1).default('devices/platform/soc/soc:firmware/get_throttled'),

@@ -1,136 +1,139 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOPIC_ROOT, type EnvMap, logLevels, topicRootSchema } from '@pantau/shared';
 import { z } from 'zod';
+import { refuseContradictions } from './contradictions.js';
 
-export const collectorConfigSchema = z.object({
-  topicRoot: topicRootSchema.default(DEFAULT_TOPIC_ROOT),
-  mqtt: z
-    .object({
-      /** The production broker (Mosquitto). Leave unset to run the embedded broker instead. */
-      url: z
-        .string()
-        .regex(/^(mqtts?|tcp|ssl|wss?):\/\/[^\s/]+/, 'a broker URL looks like mqtt://host:1883 or mqtts://host:8883')
-        .optional(),
-      username: z.string().min(1).optional(),
-      password: z.string().min(1).optional(),
-      /** Stable, so the broker keeps this collector's session (and queued messages) across restarts. */
-      clientId: z.string().min(1).max(64).default('pantau-collector'),
-      keepaliveSec: z.int().min(5).max(65_535).default(30),
-      reconnectMs: z.int().min(100).max(600_000).default(2000),
-      /**
-       * Subscribe to telemetry as `$share/<group>/...` so several collectors (or connections)
-       * split the load; each message goes to one of them.
-       */
-      shareGroup: z
-        .string()
-        .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a share group is 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"')
-        .optional(),
-    })
-    .prefault({}),
-  /** Used only when `mqtt.url` is unset. */
-  embeddedBroker: z
-    .object({
-      host: z.string().min(1).default('127.0.0.1'),
-      port: z.int().min(0).max(65_535).default(1883),
-    })
-    .prefault({}),
-  store: z
-    .object({
-      sqlitePath: z.string().min(1).default('pantau.sqlite'),
-      /**
-       * Run SQLite on a worker thread, so that its inserts, commits, roll-ups and retention use
-       * another core than MQTT and decoding (docs/storage.md, "Performance"). Default: when
-       * `ingest.connections` > 1; with one connection each message would wait for a round trip to
-       * the worker with nothing to overlap it (bench:ingest: ~46,000 samples/s on the main thread,
-       * ~30,000 on the worker).
-       */
-      sqliteWorker: z.boolean().optional(),
-      /** When set, PostgreSQL is the store instead of SQLite (fleets, several collectors). */
-      postgresUrl: z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL looks like postgres://user:password@host:5432/pantau')
-        .optional(),
-      postgresPoolSize: z.int().min(1).max(100).default(8),
-    })
-    .prefault({}),
-  retention: z
-    .object({
-      /** Raw samples older than this are deleted; hourly and daily roll-ups are kept. */
-      rawDays: z.int().min(1).max(3650).default(90),
-      pruneIntervalSec: z.int().min(60).max(86_400).default(3600),
-    })
-    .prefault({}),
-  rollups: z
-    .object({
-      /** How often the site-days touched by new or late data are recomputed. */
-      intervalSec: z.int().min(1).max(3600).default(10),
-      /** Site-days recomputed per run at most. */
-      maxDaysPerRun: z.int().min(1).max(1_000_000).default(2000),
-    })
-    .prefault({}),
-  gaps: z
-    .object({
-      enabled: z.boolean().default(true),
-      scanIntervalSec: z.int().min(1).max(86_400).default(60),
-      graceSec: z
-        .int()
-        .min(0)
-        .max(7 * 86_400)
-        .default(600),
-      retrySec: z
-        .int()
-        .min(1)
-        .max(7 * 86_400)
-        .default(1800),
-      maxAttempts: z.int().min(1).max(100).default(3),
-      maxSitesPerScan: z.int().min(1).max(1_000_000).default(5000),
-      maxTrackedSites: z.int().min(1).max(10_000_000).default(200_000),
-    })
-    .prefault({}),
-  ingest: z
-    .object({
-      maxPayloadBytes: z
-        .int()
-        .min(1024)
-        .max(64 * 1024 * 1024)
-        .default(DEFAULT_MAX_PAYLOAD_BYTES),
-      quarantineSize: z.int().min(1).max(100_000).default(1000),
-      /**
-       * MQTT connections sharing the telemetry subscription (needs a share group; defaults to the
-       * client id). mqtt.js handles one PUBLISH per connection at a time, so more connections let
-       * several messages be committed in one transaction.
-       */
-      connections: z.int().min(1).max(64).default(1),
-      /**
-       * Most batches committed in one transaction when connections > 1. Default: with SQLite on its
-       * worker thread a quarter of the connections, so that while the worker commits one group the
-       * main thread decodes the next (each connection has one message in flight, so a group of all
-       * of them leaves the two threads taking turns: bench:ingest, 64 connections, groups of 64
-       * ~57,000 samples/s, of 16 ~80,000); otherwise 64.
-       */
-      groupCommitMax: z.int().min(1).max(10_000).optional(),
-    })
-    .prefault({}),
-  /** The collector's HTTP server; today it serves the sites' speed test (/speedtest/down, /speedtest/up). */
-  http: z
-    .object({
-      enabled: z.boolean().default(false),
-      /** 0.0.0.0 to let sites reach it; the default keeps it on this machine. */
-      host: z.string().min(1).default('127.0.0.1'),
-      port: z.int().min(0).max(65_535).default(8080),
-      speedtest: z
-        .object({
-          /** A download asking for more is served this many bytes. */
-          maxDownBytes: z.int().min(0).default(100_000_000),
-          /** An upload body past this is refused (413). */
-          maxUpBytes: z.int().min(0).default(100_000_000),
-          /** Tests served at once; more are answered 503 busy. */
-          maxConcurrent: z.int().min(1).max(1000).default(4),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  log: z.object({ level: z.enum(logLevels).default('info') }).prefault({}),
-});
+export const collectorConfigSchema = z
+  .strictObject({
+    topicRoot: topicRootSchema.default(DEFAULT_TOPIC_ROOT),
+    mqtt: z
+      .strictObject({
+        /** The production broker (Mosquitto). Leave unset to run the embedded broker instead. */
+        url: z
+          .string()
+          .regex(/^(mqtts?|tcp|ssl|wss?):\/\/[^\s/]+/, 'a broker URL looks like mqtt://host:1883 or mqtts://host:8883')
+          .optional(),
+        username: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+        /** Stable, so the broker keeps this collector's session (and queued messages) across restarts. */
+        clientId: z.string().min(1).max(64).default('pantau-collector'),
+        keepaliveSec: z.int().min(5).max(65_535).default(30),
+        reconnectMs: z.int().min(100).max(600_000).default(2000),
+        /**
+         * Subscribe to telemetry as `$share/<group>/...` so several collectors (or connections)
+         * split the load; each message goes to one of them.
+         */
+        shareGroup: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a share group is 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"')
+          .optional(),
+      })
+      .prefault({}),
+    /** Used only when `mqtt.url` is unset. */
+    embeddedBroker: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.int().min(0).max(65_535).default(1883),
+      })
+      .prefault({}),
+    store: z
+      .strictObject({
+        sqlitePath: z.string().min(1).default('pantau.sqlite'),
+        /**
+         * Run SQLite on a worker thread, so that its inserts, commits, roll-ups and retention use
+         * another core than MQTT and decoding (docs/storage.md, "Performance"). Default: when
+         * `ingest.connections` > 1; with one connection each message would wait for a round trip to
+         * the worker with nothing to overlap it (bench:ingest: ~46,000 samples/s on the main thread,
+         * ~30,000 on the worker).
+         */
+        sqliteWorker: z.boolean().optional(),
+        /** When set, PostgreSQL is the store instead of SQLite (fleets, several collectors). */
+        postgresUrl: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL looks like postgres://user:password@host:5432/pantau')
+          .optional(),
+        postgresPoolSize: z.int().min(1).max(100).default(8),
+      })
+      .prefault({}),
+    retention: z
+      .strictObject({
+        /** Raw samples older than this are deleted; hourly and daily roll-ups are kept. */
+        rawDays: z.int().min(1).max(3650).default(90),
+        pruneIntervalSec: z.int().min(60).max(86_400).default(3600),
+      })
+      .prefault({}),
+    rollups: z
+      .strictObject({
+        /** How often the site-days touched by new or late data are recomputed. */
+        intervalSec: z.int().min(1).max(3600).default(10),
+        /** Site-days recomputed per run at most. */
+        maxDaysPerRun: z.int().min(1).max(1_000_000).default(2000),
+      })
+      .prefault({}),
+    gaps: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        scanIntervalSec: z.int().min(1).max(86_400).default(60),
+        graceSec: z
+          .int()
+          .min(0)
+          .max(7 * 86_400)
+          .default(600),
+        retrySec: z
+          .int()
+          .min(1)
+          .max(7 * 86_400)
+          .default(1800),
+        maxAttempts: z.int().min(1).max(100).default(3),
+        maxSitesPerScan: z.int().min(1).max(1_000_000).default(5000),
+        maxTrackedSites: z.int().min(1).max(10_000_000).default(200_000),
+      })
+      .prefault({}),
+    ingest: z
+      .strictObject({
+        maxPayloadBytes: z
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(DEFAULT_MAX_PAYLOAD_BYTES),
+        quarantineSize: z.int().min(1).max(100_000).default(1000),
+        /**
+         * MQTT connections sharing the telemetry subscription (needs a share group; defaults to the
+         * client id). mqtt.js handles one PUBLISH per connection at a time, so more connections let
+         * several messages be committed in one transaction.
+         */
+        connections: z.int().min(1).max(64).default(1),
+        /**
+         * Most batches committed in one transaction when connections > 1. Default: with SQLite on its
+         * worker thread a quarter of the connections, so that while the worker commits one group the
+         * main thread decodes the next (each connection has one message in flight, so a group of all
+         * of them leaves the two threads taking turns: bench:ingest, 64 connections, groups of 64
+         * ~57,000 samples/s, of 16 ~80,000); otherwise 64.
+         */
+        groupCommitMax: z.int().min(1).max(10_000).optional(),
+      })
+      .prefault({}),
+    /** The collector's HTTP server; today it serves the sites' speed test (/speedtest/down, /speedtest/up). */
+    http: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** 0.0.0.0 to let sites reach it; the default keeps it on this machine. */
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.int().min(0).max(65_535).default(8080),
+        speedtest: z
+          .strictObject({
+            /** A download asking for more is served this many bytes. */
+            maxDownBytes: z.int().min(0).default(100_000_000),
+            /** An upload body past this is refused (413). */
+            maxUpBytes: z.int().min(0).default(100_000_000),
+            /** Tests served at once; more are answered 503 busy. */
+            maxConcurrent: z.int().min(1).max(1000).default(4),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    log: z.strictObject({ level: z.enum(logLevels).default('info') }).prefault({}),
+  })
+  .superRefine(refuseContradictions);
 export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
 
 export const collectorEnvMap: EnvMap = {

@@ -100,6 +100,9 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
           mustSubscribe = true;
           log.warn({ event: 'session_lost', clientId }, 'the broker lost our session; subscribing again');
         }
+        // Mosquitto 2.0 does not save shared subscriptions: after its restart it answers
+        // sessionPresent = 1 for a session that has lost them. Subscribing again is idempotent.
+        if (shareGroup !== undefined) mustSubscribe = true;
         if (!mustSubscribe) return;
         subscribe(c, filters).then(
           () => {

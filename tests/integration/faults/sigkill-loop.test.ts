@@ -66,7 +66,7 @@ describe('SIGKILL at random moments, 100 times', () => {
     await mosquitto?.stop();
   });
 
-  it('loses no sample and stores none twice', { timeout: 150_000 }, async () => {
+  it('loses no sample and stores none twice', { timeout: 600_000 }, async () => {
     const sites = Array.from({ length: SITES }, (_, i) => ({
       siteId: `sigkill-${i}`,
       dataDir: mkdtempSync(join(tmpdir(), 'pantau-sigkill-')),

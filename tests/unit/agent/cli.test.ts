@@ -33,6 +33,10 @@ describe('pantau-collector arguments', () => {
       dir: '.pantau-demo',
       samples: 2,
       intervalSec: 5,
+      agent: 'pantau-agent',
+    });
+    expect(parseCollectorArgs(['demo', '--agent', 'agent/bin/pantau-agent.js'], {})).toMatchObject({
+      agent: 'agent/bin/pantau-agent.js',
     });
     expect(parseCollectorArgs(['demo', '--samples', 'two'], {}).kind).toBe('usage_error');
   });

@@ -54,7 +54,7 @@ describe('agent config', () => {
       envMap: agentEnvMap,
     });
     expect(!result.ok && result.message).toMatch(
-      /probes\.latency\.targets\.0\.role: .*got "modem" \(from file agent.yaml\)/,
+      /probes\.latency\.targets\.0\.role: .*got "modem" \(from file agent.yaml, line 5\)/,
     );
   });
 
@@ -78,8 +78,8 @@ describe('agent config', () => {
   });
 
   it('hashes the config without the password', () => {
-    const a = agentConfigSchema.parse({ siteId: 's1', mqtt: { password: 'one' } });
-    const b = agentConfigSchema.parse({ siteId: 's1', mqtt: { password: 'two' } });
+    const a = agentConfigSchema.parse({ siteId: 's1', mqtt: { username: 's1', password: 'one' } });
+    const b = agentConfigSchema.parse({ siteId: 's1', mqtt: { username: 's1', password: 'two' } });
     const c = agentConfigSchema.parse({ siteId: 's2' });
     expect(configHash(a)).toBe(configHash(b));
     expect(configHash(a)).not.toBe(configHash(c));

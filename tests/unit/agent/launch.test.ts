@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 describe("the agent's shipped launch", () => {
   it("is the bin's script and its shebang's Node flags, which this node accepts", () => {
     const launch = shippedAgentLaunch();
-    expect(launch.mainPath).toMatch(/agent[/\\]dist[/\\]main\.js$/);
+    expect(launch.mainPath).toMatch(/agent[/\\]bin[/\\]pantau-agent\.js$/);
     expect(existsSync(launch.mainPath)).toBe(true);
     const shebang = readFileSync(launch.mainPath, 'utf8').split('\n', 1)[0] ?? '';
     expect(shebang).toMatch(/^#!\/usr\/bin\/env -S /);

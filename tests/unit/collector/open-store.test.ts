@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 const configWith = (ingest: object, store: object = {}) =>
   collectorConfigSchema.parse({
     store: { sqlitePath: join(mkdtempSync(join(tmpdir(), 'pantau-open-')), 'pantau.sqlite'), ...store },
+    // Several ingest connections share a subscription, which needs an external broker.
+    mqtt: { url: 'mqtt://127.0.0.1:1883' },
     ingest,
   });
 

@@ -70,3 +70,67 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig with a strict schema: a mistyped key is an error, with the key it most likely meant', () => {
+  const strict = z.strictObject({
+    name: z.string().default('n'),
+    mqtt: z.strictObject({ url: z.string().default('mqtt://localhost'), username: z.string().optional() }).prefault({}),
+    sample: z.strictObject({ intervalSec: z.int().default(60) }).prefault({}),
+    targets: z.array(z.strictObject({ host: z.string() })).default([]),
+  });
+  const strictEnvMap: EnvMap = {
+    APP_SAMPLE_INTERVAL_SEC: { path: ['sample', 'intervalSec'], type: 'number' },
+    APP_TARGETS: { path: ['targets'], type: 'json' },
+  };
+  const load = (text: string, env: Record<string, string> = {}) =>
+    loadConfig(strict, {
+      file: { path: 'site.yaml', text },
+      env,
+      envMap: strictEnvMap,
+      strictEnv: { prefix: 'APP_', knownElsewhere: ['APP_OTHER_PROGRAM'] },
+    });
+  const message = (result: ReturnType<typeof load>) => (result.ok ? '' : result.message);
+
+  it('names a slip of the keyboard inside a section, with the file and line', () => {
+    const result = load('name: a\nmqtt:\n  uri: mqtt://noc:1883\n');
+    expect(!result.ok && result.code).toBe('config_invalid');
+    expect(message(result)).toBe('mqtt.uri: unknown key; did you mean mqtt.url? (from file site.yaml, line 3)');
+  });
+
+  it('names a swapped pair of letters at the top level', () => {
+    expect(message(load('sampel:\n  intervalSec: 30\n'))).toContain('sampel: unknown key; did you mean sample?');
+  });
+
+  it('finds a key written at the wrong level', () => {
+    expect(message(load('intervalSec: 30\n'))).toContain('intervalSec: unknown key; did you mean sample.intervalSec?');
+  });
+
+  it('lists the valid keys when nothing is close', () => {
+    expect(message(load('mqtt:\n  colour: blue\n'))).toContain(
+      'mqtt.colour: unknown key; valid keys here: url, username (from file site.yaml, line 2)',
+    );
+  });
+
+  it('finds unknown keys inside list items, from a file or an environment variable', () => {
+    expect(message(load('targets:\n  - { hots: a }\n'))).toContain(
+      'targets.0.hots: unknown key; did you mean targets.0.host? (from file site.yaml, line 2)',
+    );
+    expect(message(load('', { APP_TARGETS: '[{"host":"a","port":1}]' }))).toContain(
+      'targets.0.port: unknown key; valid keys here: host (from environment APP_TARGETS)',
+    );
+  });
+
+  it("refuses an environment variable no program reads, and lets another program's pass", () => {
+    const result = load('name: a\n', { APP_SMAPLE_INTERVAL_SEC: '30', APP_OTHER_PROGRAM: 'x', OTHER: 'y' });
+    expect(message(result)).toBe(
+      'APP_SMAPLE_INTERVAL_SEC: unknown environment variable; did you mean APP_SAMPLE_INTERVAL_SEC? ' +
+        '(from environment APP_SMAPLE_INTERVAL_SEC)',
+    );
+    expect(load('name: a\n', { APP_OTHER_PROGRAM: 'x', OTHER: 'y' }).ok).toBe(true);
+  });
+
+  it('reports every mistake at once', () => {
+    const lines = message(load('sampel: {}\nmqtt: { uri: x }\n', { APP_SAMPLE_INTERVALSEC: '1' })).split('\n');
+    expect(lines).toHaveLength(3);
+  });
+});

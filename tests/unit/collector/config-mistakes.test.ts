@@ -1,0 +1,49 @@
+import { collectorConfigSchema, collectorEnvMap } from '@pantau/collector';
+import { loadConfig, pantauStrictEnv } from '@pantau/shared';
+import { describe, expect, it } from 'vitest';
+
+function load(text: string, env: Record<string, string> = {}) {
+  return loadConfig(collectorConfigSchema, {
+    file: { path: 'collector.yaml', text },
+    env,
+    envMap: collectorEnvMap,
+    strictEnv: pantauStrictEnv,
+  });
+}
+const problems = (result: ReturnType<typeof load>): string[] => (result.ok ? [] : result.message.split('\n'));
+
+describe("the collector's config refuses what it would otherwise ignore", () => {
+  it('an unknown key, with the one it most likely meant', () => {
+    expect(problems(load('store:\n  postgresURL: postgres://db/pantau\n'))).toEqual([
+      'store.postgresURL: unknown key; did you mean store.postgresUrl? (from file collector.yaml, line 2)',
+    ]);
+    expect(problems(load('', { PANTAU_POSTGRESS_URL: 'postgres://db/pantau' }))).toEqual([
+      'PANTAU_POSTGRESS_URL: unknown environment variable; did you mean PANTAU_POSTGRES_URL? ' +
+        '(from environment PANTAU_POSTGRESS_URL)',
+    ]);
+  });
+
+  it("lets the agent's variables pass (one machine may run both)", () => {
+    expect(load('', { PANTAU_SITE_ID: 'demo-01', PANTAU_SAMPLE_INTERVAL_SEC: '5' }).ok).toBe(true);
+  });
+
+  it('a shared subscription on the embedded broker, which has none', () => {
+    expect(problems(load('ingest: { connections: 4 }\n'))).toEqual([
+      'ingest.connections: above 1 needs mqtt.url: the embedded broker has no shared subscriptions; got 4 ' +
+        '(from file collector.yaml, line 1)',
+    ]);
+    expect(problems(load('mqtt: { shareGroup: noc }\n')).map((l) => l.split(':')[0])).toEqual(['mqtt.shareGroup']);
+    expect(load('mqtt: { url: "mqtt://127.0.0.1:1884", shareGroup: noc }\ningest: { connections: 4 }\n').ok).toBe(true);
+  });
+
+  it('the HTTP server on the embedded broker port, a password without a user, a SQLite setting for PostgreSQL', () => {
+    const text =
+      'http: { enabled: true, port: 1883 }\nmqtt: { password: pw }\n' +
+      'store: { postgresUrl: "postgres://db/pantau", sqliteWorker: true }\n';
+    expect(problems(load(text)).map((l) => l.split(':')[0])).toEqual([
+      'http.port',
+      'mqtt.username',
+      'store.sqliteWorker',
+    ]);
+  });
+});

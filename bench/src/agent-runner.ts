@@ -7,8 +7,8 @@ import { createHook } from 'node:async_hooks';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { agentConfigSchema, createRealAgent, cronForInterval } from '@pantau/agent';
-import { fastScheduler } from './fast-scheduler.js';
+import { agentConfigSchema, openAgent, realAgentIo } from '@pantau/agent';
+import { fastCycles } from './fast-cycles.js';
 import { type LongTaskReport, startLongTaskProbe } from './long-tasks.js';
 import { type LoopBlocks, watchLoopBlocks } from './loop-blocks.js';
 import { procStats } from './proc-stats.js';
@@ -104,9 +104,9 @@ const done = new Promise<void>((resolve) => {
   finished = resolve;
 });
 
-const agent = createRealAgent(config, {
-  scheduler: fastScheduler(
-    cronForInterval(config.sample.intervalSec),
+const agent = await openAgent(config, {
+  ...realAgentIo(config),
+  cycles: fastCycles(
     options.intervalMs,
     options.warmupCycles + options.cycles,
     (run) => {

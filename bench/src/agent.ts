@@ -5,10 +5,11 @@
  *   pnpm bench:agent [--cycles 1000] [--interval-ms 100] [--warmup 100] [--profile-blocks]
  *
  * The agent runs in its own process started exactly as the bin's shebang starts `pantau-agent`
- * (the same environment assignments and Node flags), wired as `pantau-agent run` wires it; only the
- * scheduler is faster than cron. Start-up (the first `--warmup` cycles: loading and compiling
- * modules, the first connection) is left out of every figure: the targets are about the agent
- * after months of running, and a start-up block happens once. `--profile-blocks` runs V8's
+ * (the same environment assignments and Node flags), wired as `pantau-agent run` wires it (openAgent,
+ * realAgentIo); only its sample cycle fires faster than the config's whole seconds allow. Start-up
+ * (the first `--warmup` cycles: loading and compiling modules, the first connection) is left out of
+ * every figure: the targets are about the agent after months of running, and a start-up block
+ * happens once. `--profile-blocks` runs V8's
  * sampling profiler in the agent to name the code behind every event-loop block over 10 ms (it
  * costs CPU and memory, so do not read footprint figures from such a run).
  *

@@ -4,25 +4,27 @@ import { join } from 'node:path';
 import {
   type Agent,
   type AgentConfig,
+  type AgentIo,
   agentConfigSchema,
-  type Clock,
-  createAgent,
-  createNodePowerIo,
+  openAgent,
   openFileSpool,
-  type SpoolIo,
   systemClock,
 } from '@pantau/agent';
 import type { Collector } from '@pantau/collector';
 import mqtt from 'mqtt';
-import { FakePinger, fakeHost, ManualScheduler, silentLogger } from './fakes.js';
+import { fakeAgentIo, ManualCycles } from './agent-io.js';
+import { FakePinger, silentLogger } from './fakes.js';
 
-/** An in-process agent with fake probes' hosts, whose cycles and (optionally) clock the test drives. */
-export function buildSite(
+/**
+ * An in-process agent with fake probes' hosts on the real clock (unless the test gives one), whose
+ * cycles the test fires by hand, against a real broker.
+ */
+export async function buildSite(
   siteId: string,
   brokerUrl: string,
   overrides: Record<string, unknown> = {},
-  extra: { clock?: Clock; spoolIo?: SpoolIo; dataDir?: string } = {},
-): { agent: Agent; scheduler: ManualScheduler; config: AgentConfig } {
+  extra: { dataDir?: string; io?: Partial<AgentIo> } = {},
+): Promise<{ agent: Agent; cycles: ManualCycles; config: AgentConfig }> {
   const config = agentConfigSchema.parse({
     siteId,
     dataDir: extra.dataDir ?? mkdtempSync(join(tmpdir(), 'pantau-site-')),
@@ -31,24 +33,18 @@ export function buildSite(
     probes: { latency: { targets: [{ role: 'internet', host: '1.1.1.1' }] } },
     ...overrides,
   });
-  const scheduler = new ManualScheduler();
-  const pinger = new FakePinger({
-    '1.1.1.1': { ok: true, sent: 3, rttsMs: [30.1, 31.4, 29.8] },
-  });
-  const agent = createAgent({
+  const cycles = new ManualCycles();
+  const agent = await openAgent(
     config,
-    clock: extra.clock ?? systemClock,
-    host: fakeHost(),
-    pinger,
-    // The power probe is off by default; its IO is the real one, never opened.
-    powerIo: createNodePowerIo(),
-    scheduler,
-    log: silentLogger(),
-    randomId: () => 'random-boot',
-    random: Math.random,
-    ...(extra.spoolIo === undefined ? {} : { spoolIo: extra.spoolIo }),
-  });
-  return { agent, scheduler, config };
+    fakeAgentIo({
+      clock: systemClock,
+      pinger: new FakePinger({ '1.1.1.1': { ok: true, sent: 3, rttsMs: [30.1, 31.4, 29.8] } }),
+      cycles,
+      random: Math.random,
+      ...extra.io,
+    }),
+  );
+  return { agent, cycles, config };
 }
 
 /** Sequence numbers the collector holds for a site, in order. */

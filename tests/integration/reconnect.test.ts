@@ -1,4 +1,4 @@
-import { createPublisher } from '@pantau/agent';
+import { createPublisher, mqttJsConnect } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, silentLogger } from '../helpers/fakes.js';
 import { freePort } from '../helpers/ports.js';
@@ -31,8 +31,7 @@ describe('reconnecting with full-jitter backoff', () => {
         log: silentLogger(),
         nextEpoch: () => 0,
         spoolState: () => ({ depth: 0, dropped: 0, fault: null }),
-        onConnected: () => {},
-        onResendRequest: async () => {},
+        connect: mqttJsConnect,
       },
     );
     publisher.start();

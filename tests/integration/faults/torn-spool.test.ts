@@ -48,10 +48,10 @@ describe('a spool damaged by a power cut', () => {
     const siteId = label.includes('torn') ? 'torn-01' : 'garbage-01';
     const { dataDir, segment } = await spoolLeftBehind();
     damage(segment);
-    const { agent, scheduler } = buildSite(siteId, mosquitto.url, {}, { dataDir });
+    const { agent, cycles } = await buildSite(siteId, mosquitto.url, {}, { dataDir });
     await agent.start();
     await waitFor('connected', () => agent.stats.connected);
-    for (let i = 0; i < 3; i++) await scheduler.fire();
+    for (let i = 0; i < 3; i++) await cycles.fire();
     const last = (kept.at(-1) ?? -1) + 3;
     await waitFor('all stored', async () => (await storedSeqs(collector, siteId)).length === last + 1);
     expect(await storedSeqs(collector, siteId)).toEqual(range(0, last));

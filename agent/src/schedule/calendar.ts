@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 
-/** Runs a job on a cron schedule; the returned function stops it. */
+/** Runs a job on a calendar (a node-cron expression, seconds first); the returned function stops it. */
 export interface Scheduler {
   schedule(expression: string, job: () => Promise<void>): () => void;
 }

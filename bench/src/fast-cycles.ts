@@ -1,21 +1,18 @@
-import type { Scheduler } from '@pantau/agent';
+import type { CycleSchedule } from '@pantau/agent';
 
 /**
- * Fires the agent's sampling job (the one scheduled with `sampleExpression`) every `intervalMs`
- * (node-cron's finest step is one second), skipping a tick while the previous run is still going,
- * as node-cron's noOverlap does. Stops after `maxRuns`, then calls `onDone`. Any other job (the
- * speed test's night-window cron) is accepted and never run.
+ * Fires the agent's sample cycle every `intervalMs` (the agent's own schedule counts whole
+ * seconds), skipping a tick while the previous run is still going, as the agent's does. Stops
+ * after `maxRuns`, then calls `onDone`.
  */
-export function fastScheduler(
-  sampleExpression: string,
+export function fastCycles(
   intervalMs: number,
   maxRuns: number,
   onRunDone: (run: number) => void,
   onDone: () => void,
-): Scheduler {
+): CycleSchedule {
   return {
-    schedule(expression, job) {
-      if (expression !== sampleExpression) return () => {};
+    start(job) {
       let runs = 0;
       let busy = false;
       const timer = setInterval(() => {

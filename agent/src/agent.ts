@@ -7,10 +7,10 @@ import type { Publisher } from './delivery/mqtt/publisher.js';
 import type { Spool } from './delivery/spool/spool.js';
 import type { RunMarker } from './host/run-marker.js';
 import type { AnyProbe } from './probes/probe.js';
+import type { LinkSnapshot, LinkState } from './probes/uptime/link-state.js';
+import type { TrafficMeter } from './probes/usage/traffic-meter.js';
 import type { Sampler } from './sampler.js';
 import type { CycleSchedule } from './schedule/cycles.js';
-import type { LinkSnapshot, LinkState } from './uptime/link-state.js';
-import type { TrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
 
 /** What a running agent is made of; the composition root (compose/open-agent.ts) builds each part. */

@@ -1,5 +1,6 @@
-import { type AgentIo, type CycleSchedule, createNodePowerIo, mqttJsConnect, nodeSpoolIo } from '@pantau/agent';
+import { type AgentIo, type CycleSchedule, mqttJsConnect, nodeSpoolIo } from '@pantau/agent';
 import { ok } from '@pantau/shared';
+import { createNodePowerIo } from '../../agent/src/probes/power/power-io.js';
 import { FakeSnmp } from './fake-snmp.js';
 import { FakeClock, FakePinger, fakeFiles, fakeHost, ManualScheduler, silentLogger } from './fakes.js';
 import { FakeConnector } from './net-fakes.js';

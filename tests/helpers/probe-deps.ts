@@ -1,10 +1,8 @@
-import {
-  createDataBudget,
-  createLinkState,
-  createMemoryBudgetStore,
-  createTrafficMeter,
-  type ProbeDeps,
-} from '@pantau/agent';
+import type { ProbeDeps } from '@pantau/agent';
+import { createMemoryBudgetStore } from '../../agent/src/budget/budget-file.js';
+import { createDataBudget } from '../../agent/src/budget/data-budget.js';
+import { createLinkState } from '../../agent/src/probes/uptime/link-state.js';
+import { createTrafficMeter } from '../../agent/src/probes/usage/traffic-meter.js';
 import { fakeAgentIo } from './agent-io.js';
 import { FakeClock } from './fakes.js';
 

@@ -11,10 +11,10 @@ import { createGatewayDetector } from '../probes/latency/gateway.js';
 import { createSystemPinger } from '../probes/latency/pinger.js';
 import { createNetConnector } from '../probes/latency/tcp-connector.js';
 import { createNodePowerIo } from '../probes/power/power-io.js';
+import { createHttp2GrpcClient } from '../probes/uptime/grpc-unary.js';
 import { cronScheduler } from '../schedule/calendar.js';
 import { cronCycles } from '../schedule/cycles.js';
 import { createNetSnmpClient } from '../snmp/net-snmp-client.js';
-import { createHttp2GrpcClient } from '../uptime/grpc-unary.js';
 import type { AgentIo } from './agent-io.js';
 
 export function realHostInfo(config: AgentConfig): HostInfo {

@@ -3,9 +3,9 @@ import { createMemoryBudgetStore } from '../budget/budget-file.js';
 import { createDataBudget } from '../budget/data-budget.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { ProbeIo } from '../probes/registry.js';
+import { createLinkState } from '../probes/uptime/link-state.js';
+import { createTrafficMeter } from '../probes/usage/traffic-meter.js';
 import { createSampler } from '../sampler.js';
-import { createLinkState } from '../uptime/link-state.js';
-import { createTrafficMeter } from '../usage/traffic-meter.js';
 import { buildProbes } from './probes.js';
 
 /** The probes of `pantau-agent check`: one sample, then the devices they opened let go. */

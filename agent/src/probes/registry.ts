@@ -1,6 +1,5 @@
 import type { Logger, ProbeName } from '@pantau/shared';
 import type { DataBudget } from '../budget/data-budget.js';
-import { buildClientsProbe } from '../clients/build-clients-probe.js';
 import type { Clock } from '../clock.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { CommandRunner } from '../host/command-runner.js';
@@ -8,11 +7,7 @@ import type { FileReader } from '../host/file-reader.js';
 import type { HostInfo } from '../host/host-info.js';
 import type { Scheduler } from '../schedule/calendar.js';
 import type { SnmpClient } from '../snmp/snmp-client.js';
-import { buildUptimeProbe } from '../uptime/build-uptime-probe.js';
-import type { GrpcUnaryClient } from '../uptime/grpc-unary.js';
-import type { LinkState } from '../uptime/link-state.js';
-import { buildUsageProbe } from '../usage/build-usage-probe.js';
-import type { TrafficMeter } from '../usage/traffic-meter.js';
+import { buildClientsProbe } from './clients/build-clients-probe.js';
 import { PROBE_FAILURE_LOG_INTERVAL_MS } from './failure-log.js';
 import type { GatewayDetector } from './latency/gateway.js';
 import { createLatencyProbe } from './latency/latency-probe.js';
@@ -25,6 +20,11 @@ import type { AnyProbe } from './probe.js';
 import { createHttpTransport } from './throughput/http-transport.js';
 import { nightWindowCron } from './throughput/night-window.js';
 import { createThroughputProbe } from './throughput/throughput-probe.js';
+import { buildUptimeProbe } from './uptime/build-uptime-probe.js';
+import type { GrpcUnaryClient } from './uptime/grpc-unary.js';
+import type { LinkState } from './uptime/link-state.js';
+import { buildUsageProbe } from './usage/build-usage-probe.js';
+import type { TrafficMeter } from './usage/traffic-meter.js';
 
 /** The outside world as the probes reach it; the composition root passes the real ones, tests fakes. */
 export interface ProbeIo {

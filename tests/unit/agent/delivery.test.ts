@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CounterFile, createBackoff, openRunMarker } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createBackoff } from '../../../agent/src/delivery/backoff.js';
+import { CounterFile } from '../../../agent/src/delivery/counter-file.js';
+import { openRunMarker } from '../../../agent/src/host/run-marker.js';
 
 describe('CounterFile', () => {
   it('hands out growing numbers that survive a restart', () => {

@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSystemPinger } from '@pantau/agent';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSystemPinger } from '../../../agent/src/probes/latency/pinger.js';
 
 /**
  * The `ping` package runs `ping` from PATH. A stand-in that prints what iputils prints lets the

@@ -1,5 +1,5 @@
-import { publishAcked, type UpLink } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { publishAcked, type UpLink } from '../../../../agent/src/delivery/mqtt/acked-publish.js';
 import { FakeMqtt } from '../../../helpers/fake-mqtt.js';
 import { FakeClock } from '../../../helpers/fakes.js';
 

@@ -1,5 +1,6 @@
-import { type ConnectionDeps, createConnection, createWireMeter } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { type ConnectionDeps, createConnection } from '../../../../agent/src/delivery/mqtt/connection.js';
+import { createWireMeter } from '../../../../agent/src/delivery/mqtt/wire-meter.js';
 import { FakeMqtt } from '../../../helpers/fake-mqtt.js';
 import { FakeClock, silentLogger } from '../../../helpers/fakes.js';
 

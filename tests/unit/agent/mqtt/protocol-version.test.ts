@@ -1,5 +1,5 @@
-import { createProtocolVersion } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createProtocolVersion } from '../../../../agent/src/delivery/mqtt/protocol-version.js';
 import { captureLogger } from '../../../helpers/fakes.js';
 
 describe('MQTT version', () => {

@@ -1,6 +1,6 @@
-import { encodeSiteStatus } from '@pantau/agent';
 import { decodePayload } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { encodeSiteStatus } from '../../../../agent/src/delivery/mqtt/site-status.js';
 
 describe('site status', () => {
   it('carries the epoch, the identity and the spool state in a valid status message', () => {

@@ -1,5 +1,5 @@
-import { createWireMeter } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createWireMeter } from '../../../../agent/src/delivery/mqtt/wire-meter.js';
 
 describe('wire meter', () => {
   it('counts each socket from zero, to its last byte, and hands out each byte once', () => {

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBudgetFile, createDataBudget, createMemoryBudgetStore, utcMonthOf } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createBudgetFile, createMemoryBudgetStore } from '../../../../agent/src/budget/budget-file.js';
+import { createDataBudget, utcMonthOf } from '../../../../agent/src/budget/data-budget.js';
 import { FakeClock } from '../../../helpers/fakes.js';
 
 const NOV_30 = Date.UTC(2026, 10, 30, 23, 59, 0);

@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentConfigSchema, agentEnvMap, createSampler, openAgent } from '@pantau/agent';
+import { agentConfigSchema, agentEnvMap, openAgent } from '@pantau/agent';
 import { loadConfig } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { createSampler } from '../../../../agent/src/sampler.js';
 import { fakeAgentIo } from '../../../helpers/agent-io.js';
 import { FakeClock, fakeHost, ManualScheduler, silentLogger } from '../../../helpers/fakes.js';
 import { FakeConnector } from '../../../helpers/net-fakes.js';

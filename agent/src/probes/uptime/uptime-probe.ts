@@ -1,11 +1,11 @@
 import type { Logger } from '@pantau/shared';
-import type { Clock } from '../clock.js';
-import type { HostInfo } from '../host/host-info.js';
-import type { LinkState } from '../uptime/link-state.js';
-import type { RouterUptimeSource } from '../uptime/router-uptime.js';
-import type { TerminalUptimeSource } from '../uptime/starlink-uptime.js';
-import type { LogLimiter } from './log-limiter.js';
-import type { Probe } from './probe.js';
+import type { Clock } from '../../clock.js';
+import type { HostInfo } from '../../host/host-info.js';
+import type { LogLimiter } from '../log-limiter.js';
+import type { Probe } from '../probe.js';
+import type { LinkState } from './link-state.js';
+import type { RouterUptimeSource } from './router-uptime.js';
+import type { TerminalUptimeSource } from './starlink-uptime.js';
 
 export interface UptimeProbeDeps {
   readonly host: HostInfo;

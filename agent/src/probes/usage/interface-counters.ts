@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '@pantau/shared';
-import { defaultRouteInterface } from '../host/default-route.js';
-import type { FileReader } from '../host/file-reader.js';
+import { defaultRouteInterface } from '../../host/default-route.js';
+import type { FileReader } from '../../host/file-reader.js';
 import type { CounterErrorCode, CounterReading, CounterSource } from './counter-source.js';
 
 export interface InterfaceCounterPaths {

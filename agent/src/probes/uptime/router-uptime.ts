@@ -1,6 +1,6 @@
 import type { Result } from '@pantau/shared';
-import type { Clock } from '../clock.js';
-import type { SnmpClient, SnmpErrorCode, SnmpTarget } from '../snmp/snmp-client.js';
+import type { Clock } from '../../clock.js';
+import type { SnmpClient, SnmpErrorCode, SnmpTarget } from '../../snmp/snmp-client.js';
 import { readRouterUptimeMs } from '../usage/snmp-counters.js';
 
 /**

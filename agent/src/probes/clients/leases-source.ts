@@ -1,6 +1,6 @@
 import { fail, ok } from '@pantau/shared';
-import type { Clock } from '../clock.js';
-import type { FileReader } from '../host/file-reader.js';
+import type { Clock } from '../../clock.js';
+import type { FileReader } from '../../host/file-reader.js';
 import { type ClientSource, normaliseMac } from './client-source.js';
 
 export const DEFAULT_LEASES_FILE = '/var/lib/misc/dnsmasq.leases';

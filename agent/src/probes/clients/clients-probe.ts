@@ -1,8 +1,8 @@
-import type { ClientSource } from '../clients/client-source.js';
-import type { ClientTracker } from '../clients/client-tracker.js';
-import type { Clock } from '../clock.js';
-import type { FailureLog } from './failure-log.js';
-import type { Probe } from './probe.js';
+import type { Clock } from '../../clock.js';
+import type { FailureLog } from '../failure-log.js';
+import type { Probe } from '../probe.js';
+import type { ClientSource } from './client-source.js';
+import type { ClientTracker } from './client-tracker.js';
 
 export type ClientsWarning = 'clients_dropped' | 'clients_skipped' | 'clients_partial';
 

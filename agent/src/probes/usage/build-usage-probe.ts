@@ -1,11 +1,10 @@
 import type { Logger } from '@pantau/shared';
-import type { DataBudget } from '../budget/data-budget.js';
-import type { Clock } from '../clock.js';
-import type { UsageConfig } from '../config/schema.js';
-import type { FileReader } from '../host/file-reader.js';
-import { createFailureLog } from '../probes/failure-log.js';
-import { createUsageProbe, type UsageProbe } from '../probes/usage-probe.js';
-import type { SnmpClient } from '../snmp/snmp-client.js';
+import type { DataBudget } from '../../budget/data-budget.js';
+import type { Clock } from '../../clock.js';
+import type { UsageConfig } from '../../config/schema.js';
+import type { FileReader } from '../../host/file-reader.js';
+import type { SnmpClient } from '../../snmp/snmp-client.js';
+import { createFailureLog } from '../failure-log.js';
 import type { CounterSource } from './counter-source.js';
 import {
   createInterfaceCounterSource,
@@ -15,6 +14,7 @@ import {
 import { createRateSampler } from './rate-sampler.js';
 import { createSnmpCounterSource } from './snmp-counters.js';
 import type { TrafficMeter } from './traffic-meter.js';
+import { createUsageProbe, type UsageProbe } from './usage-probe.js';
 
 export interface UsageProbeIo {
   readonly clock: Clock;

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '@pantau/shared';
-import { lastArc, type SnmpClient, type SnmpErrorCode, type SnmpTarget, snmpText } from '../snmp/snmp-client.js';
+import { lastArc, type SnmpClient, type SnmpErrorCode, type SnmpTarget, snmpText } from '../../snmp/snmp-client.js';
 import type { CounterErrorCode, CounterReading, CounterSource } from './counter-source.js';
 
 /** IF-MIB and SNMPv2-MIB objects (RFC 2863, RFC 3418). */

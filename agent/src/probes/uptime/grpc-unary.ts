@@ -1,6 +1,6 @@
 import { connect, type IncomingHttpHeaders } from 'node:http2';
 import { fail, ok, type Result } from '@pantau/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 
 /**
  * One unary gRPC call over plaintext HTTP/2 (the gRPC wire protocol,

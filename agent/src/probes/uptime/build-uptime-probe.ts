@@ -1,15 +1,15 @@
 import type { Logger } from '@pantau/shared';
-import type { Clock } from '../clock.js';
-import type { AgentConfig } from '../config/schema.js';
-import type { HostInfo } from '../host/host-info.js';
-import type { LogLimiter } from '../probes/log-limiter.js';
-import type { Probe } from '../probes/probe.js';
-import { createUptimeProbe } from '../probes/uptime-probe.js';
-import type { SnmpClient, SnmpTarget } from '../snmp/snmp-client.js';
+import type { Clock } from '../../clock.js';
+import type { AgentConfig } from '../../config/schema.js';
+import type { HostInfo } from '../../host/host-info.js';
+import type { SnmpClient, SnmpTarget } from '../../snmp/snmp-client.js';
+import type { LogLimiter } from '../log-limiter.js';
+import type { Probe } from '../probe.js';
 import type { GrpcUnaryClient } from './grpc-unary.js';
 import type { LinkState } from './link-state.js';
 import { createRouterUptimeSource } from './router-uptime.js';
 import { createStarlinkUptimeSource } from './starlink-uptime.js';
+import { createUptimeProbe } from './uptime-probe.js';
 
 export interface UptimeProbeIo {
   readonly clock: Clock;

@@ -1,5 +1,5 @@
 import { ok } from '@pantau/shared';
-import type { SnmpClient, SnmpTarget } from '../snmp/snmp-client.js';
+import type { SnmpClient, SnmpTarget } from '../../snmp/snmp-client.js';
 import type { ClientSource } from './client-source.js';
 
 /**

@@ -1,5 +1,5 @@
 import { type LatencyRole, ROLES_BEYOND_LAN } from '@pantau/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 
 /**
  * Whether the site reaches the internet, and since when, from two kinds of evidence:

@@ -1,5 +1,5 @@
 import { fail, guard, type Logger, ok, type Result } from '@pantau/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import { type CounterBits, counterStep, plausibleBytes } from './counter-delta.js';
 import type { CounterErrorCode, CounterReading, CounterSource } from './counter-source.js';
 

@@ -1,8 +1,8 @@
 import { fail, ok } from '@pantau/shared';
 import { z } from 'zod';
-import type { CommandRunner } from '../host/command-runner.js';
-import { parseRoutes } from '../host/default-route.js';
-import type { FileReader } from '../host/file-reader.js';
+import type { CommandRunner } from '../../host/command-runner.js';
+import { parseRoutes } from '../../host/default-route.js';
+import type { FileReader } from '../../host/file-reader.js';
 import { type ClientSource, normaliseMac } from './client-source.js';
 
 export interface NeighbourPaths {

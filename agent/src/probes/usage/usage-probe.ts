@@ -1,9 +1,9 @@
-import type { BudgetUsage } from '../budget/data-budget.js';
-import type { CounterSource } from '../usage/counter-source.js';
-import type { RateSampler } from '../usage/rate-sampler.js';
-import type { TrafficMeter } from '../usage/traffic-meter.js';
-import type { FailureLog } from './failure-log.js';
-import type { Probe } from './probe.js';
+import type { BudgetUsage } from '../../budget/data-budget.js';
+import type { FailureLog } from '../failure-log.js';
+import type { Probe } from '../probe.js';
+import type { CounterSource } from './counter-source.js';
+import type { RateSampler } from './rate-sampler.js';
+import type { TrafficMeter } from './traffic-meter.js';
 
 export interface UsageProbeDeps {
   readonly kind: CounterSource['kind'];

@@ -10,7 +10,7 @@ import type { AnyProbe } from './probes/probe.js';
 import type { LinkSnapshot, LinkState } from './probes/uptime/link-state.js';
 import type { TrafficMeter } from './probes/usage/traffic-meter.js';
 import type { Sampler } from './sampler.js';
-import type { CycleSchedule } from './schedule/cycles.js';
+import { type CycleSchedule, type CycleTick, ON_TIME } from './schedule/cycles.js';
 import { AGENT_VERSION } from './version.js';
 
 /** What a running agent is made of; the composition root (compose/open-agent.ts) builds each part. */
@@ -51,7 +51,7 @@ export interface Agent {
   /** Connects, starts the probes' own work and the sample cycle. */
   start(): Promise<void>;
   /** Takes one sample now, writes it to the spool, and delivers when a delivery is due. */
-  cycle(): Promise<void>;
+  cycle(tick?: CycleTick): Promise<void>;
   /** Stops sampling, delivers what it can, says `shutdown`, marks a clean stop. Safe to call twice. */
   stop(): Promise<void>;
   readonly stats: AgentStats;
@@ -78,11 +78,11 @@ export function createAgent(parts: AgentParts): Agent {
     budget.add(wire.txBytes + wire.rxBytes);
   }
 
-  async function cycle(): Promise<void> {
+  async function cycle(tick: CycleTick = ON_TIME): Promise<void> {
     if (stopped) return;
     await budget.checkMonth();
     feedWireBytes();
-    const sample = await parts.sampler.take();
+    const sample = await parts.sampler.take(tick);
     for (const observe of parts.observers) observe(sample);
     samplesTaken += 1;
     // Durable before it counts: a sample the disk refused is dropped and reported, not sent.
@@ -104,8 +104,8 @@ export function createAgent(parts: AgentParts): Agent {
     async start() {
       publisher.start();
       for (const probe of parts.probes) probe.start?.();
-      stopCycles = parts.cycles.start(() => {
-        cycleInFlight = guardedCycle().finally(() => {
+      stopCycles = parts.cycles.start((tick) => {
+        cycleInFlight = guardedCycle(tick).finally(() => {
           cycleInFlight = null;
         });
         return cycleInFlight;
@@ -133,11 +133,14 @@ export function createAgent(parts: AgentParts): Agent {
         stopped = true;
         await Promise.all(parts.probes.map((probe) => probe.stop?.()));
         await cycleInFlight;
-        // Bounded even when a publish hangs on a dead link: what is not sent stays on disk.
+        // Bounded even when a publish hangs on a dead link: what is not sent stays on disk. The
+        // deadline's timer ends with the flush, or it would hold the process up to its end.
+        const flushed = new AbortController();
         await Promise.race([
           delivery.flush(config.delivery.flushOnStopMs),
-          sleep(clock, config.delivery.flushOnStopMs),
+          sleep(clock, config.delivery.flushOnStopMs, flushed.signal),
         ]);
+        flushed.abort();
         await delivery.stop();
         await publisher.stop();
         feedWireBytes();

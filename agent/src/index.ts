@@ -30,6 +30,6 @@ export type { ProbeContext, ProbeDeps, ProbeIo } from './probes/registry.js';
 export type { LegResult, ThroughputTransport } from './probes/throughput/http-transport.js';
 export type { GrpcUnaryClient } from './probes/uptime/grpc-unary.js';
 export type { Scheduler } from './schedule/calendar.js';
-export type { CycleSchedule } from './schedule/cycles.js';
+export { type CycleSchedule, type CycleTick, createCycleScheduler } from './schedule/cycles.js';
 export type * from './snmp/snmp-client.js';
 export { AGENT_VERSION } from './version.js';

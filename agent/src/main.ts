@@ -71,7 +71,11 @@ async function run(config: AgentConfig): Promise<number> {
   const stopAsked = new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
   });
-  const agent = await openAgent(config, realAgentIo(config));
+  const log = createLogger('pantau-agent', config.log.level);
+  // Node's own warnings (a deprecation, a listener leak) join the JSON log instead of raw stderr.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => log.warn({ event: 'node_warning', err: warning }, warning.message));
+  const agent = await openAgent(config, realAgentIo(config, log));
   await agent.start();
   await stopAsked;
   await agent.stop();

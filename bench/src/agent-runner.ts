@@ -7,8 +7,9 @@ import { createHook } from 'node:async_hooks';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { agentConfigSchema, openAgent, realAgentIo } from '@pantau/agent';
-import { fastCycles } from './fast-cycles.js';
+import { agentConfigSchema, createCycleScheduler, openAgent, realAgentIo, systemClock } from '@pantau/agent';
+import { createLogger } from '@pantau/shared';
+import { countedCycles } from './counted-cycles.js';
 import { type LongTaskReport, startLongTaskProbe } from './long-tasks.js';
 import { type LoopBlocks, watchLoopBlocks } from './loop-blocks.js';
 import { procStats } from './proc-stats.js';
@@ -106,8 +107,15 @@ const done = new Promise<void>((resolve) => {
 
 const agent = await openAgent(config, {
   ...realAgentIo(config),
-  cycles: fastCycles(
-    options.intervalMs,
+  // The agent's own schedule at a faster interval than the config's whole seconds.
+  cycles: countedCycles(
+    createCycleScheduler(options.intervalMs, {
+      clock: systemClock,
+      // Silent: at 100 ms on a shared machine many cycles start late, and a line for each would be
+      // a cost the agent does not pay at its real interval.
+      log: createLogger('bench-cycles', 'silent'),
+      wallClockTrusted: async () => false,
+    }),
     options.warmupCycles + options.cycles,
     (run) => {
       // Start-up (module loading, compiling, the first connection) is over after warm-up; it is

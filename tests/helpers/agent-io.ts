@@ -1,4 +1,4 @@
-import { type AgentIo, type CycleSchedule, mqttJsConnect, nodeSpoolIo } from '@pantau/agent';
+import { type AgentIo, type CycleSchedule, type CycleTick, mqttJsConnect, nodeSpoolIo } from '@pantau/agent';
 import { ok } from '@pantau/shared';
 import { createNodePowerIo } from '../../agent/src/probes/power/power-io.js';
 import { FakeSnmp } from './fake-snmp.js';
@@ -7,8 +7,8 @@ import { FakeConnector } from './net-fakes.js';
 
 /** A sample cycle that runs only when the test fires it. */
 export class ManualCycles implements CycleSchedule {
-  private run: (() => Promise<void>) | null = null;
-  start(run: () => Promise<void>): () => void {
+  private run: ((tick: CycleTick) => Promise<void>) | null = null;
+  start(run: (tick: CycleTick) => Promise<void>): () => void {
     this.run = run;
     return () => {
       this.run = null;
@@ -17,8 +17,8 @@ export class ManualCycles implements CycleSchedule {
   get running(): boolean {
     return this.run !== null;
   }
-  async fire(): Promise<void> {
-    await this.run?.();
+  async fire(tick: CycleTick = { skippedCycles: 0, lateMs: 0 }): Promise<void> {
+    await this.run?.(tick);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   systemClock,
 } from '@pantau/agent';
 import type { Collector } from '@pantau/collector';
+import type { SampleInput } from '@pantau/shared';
 import mqtt from 'mqtt';
 import { fakeAgentIo, ManualCycles } from './agent-io.js';
 import { FakePinger, silentLogger } from './fakes.js';
@@ -52,8 +53,13 @@ export async function storedSeqs(collector: Collector, siteId: string): Promise<
   return (await collector.store.listSamples(siteId)).map((s) => s.seq).sort((a, b) => a - b);
 }
 
-/** Sequence numbers a (stopped) agent's spool holds, and the ones it counts as dropped. */
-export function spoolSeqs(dataDir: string): { held: number[]; lastSeq: number; dropped: number; depth: number } {
+/** What a (stopped) agent's spool holds: its samples, sent or not, and its counts. */
+export function readSpool(dataDir: string): {
+  samples: SampleInput[];
+  lastSeq: number;
+  dropped: number;
+  depth: number;
+} {
   const spool = openFileSpool({
     dir: join(dataDir, 'spool'),
     maxSamples: 1_000_000,
@@ -61,11 +67,17 @@ export function spoolSeqs(dataDir: string): { held: number[]; lastSeq: number; d
     log: silentLogger(),
   });
   try {
-    const held = spool.range(0, spool.lastSeq, 1_000_000).samples.map((s) => s.seq);
-    return { held, lastSeq: spool.lastSeq, dropped: spool.dropped, depth: spool.depth };
+    const samples = [...spool.range(0, spool.lastSeq, 1_000_000).samples];
+    return { samples, lastSeq: spool.lastSeq, dropped: spool.dropped, depth: spool.depth };
   } finally {
     spool.close();
   }
+}
+
+/** Sequence numbers a (stopped) agent's spool holds, and the ones it counts as dropped. */
+export function spoolSeqs(dataDir: string): { held: number[]; lastSeq: number; dropped: number; depth: number } {
+  const { samples, ...counts } = readSpool(dataDir);
+  return { held: samples.map((s) => s.seq), ...counts };
 }
 
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

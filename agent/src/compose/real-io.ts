@@ -12,8 +12,8 @@ import { createSystemPinger } from '../probes/latency/pinger.js';
 import { createNetConnector } from '../probes/latency/tcp-connector.js';
 import { createNodePowerIo } from '../probes/power/power-io.js';
 import { createHttp2GrpcClient } from '../probes/uptime/grpc-unary.js';
-import { cronScheduler } from '../schedule/calendar.js';
-import { cronCycles } from '../schedule/cycles.js';
+import { createCronCalendar } from '../schedule/calendar.js';
+import { createCycleScheduler } from '../schedule/cycles.js';
 import { createNetSnmpClient } from '../snmp/net-snmp-client.js';
 import type { AgentIo } from './agent-io.js';
 
@@ -27,10 +27,11 @@ export function realAgentIo(
   log: Logger = createLogger('pantau-agent', config.log.level),
 ): AgentIo {
   const clock = systemClock;
+  const host = realHostInfo(config);
   return {
     clock,
     log,
-    host: realHostInfo(config),
+    host,
     pinger: createSystemPinger(),
     powerIo: createNodePowerIo(),
     files: nodeFileReader,
@@ -39,8 +40,12 @@ export function realAgentIo(
     connector: createNetConnector(clock),
     gatewayDetector: createGatewayDetector(nodeFileReader),
     grpc: createHttp2GrpcClient(clock),
-    calendar: cronScheduler,
-    cycles: cronCycles(config.sample.intervalSec),
+    calendar: createCronCalendar({ clock, log }),
+    cycles: createCycleScheduler(config.sample.intervalSec * 1000, {
+      clock,
+      log: log.child({ module: 'cycles' }),
+      wallClockTrusted: () => host.clockSynced(),
+    }),
     mqtt: mqttJsConnect,
     spoolIo: nodeSpoolIo,
     random: Math.random,

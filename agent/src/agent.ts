@@ -148,7 +148,9 @@ export function createAgent(parts: AgentParts): Agent {
         // Probes that keep a device open (the power probe's serial port) let go of it last.
         await Promise.all(parts.probes.map((p) => p.stop?.().catch(() => {})));
         spool.close();
-        parts.marker.markClean();
+        if (!parts.marker.markClean()) {
+          log.warn({ event: 'clean_stop_not_marked' }, 'cannot mark the clean stop: the data folder is not writable');
+        }
         log.info({ event: 'stopped', undelivered: spool.depth }, 'agent stopped');
       })();
       return stopping;

@@ -7,6 +7,7 @@ import { configHash } from '../config/config-hash.js';
 import { type AgentConfig, keepaliveSec } from '../config/schema.js';
 import { CounterFile } from '../delivery/counter-file.js';
 import { createDelivery } from '../delivery/delivery.js';
+import { createEpochSource } from '../delivery/epochs.js';
 import { createPublisher } from '../delivery/mqtt/publisher.js';
 import { createResendResponder } from '../delivery/resend-responder.js';
 import { openFileSpool } from '../delivery/spool/file-spool.js';
@@ -44,7 +45,7 @@ export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent
   const epochs = new CounterFile(join(config.dataDir, 'epoch'));
   const budget = createDataBudget({
     monthlyBytes: config.budget.monthlyBytes,
-    store: createBudgetFile(join(config.dataDir, 'budget.json')),
+    store: createBudgetFile(join(config.dataDir, 'budget.json'), log.child({ module: 'budget' })),
     clock,
     clockSynced: () => io.host.clockSynced(),
   });
@@ -93,7 +94,7 @@ export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent
       random: io.random,
       log: log.child({ module: 'publisher' }),
       connect: io.mqtt,
-      nextEpoch: () => epochs.next(),
+      nextEpoch: createEpochSource(epochs, log.child({ module: 'publisher' })),
       spoolState: () => ({ depth: spool.depth, dropped: spool.dropped, fault: spool.fault }),
     },
   );

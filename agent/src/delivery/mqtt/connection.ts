@@ -82,8 +82,19 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
     cancelRetry = clock.setTimer(delayMs, guard(log, 'reconnect', attempt));
   }
 
+  /** Whatever goes wrong in starting an attempt, another follows after a backoff wait. */
   function attempt(): void {
     if (stopped) return;
+    try {
+      startAttempt();
+    } catch (error) {
+      log.error({ event: 'connect_attempt_failed', err: error }, 'could not start a connection attempt: retrying');
+      current = null;
+      scheduleRetry(backoff.next());
+    }
+  }
+
+  function startAttempt(): void {
     attempts += 1;
     if (epochSpent) {
       epoch = deps.nextEpoch();

@@ -115,4 +115,24 @@ describe('the connection', () => {
     expect(mqtt.links).toHaveLength(1);
     expect(events).toEqual(['up 0 false']);
   });
+
+  it('keeps reconnecting when starting an attempt throws (an epoch the disk refused, or any other fault)', () => {
+    let failures = 2;
+    const { c, mqtt, clock } = connection({
+      random: () => 0.999_999_9,
+      nextEpoch: () => {
+        if (failures-- > 0) throw new Error('ENOSPC: no space left on device');
+        return 7;
+      },
+    });
+    c.start();
+    clock.advance(30_000);
+    expect(mqtt.links).toHaveLength(0);
+    clock.advance(1000);
+    expect(mqtt.links).toHaveLength(0);
+    clock.advance(2000);
+    expect(mqtt.links).toHaveLength(1);
+    expect(mqtt.last.options.will.payload.toString()).toBe('will 7');
+    c.stop();
+  });
 });

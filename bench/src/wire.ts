@@ -63,7 +63,7 @@ async function measure(brokerPort: number, scenario: Scenario): Promise<Measured
       url: proxy.url,
       keepaliveSec,
       connectTimeoutMs: 30_000,
-      backoff: { minMs: 1000, maxMs: 300_000 },
+      backoff: { minMs: 1000, maxMs: 300_000, reconnectWithinMs: 60_000 },
       startDelayMaxMs: 0,
       topicRoot: 'pantau/v1',
       siteId: 'kutim-sangatta-01',

@@ -56,7 +56,10 @@ export async function startTmpfs(sizeKb: number): Promise<Tmpfs> {
   };
   try {
     await waitFor('the tmpfs', () => {
-      if (holder.exitCode !== null) throw new Error(`cannot mount a tmpfs (unshare needs root): ${output}`);
+      if (holder.exitCode !== null)
+        throw new Error(
+          `cannot mount a tmpfs: this test needs root (CAP_SYS_ADMIN, for a mount namespace of its own) and unshare (util-linux): ${output}`,
+        );
       return output.includes('mounted');
     });
   } catch (error) {

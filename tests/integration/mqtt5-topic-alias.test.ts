@@ -23,7 +23,7 @@ function publisherTo(url: string, clock = new FakeClock(), log = captureLogger('
       url,
       keepaliveSec: 330,
       connectTimeoutMs: 5000,
-      backoff: { minMs: 60_000, maxMs: 60_000 },
+      backoff: { minMs: 60_000, maxMs: 60_000, reconnectWithinMs: 60_000 },
       startDelayMaxMs: 0,
       topicRoot: 'pantau/v1',
       siteId: SITE,

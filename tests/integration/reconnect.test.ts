@@ -14,7 +14,7 @@ describe('reconnecting with full-jitter backoff', () => {
         url: `mqtt://127.0.0.1:${port}`,
         keepaliveSec: 60,
         connectTimeoutMs: 5000,
-        backoff: { minMs: 1000, maxMs: 4000 },
+        backoff: { minMs: 1000, maxMs: 4000, reconnectWithinMs: 4000 },
         startDelayMaxMs: 30_000,
         topicRoot: 'pantau/v1',
         siteId: 'backoff-01',

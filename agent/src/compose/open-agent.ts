@@ -80,7 +80,11 @@ export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent
     {
       ...config.mqtt,
       keepaliveSec: keepaliveSec(config),
-      backoff: { minMs: config.mqtt.backoffMinMs, maxMs: config.mqtt.backoffMaxMs },
+      backoff: {
+        minMs: config.mqtt.backoffMinMs,
+        maxMs: config.mqtt.backoffMaxMs,
+        reconnectWithinMs: config.mqtt.reconnectWithinMs,
+      },
       topicRoot: config.topicRoot,
       siteId: config.siteId,
       bootId,

@@ -1,9 +1,9 @@
 import { guard, type Logger } from '@pantau/shared';
 import type { Clock } from '../../clock.js';
-import { type Backoff, createBackoff } from '../backoff.js';
 import type { UpLink } from './acked-publish.js';
 import type { MqttConnect, MqttLink } from './mqtt-link.js';
 import { createProtocolVersion } from './protocol-version.js';
+import { attemptOutcome, createReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
 import type { WireMeter } from './wire-meter.js';
 
 export interface ConnectionOptions {
@@ -13,8 +13,8 @@ export interface ConnectionOptions {
   readonly password?: string | undefined;
   readonly keepaliveSec: number;
   readonly connectTimeoutMs: number;
-  /** Reconnect waits: full jitter between 0 and a ceiling that doubles from `minMs` to `maxMs`. */
-  readonly backoff: { readonly minMs: number; readonly maxMs: number };
+  /** Reconnect waits (reconnect-policy.ts). */
+  readonly backoff: ReconnectOptions;
   /** The first attempt waits a random time up to this, so a fleet that boots together spreads out. */
   readonly startDelayMaxMs: number;
 }
@@ -64,7 +64,7 @@ const STABLE_CONNECTION_MS = 60_000;
 export function createConnection(options: ConnectionOptions, deps: ConnectionDeps): Connection {
   const { clock, log } = deps;
   const protocol = createProtocolVersion(log);
-  const backoff: Backoff = createBackoff({ baseMs: options.backoff.minMs, capMs: options.backoff.maxMs }, deps.random);
+  const policy = createReconnectPolicy(options.backoff, deps.random);
   let stopped = false;
   let cancelRetry = () => {};
   let current: MqttLink | null = null;
@@ -78,7 +78,7 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
   function scheduleRetry(delayMs: number): void {
     if (stopped) return;
     cancelRetry();
-    log.debug({ event: 'reconnect_scheduled', delayMs, attempt: backoff.attempts }, 'reconnecting later');
+    log.debug({ event: 'reconnect_scheduled', delayMs, attempt: policy.attempts }, 'reconnecting later');
     cancelRetry = clock.setTimer(delayMs, guard(log, 'reconnect', attempt));
   }
 
@@ -90,7 +90,7 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
     } catch (error) {
       log.error({ event: 'connect_attempt_failed', err: error }, 'could not start a connection attempt: retrying');
       current = null;
-      scheduleRetry(backoff.next());
+      scheduleRetry(policy.waitAfter('unreachable'));
     }
   }
 
@@ -105,6 +105,8 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
     let accepted = false;
     let acceptedAtMs = 0;
     let downgraded = false;
+    let refusedCode: number | null = null;
+    let disconnectReason: number | null = null;
     let closed = false;
     const link = deps.connect(
       options.url,
@@ -135,9 +137,11 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
             downgraded = true;
             return;
           }
+          if (!accepted) refusedCode = error.code;
           log.warn({ event: 'mqtt_error', err: error.message, epoch: attemptEpoch }, 'broker connection error');
         },
         disconnect(reasonCode) {
+          disconnectReason = reasonCode;
           log.info({ event: 'broker_disconnect', reasonCode, epoch: attemptEpoch }, 'the broker ended the connection');
         },
         close: guard(log, 'close', () => {
@@ -151,15 +155,21 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
             if (accepted) {
               log.warn({ event: 'disconnected', epoch: attemptEpoch }, 'lost the broker connection');
               if (!stopped) deps.onDown();
-              // Only a connection that lasted starts the waits again from the base: one the broker
-              // accepts and drops at once (a duplicate client id, an ACL) keeps backing off.
-              if (clock.monotonicMs() - acceptedAtMs >= STABLE_CONNECTION_MS) backoff.reset();
             }
           }
           if (stopped) return;
           // Drop whatever mqtt.js still holds in memory; the spool has every unacknowledged sample.
           link.abandon();
-          scheduleRetry(downgraded ? 0 : backoff.next());
+          // Only a connection that lasted starts the waits again from the base: one the broker
+          // accepts and drops at once (a duplicate client id, an ACL) keeps backing off.
+          const outcome = attemptOutcome({
+            refusedCode,
+            disconnectReason,
+            upMs: accepted ? clock.monotonicMs() - acceptedAtMs : null,
+            stableMs: STABLE_CONNECTION_MS,
+          });
+          // A refused MQTT 5 is not a failure to back off from: 3.1.1 is tried at once.
+          scheduleRetry(downgraded ? 0 : policy.waitAfter(outcome));
         }),
       },
     );

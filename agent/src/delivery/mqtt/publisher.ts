@@ -10,9 +10,10 @@ import {
   siteTopic,
 } from '@pantau/shared';
 import type { Clock } from '../../clock.js';
-import { type PublishErrorCode, publishAcked } from './acked-publish.js';
+import { type PublishErrorCode, publishAcked, type UpLink } from './acked-publish.js';
 import { type ConnectionStats, createConnection } from './connection.js';
 import type { MqttConnect } from './mqtt-link.js';
+import type { ReconnectOptions } from './reconnect-policy.js';
 import { encodeSiteStatus, type SiteIdentity, type SpoolState } from './site-status.js';
 import { createWireMeter, type SocketBytes } from './wire-meter.js';
 
@@ -22,8 +23,8 @@ export interface PublisherOptions extends SiteIdentity {
   readonly password?: string | undefined;
   readonly keepaliveSec: number;
   readonly connectTimeoutMs: number;
-  /** Reconnect waits: full jitter between 0 and a ceiling that doubles from `minMs` to `maxMs`. */
-  readonly backoff: { readonly minMs: number; readonly maxMs: number };
+  /** Reconnect waits (reconnect-policy.ts). */
+  readonly backoff: ReconnectOptions;
   /** The first connection waits a random time up to this, so a fleet that boots together spreads out. */
   readonly startDelayMaxMs: number;
   readonly topicRoot: string;
@@ -86,6 +87,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
   const resendTopic = siteTopic(options.topicRoot, options.siteId, 'resend');
   const replyTopic = siteTopic(options.topicRoot, options.siteId, 'resend-reply');
   const listeners = new Set<PublisherListener>();
+  let ready: UpLink | null = null;
   const wire = createWireMeter();
   const status = (state: 'online' | 'offline', reason: 'connected' | 'connection_lost' | 'shutdown', epoch: number) =>
     encodeSiteStatus(options, deps.spoolState(), { state, reason, epoch, atMs: clock.nowMs() });
@@ -127,6 +129,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
           options.ackTimeoutMs,
         );
         if (!birth.ok) log.warn({ event: 'birth_failed', code: birth.code }, birth.message);
+        ready = up;
         for (const listener of listeners) await listener.connected?.();
       },
       onDown() {
@@ -139,9 +142,15 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
     },
   );
 
+  /** The connection up, once its birth message is out: nothing else goes before `online`. */
+  function readyLink(): UpLink | null {
+    const up = connection.up;
+    return up !== null && up === ready ? up : null;
+  }
+
   function publish(topic: string, payload: Buffer, retain: boolean): Promise<Result<number, PublishErrorCode>> {
     // Never hand telemetry to mqtt.js while offline: its offline queue lives in memory only.
-    const up = connection.up;
+    const up = readyLink();
     if (up === null) return Promise.resolve(fail('not_connected', 'not connected to the broker'));
     return publishAcked(up, clock, { topic, payload, retain }, options.ackTimeoutMs);
   }
@@ -161,7 +170,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
       return () => listeners.delete(guarded);
     },
     get connected() {
-      return connection.up !== null;
+      return readyLink() !== null;
     },
     get stats() {
       return connection.stats;
@@ -184,8 +193,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
       return publish(replyTopic, encodePayload('resend-reply', reply), false);
     },
     publishStatus() {
-      const up = connection.up;
-      return publish(statusTopic, status('online', 'connected', up?.epoch ?? connection.stats.epoch), true);
+      return publish(statusTopic, status('online', 'connected', readyLink()?.epoch ?? connection.stats.epoch), true);
     },
     async stop() {
       const up = connection.stop();

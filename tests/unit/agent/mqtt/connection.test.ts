@@ -4,7 +4,10 @@ import { createWireMeter } from '../../../../agent/src/delivery/mqtt/wire-meter.
 import { FakeMqtt } from '../../../helpers/fake-mqtt.js';
 import { FakeClock, silentLogger } from '../../../helpers/fakes.js';
 
-function connection(overrides: Partial<ConnectionDeps> = {}) {
+function connection(
+  overrides: Partial<ConnectionDeps> = {},
+  backoff = { minMs: 1000, maxMs: 4000, reconnectWithinMs: 4000 },
+) {
   const clock = new FakeClock();
   const mqtt = new FakeMqtt();
   const events: string[] = [];
@@ -33,7 +36,7 @@ function connection(overrides: Partial<ConnectionDeps> = {}) {
       clientId: 'pantau-agent-s1',
       keepaliveSec: 60,
       connectTimeoutMs: 5000,
-      backoff: { minMs: 1000, maxMs: 4000 },
+      backoff,
       startDelayMaxMs: 30_000,
     },
     deps,
@@ -133,6 +136,29 @@ describe('the connection', () => {
     clock.advance(2000);
     expect(mqtt.links).toHaveLength(1);
     expect(mqtt.last.options.will.payload.toString()).toBe('will 7');
+    c.stop();
+  });
+
+  it('waits at most reconnectWithinMs for a broker that is away, longer only for one that refuses the site', () => {
+    const { c, mqtt, clock } = connection({}, { minMs: 1000, maxMs: 16_000, reconnectWithinMs: 2000 });
+    c.start();
+    clock.advance(30_000);
+    const waits: number[] = [];
+    const next = (end: () => void) => {
+      end();
+      const before = mqtt.links.length;
+      let waited = 0;
+      while (mqtt.links.length === before) {
+        clock.advance(100);
+        waited += 100;
+      }
+      waits.push(waited);
+    };
+    // Nothing answers: the ceiling stops at reconnectWithinMs.
+    for (let i = 0; i < 3; i++) next(() => mqtt.last.close());
+    // Bad credentials: the ceiling goes on doubling, to maxMs.
+    for (let i = 0; i < 2; i++) next(() => mqtt.last.refuse(5));
+    expect(waits).toEqual([1000, 2000, 2000, 8000, 16_000]);
     c.stop();
   });
 });

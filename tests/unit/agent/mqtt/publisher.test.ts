@@ -12,7 +12,7 @@ function publisher(): { p: Publisher; mqtt: FakeMqtt; clock: FakeClock } {
       url: 'mqtt://broker',
       keepaliveSec: 330,
       connectTimeoutMs: 5000,
-      backoff: { minMs: 1000, maxMs: 4000 },
+      backoff: { minMs: 1000, maxMs: 4000, reconnectWithinMs: 4000 },
       startDelayMaxMs: 0,
       topicRoot: 'pantau/v1',
       siteId: 's1',
@@ -89,5 +89,22 @@ describe('the publisher', () => {
     expect(goodbye.ok && goodbye.value).toMatchObject({ state: 'offline', reason: 'shutdown' });
     expect(link.ended).toBe(true);
     expect(p.connected).toBe(false);
+  });
+
+  it('sends nothing before the birth message is out, so the NOC hears online first', async () => {
+    const { p, mqtt } = publisher();
+    p.start();
+    const link = mqtt.last;
+    link.autoAck = false;
+    link.accept(true);
+    await flush();
+    expect(p.connected).toBe(false);
+    expect(await p.publishSamples([sample])).toMatchObject({ ok: false, code: 'not_connected' });
+    expect(link.published.map((m) => m.topic)).toEqual(['pantau/v1/site/s1/status']);
+    link.ack();
+    await flush();
+    expect(p.connected).toBe(true);
+    link.autoAck = true;
+    await p.stop();
   });
 });

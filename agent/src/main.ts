@@ -13,17 +13,14 @@ import { openProbeCheck } from './compose/self-test.js';
 import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schema.js';
 import { AGENT_VERSION } from './version.js';
 
-// The shebang's flags, measured by `pnpm bench:agent` (README, "Footprint"):
+// The shebang's flags, and what each saves, are in the README ("Footprint"):
 // - --lite-mode: no optimising compiler (it implies --jitless: bytecode only, no WebAssembly,
-//   which nothing here uses; --no-expose-wasm says so and spares a warning at every start).
-//   The optimiser's code, threads and memory cost ~15 MB of RSS; a cycle's few milliseconds of
-//   work do not need it.
-// - --max-semi-space-size=1: a 1 MB young generation, so RSS does not grow ~20 MB while the
-//   heap warms up.
-// - --max-old-space-size=32: about twice the live heap (16.5 MB after a full GC, ~20 MB with a
-//   full 30-day spool index), so V8 collects before the old generation grows far past what is
-//   live. Everything the agent holds is bounded (the spool index, one batch at a time); a heap
-//   past this limit is a bug, and the process exits for systemd to restart it.
+//   which nothing here uses; --no-expose-wasm says so and spares a warning at every start). The
+//   optimiser's code, threads and memory cost RSS that a cycle's little work does not need.
+// - --max-semi-space-size=1: a small young generation, so RSS does not grow while the heap warms up.
+// - --max-old-space-size=32: about twice the live heap, so V8 collects before the old generation
+//   grows far past what is live. Everything the agent holds is bounded (the spool index, one batch
+//   at a time); a heap past this limit is a bug, and the process exits for systemd to restart it.
 
 /** The only place that wires real IO into the agent and starts it. */
 async function main(): Promise<number> {
@@ -93,7 +90,7 @@ async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> 
       brokerRoundTrip({ ...config.mqtt, topicRoot: config.topicRoot, siteId: config.siteId, timeoutMs: 8000 }),
     clockSynced: () => io.host.clockSynced(),
     diskSpace: () => diskSpace(config.dataDir),
-    // A generous 1 KiB per sample the spool holds at its bound (records are deflated, ~0.7 KiB).
+    // A generous 1 KiB per sample the spool holds at its bound (records are deflated: docs/delivery.md).
     requiredDiskBytes: config.spool.maxSamples * 1024,
   });
   // Let go of devices a probe keeps open (a serial port), so the process can exit.

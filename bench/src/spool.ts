@@ -105,10 +105,12 @@ async function main(): Promise<void> {
   const mb = (n: number) => (n / MB).toFixed(2);
   const lines = [
     'Pantau spool: a day of 1-minute samples (every probe), fdatasync per sample, a delivery every 5 min',
-    `append-only log (built):  ${mb(log.writeBytesPerDay)} MB written/day (write_bytes), ${mb(log.diskBytesPerDay)} MB on disk/day, ${log.msPerAppend.toFixed(2)} ms per durable append`,
+    `append-only log (built):  ${mb(log.writeBytesPerDay)} MB written/day (write_bytes), ` +
+      `${mb(log.diskBytesPerDay)} MB on disk/day, ${log.msPerAppend.toFixed(2)} ms per durable append`,
     sqlite === null
       ? 'SQLite WAL: better-sqlite3 not available, not measured'
-      : `SQLite WAL, sync FULL:    ${mb(sqlite.writeBytesPerDay)} MB written/day (write_bytes), ${mb(sqlite.diskBytesPerDay)} MB on disk/day, ${sqlite.msPerAppend.toFixed(2)} ms per durable append`,
+      : `SQLite WAL, sync FULL:    ${mb(sqlite.writeBytesPerDay)} MB written/day (write_bytes), ` +
+        `${mb(sqlite.diskBytesPerDay)} MB on disk/day, ${sqlite.msPerAppend.toFixed(2)} ms per durable append`,
     `target <= 10 MB written a day: ${log.writeBytesPerDay <= 10 * MB ? 'MET' : 'NOT MET'} by the log`,
   ];
   for (const line of lines) process.stdout.write(`${line}\n`);

@@ -58,7 +58,8 @@ export async function startTmpfs(sizeKb: number): Promise<Tmpfs> {
     await waitFor('the tmpfs', () => {
       if (holder.exitCode !== null)
         throw new Error(
-          `cannot mount a tmpfs: this test needs root (CAP_SYS_ADMIN, for a mount namespace of its own) and unshare (util-linux): ${output}`,
+          'cannot mount a tmpfs: this test needs root (CAP_SYS_ADMIN, for a mount namespace of its own) ' +
+            `and unshare (util-linux): ${output}`,
         );
       return output.includes('mounted');
     });

@@ -62,7 +62,7 @@ export const mqttJsConnect: MqttConnect = (url, options, events) => {
     ...(options.protocolVersion === 5
       ? {
           // Topic aliases: from the second message of a connection on, a topic (about 40 bytes)
-          // travels as a 2-byte alias, which at 288 batches a day is a tenth of the data cost.
+          // travels as a 2-byte alias, a share of every batch's cost (docs/delivery.md).
           protocolVersion: 5,
           autoAssignTopicAlias: true,
           // MQTT 5 ends a session with its connection unless told otherwise (MQTT 5 §3.1.2.11.2);
@@ -78,7 +78,7 @@ export const mqttJsConnect: MqttConnect = (url, options, events) => {
     reconnectPeriod: 0,
     queueQoSZero: false,
     // mqtt-packet otherwise pre-builds a Buffer for each of the 65,536 packet ids at the first
-    // packet, a few MB of heap for ever (docs/delivery.md), to save a 2-byte write.
+    // packet, megabytes of heap for ever (README, "Footprint"), to save a 2-byte write.
     writeCache: false,
     ...(options.username === undefined ? {} : { username: options.username }),
     ...(options.password === undefined ? {} : { password: options.password }),

@@ -42,8 +42,8 @@ export interface FileSpool extends Spool {
  * The spool on disk: an append-only log in segment files. Each sample is one record (its seq, then
  * its JSON deflated), written and fdatasync'ed (off the event loop) before `append` resolves.
  * Acknowledgements are small `sent` records in the same log, not synced on their own: a lost one
- * only means a sample is sent again, which the collector counts as a duplicate. Opening the spool scans every segment, keeps each
- * complete record and cuts off a torn or garbage tail.
+ * only means a sample is sent again, which the collector counts as a duplicate. Opening the spool
+ * scans every segment, keeps each complete record and cuts off a torn or garbage tail.
  */
 export function openFileSpool(options: FileSpoolOptions): FileSpool {
   const io = options.io ?? nodeSpoolIo;

@@ -12,7 +12,7 @@ describe('reconnect policy', () => {
     expect(Math.max(...waits)).toBe(60_000);
   });
 
-  it('lets the waits grow to maxMs only after the broker refused the site, and starts again after one that worked', () => {
+  it('lets the waits grow to maxMs only after a refusal, and starts again after a connection that worked', () => {
     const policy = createReconnectPolicy({ minMs: 1000, maxMs: 300_000, reconnectWithinMs: 60_000 }, top);
     const refused = Array.from({ length: 12 }, () => policy.waitAfter('refused'));
     expect(Math.max(...refused)).toBe(300_000);

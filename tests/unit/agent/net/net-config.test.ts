@@ -67,7 +67,7 @@ describe('network config', () => {
 });
 
 describe('agent wiring', () => {
-  it('schedules the throughput test, probes TCP targets, counts the budget and omits an empty throughput section', async () => {
+  it('schedules the speed test, probes TCP targets, counts the budget, omits an empty throughput section', async () => {
     const config = agentConfigSchema.parse({
       siteId: 's1',
       dataDir: mkdtempSync(join(tmpdir(), 'pantau-net-agent-')),

@@ -58,7 +58,7 @@ describe('the sample cycle schedule', () => {
     ['back by two minutes', -2 * MINUTE],
     ['back by a year', -365 * 86_400_000],
   ] as const) {
-    it(`goes on through a clock step ${name}: at most one cycle differs, logged once, visible in wall time`, async () => {
+    it(`goes on through a clock step ${name}: one cycle differs at most, logged once, seen in wall time`, async () => {
       const { clock, runs, lines, minutes, stop } = scheduled({ trusted: true });
       await flush();
       await minutes(3);

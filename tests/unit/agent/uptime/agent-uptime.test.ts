@@ -44,7 +44,7 @@ async function run(dataDir: string, pinger: FakePinger, cycles: number): Promise
 }
 
 describe('uptime section in the running agent', () => {
-  it("reports the link from the previous cycle's internet targets, and whether the last run ended cleanly", async () => {
+  it("reports the link from the last cycle's internet targets, and whether the last run ended cleanly", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pantau-uptime-'));
     const up = new FakePinger({ '1.1.1.1': { ok: true, sent: 3, rttsMs: [600, 610, 620] } });
     const first = await run(dataDir, up, 3);

@@ -41,7 +41,7 @@ describe('uptime probe', () => {
     });
   });
 
-  it('gives null and the first failure code (system, terminal, router), logging each source once per interval', async () => {
+  it('gives null and the first failure code (system, terminal, router), each source logged once an interval', async () => {
     const clock = new FakeClock(0, 0);
     const { log, lines } = captureLogger('warn');
     const probe = createUptimeProbe({

@@ -2,44 +2,27 @@ import {
   encodePayload,
   fail,
   guard,
-  type Logger,
   type PayloadEncoding,
   type ResendReplyInput,
   type Result,
   type SampleInput,
   siteTopic,
 } from '@pantau/shared';
-import type { Clock } from '../../clock.js';
 import { type PublishErrorCode, publishAcked, type UpLink } from './acked-publish.js';
-import { type ConnectionStats, createConnection } from './connection.js';
-import type { MqttConnect } from './mqtt-link.js';
-import type { ReconnectOptions } from './reconnect-policy.js';
+import { type ConnectionDeps, type ConnectionOptions, type ConnectionStats, createConnection } from './connection.js';
 import { encodeSiteStatus, type SiteIdentity, type SpoolState } from './site-status.js';
 import { createWireMeter, type SocketBytes } from './wire-meter.js';
 
-export interface PublisherOptions extends SiteIdentity {
-  readonly url: string;
-  readonly username?: string | undefined;
-  readonly password?: string | undefined;
-  readonly keepaliveSec: number;
-  readonly connectTimeoutMs: number;
-  /** Reconnect waits (reconnect-policy.ts). */
-  readonly backoff: ReconnectOptions;
-  /** The first connection waits a random time up to this, so a fleet that boots together spreads out. */
-  readonly startDelayMaxMs: number;
+/** The connection's options (its client id comes from the site id), the site, and its messages'. */
+export interface PublisherOptions extends SiteIdentity, Omit<ConnectionOptions, 'clientId'> {
   readonly topicRoot: string;
   readonly encoding: PayloadEncoding;
   /** How long to wait for a PUBACK; past it the connection is treated as dead and replaced. */
   readonly ackTimeoutMs: number;
 }
 
-export interface PublisherDeps {
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly log: Logger;
-  readonly connect: MqttConnect;
-  /** Hands out the next connection epoch; durable, so it only grows. */
-  readonly nextEpoch: () => number;
+/** The connection's IO, and the spool's state for the status messages. */
+export interface PublisherDeps extends Pick<ConnectionDeps, 'clock' | 'random' | 'log' | 'connect' | 'nextEpoch'> {
   readonly spoolState: () => SpoolState;
 }
 
@@ -93,16 +76,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
     encodeSiteStatus(options, deps.spoolState(), { state, reason, epoch, atMs: clock.nowMs() });
 
   const connection = createConnection(
-    {
-      url: options.url,
-      clientId: `pantau-agent-${options.siteId}`,
-      username: options.username,
-      password: options.password,
-      keepaliveSec: options.keepaliveSec,
-      connectTimeoutMs: options.connectTimeoutMs,
-      backoff: options.backoff,
-      startDelayMaxMs: options.startDelayMaxMs,
-    },
+    { ...options, clientId: `pantau-agent-${options.siteId}` },
     {
       clock,
       random: deps.random,

@@ -53,12 +53,13 @@ export function createCycleScheduler(intervalMs: number, deps: CycleSchedulerDep
       let inFlight = false;
       let skipped = 0;
 
-      /** The next slot after now: on the wall clock's grid when trusted, else one interval on. */
+      /** The next slot after now: on the wall clock's grid when trusted, else one interval on from the last. */
       function nextSlotDelayMs(fromSlotMonoMs: number | null): number {
         const nowMonoMs = clock.monotonicMs();
         let delayMs: number;
-        if (trusted) delayMs = intervalMs - mod(clock.nowMs(), intervalMs);
-        else if (fromSlotMonoMs === null) delayMs = intervalMs;
+        // The first slot is at the wall clock's next boundary whatever its trust: it only has to
+        // come within one interval.
+        if (trusted || fromSlotMonoMs === null) delayMs = intervalMs - mod(clock.nowMs(), intervalMs);
         else delayMs = intervalMs - mod(nowMonoMs - fromSlotMonoMs, intervalMs);
         // Two slots never come closer than the tolerance: a slot that close is dropped, and
         // counted if a late cycle is the reason.

@@ -24,7 +24,7 @@ const connects = (agent: AgentProcess) => agent.lines.filter((l) => l.event === 
  * (plus its handshake), however long the waits had grown while the broker was away.
  */
 describe('a broker that comes back after a restart', () => {
-  it('sees every site again within reconnectWithinMs', { timeout: 120_000 }, async () => {
+  it('sees every site again within reconnectWithinMs', { timeout: 300_000 }, async () => {
     const broker = await startMosquitto();
     mosquitto = broker;
     for (let i = 0; i < SITES; i++) {
@@ -42,18 +42,23 @@ describe('a broker that comes back after a restart', () => {
         }),
       );
     }
-    await waitFor('every site connected', () => agents.every((a) => connects(a).length === 1), 30_000);
-    // Away for 15 s: with waits of 0.1 s doubling, uncapped ceilings would reach 13-26 s.
+    await waitFor('every site connected', () => agents.every((a) => connects(a).length === 1), 120_000);
+    // Away for 25 s: with waits of 0.1 s doubling, uncapped ceilings would reach 26-51 s.
     await broker.halt();
-    await waitFor('every site saw it go', () => agents.every((a) => a.lines.some((l) => l.event === 'disconnected')));
-    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    await waitFor(
+      'every site saw it go',
+      () => agents.every((a) => a.lines.some((l) => l.event === 'disconnected')),
+      60_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 25_000));
     await broker.resume();
     const backAtMs = Date.now();
-    await waitFor('every site back', () => agents.every((a) => connects(a).length === 2), 60_000);
+    await waitFor('every site back', () => agents.every((a) => connects(a).length === 2), 120_000);
     const delaysMs = agents.map((a) => (connects(a)[1]?.time as number) - backAtMs);
     // Storm protection stays: the sites did not all come back in the same instant.
     expect(new Set(delaysMs.map((ms) => Math.round(ms / 100))).size).toBeGreaterThan(1);
-    // The bound, plus what a loaded machine adds to a handshake.
-    expect(Math.max(...delaysMs)).toBeLessThanOrEqual(RECONNECT_WITHIN_MS + 3000);
+    // The bound, plus what a loaded machine adds to a handshake (seconds, with several agents
+    // starting on two busy cores).
+    expect(Math.max(...delaysMs)).toBeLessThanOrEqual(RECONNECT_WITHIN_MS + 7000);
   });
 });

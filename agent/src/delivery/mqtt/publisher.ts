@@ -71,6 +71,7 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
   const replyTopic = siteTopic(options.topicRoot, options.siteId, 'resend-reply');
   const listeners = new Set<PublisherListener>();
   let ready: UpLink | null = null;
+  let birthOut: Promise<void> = Promise.resolve();
   const wire = createWireMeter();
   const status = (state: 'online' | 'offline', reason: 'connected' | 'connection_lost' | 'shutdown', epoch: number) =>
     encodeSiteStatus(options, deps.spoolState(), { state, reason, epoch, atMs: clock.nowMs() });
@@ -86,24 +87,8 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
       will: (epoch) => ({ topic: statusTopic, payload: status('offline', 'connection_lost', epoch) }),
       wire,
       async onUp(up, sessionPresent) {
-        // The broker keeps subscriptions in a persistent session: subscribe only when it has none.
-        if (!sessionPresent) {
-          // Without it the site still delivers; the collector's requests wait for the next session.
-          await up.link.subscribe(resendTopic).catch((error: unknown) => {
-            log.warn(
-              { event: 'subscribe_failed', err: (error as Error).message },
-              'cannot subscribe to resend requests',
-            );
-          });
-        }
-        const birth = await publishAcked(
-          up,
-          clock,
-          { topic: statusTopic, payload: status('online', 'connected', up.epoch), retain: true },
-          options.ackTimeoutMs,
-        );
-        if (!birth.ok) log.warn({ event: 'birth_failed', code: birth.code }, birth.message);
-        ready = up;
+        birthOut = sayOnline(up, sessionPresent);
+        await birthOut;
         for (const listener of listeners) await listener.connected?.();
       },
       onDown() {
@@ -111,10 +96,31 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
       },
       async onMessage(topic, payload) {
         if (topic !== resendTopic) return;
+        // A request the broker kept for the site arrives at once; it is answered after `online`.
+        await birthOut;
         for (const listener of listeners) await listener.resendRequest?.(payload);
       },
     },
   );
+
+  /** Subscribes where the session has no subscription, then says `online` (the birth message). */
+  async function sayOnline(up: UpLink, sessionPresent: boolean): Promise<void> {
+    // The broker keeps subscriptions in a persistent session: subscribe only when it has none.
+    if (!sessionPresent) {
+      // Without it the site still delivers; the collector's requests wait for the next session.
+      await up.link.subscribe(resendTopic).catch((error: unknown) => {
+        log.warn({ event: 'subscribe_failed', err: (error as Error).message }, 'cannot subscribe to resend requests');
+      });
+    }
+    const birth = await publishAcked(
+      up,
+      clock,
+      { topic: statusTopic, payload: status('online', 'connected', up.epoch), retain: true },
+      options.ackTimeoutMs,
+    );
+    if (!birth.ok) log.warn({ event: 'birth_failed', code: birth.code }, birth.message);
+    ready = up;
+  }
 
   /** The connection up, once its birth message is out: nothing else goes before `online`. */
   function readyLink(): UpLink | null {

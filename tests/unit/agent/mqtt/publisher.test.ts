@@ -107,4 +107,28 @@ describe('the publisher', () => {
     link.autoAck = true;
     await p.stop();
   });
+
+  it('answers a resend request the broker kept for the site once online is out, not before', async () => {
+    const { p, mqtt } = publisher();
+    const answers: boolean[] = [];
+    p.listen({
+      resendRequest: async () => {
+        answers.push((await p.publishSamples([sample])).ok);
+      },
+    });
+    p.start();
+    const link = mqtt.last;
+    link.autoAck = false;
+    link.accept(true);
+    // The broker hands over the kept request at once, while the birth message waits for its PUBACK.
+    link.deliver('pantau/v1/site/s1/resend', Buffer.from('r1'));
+    await flush();
+    expect(answers).toEqual([]);
+    link.autoAck = true;
+    link.ack();
+    await flush();
+    expect(answers).toEqual([true]);
+    expect(link.published.map((m) => m.topic)).toEqual(['pantau/v1/site/s1/status', 'pantau/v1/site/s1/telemetry']);
+    await p.stop();
+  });
 });

@@ -46,10 +46,15 @@ describe('the sample cycle schedule', () => {
   });
 
   it('keeps one interval on the monotonic clock while the wall clock is not trusted', async () => {
-    const { runs, minutes, stop } = scheduled({ trusted: false });
+    const { clock, runs, minutes, stop } = scheduled({ trusted: false });
     await flush();
     await minutes(3);
-    expect(runs.map((r) => r.monoMs)).toEqual([1000 + MINUTE, 1000 + 2 * MINUTE, 1000 + 3 * MINUTE]);
+    // The first within the interval (at the next minute, 39.5 s on); then one interval apart,
+    // whatever the wall clock does.
+    expect(runs.map((r) => r.monoMs)).toEqual([1000 + 39_500, 1000 + 39_500 + MINUTE, 1000 + 39_500 + 2 * MINUTE]);
+    clock.stepWall(20_000);
+    await minutes(1);
+    expect(runs.at(-1)?.monoMs).toBe(1000 + 39_500 + 3 * MINUTE);
     stop();
   });
 
@@ -100,7 +105,8 @@ describe('the sample cycle schedule', () => {
   });
 
   it('counts the slots lost to a held event loop, and how late the cycle started', async () => {
-    const { clock, runs, lines, minutes, stop } = scheduled({ trusted: false });
+    // Started on a minute: the first slot is a whole interval on.
+    const { clock, runs, lines, minutes, stop } = scheduled({ trusted: false, wallMs: 1_800_000_000_000 });
     await flush();
     await minutes(1);
     clock.stall(2 * MINUTE + 30_000);

@@ -174,13 +174,14 @@ process.stdout.write(`${JSON.stringify(result)}\n`);
 
 /** Which probe sections the newest sample on disk holds (read once the agent has stopped). */
 async function lastSampleProbes(): Promise<string[]> {
-  const { openFileSpool } = await import('@pantau/agent');
+  const { nodeSpoolIo, openFileSpool } = await import('@pantau/agent');
   const { createLogger } = await import('@pantau/shared');
   const spool = openFileSpool({
     dir: join(config.dataDir, 'spool'),
     maxSamples: config.spool.maxSamples,
     segmentSamples: config.spool.segmentSamples,
     log: createLogger('bench', 'silent'),
+    io: nodeSpoolIo,
   });
   const [sample] = spool.range(spool.lastSeq, spool.lastSeq, 1).samples;
   spool.close();

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { openFileSpool } from '@pantau/agent';
+import { nodeSpoolIo, openFileSpool } from '@pantau/agent';
 import { createLogger } from '@pantau/shared';
 import { seeded } from './seeded.js';
 import { syntheticSample } from './synthetic-samples.js';
@@ -40,7 +40,13 @@ interface Figures {
 
 async function benchLog(): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-spool-'));
-  const spool = openFileSpool({ dir, maxSamples: 43_200, segmentSamples: 1440, log: createLogger('bench', 'silent') });
+  const spool = openFileSpool({
+    dir,
+    maxSamples: 43_200,
+    segmentSamples: 1440,
+    log: createLogger('bench', 'silent'),
+    io: nodeSpoolIo,
+  });
   const random = seeded(7);
   const samples = Array.from({ length: SAMPLES_PER_DAY }, (_, i) => syntheticSample(i, 1_795_392_000_000, random));
   const before = writeBytes();

@@ -6,6 +6,7 @@ import {
   type AgentConfig,
   type AgentIo,
   agentConfigSchema,
+  nodeSpoolIo,
   openAgent,
   openFileSpool,
   systemClock,
@@ -65,6 +66,7 @@ export function readSpool(dataDir: string): {
     maxSamples: 1_000_000,
     segmentSamples: 1440,
     log: silentLogger(),
+    io: nodeSpoolIo,
   });
   try {
     const samples = [...spool.range(0, spool.lastSeq, 1_000_000).samples];

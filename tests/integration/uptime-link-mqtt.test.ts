@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openFileSpool } from '@pantau/agent';
+import { nodeSpoolIo, openFileSpool } from '@pantau/agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../helpers/fakes.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
@@ -37,6 +37,7 @@ describe('link state from the MQTT connection', () => {
       maxSamples: 100,
       segmentSamples: 10,
       log: silentLogger(),
+      io: nodeSpoolIo,
     });
     const uptimes = spool.range(0, 100, 100).samples.map((s) => s.probes?.uptime);
     spool.close();

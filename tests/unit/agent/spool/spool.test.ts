@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemorySpool, openFileSpool } from '@pantau/agent';
+import { createMemorySpool, nodeSpoolIo, openFileSpool } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
 import { goneRanges, toRanges } from '../../../../agent/src/delivery/spool/spool.js';
 import { silentLogger } from '../../../helpers/fakes.js';
@@ -14,6 +14,7 @@ spoolContract('file', (max) =>
     maxSamples: max,
     segmentSamples: 4,
     log: silentLogger(),
+    io: nodeSpoolIo,
   }),
 );
 

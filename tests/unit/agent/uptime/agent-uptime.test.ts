@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentConfigSchema, openAgent, openFileSpool } from '@pantau/agent';
+import { agentConfigSchema, nodeSpoolIo, openAgent, openFileSpool } from '@pantau/agent';
 import type { SampleInput } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { fakeAgentIo } from '../../../helpers/agent-io.js';
@@ -37,6 +37,7 @@ async function run(dataDir: string, pinger: FakePinger, cycles: number): Promise
     maxSamples: 100,
     segmentSamples: 10,
     log: silentLogger(),
+    io: nodeSpoolIo,
   });
   const samples = spool.unsent('oldest', 100);
   spool.close();

@@ -1,26 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, pantauStrictEnv, type Result, readConfigFile } from '@pantau/shared';
-import { probeDepsFor } from './agent.js';
-import { createMemoryBudgetStore } from './budget/budget-file.js';
-import { createDataBudget } from './budget/data-budget.js';
 import { brokerRoundTrip } from './check/broker-round-trip.js';
 import { diskSpace } from './check/disk-space.js';
 import type { CheckLanguage } from './check/messages.js';
 import { renderChecks } from './check/render.js';
 import { runChecks } from './check/run-checks.js';
 import { AGENT_HELP, parseAgentArgs } from './cli.js';
-import { systemClock } from './clock.js';
+import { openAgent } from './compose/open-agent.js';
+import { realAgentIo } from './compose/real-io.js';
+import { openProbeCheck } from './compose/self-test.js';
 import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schema.js';
-import { createSystemPinger } from './probes/latency/pinger.js';
-import { createNodePowerIo } from './probes/power/power-io.js';
-import { createProbes } from './probes/registry.js';
-import { createRealAgent, realHostInfo } from './real-agent.js';
-import { createSampler } from './sampler.js';
-import { cronScheduler } from './scheduler.js';
-import { createLinkState } from './uptime/link-state.js';
-import { createTrafficMeter } from './usage/traffic-meter.js';
 import { AGENT_VERSION } from './version.js';
-
 /** The only place that wires real IO into the agent and starts it. */
 async function main(): Promise<number> {
   const command = parseAgentArgs(process.argv.slice(2), process.env);
@@ -68,75 +58,37 @@ async function readConfig(path: string | undefined): Promise<Result<AgentConfig>
 }
 
 async function run(config: AgentConfig): Promise<number> {
-  const agent = createRealAgent(config);
-  await agent.start();
-  await new Promise<void>((resolve) => {
+  // Heard from the first moment: a stop asked for while the agent opens its data still ends cleanly.
+  const stopAsked = new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
   });
+  const log = createLogger('pantau-agent', config.log.level);
+  // Node's own warnings (a deprecation, a listener leak) join the JSON log instead of raw stderr.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => log.warn({ event: 'node_warning', err: warning }, warning.message));
+  const agent = await openAgent(config, realAgentIo(config, log));
+  await agent.start();
+  await stopAsked;
   await agent.stop();
   return 0;
 }
 
 /** The technician's self-test: bounded well under 20 s by the probe and broker timeouts. */
 async function check(config: AgentConfig, lang: CheckLanguage): Promise<number> {
-  const log = createLogger('pantau-agent', 'silent');
-  const host = realHostInfo(config);
-  const boot = await host.bootId();
-  const agentStartMonotonicMs = systemClock.monotonicMs();
-  const probes = createProbes(
-    config,
-    probeDepsFor(
-      {
-        clock: systemClock,
-        host,
-        pinger: createSystemPinger(),
-        powerIo: createNodePowerIo(),
-        log,
-        // Probes are only measured, never started: the speed test's schedule is not set up.
-        scheduler: cronScheduler,
-        random: Math.random,
-      },
-      {
-        agentStartMonotonicMs,
-        trafficMeter: createTrafficMeter(),
-        // The self-test counts nothing against the site's budget file.
-        budget: createDataBudget({
-          monthlyBytes: config.budget.monthlyBytes,
-          store: createMemoryBudgetStore(),
-          clock: systemClock,
-          clockSynced: () => host.clockSynced(),
-        }),
-        batteryVolts: () => null,
-        // The self-test is not a run of the agent: it neither reads nor consumes the marker, and
-        // has seen no link evidence before its one sample.
-        previousRunClean: null,
-        linkState: createLinkState(systemClock),
-      },
-    ),
-  );
-  const sampler = createSampler({
-    probes,
-    clock: systemClock,
-    host,
-    bootId: boot.ok ? boot.value : 'check',
-    // The self-test publishes nothing, so it takes no sequence number from the agent.
-    nextSeq: () => 0,
-    probeTimeoutMs: Math.min(config.sample.probeTimeoutMs, 10_000),
-    agentStartMonotonicMs,
-    log,
-  });
+  const io = realAgentIo(config, createLogger('pantau-agent', 'silent'));
+  const probes = await openProbeCheck(config, io);
   const lines = await runChecks({
     config,
-    sampleOnce: () => sampler.take(),
+    sampleOnce: () => probes.sampleOnce(),
     brokerRoundTrip: () =>
       brokerRoundTrip({ ...config.mqtt, topicRoot: config.topicRoot, siteId: config.siteId, timeoutMs: 8000 }),
-    clockSynced: () => host.clockSynced(),
+    clockSynced: () => io.host.clockSynced(),
     diskSpace: () => diskSpace(config.dataDir),
-    // A generous 1 KiB per sample the spool holds at its bound (records are deflated, ~0.7 KiB).
+    // A generous 1 KiB per sample the spool holds at its bound (records are deflated: docs/delivery.md).
     requiredDiskBytes: config.spool.maxSamples * 1024,
   });
   // Let go of devices a probe keeps open (a serial port), so the process can exit.
-  await Promise.all(probes.map((p) => p.stop?.().catch(() => {})));
+  await probes.stop();
   process.stdout.write(renderChecks(lines, lang));
   return lines.every((l) => l.ok) ? 0 : 1;
 }

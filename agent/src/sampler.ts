@@ -2,6 +2,7 @@ import type { Logger, ProbeName, ProbeSectionInput, SampleInput } from '@pantau/
 import type { Clock } from './clock.js';
 import type { HostInfo } from './host/host-info.js';
 import type { AnyProbe } from './probes/probe.js';
+import { type CycleTick, ON_TIME } from './schedule/cycles.js';
 
 type Sections = { [N in ProbeName]?: ProbeSectionInput<N> };
 
@@ -58,7 +59,8 @@ export function createSampler(deps: SamplerDeps) {
   }
 
   return {
-    async take(): Promise<SampleInput> {
+    /** `tick` says how the schedule kept time; a skipped slot or a late start shows in the sample. */
+    async take(tick: CycleTick = ON_TIME): Promise<SampleInput> {
       const wallMs = deps.clock.nowMs();
       const uptimeMs = await uptimeNowMs();
       const clockSynced = await deps.host.clockSynced();
@@ -66,7 +68,16 @@ export function createSampler(deps: SamplerDeps) {
       const results = await Promise.all(deps.probes.map(runProbe));
       // A probe with nothing to report this time (undefined) leaves no section.
       const probes = Object.fromEntries(results.filter(([, section]) => section !== undefined)) as Sections;
-      return { seq, bootId: deps.bootId, wallMs: Math.round(wallMs), clockSynced, uptimeMs, probes };
+      return {
+        seq,
+        bootId: deps.bootId,
+        wallMs: Math.round(wallMs),
+        clockSynced,
+        uptimeMs,
+        ...(tick.skippedCycles > 0 ? { skippedCycles: tick.skippedCycles } : {}),
+        ...(tick.lateMs > 0 ? { lateMs: tick.lateMs } : {}),
+        probes,
+      };
     },
   };
 }

@@ -7,8 +7,9 @@ import { createHook } from 'node:async_hooks';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { agentConfigSchema, createRealAgent, cronForInterval } from '@pantau/agent';
-import { fastScheduler } from './fast-scheduler.js';
+import { agentConfigSchema, createCycleScheduler, openAgent, realAgentIo, systemClock } from '@pantau/agent';
+import { createLogger } from '@pantau/shared';
+import { countedCycles } from './counted-cycles.js';
 import { type LongTaskReport, startLongTaskProbe } from './long-tasks.js';
 import { type LoopBlocks, watchLoopBlocks } from './loop-blocks.js';
 import { procStats } from './proc-stats.js';
@@ -104,10 +105,17 @@ const done = new Promise<void>((resolve) => {
   finished = resolve;
 });
 
-const agent = createRealAgent(config, {
-  scheduler: fastScheduler(
-    cronForInterval(config.sample.intervalSec),
-    options.intervalMs,
+const agent = await openAgent(config, {
+  ...realAgentIo(config),
+  // The agent's own schedule at a faster interval than the config's whole seconds.
+  cycles: countedCycles(
+    createCycleScheduler(options.intervalMs, {
+      clock: systemClock,
+      // Silent: at 100 ms on a shared machine many cycles start late, and a line for each would be
+      // a cost the agent does not pay at its real interval.
+      log: createLogger('bench-cycles', 'silent'),
+      wallClockTrusted: async () => false,
+    }),
     options.warmupCycles + options.cycles,
     (run) => {
       // Start-up (module loading, compiling, the first connection) is over after warm-up; it is
@@ -166,13 +174,14 @@ process.stdout.write(`${JSON.stringify(result)}\n`);
 
 /** Which probe sections the newest sample on disk holds (read once the agent has stopped). */
 async function lastSampleProbes(): Promise<string[]> {
-  const { openFileSpool } = await import('@pantau/agent');
+  const { nodeSpoolIo, openFileSpool } = await import('@pantau/agent');
   const { createLogger } = await import('@pantau/shared');
   const spool = openFileSpool({
     dir: join(config.dataDir, 'spool'),
     maxSamples: config.spool.maxSamples,
     segmentSamples: config.spool.segmentSamples,
     log: createLogger('bench', 'silent'),
+    io: nodeSpoolIo,
   });
   const [sample] = spool.range(spool.lastSeq, spool.lastSeq, 1).samples;
   spool.close();

@@ -5,10 +5,11 @@
  *   pnpm bench:agent [--cycles 1000] [--interval-ms 100] [--warmup 100] [--profile-blocks]
  *
  * The agent runs in its own process started exactly as the bin's shebang starts `pantau-agent`
- * (the same environment assignments and Node flags), wired as `pantau-agent run` wires it; only the
- * scheduler is faster than cron. Start-up (the first `--warmup` cycles: loading and compiling
- * modules, the first connection) is left out of every figure: the targets are about the agent
- * after months of running, and a start-up block happens once. `--profile-blocks` runs V8's
+ * (the same environment assignments and Node flags), wired as `pantau-agent run` wires it (openAgent,
+ * realAgentIo); only its sample cycle fires faster than the config's whole seconds allow. Start-up
+ * (the first `--warmup` cycles: loading and compiling modules, the first connection) is left out of
+ * every figure: the targets are about the agent after months of running, and a start-up block
+ * happens once. `--profile-blocks` runs V8's
  * sampling profiler in the agent to name the code behind every event-loop block over 10 ms (it
  * costs CPU and memory, so do not read footprint figures from such a run).
  *
@@ -57,7 +58,7 @@ try {
   );
   const launch = shippedAgentLaunch();
   console.log(
-    `Pantau agent (${[...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`), 'node', ...launch.flags].join(' ')}): ` +
+    `Pantau agent (${launchLine(launch)}): ` +
       'latency (ICMP to 127.0.0.1), usage (lo), clients, power (hwmon files), uptime, speed test configured; ' +
       'publishing QoS 1 ...',
   );
@@ -83,8 +84,9 @@ try {
   console.log('collectd: ping (127.0.0.1), interface (lo), uptime; mqtt plugin publishing QoS 1 to the broker ...');
   const collectd = await runCollectd(dir, broker.port, intervalMs, warmupCycles, cycles);
 
-  // Growth is a fitted slope, not end minus start, which one GC can swing; and growth still going on: the slope over the second half (the old generation fills up to its GC
-  // limit over the first few hundred cycles), projected over the whole run.
+  // Growth is a fitted slope, not end minus start, which one GC can swing; and growth still going
+  // on: the slope over the second half (the old generation fills up to its GC limit over the first
+  // few hundred cycles), projected over the whole run.
   const rssGrowthMb = (agent.rssSlopeSecondHalfBytesPer1000Cycles / MB) * (cycles / 1000);
   const rows: [string, string, string][] = [
     ['RSS after warm-up (MB)', mb(agent.rssAfterWarmupBytes), mb(collectd.rssAfterWarmupBytes)],
@@ -123,15 +125,19 @@ try {
   };
   console.log('');
   console.log(
-    `targets: RSS <= ${TARGETS.rssMaxMb} MB ${ok(verdicts.rssWithinTarget)}, no growth (2nd-half slope x cycles <= 1 MB) ${ok(verdicts.noRssGrowth)}, ` +
+    `targets: RSS <= ${TARGETS.rssMaxMb} MB ${ok(verdicts.rssWithinTarget)}, ` +
+      `no growth (2nd-half slope x cycles <= 1 MB) ${ok(verdicts.noRssGrowth)}, ` +
       `spawns <= ${agent.icmpTargetsPerCycle} ping/cycle ${ok(verdicts.spawnsWithinPings)}, ` +
       `event-loop block <= ${TARGETS.eventLoopMaxBlockMs} ms ${ok(verdicts.eventLoopWithinTarget)} ` +
       `(less time waiting for a CPU: ${ok(verdicts.ownEventLoopBlockWithinTarget)}; ` +
       `CPU work between two ticks: ${ok(verdicts.cpuWorkWithinTarget)})`,
   );
+  const cpuRatio =
+    (agent.cpuMsPerCycle + agent.childCpuMsPerCycle) /
+    Math.max(0.001, collectd.cpuMsPerCycle + collectd.childCpuMsPerCycle);
   console.log(
     `ratios agent/collectd: RSS ${(agent.rssEndBytes / collectd.rssEndBytes).toFixed(1)}x, ` +
-      `CPU incl. children ${((agent.cpuMsPerCycle + agent.childCpuMsPerCycle) / Math.max(0.001, collectd.cpuMsPerCycle + collectd.childCpuMsPerCycle)).toFixed(1)}x`,
+      `CPU incl. children ${cpuRatio.toFixed(1)}x`,
   );
   console.log(`probes in the last sample: ${agent.probesInSample.join(', ')}`);
   console.log(
@@ -209,6 +215,11 @@ function printLongTasks(report: LongTaskReport): void {
     console.log(`  ${task.ms.toFixed(1)} ms: ${task.top.map((t) => `${t.frame} ${t.ms} ms`).join('; ')}`);
     console.log(`    stack: ${task.stack.join(' < ')}`);
   }
+}
+
+/** How the bin starts: its environment assignments, `node`, its flags. */
+function launchLine(launch: AgentLaunch): string {
+  return [...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`), 'node', ...launch.flags].join(' ');
 }
 
 function mb(bytes: number): string {

@@ -47,7 +47,8 @@ export async function runCollectd(
       '<Plugin interface>\n  Interface "lo"\n</Plugin>',
       'LoadPlugin uptime',
       'LoadPlugin mqtt',
-      `<Plugin mqtt>\n  <Publish "noc">\n    Host "127.0.0.1"\n    Port ${brokerPort}\n    ClientId "collectd-bench"\n    QoS 1\n  </Publish>\n</Plugin>`,
+      `<Plugin mqtt>\n  <Publish "noc">\n    Host "127.0.0.1"\n    Port ${brokerPort}\n` +
+        '    ClientId "collectd-bench"\n    QoS 1\n  </Publish>\n</Plugin>',
       '',
     ].join('\n'),
   );

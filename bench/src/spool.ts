@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { openFileSpool } from '@pantau/agent';
+import { nodeSpoolIo, openFileSpool } from '@pantau/agent';
 import { createLogger } from '@pantau/shared';
 import { seeded } from './seeded.js';
 import { syntheticSample } from './synthetic-samples.js';
@@ -40,7 +40,13 @@ interface Figures {
 
 async function benchLog(): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-spool-'));
-  const spool = openFileSpool({ dir, maxSamples: 43_200, segmentSamples: 1440, log: createLogger('bench', 'silent') });
+  const spool = openFileSpool({
+    dir,
+    maxSamples: 43_200,
+    segmentSamples: 1440,
+    log: createLogger('bench', 'silent'),
+    io: nodeSpoolIo,
+  });
   const random = seeded(7);
   const samples = Array.from({ length: SAMPLES_PER_DAY }, (_, i) => syntheticSample(i, 1_795_392_000_000, random));
   const before = writeBytes();
@@ -105,10 +111,12 @@ async function main(): Promise<void> {
   const mb = (n: number) => (n / MB).toFixed(2);
   const lines = [
     'Pantau spool: a day of 1-minute samples (every probe), fdatasync per sample, a delivery every 5 min',
-    `append-only log (built):  ${mb(log.writeBytesPerDay)} MB written/day (write_bytes), ${mb(log.diskBytesPerDay)} MB on disk/day, ${log.msPerAppend.toFixed(2)} ms per durable append`,
+    `append-only log (built):  ${mb(log.writeBytesPerDay)} MB written/day (write_bytes), ` +
+      `${mb(log.diskBytesPerDay)} MB on disk/day, ${log.msPerAppend.toFixed(2)} ms per durable append`,
     sqlite === null
       ? 'SQLite WAL: better-sqlite3 not available, not measured'
-      : `SQLite WAL, sync FULL:    ${mb(sqlite.writeBytesPerDay)} MB written/day (write_bytes), ${mb(sqlite.diskBytesPerDay)} MB on disk/day, ${sqlite.msPerAppend.toFixed(2)} ms per durable append`,
+      : `SQLite WAL, sync FULL:    ${mb(sqlite.writeBytesPerDay)} MB written/day (write_bytes), ` +
+        `${mb(sqlite.diskBytesPerDay)} MB on disk/day, ${sqlite.msPerAppend.toFixed(2)} ms per durable append`,
     `target <= 10 MB written a day: ${log.writeBytesPerDay <= 10 * MB ? 'MET' : 'NOT MET'} by the log`,
   ];
   for (const line of lines) process.stdout.write(`${line}\n`);

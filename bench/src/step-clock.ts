@@ -26,12 +26,23 @@ export class StepClock implements Clock {
       const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
       if (due === undefined) break;
       this.timers = this.timers.filter((t) => t.id !== due.id);
-      this.wallMs += due.at - this.monoMs;
-      this.monoMs = due.at;
+      // A timer overdue after `stall` fires late, at the time it is now.
+      const at = Math.max(due.at, this.monoMs);
+      this.wallMs += at - this.monoMs;
+      this.monoMs = at;
       due.fn();
     }
     this.wallMs += target - this.monoMs;
     this.monoMs = target;
+  }
+  /** Time passes with the event loop held: no timer fires until the next `advance`. */
+  stall(ms: number): void {
+    this.wallMs += ms;
+    this.monoMs += ms;
+  }
+  /** The wall clock alone is set (NTP stepping it); the monotonic clock does not move. */
+  stepWall(ms: number): void {
+    this.wallMs += ms;
   }
   get pendingTimers(): number {
     return this.timers.length;

@@ -5,7 +5,7 @@
  * takes seconds; a counting TCP proxy sits between it and the broker. TLS is estimated separately.
  * The last line printed is one JSON object with every figure.
  */
-import { createDelivery, createMemorySpool, createPublisher, type Publisher } from '@pantau/agent';
+import { createDelivery, createMemorySpool, createPublisher, mqttJsConnect, type Publisher } from '@pantau/agent';
 import { createLogger, encodePayload, type PayloadEncoding, type SampleInput } from '@pantau/shared';
 import { startCountingProxy } from './counting-proxy.js';
 import { seeded } from './seeded.js';
@@ -63,7 +63,7 @@ async function measure(brokerPort: number, scenario: Scenario): Promise<Measured
       url: proxy.url,
       keepaliveSec,
       connectTimeoutMs: 30_000,
-      backoff: { minMs: 1000, maxMs: 300_000 },
+      backoff: { minMs: 1000, maxMs: 300_000, reconnectWithinMs: 60_000 },
       startDelayMaxMs: 0,
       topicRoot: 'pantau/v1',
       siteId: 'kutim-sangatta-01',
@@ -77,12 +77,12 @@ async function measure(brokerPort: number, scenario: Scenario): Promise<Measured
       clock,
       random,
       log,
+      connect: mqttJsConnect,
       nextEpoch: () => epoch++,
       spoolState: () => ({ depth: spool.depth, dropped: spool.dropped, fault: null }),
-      onConnected: () => connected(),
-      onResendRequest: async () => {},
     },
   );
+  publisher.listen({ connected: () => connected() });
   const delivery = createDelivery(
     { maxBatchSamples: scenario.maxBatchSamples, backfillBytesPerSec: 4096 },
     { spool, publisher, clock, log },

@@ -93,4 +93,6 @@ export const COLUMNAR_FIELDS_V1: readonly FieldPath[] = [
     'upBitsPerSec',
     'error',
   ]),
+  ['skippedCycles'],
+  ['lateMs'],
 ];

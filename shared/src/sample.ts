@@ -14,6 +14,10 @@ export const sampleSchema = z.object({
   clockSynced: z.boolean(),
   /** Time since boot when the sample was taken; with `bootId` it lets the collector re-base time. */
   uptimeMs: z.int().min(0),
+  /** Slots of the sample cycle since the previous sample that took no sample; absent when none. */
+  skippedCycles: z.int().min(0).optional(),
+  /** How long after its slot this sample was started, when later than the agent's tolerance. */
+  lateMs: z.int().min(0).optional(),
   probes: probeSectionsSchema.default({}),
 });
 export type Sample = z.infer<typeof sampleSchema>;

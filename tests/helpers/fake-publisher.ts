@@ -1,4 +1,4 @@
-import type { Publisher } from '@pantau/agent';
+import type { Publisher, PublisherListener } from '@pantau/agent';
 import { ok, type ResendReplyInput, type SampleInput } from '@pantau/shared';
 
 /** Records what would go to the broker; each publish is acknowledged when the test says so. */
@@ -10,7 +10,12 @@ export class FakePublisher implements Publisher {
   hold = false;
   private waiting: (() => void)[] = [];
   readonly stats = { connects: 1, attempts: 1, epoch: 0 };
+  readonly listeners = new Set<PublisherListener>();
   start() {}
+  listen(listener: PublisherListener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
   async publishSamples(samples: readonly SampleInput[]) {
     this.batches.push(samples.map((s) => s.seq));
     if (this.hold) await new Promise<void>((resolve) => this.waiting.push(resolve));

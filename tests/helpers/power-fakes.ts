@@ -6,8 +6,8 @@ import type {
   SerialOpenOptions,
   SerialPortOpener,
 } from '@pantau/agent';
-import { withCrc } from '@pantau/agent';
 import { fail, ok, type Result } from '@pantau/shared';
+import { withCrc } from '../../agent/src/probes/power/modbus-frame.js';
 
 /** A serial port the test talks through: `emit` plays the device, `written` holds what was sent. */
 export class FakeSerialConnection implements SerialConnection {

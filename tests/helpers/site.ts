@@ -4,25 +4,29 @@ import { join } from 'node:path';
 import {
   type Agent,
   type AgentConfig,
+  type AgentIo,
   agentConfigSchema,
-  type Clock,
-  createAgent,
-  createNodePowerIo,
+  nodeSpoolIo,
+  openAgent,
   openFileSpool,
-  type SpoolIo,
   systemClock,
 } from '@pantau/agent';
 import type { Collector } from '@pantau/collector';
+import type { SampleInput } from '@pantau/shared';
 import mqtt from 'mqtt';
-import { FakePinger, fakeHost, ManualScheduler, silentLogger } from './fakes.js';
+import { fakeAgentIo, ManualCycles } from './agent-io.js';
+import { FakePinger, silentLogger } from './fakes.js';
 
-/** An in-process agent with fake probes' hosts, whose cycles and (optionally) clock the test drives. */
-export function buildSite(
+/**
+ * An in-process agent with fake probes' hosts on the real clock (unless the test gives one), whose
+ * cycles the test fires by hand, against a real broker.
+ */
+export async function buildSite(
   siteId: string,
   brokerUrl: string,
   overrides: Record<string, unknown> = {},
-  extra: { clock?: Clock; spoolIo?: SpoolIo; dataDir?: string } = {},
-): { agent: Agent; scheduler: ManualScheduler; config: AgentConfig } {
+  extra: { dataDir?: string; io?: Partial<AgentIo> } = {},
+): Promise<{ agent: Agent; cycles: ManualCycles; config: AgentConfig }> {
   const config = agentConfigSchema.parse({
     siteId,
     dataDir: extra.dataDir ?? mkdtempSync(join(tmpdir(), 'pantau-site-')),
@@ -31,24 +35,18 @@ export function buildSite(
     probes: { latency: { targets: [{ role: 'internet', host: '1.1.1.1' }] } },
     ...overrides,
   });
-  const scheduler = new ManualScheduler();
-  const pinger = new FakePinger({
-    '1.1.1.1': { ok: true, sent: 3, rttsMs: [30.1, 31.4, 29.8] },
-  });
-  const agent = createAgent({
+  const cycles = new ManualCycles();
+  const agent = await openAgent(
     config,
-    clock: extra.clock ?? systemClock,
-    host: fakeHost(),
-    pinger,
-    // The power probe is off by default; its IO is the real one, never opened.
-    powerIo: createNodePowerIo(),
-    scheduler,
-    log: silentLogger(),
-    randomId: () => 'random-boot',
-    random: Math.random,
-    ...(extra.spoolIo === undefined ? {} : { spoolIo: extra.spoolIo }),
-  });
-  return { agent, scheduler, config };
+    fakeAgentIo({
+      clock: systemClock,
+      pinger: new FakePinger({ '1.1.1.1': { ok: true, sent: 3, rttsMs: [30.1, 31.4, 29.8] } }),
+      cycles,
+      random: Math.random,
+      ...extra.io,
+    }),
+  );
+  return { agent, cycles, config };
 }
 
 /** Sequence numbers the collector holds for a site, in order. */
@@ -56,20 +54,32 @@ export async function storedSeqs(collector: Collector, siteId: string): Promise<
   return (await collector.store.listSamples(siteId)).map((s) => s.seq).sort((a, b) => a - b);
 }
 
-/** Sequence numbers a (stopped) agent's spool holds, and the ones it counts as dropped. */
-export function spoolSeqs(dataDir: string): { held: number[]; lastSeq: number; dropped: number; depth: number } {
+/** What a (stopped) agent's spool holds: its samples, sent or not, and its counts. */
+export function readSpool(dataDir: string): {
+  samples: SampleInput[];
+  lastSeq: number;
+  dropped: number;
+  depth: number;
+} {
   const spool = openFileSpool({
     dir: join(dataDir, 'spool'),
     maxSamples: 1_000_000,
     segmentSamples: 1440,
     log: silentLogger(),
+    io: nodeSpoolIo,
   });
   try {
-    const held = spool.range(0, spool.lastSeq, 1_000_000).samples.map((s) => s.seq);
-    return { held, lastSeq: spool.lastSeq, dropped: spool.dropped, depth: spool.depth };
+    const samples = [...spool.range(0, spool.lastSeq, 1_000_000).samples];
+    return { samples, lastSeq: spool.lastSeq, dropped: spool.dropped, depth: spool.depth };
   } finally {
     spool.close();
   }
+}
+
+/** Sequence numbers a (stopped) agent's spool holds, and the ones it counts as dropped. */
+export function spoolSeqs(dataDir: string): { held: number[]; lastSeq: number; dropped: number; depth: number } {
+  const { samples, ...counts } = readSpool(dataDir);
+  return { held: samples.map((s) => s.seq), ...counts };
 }
 
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createNetSnmpClient, systemClock } from '@pantau/agent';
+import { systemClock } from '@pantau/agent';
+import { createNetSnmpClient } from '../../agent/src/snmp/net-snmp-client.js';
 import { freeUdpPort } from './udp-ports.js';
 import { waitFor } from './wait.js';
 

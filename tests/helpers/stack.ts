@@ -1,18 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Agent,
-  agentConfigSchema,
-  createAgent,
-  createLinuxHostInfo,
-  createNodePowerIo,
-  createSystemPinger,
-  defaultHostPaths,
-  nodeFileReader,
-  systemClock,
-} from '@pantau/agent';
+import { type Agent, agentConfigSchema, openAgent, realAgentIo } from '@pantau/agent';
 import { type Collector, collectorConfigSchema, createCollector, openSqliteStore, type Store } from '@pantau/collector';
+import { ManualCycles } from './agent-io.js';
 import { ManualScheduler, silentLogger } from './fakes.js';
 
 /** A collector on a temporary SQLite file, against `brokerUrl` or its embedded broker. */
@@ -50,9 +41,9 @@ export async function startCollector(
 
 /**
  * A real agent (real ping, real /proc, real MQTT) whose cycles the test fires by hand, so the
- * test does not wait for the cron schedule.
+ * test does not wait for the agent's own schedule.
  */
-export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; scheduler: ManualScheduler } {
+export async function buildAgent(siteId: string, brokerUrl: string): Promise<{ agent: Agent; cycles: ManualCycles }> {
   const config = agentConfigSchema.parse({
     siteId,
     dataDir: mkdtempSync(join(tmpdir(), 'pantau-agent-')),
@@ -64,17 +55,12 @@ export function buildAgent(siteId: string, brokerUrl: string): { agent: Agent; s
       latency: { detectGateway: false, targets: [{ role: 'noc', host: '127.0.0.1', count: 2, timeoutMs: 1000 }] },
     },
   });
-  const scheduler = new ManualScheduler();
-  const agent = createAgent({
-    config,
-    clock: systemClock,
-    host: createLinuxHostInfo(nodeFileReader, defaultHostPaths),
-    pinger: createSystemPinger(),
-    powerIo: createNodePowerIo(),
-    scheduler,
-    log: silentLogger(),
+  const cycles = new ManualCycles();
+  const agent = await openAgent(config, {
+    ...realAgentIo(config, silentLogger()),
+    cycles,
+    calendar: new ManualScheduler(),
     randomId: () => 'random-boot',
-    random: Math.random,
   });
-  return { agent, scheduler };
+  return { agent, cycles };
 }

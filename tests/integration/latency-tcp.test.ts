@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:net';
-import { createLatencyProbe, createNetConnector, systemClock, tcpPing } from '@pantau/agent';
+import { systemClock } from '@pantau/agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLatencyProbe } from '../../agent/src/probes/latency/latency-probe.js';
+import { createNetConnector } from '../../agent/src/probes/latency/tcp-connector.js';
+import { tcpPing } from '../../agent/src/probes/latency/tcp-pinger.js';
 import { FakePinger } from '../helpers/fakes.js';
 import { freePort } from '../helpers/ports.js';
 import { startBlackholePort } from '../helpers/tcp-servers.js';

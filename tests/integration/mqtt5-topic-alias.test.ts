@@ -1,4 +1,4 @@
-import { createPublisher, type Publisher } from '@pantau/agent';
+import { createPublisher, mqttJsConnect, type Publisher } from '@pantau/agent';
 import { startEmbeddedBroker } from '@pantau/collector';
 import { siteTopic } from '@pantau/shared';
 import mqtt from 'mqtt';
@@ -23,7 +23,7 @@ function publisherTo(url: string, clock = new FakeClock(), log = captureLogger('
       url,
       keepaliveSec: 330,
       connectTimeoutMs: 5000,
-      backoff: { minMs: 60_000, maxMs: 60_000 },
+      backoff: { minMs: 60_000, maxMs: 60_000, reconnectWithinMs: 60_000 },
       startDelayMaxMs: 0,
       topicRoot: 'pantau/v1',
       siteId: SITE,
@@ -39,8 +39,7 @@ function publisherTo(url: string, clock = new FakeClock(), log = captureLogger('
       log,
       nextEpoch: () => 0,
       spoolState: () => ({ depth: 0, dropped: 0, fault: null }),
-      onConnected: () => {},
-      onResendRequest: async () => {},
+      connect: mqttJsConnect,
     },
   );
   return publisher;

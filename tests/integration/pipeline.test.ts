@@ -1,3 +1,4 @@
+import { nodeFileReader } from '@pantau/agent';
 import type { Collector } from '@pantau/collector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
@@ -21,12 +22,12 @@ describe.each(['mosquitto', 'embedded'] as const)('agent to collector through %s
 
   it('stores each sample the agent takes exactly once, with real latency and uptime', async () => {
     const siteId = `pipe-${brokerKind}`;
-    const { agent, scheduler } = buildAgent(siteId, collector.brokerUrl ?? '');
+    const { agent, cycles } = await buildAgent(siteId, collector.brokerUrl ?? '');
     await agent.start();
     await waitFor('the birth status', async () =>
       (await collector.store.listSites()).find((s) => s.siteId === siteId && s.status?.state === 'online'),
     );
-    for (let i = 0; i < 3; i++) await scheduler.fire();
+    for (let i = 0; i < 3; i++) await cycles.fire();
     const stored = await waitFor('three samples', async () => {
       const samples = await collector.store.listSamples(siteId);
       return samples.length >= 3 ? samples : null;
@@ -67,19 +68,24 @@ describe("the agent's own telemetry bytes", () => {
 
   it("are counted from the MQTT socket and reported apart from the site's traffic", async () => {
     const siteId = 'pipe-wire-bytes';
-    const { agent, scheduler } = buildSite(siteId, mosquitto.url, {
-      probes: {
-        latency: { detectGateway: false, targets: [{ role: 'internet', host: '1.1.1.1' }] },
-        usage: { interface: 'lo' },
+    const { agent, cycles } = await buildSite(
+      siteId,
+      mosquitto.url,
+      {
+        probes: {
+          latency: { detectGateway: false, targets: [{ role: 'internet', host: '1.1.1.1' }] },
+          usage: { interface: 'lo' },
+        },
       },
-    });
+      { io: { files: nodeFileReader } },
+    );
     await agent.start();
     await waitFor('the birth status', async () =>
       (await collector.store.listSites()).find((s) => s.siteId === siteId && s.status?.state === 'online'),
     );
     const usages = [];
     for (let i = 0; i < 3; i++) {
-      await scheduler.fire();
+      await cycles.fire();
       await waitFor(`sample ${i}`, async () => ((await collector.store.listSamples(siteId)).length > i ? true : null));
       const site = (await collector.store.listSites()).find((s) => s.siteId === siteId);
       usages.push(site?.lastSample?.probes.usage);

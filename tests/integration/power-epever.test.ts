@@ -1,14 +1,12 @@
-import {
-  createModbusClient,
-  createNodePowerIo,
-  createNodeSerialOpener,
-  createPowerProbe,
-  powerConfigSchema,
-  READ_INPUT_REGISTERS,
-  systemClock,
-} from '@pantau/agent';
+import { systemClock } from '@pantau/agent';
 import { powerSectionSchema } from '@pantau/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { powerConfigSchema } from '../../agent/src/config/power-schema.js';
+import { createModbusClient } from '../../agent/src/probes/power/modbus-client.js';
+import { READ_INPUT_REGISTERS } from '../../agent/src/probes/power/modbus-frame.js';
+import { createNodePowerIo } from '../../agent/src/probes/power/power-io.js';
+import { createPowerProbe } from '../../agent/src/probes/power/power-probe.js';
+import { createNodeSerialOpener } from '../../agent/src/probes/power/serial-port.js';
 import { silentLogger } from '../helpers/fakes.js';
 import { startModbusServer } from '../helpers/modbus-server.js';
 import { tracerRegisters } from '../helpers/power-fakes.js';

@@ -1,7 +1,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { createNodePowerIo, createPowerProbe, powerConfigSchema, systemClock } from '@pantau/agent';
+import { systemClock } from '@pantau/agent';
 import { powerSectionSchema } from '@pantau/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { powerConfigSchema } from '../../agent/src/config/power-schema.js';
+import { createNodePowerIo } from '../../agent/src/probes/power/power-io.js';
+import { createPowerProbe } from '../../agent/src/probes/power/power-probe.js';
 import { silentLogger } from '../helpers/fakes.js';
 import { type PtyPair, startPtyPair } from '../helpers/socat.js';
 import { hexFrame, mpptFields, veDirectBlock } from '../helpers/vedirect.js';

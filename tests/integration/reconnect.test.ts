@@ -1,4 +1,4 @@
-import { createPublisher } from '@pantau/agent';
+import { createPublisher, mqttJsConnect } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, silentLogger } from '../helpers/fakes.js';
 import { freePort } from '../helpers/ports.js';
@@ -14,7 +14,7 @@ describe('reconnecting with full-jitter backoff', () => {
         url: `mqtt://127.0.0.1:${port}`,
         keepaliveSec: 60,
         connectTimeoutMs: 5000,
-        backoff: { minMs: 1000, maxMs: 4000 },
+        backoff: { minMs: 1000, maxMs: 4000, reconnectWithinMs: 4000 },
         startDelayMaxMs: 30_000,
         topicRoot: 'pantau/v1',
         siteId: 'backoff-01',
@@ -31,8 +31,7 @@ describe('reconnecting with full-jitter backoff', () => {
         log: silentLogger(),
         nextEpoch: () => 0,
         spoolState: () => ({ depth: 0, dropped: 0, fault: null }),
-        onConnected: () => {},
-        onResendRequest: async () => {},
+        connect: mqttJsConnect,
       },
     );
     publisher.start();

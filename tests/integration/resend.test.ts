@@ -20,10 +20,10 @@ describe('resend on request, through a real Mosquitto', () => {
 
   it('answers from the spool, and names what it never had or no longer holds', async () => {
     const siteId = 'resend-01';
-    const { agent, scheduler } = buildSite(siteId, mosquitto.url, { spool: { maxSamples: 10, segmentSamples: 5 } });
+    const { agent, cycles } = await buildSite(siteId, mosquitto.url, { spool: { maxSamples: 10, segmentSamples: 5 } });
     await agent.start();
     await waitFor('connected', () => agent.stats.connected);
-    for (let i = 0; i < 20; i++) await scheduler.fire();
+    for (let i = 0; i < 20; i++) await cycles.fire();
     await waitFor('20 samples stored', async () => (await storedSeqs(collector, siteId)).length === 20);
 
     const watcher = await mqtt.connectAsync(mosquitto.url, { clientId: 'watch-resend' });
@@ -50,15 +50,15 @@ describe('resend on request, through a real Mosquitto', () => {
 
   it('gets a request made while the site was away, from its persistent session', async () => {
     const siteId = 'resend-02';
-    const first = buildSite(siteId, mosquitto.url);
+    const first = await buildSite(siteId, mosquitto.url);
     await first.agent.start();
     await waitFor('connected', () => first.agent.stats.connected);
-    for (let i = 0; i < 3; i++) await first.scheduler.fire();
+    for (let i = 0; i < 3; i++) await first.cycles.fire();
     await waitFor('3 samples', async () => (await storedSeqs(collector, siteId)).length === 3);
     await first.agent.stop();
     const before = collector.ingest.counters().duplicates;
     await requestResend(mosquitto.url, siteId, 1, 2);
-    const again = buildSite(siteId, mosquitto.url, {}, { dataDir: first.config.dataDir });
+    const again = await buildSite(siteId, mosquitto.url, {}, { dataDir: first.config.dataDir });
     await again.agent.start();
     await waitFor('the resent samples', () => collector.ingest.counters().duplicates - before === 2);
     await again.agent.stop();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openFileSpool } from '@pantau/agent';
+import { nodeSpoolIo, openFileSpool } from '@pantau/agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../helpers/fakes.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
@@ -15,20 +15,20 @@ describe('link state from the MQTT connection', () => {
   afterAll(() => mosquitto?.stop());
 
   it('is up while connected, down once the connection is lost, up again when it comes back', async () => {
-    const { agent, scheduler, config } = buildSite('link-mqtt-01', mosquitto.url, {
+    const { agent, cycles, config } = await buildSite('link-mqtt-01', mosquitto.url, {
       probes: { latency: { enabled: false }, usage: { enabled: false }, clients: { enabled: false } },
     });
     await agent.start();
     try {
       // The link state hears of a connection once the birth message is out, a moment after it is up.
       await waitFor('the connection', () => agent.stats.link.up === true);
-      await scheduler.fire();
+      await cycles.fire();
       await mosquitto.halt();
       await waitFor('the lost connection', () => agent.stats.link.up === false);
-      await scheduler.fire();
+      await cycles.fire();
       await mosquitto.resume();
       await waitFor('the connection again', () => agent.stats.link.up === true);
-      await scheduler.fire();
+      await cycles.fire();
     } finally {
       await agent.stop();
     }
@@ -37,6 +37,7 @@ describe('link state from the MQTT connection', () => {
       maxSamples: 100,
       segmentSamples: 10,
       log: silentLogger(),
+      io: nodeSpoolIo,
     });
     const uptimes = spool.range(0, 100, 100).samples.map((s) => s.probes?.uptime);
     spool.close();

@@ -1,12 +1,9 @@
 import { createServer } from 'node:net';
-import {
-  type Clock,
-  createHttp2GrpcClient,
-  createStarlinkUptimeSource,
-  createUptimeProbe,
-  systemClock,
-} from '@pantau/agent';
+import { type Clock, systemClock } from '@pantau/agent';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHttp2GrpcClient } from '../../agent/src/probes/uptime/grpc-unary.js';
+import { createStarlinkUptimeSource } from '../../agent/src/probes/uptime/starlink-uptime.js';
+import { createUptimeProbe } from '../../agent/src/probes/uptime/uptime-probe.js';
 import { FakeClock, fakeHost } from '../helpers/fakes.js';
 import { answerOk, type GrpcDish, grpcMessage, startGrpcDish } from '../helpers/grpc-dish.js';
 import { freePort } from '../helpers/ports.js';

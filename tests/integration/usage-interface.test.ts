@@ -1,17 +1,14 @@
-import {
-  agentConfigSchema,
-  buildClientsProbe,
-  buildUsageProbe,
-  createInterfaceCounterSource,
-  createNetSnmpClient,
-  createTrafficMeter,
-  defaultInterfaceCounterPaths,
-  execFileRunner,
-  nodeFileReader,
-  systemClock,
-} from '@pantau/agent';
+import { agentConfigSchema, execFileRunner, nodeFileReader, systemClock } from '@pantau/agent';
 import { clientsSectionSchema, usageSectionSchema } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { buildClientsProbe } from '../../agent/src/probes/clients/build-clients-probe.js';
+import { buildUsageProbe } from '../../agent/src/probes/usage/build-usage-probe.js';
+import {
+  createInterfaceCounterSource,
+  defaultInterfaceCounterPaths,
+} from '../../agent/src/probes/usage/interface-counters.js';
+import { createTrafficMeter } from '../../agent/src/probes/usage/traffic-meter.js';
+import { createNetSnmpClient } from '../../agent/src/snmp/net-snmp-client.js';
 import { captureLogger } from '../helpers/fakes.js';
 import { loopbackTraffic } from '../helpers/loopback-traffic.js';
 

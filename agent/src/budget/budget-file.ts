@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Logger } from '@pantau/shared';
 import { z } from 'zod';
 
 /** What survives a restart: the month the bytes belong to (null until the clock was ever synced). */
@@ -20,7 +21,8 @@ const stateSchema = z.object({
 /** Where the budget state lives; a memory one for tests. */
 export interface BudgetStore {
   read(): BudgetState | null;
-  write(state: BudgetState): void;
+  /** False when the state could not be saved (a full or read-only disk): try again later. */
+  write(state: BudgetState): boolean;
 }
 
 /**
@@ -28,7 +30,8 @@ export interface BudgetStore {
  * is), so a power cut leaves the old state or the new one, never a torn file. An unreadable file
  * reads as null: the budget restarts at zero rather than stopping the agent.
  */
-export function createBudgetFile(path: string): BudgetStore {
+export function createBudgetFile(path: string, log: Logger): BudgetStore {
+  let failing = false;
   mkdirSync(dirname(path), { recursive: true });
   return {
     read() {
@@ -49,8 +52,21 @@ export function createBudgetFile(path: string): BudgetStore {
     },
     write(state) {
       const temporary = `${path}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify({ v: 1, month: state.month, usedBytes: state.usedBytes })}\n`);
-      renameSync(temporary, path);
+      try {
+        writeFileSync(temporary, `${JSON.stringify({ v: 1, month: state.month, usedBytes: state.usedBytes })}\n`);
+        renameSync(temporary, path);
+      } catch (error) {
+        if (!failing) {
+          log.warn(
+            { event: 'budget_not_saved', err: (error as Error).message },
+            'cannot save the data budget: counting on',
+          );
+        }
+        failing = true;
+        return false;
+      }
+      failing = false;
+      return true;
     },
   };
 }
@@ -63,6 +79,7 @@ export function createMemoryBudgetStore(
     read: () => store.state,
     write(state: BudgetState) {
       store.state = state;
+      return true;
     },
   };
   return store;

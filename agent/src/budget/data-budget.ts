@@ -59,9 +59,9 @@ export function createDataBudget(deps: DataBudgetDeps): DataBudget {
   let dirty = false;
 
   function persist(): void {
-    deps.store.write({ month, usedBytes });
+    // A state the disk refused stays dirty: the next add or flush tries again.
+    dirty = !deps.store.write({ month, usedBytes });
     lastWriteMs = deps.clock.monotonicMs();
-    dirty = false;
   }
 
   return {

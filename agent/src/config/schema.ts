@@ -55,6 +55,11 @@ export const agentConfigSchema = z
         /** Reconnect waits are full jitter: random in [0, min(backoffMaxMs, backoffMinMs * 2^attempt)]. */
         backoffMinMs: z.int().min(10).max(600_000).default(1000),
         backoffMaxMs: z.int().min(10).max(3_600_000).default(300_000),
+        /**
+         * The longest wait while the broker cannot be reached or drops the site (not when it refuses
+         * it): a broker back and stable sees the site within this (docs/delivery.md).
+         */
+        reconnectWithinMs: z.int().min(10).max(3_600_000).default(60_000),
         /** The first connection after start waits a random time up to this (a fleet boots together). */
         startDelayMaxMs: z.int().min(0).max(3_600_000).default(30_000),
       })
@@ -163,6 +168,7 @@ export const agentEnvMap: EnvMap = {
   PANTAU_MQTT_BACKOFF_MIN_MS: { path: ['mqtt', 'backoffMinMs'], type: 'number' },
   PANTAU_MQTT_BACKOFF_MAX_MS: { path: ['mqtt', 'backoffMaxMs'], type: 'number' },
   PANTAU_MQTT_START_DELAY_MAX_MS: { path: ['mqtt', 'startDelayMaxMs'], type: 'number' },
+  PANTAU_MQTT_RECONNECT_WITHIN_MS: { path: ['mqtt', 'reconnectWithinMs'], type: 'number' },
   PANTAU_SAMPLE_INTERVAL_SEC: { path: ['sample', 'intervalSec'], type: 'number' },
   PANTAU_DELIVERY_PROFILE: { path: ['delivery', 'profile'], type: 'string' },
   PANTAU_DELIVERY_INTERVAL_SEC: { path: ['delivery', 'intervalSec'], type: 'number' },

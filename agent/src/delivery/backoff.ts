@@ -9,8 +9,8 @@ export interface BackoffOptions {
 }
 
 export interface Backoff {
-  /** The wait before the next attempt; each call doubles the ceiling, up to the cap. */
-  next(): number;
+  /** The wait before the next attempt; each call doubles the ceiling, up to the cap (or `capMs`). */
+  next(capMs?: number): number;
   /** After a connection that worked: start again from the base. */
   reset(): void;
   readonly attempts: number;
@@ -19,8 +19,8 @@ export interface Backoff {
 export function createBackoff(options: BackoffOptions, random: () => number): Backoff {
   let attempts = 0;
   return {
-    next() {
-      const ceiling = Math.min(options.capMs, options.baseMs * 2 ** Math.min(attempts, 30));
+    next(capMs = options.capMs) {
+      const ceiling = Math.min(capMs, options.baseMs * 2 ** Math.min(attempts, 30));
       attempts += 1;
       return Math.round(random() * ceiling);
     },

@@ -19,12 +19,16 @@ export class CounterFile {
     return this.current;
   }
 
+  /**
+   * Hands out the next value, written first. A write that fails (a full or read-only disk) throws,
+   * and the value counts as handed out all the same: this run never hands it out twice.
+   */
   next(): number {
     const value = this.current + 1;
+    this.current = value;
     const temporary = `${this.path}.tmp`;
     writeFileSync(temporary, `${value}\n`);
     renameSync(temporary, this.path);
-    this.current = value;
     return value;
   }
 }

@@ -1,6 +1,6 @@
 import { guard, type Logger, type SampleInput } from '@pantau/shared';
 import { type Clock, sleep } from '../clock.js';
-import type { Publisher } from './publisher.js';
+import type { Publisher } from './mqtt/publisher.js';
 import type { Spool } from './spool/spool.js';
 
 export interface DeliveryOptions {

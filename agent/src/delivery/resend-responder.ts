@@ -1,5 +1,5 @@
 import { decodePayload, type Logger } from '@pantau/shared';
-import type { Publisher } from './publisher.js';
+import type { Publisher } from './mqtt/publisher.js';
 import type { SeqRange, Spool } from './spool/spool.js';
 
 export interface ResendResponderOptions {

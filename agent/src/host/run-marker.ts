@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -7,8 +7,8 @@ import { join } from 'node:path';
  */
 export interface RunMarker {
   readonly previousRunClean: boolean;
-  /** Writes the marker; call last, after everything else has stopped cleanly. */
-  markClean(): void;
+  /** Writes the marker; call last, after everything else has stopped cleanly. False when the disk refused it. */
+  markClean(): boolean;
 }
 
 export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
@@ -16,17 +16,22 @@ export const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
 export function openRunMarker(dataDir: string): RunMarker {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, CLEAN_SHUTDOWN_FILE);
-  let previousRunClean: boolean;
+  const previousRunClean = existsSync(path);
   try {
-    rmSync(path);
-    previousRunClean = true;
+    rmSync(path, { force: true });
   } catch {
-    previousRunClean = false;
+    // A read-only disk keeps the marker; this run cannot write a new one either, so the next
+    // start reads what the last clean stop left.
   }
   return {
     previousRunClean,
     markClean() {
-      writeFileSync(path, `${new Date().toISOString()}\n`);
+      try {
+        writeFileSync(path, `${new Date().toISOString()}\n`);
+        return true;
+      } catch {
+        return false;
+      }
     },
   };
 }

@@ -1,18 +1,13 @@
 import type { Logger, ProbeName } from '@pantau/shared';
 import type { DataBudget } from '../budget/data-budget.js';
-import { buildClientsProbe } from '../clients/build-clients-probe.js';
 import type { Clock } from '../clock.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { CommandRunner } from '../host/command-runner.js';
 import type { FileReader } from '../host/file-reader.js';
 import type { HostInfo } from '../host/host-info.js';
-import type { Scheduler } from '../scheduler.js';
+import type { Scheduler } from '../schedule/calendar.js';
 import type { SnmpClient } from '../snmp/snmp-client.js';
-import { buildUptimeProbe } from '../uptime/build-uptime-probe.js';
-import type { GrpcUnaryClient } from '../uptime/grpc-unary.js';
-import type { LinkState } from '../uptime/link-state.js';
-import { buildUsageProbe } from '../usage/build-usage-probe.js';
-import type { TrafficMeter } from '../usage/traffic-meter.js';
+import { buildClientsProbe } from './clients/build-clients-probe.js';
 import { PROBE_FAILURE_LOG_INTERVAL_MS } from './failure-log.js';
 import type { GatewayDetector } from './latency/gateway.js';
 import { createLatencyProbe } from './latency/latency-probe.js';
@@ -25,42 +20,56 @@ import type { AnyProbe } from './probe.js';
 import { createHttpTransport } from './throughput/http-transport.js';
 import { nightWindowCron } from './throughput/night-window.js';
 import { createThroughputProbe } from './throughput/throughput-probe.js';
+import { buildUptimeProbe } from './uptime/build-uptime-probe.js';
+import type { GrpcUnaryClient } from './uptime/grpc-unary.js';
+import type { LinkState } from './uptime/link-state.js';
+import { buildUsageProbe } from './usage/build-usage-probe.js';
+import type { TrafficMeter } from './usage/traffic-meter.js';
 
-/** Everything a probe may need from the outside world. */
-export interface ProbeDeps {
+/** The outside world as the probes reach it; the composition root passes the real ones, tests fakes. */
+export interface ProbeIo {
   readonly clock: Clock;
   readonly host: HostInfo;
   readonly pinger: Pinger;
-  readonly agentStartMonotonicMs: number;
   /** Serial ports, commands and sysfs for the power probe. */
   readonly powerIo: PowerIo;
   /** /proc and /sys (usage: interface counters; clients: neighbour table, leases). */
   readonly files: FileReader;
   readonly snmp: SnmpClient;
   readonly commands: CommandRunner;
-  /** The agent's own traffic, fed by the publisher, reported by the usage probe. */
-  readonly trafficMeter: TrafficMeter;
-  /** Random per process: salts the clients probe's identity hashes. */
-  readonly salt: Uint8Array;
   readonly connector: Connector;
   readonly gatewayDetector: GatewayDetector;
-  /** The site's monthly data budget (probes beyond the LAN and the speed test feed it). */
-  readonly budget: DataBudget;
-  readonly scheduler: Scheduler;
+  /** gRPC to the terminal (a Starlink dish). */
+  readonly grpc: GrpcUnaryClient;
+  /** Calendar jobs (the nightly speed test). */
+  readonly calendar: Scheduler;
   /** A number in [0, 1), e.g. to draw the speed test's minute. */
   readonly random: () => number;
   /** Incompressible bytes for the upload test. */
   readonly randomBytes: (n: number) => Buffer;
+}
+
+/** What the agent (or the self-test) hands its probes besides the outside world. */
+export interface ProbeContext {
+  /** The probes' logger; each probe adds its own `module`. */
+  readonly log: Logger;
+  readonly agentStartMonotonicMs: number;
+  /** The agent's own traffic, fed by the publisher, reported by the usage probe. */
+  readonly trafficMeter: TrafficMeter;
+  /** Random per process: salts the clients probe's identity hashes. */
+  readonly salt: Uint8Array;
+  /** The site's monthly data budget (probes beyond the LAN and the speed test feed it). */
+  readonly budget: DataBudget;
   /** The battery now (from the power probe), null when unknown. */
   readonly batteryVolts: () => number | null;
-  readonly log: Logger;
   /** From the clean-shutdown marker read at start; null outside a run (the self-test). */
   readonly previousRunClean: boolean | null;
   /** Whether the internet is reachable and since when (fed by the agent from latency and MQTT). */
   readonly linkState: Pick<LinkState, 'snapshot'>;
-  /** gRPC to the terminal (a Starlink dish). */
-  readonly grpc: GrpcUnaryClient;
 }
+
+/** Everything a probe may need. */
+export type ProbeDeps = ProbeIo & ProbeContext;
 
 type ProbeConfigs = AgentConfig['probes'];
 type Factory = (config: AgentConfig, deps: ProbeDeps) => AnyProbe;
@@ -113,7 +122,7 @@ export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: F
         { endpoint, maxBytes: t.maxBytes, maxSeconds: t.maxSeconds, stallTimeoutMs: t.stallTimeoutMs },
         { clock: deps.clock, randomBytes: deps.randomBytes },
       ),
-      scheduler: deps.scheduler,
+      scheduler: deps.calendar,
       cron: t.cron ?? nightWindowCron(t.nightWindow, deps.random),
       endpointHost: new URL(endpoint).hostname,
       maxTestBytes: 2 * t.maxBytes,

@@ -16,8 +16,8 @@ const GUARD_SLACK_MS = 250;
 type Outcome<T> = Result<T, SnmpErrorCode>;
 
 /**
- * net-snmp (with its MIB parser, ~1.2 MB of heap) is loaded at the first request: most sites
- * count traffic from /proc and never speak SNMP.
+ * net-snmp (with its MIB parser, heap the README counts in "Footprint") is loaded at the first
+ * request: most sites count traffic from /proc and never speak SNMP.
  */
 let library: Promise<typeof import('net-snmp').default> | null = null;
 const loadSnmp = () => {

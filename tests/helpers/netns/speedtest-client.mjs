@@ -1,7 +1,8 @@
 // Runs the agent's throughput transport (built dist) once against ENDPOINT; prints the legs as JSON.
 // Usage: node speedtest-client.mjs ENDPOINT MAX_BYTES MAX_SECONDS
 import { randomBytes } from 'node:crypto';
-import { createHttpTransport, systemClock } from '../../../agent/dist/index.js';
+import { systemClock } from '../../../agent/dist/clock.js';
+import { createHttpTransport } from '../../../agent/dist/probes/throughput/http-transport.js';
 
 const [endpoint, maxBytes = '10000000', maxSeconds = '10'] = process.argv.slice(2);
 const transport = createHttpTransport(

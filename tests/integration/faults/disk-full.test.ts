@@ -42,7 +42,7 @@ describe('the disk full', () => {
   it('keeps running, reports it, and loses only what it reports', async () => {
     const siteId = 'disk-full-01';
     const disk = fillableDisk();
-    const { agent, scheduler } = buildSite(siteId, mosquitto.url, {}, { spoolIo: disk });
+    const { agent, cycles } = await buildSite(siteId, mosquitto.url, {}, { io: { spoolIo: disk } });
     const watcher = await mqtt.connectAsync(mosquitto.url, { clientId: 'watch-disk' });
     const statuses: { spoolFault: string | null; droppedSamples: number | null }[] = [];
     watcher.on('message', (_topic, payload) => {
@@ -52,13 +52,13 @@ describe('the disk full', () => {
     await watcher.subscribeAsync(`pantau/v1/site/${siteId}/status`, { qos: 1 });
     await agent.start();
     await waitFor('connected', () => agent.stats.connected);
-    for (let i = 0; i < 10; i++) await scheduler.fire();
+    for (let i = 0; i < 10; i++) await cycles.fire();
     disk.full = true;
-    for (let i = 0; i < 7; i++) await scheduler.fire();
+    for (let i = 0; i < 7; i++) await cycles.fire();
     await waitFor('disk_full reported', () => statuses.find((s) => s.spoolFault === 'disk_full'));
     expect(agent.stats).toMatchObject({ samplesTaken: 17, dropped: 7 });
     disk.full = false;
-    for (let i = 0; i < 5; i++) await scheduler.fire();
+    for (let i = 0; i < 5; i++) await cycles.fire();
     await waitFor('recovery reported', () => statuses.at(-1)?.spoolFault === null && statuses.length >= 3);
     await waitFor('the rest stored', async () => (await storedSeqs(collector, siteId)).length === 15);
     const stored = await storedSeqs(collector, siteId);

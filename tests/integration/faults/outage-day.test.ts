@@ -31,18 +31,18 @@ describe('the broker down for a day', () => {
   it('delivers the newest first on return, then the whole day oldest first', { timeout: 90_000 }, async () => {
     const siteId = 'outage-day-01';
     const clock = new FakeClock(1_795_392_000_000);
-    const { agent, scheduler } = buildSite(
+    const { agent, cycles } = await buildSite(
       siteId,
       mosquitto.url,
       {
         mqtt: { url: mosquitto.url, backoffMinMs: 1000, backoffMaxMs: 300_000, startDelayMaxMs: 0 },
         delivery: { intervalSec: 300, backfillBytesPerSec: 4096 },
       },
-      { clock },
+      { io: { clock } },
     );
     const minute = async () => {
       clock.advance(60_000);
-      await scheduler.fire();
+      await cycles.fire();
     };
     await agent.start();
     await waitFor('connected', () => agent.stats.connected);

@@ -30,12 +30,12 @@ describe('broker and collector restarts with messages in flight', () => {
   it('the broker restarts mid-stream: every sample ends up stored exactly once', { timeout: 60_000 }, async () => {
     const collector = await startCollector(mosquitto.url, 'collector-broker-restart');
     const siteId = 'restart-broker-01';
-    const { agent, scheduler } = buildSite(siteId, mosquitto.url);
+    const { agent, cycles } = await buildSite(siteId, mosquitto.url);
     await agent.start();
     await waitFor('connected', () => agent.stats.connected);
     const taking = (async () => {
       for (let i = 0; i < 200; i++) {
-        await scheduler.fire();
+        await cycles.fire();
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
@@ -66,12 +66,12 @@ describe('broker and collector restarts with messages in flight', () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'pantau-collector-')), 'pantau.sqlite');
     let collector = await startCollector(mosquitto.url, clientId, { sqlitePath: dbPath });
     const siteId = 'restart-collector-01';
-    const { agent, scheduler } = buildSite(siteId, mosquitto.url);
+    const { agent, cycles } = await buildSite(siteId, mosquitto.url);
     await agent.start();
     await waitFor('connected', () => agent.stats.connected);
-    for (let i = 0; i < 50; i++) await scheduler.fire();
+    for (let i = 0; i < 50; i++) await cycles.fire();
     await collector.stop();
-    for (let i = 0; i < 50; i++) await scheduler.fire();
+    for (let i = 0; i < 50; i++) await cycles.fire();
     await waitFor('the agent delivered to the broker', () => agent.stats.spoolDepth === 0);
     collector = await startCollector(mosquitto.url, clientId, { sqlitePath: dbPath });
     await waitFor('every sample', async () => (await storedSeqs(collector, siteId)).length === 100);

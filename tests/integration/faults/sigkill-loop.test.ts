@@ -36,10 +36,10 @@ function spawnAgent(siteId: string, dataDir: string, brokerUrl: string): ChildPr
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Resolves when the agent has logged that it started (or after 5 s, whichever is first). */
-function started(agent: ChildProcess): Promise<void> {
+/** Resolves when the agent has logged that it started (or after `maxMs`, whichever is first). */
+function started(agent: ChildProcess, maxMs = 5000): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, 5000);
+    const timer = setTimeout(resolve, maxMs);
     agent.stdout?.on('data', (chunk) => {
       if (String(chunk).includes('"event":"started"')) {
         clearTimeout(timer);
@@ -80,7 +80,8 @@ describe('SIGKILL at random moments, 100 times', () => {
           // writes and publishes, at a random moment within two sample intervals.
           if (Math.random() < 0.2) await pause(Math.random() * 500);
           else {
-            await started(agent);
+            // However long a loaded machine takes to start it, then a random moment of its run.
+            await started(agent, 30_000);
             await pause(Math.random() * 2000);
           }
           agent.kill('SIGKILL');
@@ -97,7 +98,9 @@ describe('SIGKILL at random moments, 100 times', () => {
       sites.map(async ({ siteId, dataDir }) => {
         for (let round = 0; round < 5; round++) {
           const agent = spawnAgent(siteId, dataDir, mosquitto.url);
-          await started(agent);
+          // Until it has started, Node has not loaded the agent's SIGTERM handler: on a loaded
+          // machine that takes seconds, and a SIGTERM then kills it as a SIGKILL would.
+          await started(agent, 60_000);
           await pause(2500);
           agent.kill('SIGTERM');
           const [code] = await once(agent, 'exit');

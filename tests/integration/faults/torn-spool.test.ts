@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openFileSpool } from '@pantau/agent';
+import { nodeSpoolIo, openFileSpool } from '@pantau/agent';
 import type { Collector } from '@pantau/collector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../helpers/fakes.js';
@@ -14,7 +14,7 @@ import { waitFor } from '../../helpers/wait.js';
 async function spoolLeftBehind(): Promise<{ dataDir: string; segment: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pantau-torn-'));
   const dir = join(dataDir, 'spool');
-  const spool = openFileSpool({ dir, maxSamples: 1000, segmentSamples: 1440, log: silentLogger() });
+  const spool = openFileSpool({ dir, maxSamples: 1000, segmentSamples: 1440, log: silentLogger(), io: nodeSpoolIo });
   for (const seq of range(0, 9)) {
     await spool.append({
       seq,
@@ -48,10 +48,10 @@ describe('a spool damaged by a power cut', () => {
     const siteId = label.includes('torn') ? 'torn-01' : 'garbage-01';
     const { dataDir, segment } = await spoolLeftBehind();
     damage(segment);
-    const { agent, scheduler } = buildSite(siteId, mosquitto.url, {}, { dataDir });
+    const { agent, cycles } = await buildSite(siteId, mosquitto.url, {}, { dataDir });
     await agent.start();
     await waitFor('connected', () => agent.stats.connected);
-    for (let i = 0; i < 3; i++) await scheduler.fire();
+    for (let i = 0; i < 3; i++) await cycles.fire();
     const last = (kept.at(-1) ?? -1) + 3;
     await waitFor('all stored', async () => (await storedSeqs(collector, siteId)).length === last + 1);
     expect(await storedSeqs(collector, siteId)).toEqual(range(0, last));

@@ -1,6 +1,9 @@
-import { agentConfigSchema, type CheckDeps, formatValue, renderChecks, runChecks } from '@pantau/agent';
+import { agentConfigSchema } from '@pantau/agent';
 import { fail, ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { formatValue } from '../../../agent/src/check/format-section.js';
+import { renderChecks } from '../../../agent/src/check/render.js';
+import { type CheckDeps, runChecks } from '../../../agent/src/check/run-checks.js';
 
 const config = agentConfigSchema.parse({ siteId: 'kutim-01', dataDir: '/var/lib/pantau' });
 

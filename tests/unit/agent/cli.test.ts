@@ -1,6 +1,6 @@
-import { parseAgentArgs } from '@pantau/agent';
 import { parseCollectorArgs } from '@pantau/collector';
 import { describe, expect, it } from 'vitest';
+import { parseAgentArgs } from '../../../agent/src/cli.js';
 
 describe('pantau-agent arguments', () => {
   it('runs with a config file, from the flag or PANTAU_CONFIG', () => {

@@ -1,15 +1,9 @@
-import {
-  agentConfigSchema,
-  agentEnvMap,
-  configHash,
-  cronForInterval,
-  deliveryIntervalSec,
-  intervalSecSchema,
-  keepaliveSec,
-} from '@pantau/agent';
+import { agentConfigSchema, agentEnvMap, deliveryIntervalSec, intervalSecSchema, keepaliveSec } from '@pantau/agent';
 import { loadConfig } from '@pantau/shared';
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
+import { configHash } from '../../../agent/src/config/config-hash.js';
+import { cronForInterval } from '../../../agent/src/config/cron.js';
 
 describe('agent config', () => {
   it('needs only a site id; everything else has a default', () => {

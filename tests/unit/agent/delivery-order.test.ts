@@ -1,6 +1,7 @@
-import { createDelivery, createMemorySpool, createResendResponder, type Spool } from '@pantau/agent';
+import { createDelivery, createMemorySpool, type Spool } from '@pantau/agent';
 import { encodePayload } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { createResendResponder } from '../../../agent/src/delivery/resend-responder.js';
 import { FakePublisher } from '../../helpers/fake-publisher.js';
 import { FakeClock, silentLogger } from '../../helpers/fakes.js';
 import { appendAll } from './spool/spool-contract.js';

@@ -1,8 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CounterFile, createBackoff, openRunMarker } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createBackoff } from '../../../agent/src/delivery/backoff.js';
+import { CounterFile } from '../../../agent/src/delivery/counter-file.js';
+import { createEpochSource } from '../../../agent/src/delivery/epochs.js';
+import { openRunMarker } from '../../../agent/src/host/run-marker.js';
+import { captureLogger } from '../../helpers/fakes.js';
 
 describe('CounterFile', () => {
   it('hands out growing numbers that survive a restart', () => {
@@ -19,6 +23,25 @@ describe('CounterFile', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'pantau-counter-')), 'seq');
     writeFileSync(path, 'not a number');
     expect(() => new CounterFile(path)).toThrow(/does not hold a counter/);
+  });
+});
+
+describe('connection epochs', () => {
+  it('still come, growing, when the disk refuses them; said once; saved again once it can', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'pantau-epoch-')), 'epoch');
+    const counter = new CounterFile(path);
+    const { log, lines } = captureLogger('info');
+    const next = createEpochSource(counter, log);
+    expect(next()).toBe(0);
+    // The temporary file's name taken by a folder: every write fails, as on a full card.
+    mkdirSync(`${path}.tmp`);
+    expect([next(), next()]).toEqual([1, 2]);
+    expect(readFileSync(path, 'utf8')).toBe('0\n');
+    expect(lines.filter((l) => l.event === 'epoch_not_saved')).toHaveLength(1);
+    rmSync(`${path}.tmp`, { recursive: true });
+    expect(next()).toBe(3);
+    expect(readFileSync(path, 'utf8')).toBe('3\n');
+    expect(lines.filter((l) => l.event === 'epoch_saved')).toHaveLength(1);
   });
 });
 

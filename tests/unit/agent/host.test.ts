@@ -1,5 +1,6 @@
-import { createLinuxHostInfo, createUptimeProbe, defaultHostPaths } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createLinuxHostInfo, defaultHostPaths } from '../../../agent/src/host/host-info.js';
+import { createUptimeProbe } from '../../../agent/src/probes/uptime/uptime-probe.js';
 import { FakeClock, fakeFiles } from '../../helpers/fakes.js';
 
 describe('Linux host info', () => {

@@ -1,5 +1,6 @@
-import { createLatencyProbe, rttStats } from '@pantau/agent';
+import { rttStats } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createLatencyProbe } from '../../../agent/src/probes/latency/latency-probe.js';
 import { FakePinger } from '../../helpers/fakes.js';
 
 const signal = new AbortController().signal;

@@ -1,5 +1,6 @@
-import { createLogLimiter, createWarnLimiter } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createWarnLimiter } from '../../../agent/src/probes/failure-log.js';
+import { createLogLimiter } from '../../../agent/src/probes/log-limiter.js';
 import { captureLogger, FakeClock } from '../../helpers/fakes.js';
 
 describe('log limiter', () => {

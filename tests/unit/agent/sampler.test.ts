@@ -1,6 +1,8 @@
-import { type AnyProbe, createSampler, createUptimeProbe } from '@pantau/agent';
 import { fail } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import type { AnyProbe } from '../../../agent/src/probes/probe.js';
+import { createUptimeProbe } from '../../../agent/src/probes/uptime/uptime-probe.js';
+import { createSampler } from '../../../agent/src/sampler.js';
 import { captureLogger, FakeClock, fakeHost } from '../../helpers/fakes.js';
 
 function sampler(probes: AnyProbe[], clock = new FakeClock(), host = fakeHost()) {

@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSystemPinger } from '@pantau/agent';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSystemPinger } from '../../../agent/src/probes/latency/pinger.js';
 
 /**
  * The `ping` package runs `ping` from PATH. A stand-in that prints what iputils prints lets the
@@ -48,7 +48,8 @@ describe('system pinger (ping package + iputils output)', () => {
 
   it('reads 100 % loss as sent with no replies', async () => {
     process.env.PATH = `${fakePingOnPath(
-      'PING 10.0.0.9 (10.0.0.9) 56(84) bytes of data.\n\n--- 10.0.0.9 ping statistics ---\n3 packets transmitted, 0 received, 100% packet loss, time 2040ms\n\n',
+      'PING 10.0.0.9 (10.0.0.9) 56(84) bytes of data.\n\n--- 10.0.0.9 ping statistics ---\n' +
+        '3 packets transmitted, 0 received, 100% packet loss, time 2040ms\n\n',
       1,
     )}:${savedPath}`;
     expect(await createSystemPinger().ping({ host: '10.0.0.9', count: 3, timeoutMs: 1000 })).toEqual({

@@ -14,7 +14,7 @@ import { fail, type Logger, ok, type Result, type SampleInput, sampleSchema } fr
 import { decodeRecordAt, encodeRecord, RecordType } from './record.js';
 import { createSegment, type Entry, recoverSegments, type Segment } from './segments.js';
 import { goneRanges, type Spool, type SpoolFault, toRanges } from './spool.js';
-import { isDiskFull, nodeSpoolIo, type SpoolIo } from './spool-io.js';
+import { isDiskFull, type SpoolIo } from './spool-io.js';
 
 export interface FileSpoolOptions {
   readonly dir: string;
@@ -23,7 +23,8 @@ export interface FileSpoolOptions {
   /** Samples per segment file; when full, the oldest segment file is deleted whole. */
   readonly segmentSamples: number;
   readonly log: Logger;
-  readonly io?: SpoolIo;
+  /** The disk writes (nodeSpoolIo; a test's disk that fills up). */
+  readonly io: SpoolIo;
 }
 
 /** What opening the spool found on disk. */
@@ -42,11 +43,11 @@ export interface FileSpool extends Spool {
  * The spool on disk: an append-only log in segment files. Each sample is one record (its seq, then
  * its JSON deflated), written and fdatasync'ed (off the event loop) before `append` resolves.
  * Acknowledgements are small `sent` records in the same log, not synced on their own: a lost one
- * only means a sample is sent again, which the collector counts as a duplicate. Opening the spool scans every segment, keeps each
- * complete record and cuts off a torn or garbage tail.
+ * only means a sample is sent again, which the collector counts as a duplicate. Opening the spool
+ * scans every segment, keeps each complete record and cuts off a torn or garbage tail.
  */
 export function openFileSpool(options: FileSpoolOptions): FileSpool {
-  const io = options.io ?? nodeSpoolIo;
+  const { io } = options;
   const log = options.log;
   mkdirSync(options.dir, { recursive: true });
   const droppedPath = join(options.dir, 'dropped');

@@ -61,14 +61,15 @@ export function recoverSegments(dir: string, log: Logger): Recovered {
     const data = readFileSync(path);
     const scan = scanRecords(data);
     const isLast = i === names.length - 1;
-    const fd = openSync(path, isLast ? 'a+' : 'r');
+    const opened = isLast ? openForAppend(path) : { fd: openSync(path, 'r'), writable: false };
     const segment: Segment = {
       index: Number(SEGMENT_PATTERN.exec(name)?.[1]),
       path,
-      fd,
+      fd: opened.fd,
       size: scan.validBytes,
       samples: 0,
-      poisoned: false,
+      // Never appended to: an older segment, or the newest on a disk that refuses writes.
+      poisoned: isLast && !opened.writable,
     };
     if (scan.validBytes < data.byteLength) {
       discardedBytes += data.byteLength - scan.validBytes;
@@ -76,10 +77,8 @@ export function recoverSegments(dir: string, log: Logger): Recovered {
         { event: 'spool_tail_discarded', segment: name, bytes: data.byteLength - scan.validBytes },
         'cut off an incomplete or corrupt tail (a power cut during a write, or garbage)',
       );
-      if (isLast) {
-        ftruncateSync(fd, scan.validBytes);
-        fsyncSync(fd);
-      } else segment.poisoned = true;
+      if (isLast && opened.writable) cutTail(segment, scan.validBytes);
+      else segment.poisoned = true;
     }
     for (const record of scan.records) {
       if (record.type === RecordType.sample) {
@@ -93,6 +92,35 @@ export function recoverSegments(dir: string, log: Logger): Recovered {
     segments.push(segment);
   }
   return { segments, entries, sentSeqs, discardedBytes };
+}
+
+/**
+ * The newest segment, open to append; read-only where the disk refuses writes (a card turned
+ * read-only), so what is on it can still be delivered.
+ */
+function openForAppend(path: string): { fd: number; writable: boolean } {
+  try {
+    return { fd: openSync(path, 'a+'), writable: true };
+  } catch (error) {
+    if (!isUnwritable(error)) throw error;
+    return { fd: openSync(path, 'r'), writable: false };
+  }
+}
+
+/** Cuts a torn tail; where the disk refuses, the segment is only never appended to again. */
+function cutTail(segment: Segment, size: number): void {
+  try {
+    ftruncateSync(segment.fd, size);
+    fsyncSync(segment.fd);
+  } catch (error) {
+    if (!isUnwritable(error)) throw error;
+    segment.poisoned = true;
+  }
+}
+
+function isUnwritable(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOSPC';
 }
 
 function parseSentBody(body: Buffer): [number, number][] {

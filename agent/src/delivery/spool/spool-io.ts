@@ -9,7 +9,7 @@ export interface SpoolIo {
   append(fd: number, data: Buffer): void;
   /**
    * Resolves once the data is on the storage device. Asynchronous: on an SD card an fdatasync
-   * takes tens of milliseconds, which would block the event loop (bench:agent measured 64 ms).
+   * takes tens of milliseconds, which would block the event loop.
    */
   sync(fd: number): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { guard, type Logger, type ThroughputSection } from '@pantau/shared';
 import { httpLinkBytes } from '../../budget/link-costs.js';
-import type { Scheduler } from '../../scheduler.js';
+import type { Scheduler } from '../../schedule/calendar.js';
 import type { OccasionalProbe } from '../probe.js';
 import type { LegResult, ThroughputTransport } from './http-transport.js';
 

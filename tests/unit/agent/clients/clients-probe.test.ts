@@ -1,12 +1,11 @@
-import {
-  agentConfigSchema,
-  buildClientsProbe,
-  type CommandRunner,
-  IP_NET_TO_MEDIA_PHYS_ADDRESS,
-  IP_NET_TO_PHYSICAL_PHYS_ADDRESS,
-} from '@pantau/agent';
+import { agentConfigSchema, type CommandRunner } from '@pantau/agent';
 import { clientsSectionSchema, ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { buildClientsProbe } from '../../../../agent/src/probes/clients/build-clients-probe.js';
+import {
+  IP_NET_TO_MEDIA_PHYS_ADDRESS,
+  IP_NET_TO_PHYSICAL_PHYS_ADDRESS,
+} from '../../../../agent/src/probes/clients/snmp-neighbours.js';
 import { FakeSnmp } from '../../../helpers/fake-snmp.js';
 import { captureLogger, FakeClock, fakeFiles } from '../../../helpers/fakes.js';
 

@@ -1,5 +1,6 @@
-import { parseArp, parseIpNeigh, parseLeases } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { parseLeases } from '../../../../agent/src/probes/clients/leases-source.js';
+import { parseArp, parseIpNeigh } from '../../../../agent/src/probes/clients/neighbour-source.js';
 
 const ARP = [
   'IP address       HW type     Flags       HW address            Mask     Device',

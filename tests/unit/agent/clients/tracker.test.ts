@@ -1,5 +1,5 @@
-import { createClientTracker } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createClientTracker } from '../../../../agent/src/probes/clients/client-tracker.js';
 
 const salt = new Uint8Array(16).fill(7);
 const MIN = 60_000;

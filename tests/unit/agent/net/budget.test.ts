@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBudgetFile, createDataBudget, createMemoryBudgetStore, utcMonthOf } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../helpers/fakes.js';
+import { createBudgetFile, createMemoryBudgetStore } from '../../../../agent/src/budget/budget-file.js';
+import { createDataBudget, utcMonthOf } from '../../../../agent/src/budget/data-budget.js';
+import { captureLogger, FakeClock, silentLogger } from '../../../helpers/fakes.js';
 
 const NOV_30 = Date.UTC(2026, 10, 30, 23, 59, 0);
 const DEC_1 = Date.UTC(2026, 11, 1, 0, 1, 0);
@@ -101,7 +102,7 @@ describe('data budget', () => {
   it('survives a restart through its file in dataDir, written atomically', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'pantau-budget-')), 'state', 'budget.json');
     const first = budget({});
-    const file = createBudgetFile(path);
+    const file = createBudgetFile(path, silentLogger());
     const b1 = createDataBudget({
       monthlyBytes: 1000,
       store: file,
@@ -115,7 +116,7 @@ describe('data budget', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ v: 1, month: '2026-11', usedBytes: 321 });
     const b2 = createDataBudget({
       monthlyBytes: 1000,
-      store: createBudgetFile(path),
+      store: createBudgetFile(path, silentLogger()),
       clock: first.clock,
       clockSynced: async () => true,
       monthOf: utcMonthOf,
@@ -127,8 +128,36 @@ describe('data budget', () => {
   it('starts again at zero from a corrupt file instead of stopping the agent', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'pantau-budget-')), 'budget.json');
     writeFileSync(path, '{"v":1,"month":"nope"');
-    expect(createBudgetFile(path).read()).toBeNull();
+    expect(createBudgetFile(path, silentLogger()).read()).toBeNull();
     writeFileSync(path, '{"v":1,"month":"2026-13x","usedBytes":-4}');
-    expect(createBudgetFile(path).read()).toBeNull();
+    expect(createBudgetFile(path, silentLogger()).read()).toBeNull();
+  });
+
+  it('keeps counting when its file cannot be written, says so once, and saves once it can', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pantau-budget-'));
+    const path = join(dir, 'budget.json');
+    // The temporary file's name taken by a folder: every write fails, as on a full card.
+    mkdirSync(`${path}.tmp`);
+    const { log, lines } = captureLogger('info');
+    const clock = new FakeClock(Date.UTC(2026, 10, 5));
+    const b = createDataBudget({
+      monthlyBytes: 1000,
+      store: createBudgetFile(path, log),
+      clock,
+      clockSynced: async () => true,
+      monthOf: utcMonthOf,
+      persistEveryMs: 60_000,
+    });
+    await b.checkMonth();
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      b.add(100);
+    }
+    expect(b.usage().budgetUsedBytes).toBe(300);
+    expect(existsSync(path)).toBe(false);
+    expect(lines.filter((l) => l.event === 'budget_not_saved')).toHaveLength(1);
+    rmSync(`${path}.tmp`, { recursive: true });
+    b.flush();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ usedBytes: 300 });
   });
 });

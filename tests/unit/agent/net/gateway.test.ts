@@ -1,5 +1,5 @@
-import { createGatewayDetector, parseDefaultGateway } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createGatewayDetector, parseDefaultGateway } from '../../../../agent/src/probes/latency/gateway.js';
 import { fakeFiles } from '../../../helpers/fakes.js';
 import { routeTable } from '../../../helpers/net-fakes.js';
 

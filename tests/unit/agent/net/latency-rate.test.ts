@@ -1,6 +1,7 @@
-import { createLatencyProbe, type GatewayDetector } from '@pantau/agent';
+import type { GatewayDetector } from '@pantau/agent';
 import { fail, ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { createLatencyProbe } from '../../../../agent/src/probes/latency/latency-probe.js';
 import { FakePinger } from '../../../helpers/fakes.js';
 
 const signal = new AbortController().signal;

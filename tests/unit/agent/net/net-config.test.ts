@@ -1,10 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentConfigSchema, agentEnvMap, createAgent, createNodePowerIo, createSampler } from '@pantau/agent';
-import { loadConfig, ok } from '@pantau/shared';
+import { agentConfigSchema, agentEnvMap, openAgent } from '@pantau/agent';
+import { loadConfig } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
-import { FakeClock, FakePinger, fakeHost, ManualScheduler, silentLogger } from '../../../helpers/fakes.js';
+import { createSampler } from '../../../../agent/src/sampler.js';
+import { fakeAgentIo } from '../../../helpers/agent-io.js';
+import { FakeClock, fakeHost, ManualScheduler, silentLogger } from '../../../helpers/fakes.js';
 import { FakeConnector } from '../../../helpers/net-fakes.js';
 
 describe('network config', () => {
@@ -65,7 +67,7 @@ describe('network config', () => {
 });
 
 describe('agent wiring', () => {
-  it('schedules the throughput test, probes TCP targets, counts the budget and omits an empty throughput section', async () => {
+  it('schedules the speed test, probes TCP targets, counts the budget, omits an empty throughput section', async () => {
     const config = agentConfigSchema.parse({
       siteId: 's1',
       dataDir: mkdtempSync(join(tmpdir(), 'pantau-net-agent-')),
@@ -80,25 +82,19 @@ describe('agent wiring', () => {
       },
     });
     const scheduler = new ManualScheduler();
-    const agent = createAgent({
+    const agent = await openAgent(
       config,
-      clock: new FakeClock(),
-      host: fakeHost(),
-      pinger: new FakePinger({}),
-      powerIo: createNodePowerIo(),
-      scheduler,
-      log: silentLogger(),
-      randomId: () => 'boot',
-      connector: new FakeConnector({ '10.3.3.3': [7, 9] }),
-      gatewayDetector: { detect: async () => ok('192.0.2.1') },
-      random: () => 0.25,
-      batteryVolts: () => null,
-    });
+      fakeAgentIo({
+        calendar: scheduler,
+        connector: new FakeConnector({ '10.3.3.3': [7, 9] }),
+        random: () => 0.25,
+      }),
+    );
     await agent.start();
     try {
       expect(scheduler.jobs.map((j) => j.expression)).toContain('0 15 2 * * *');
       await agent.cycle();
-      expect(agent.budget?.usage()).toEqual({ budgetUsedBytes: 2 * 328, budgetCapBytes: 1_000_000 });
+      expect(agent.budget.usage()).toEqual({ budgetUsedBytes: 2 * 328, budgetCapBytes: 1_000_000 });
     } finally {
       await agent.stop();
     }

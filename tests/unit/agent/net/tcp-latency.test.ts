@@ -1,5 +1,7 @@
-import { createLatencyProbe, createLogLimiter, tcpPing } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createLatencyProbe } from '../../../../agent/src/probes/latency/latency-probe.js';
+import { tcpPing } from '../../../../agent/src/probes/latency/tcp-pinger.js';
+import { createLogLimiter } from '../../../../agent/src/probes/log-limiter.js';
 import { captureLogger, FakeClock, FakePinger } from '../../../helpers/fakes.js';
 import { FakeConnector } from '../../../helpers/net-fakes.js';
 

@@ -1,7 +1,9 @@
-import { createThroughputProbe, type LegResult, nightWindowCron } from '@pantau/agent';
+import type { LegResult } from '@pantau/agent';
 import { fail, ok } from '@pantau/shared';
 import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
+import { nightWindowCron } from '../../../../agent/src/probes/throughput/night-window.js';
+import { createThroughputProbe } from '../../../../agent/src/probes/throughput/throughput-probe.js';
 import { captureLogger, ManualScheduler } from '../../../helpers/fakes.js';
 import { FakeTransport } from '../../../helpers/net-fakes.js';
 

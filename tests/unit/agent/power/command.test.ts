@@ -1,6 +1,7 @@
-import { createCommandDriver, execFileRunner } from '@pantau/agent';
+import { execFileRunner } from '@pantau/agent';
 import { ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { createCommandDriver } from '../../../../agent/src/probes/power/command-driver.js';
 import { FakeCommandRunner } from '../../../helpers/power-fakes.js';
 
 const never = new AbortController().signal;

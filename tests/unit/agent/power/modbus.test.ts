@@ -1,13 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { createModbusClient } from '../../../../agent/src/probes/power/modbus-client.js';
 import {
   crc16Modbus,
-  createModbusClient,
   parseReadResponse,
   READ_HOLDING_REGISTERS,
   READ_INPUT_REGISTERS,
   readRequest,
   withCrc,
-} from '@pantau/agent';
-import { describe, expect, it } from 'vitest';
+} from '../../../../agent/src/probes/power/modbus-frame.js';
 import { FakeClock } from '../../../helpers/fakes.js';
 import { FakeSerialConnection, settle } from '../../../helpers/power-fakes.js';
 

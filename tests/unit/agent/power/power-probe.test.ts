@@ -1,13 +1,10 @@
-import {
-  agentConfigSchema,
-  createPowerProbe,
-  createProbes,
-  type PowerDriver,
-  type PowerIo,
-  powerConfigSchema,
-} from '@pantau/agent';
+import { agentConfigSchema, type PowerIo } from '@pantau/agent';
 import { ok, powerSectionSchema } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { powerConfigSchema } from '../../../../agent/src/config/power-schema.js';
+import { createPowerProbe } from '../../../../agent/src/probes/power/power-probe.js';
+import type { PowerDriver } from '../../../../agent/src/probes/power/power-values.js';
+import { createProbes } from '../../../../agent/src/probes/registry.js';
 import { captureLogger, FakeClock, silentLogger } from '../../../helpers/fakes.js';
 import { FakeCommandRunner, FakeSerialOpener, settle } from '../../../helpers/power-fakes.js';
 import { fakeProbeDeps } from '../../../helpers/probe-deps.js';

@@ -1,5 +1,6 @@
-import { createEpeverDriver, createVeDirectDriver } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createEpeverDriver } from '../../../../agent/src/probes/power/epever-driver.js';
+import { createVeDirectDriver } from '../../../../agent/src/probes/power/vedirect-driver.js';
 import { FakeClock } from '../../../helpers/fakes.js';
 import { answerLikeTracer, FakeSerialOpener, settle, tracerRegisters } from '../../../helpers/power-fakes.js';
 import { hexFrame, mpptFields, veDirectBlock } from '../../../helpers/vedirect.js';

@@ -1,5 +1,7 @@
-import { createHwmonDriver, createIioDriver, nodeSysfsReader } from '@pantau/agent';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHwmonDriver } from '../../../../agent/src/probes/power/hwmon-driver.js';
+import { createIioDriver } from '../../../../agent/src/probes/power/iio-driver.js';
+import { nodeSysfsReader } from '../../../../agent/src/probes/power/sysfs-reader.js';
 import { makeSysfsTree } from '../../../helpers/sysfs-tree.js';
 
 const never = new AbortController().signal;

@@ -1,6 +1,10 @@
-import { createThrottledReader, parseThrottled, throttledValues } from '@pantau/agent';
 import { ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import {
+  createThrottledReader,
+  parseThrottled,
+  throttledValues,
+} from '../../../../agent/src/probes/power/throttled.js';
 import { fakeFiles } from '../../../helpers/fakes.js';
 import { FakeCommandRunner } from '../../../helpers/power-fakes.js';
 

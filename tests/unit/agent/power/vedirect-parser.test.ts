@@ -1,5 +1,6 @@
-import { chargeStateName, createVeDirectParser, type VeDirectEvent, veDirectValues } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { chargeStateName, veDirectValues } from '../../../../agent/src/probes/power/vedirect-mapping.js';
+import { createVeDirectParser, type VeDirectEvent } from '../../../../agent/src/probes/power/vedirect-parser.js';
 import { hexFrame, mpptFields, veDirectBlock } from '../../../helpers/vedirect.js';
 
 function blocks(events: VeDirectEvent[]) {

@@ -12,7 +12,7 @@ const open = (dir: string, extra: { io?: SpoolIo; maxSamples?: number } = {}) =>
     maxSamples: extra.maxSamples ?? 1000,
     segmentSamples: 10,
     log: silentLogger(),
-    ...(extra.io === undefined ? {} : { io: extra.io }),
+    io: extra.io ?? nodeSpoolIo,
   });
 const freshDir = () => mkdtempSync(join(tmpdir(), 'pantau-spool-'));
 const seqs = (list: readonly { seq: number }[]) => list.map((s) => s.seq);
@@ -53,7 +53,7 @@ describe('file spool across restarts', () => {
     const path = lastSegment(dir);
     truncateSync(path, statSync(path).size - 7); // a power cut in the middle of the last write
     const { log, lines } = captureLogger('warn');
-    const again = openFileSpool({ dir, maxSamples: 1000, segmentSamples: 10, log });
+    const again = openFileSpool({ dir, maxSamples: 1000, segmentSamples: 10, log, io: nodeSpoolIo });
     expect(seqs(again.unsent('oldest', 10))).toEqual([0, 1, 2, 3]);
     expect(again.recovery.discardedBytes).toBeGreaterThan(0);
     expect(lines.some((l) => l.event === 'spool_tail_discarded')).toBe(true);

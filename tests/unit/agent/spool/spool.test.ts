@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemorySpool, goneRanges, openFileSpool, toRanges } from '@pantau/agent';
+import { createMemorySpool, nodeSpoolIo, openFileSpool } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { goneRanges, toRanges } from '../../../../agent/src/delivery/spool/spool.js';
 import { silentLogger } from '../../../helpers/fakes.js';
 import { spoolContract } from './spool-contract.js';
 
@@ -13,6 +14,7 @@ spoolContract('file', (max) =>
     maxSamples: max,
     segmentSamples: 4,
     log: silentLogger(),
+    io: nodeSpoolIo,
   }),
 );
 

@@ -1,5 +1,5 @@
-import { createLinkState } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createLinkState } from '../../../../agent/src/probes/uptime/link-state.js';
 import { FakeClock } from '../../../helpers/fakes.js';
 
 const answered = { role: 'internet' as const, sent: 3, received: 2, error: null };

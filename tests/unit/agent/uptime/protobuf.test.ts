@@ -1,5 +1,12 @@
-import { messageField, readFields, varintField, writeMessageField, writeVarint, writeVarintField } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import {
+  messageField,
+  readFields,
+  varintField,
+  writeMessageField,
+  writeVarint,
+  writeVarintField,
+} from '../../../../agent/src/probes/uptime/protobuf.js';
 
 describe('protobuf reader and writer', () => {
   it('writes varints as the protobuf encoding guide shows them', () => {

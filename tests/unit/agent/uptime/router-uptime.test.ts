@@ -1,5 +1,10 @@
-import { createRouterUptimeSource, createUptimeUnwrapper, OID, SYS_UPTIME_WRAP_MS } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import {
+  createRouterUptimeSource,
+  createUptimeUnwrapper,
+  SYS_UPTIME_WRAP_MS,
+} from '../../../../agent/src/probes/uptime/router-uptime.js';
+import { OID } from '../../../../agent/src/probes/usage/snmp-counters.js';
 import { FakeSnmp, fakeTarget } from '../../../helpers/fake-snmp.js';
 import { FakeClock } from '../../../helpers/fakes.js';
 

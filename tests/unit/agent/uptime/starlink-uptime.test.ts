@@ -1,14 +1,13 @@
+import { fail, ok } from '@pantau/shared';
+import { describe, expect, it } from 'vitest';
+import type { GrpcUnaryRequest } from '../../../../agent/src/probes/uptime/grpc-unary.js';
+import { writeMessageField, writeVarintField } from '../../../../agent/src/probes/uptime/protobuf.js';
 import {
   createStarlinkUptimeSource,
   dishUptimeMs,
-  type GrpcUnaryRequest,
   STARLINK_HANDLE_PATH,
   starlinkStatusRequest,
-  writeMessageField,
-  writeVarintField,
-} from '@pantau/agent';
-import { fail, ok } from '@pantau/shared';
-import { describe, expect, it } from 'vitest';
+} from '../../../../agent/src/probes/uptime/starlink-uptime.js';
 import { dishStatusResponse } from '../../../helpers/starlink.js';
 
 describe('Starlink dish uptime', () => {

@@ -1,15 +1,12 @@
-import {
-  agentConfigSchema,
-  agentEnvMap,
-  createLinkState,
-  createLogLimiter,
-  createProbes,
-  createUptimeProbe,
-  OID,
-  routerSnmpTarget,
-} from '@pantau/agent';
+import { agentConfigSchema, agentEnvMap } from '@pantau/agent';
 import { fail, loadConfig, ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { createLogLimiter } from '../../../../agent/src/probes/log-limiter.js';
+import { createProbes } from '../../../../agent/src/probes/registry.js';
+import { routerSnmpTarget } from '../../../../agent/src/probes/uptime/build-uptime-probe.js';
+import { createLinkState } from '../../../../agent/src/probes/uptime/link-state.js';
+import { createUptimeProbe } from '../../../../agent/src/probes/uptime/uptime-probe.js';
+import { OID } from '../../../../agent/src/probes/usage/snmp-counters.js';
 import { FakeSnmp } from '../../../helpers/fake-snmp.js';
 import { captureLogger, FakeClock, fakeHost } from '../../../helpers/fakes.js';
 import { fakeProbeDeps } from '../../../helpers/probe-deps.js';
@@ -44,7 +41,7 @@ describe('uptime probe', () => {
     });
   });
 
-  it('gives null and the first failure code (system, terminal, router), logging each source once per interval', async () => {
+  it('gives null and the first failure code (system, terminal, router), each source logged once an interval', async () => {
     const clock = new FakeClock(0, 0);
     const { log, lines } = captureLogger('warn');
     const probe = createUptimeProbe({

@@ -1,5 +1,5 @@
-import { counterStep, plausibleBytes } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { counterStep, plausibleBytes } from '../../../../agent/src/probes/usage/counter-delta.js';
 
 const TWO_32 = 2n ** 32n;
 const MAX = 10_000_000;

@@ -1,6 +1,7 @@
-import { type CounterSource, createRateSampler } from '@pantau/agent';
 import { ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import type { CounterSource } from '../../../../agent/src/probes/usage/counter-source.js';
+import { createRateSampler } from '../../../../agent/src/probes/usage/rate-sampler.js';
 import { captureLogger, FakeClock } from '../../../helpers/fakes.js';
 import { settle, signal, usageFixture } from './usage-fixture.js';
 

@@ -1,5 +1,6 @@
-import { createRateSampler, createSnmpCounterSource, OID } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createRateSampler } from '../../../../agent/src/probes/usage/rate-sampler.js';
+import { createSnmpCounterSource, OID } from '../../../../agent/src/probes/usage/snmp-counters.js';
 import { FakeSnmp, fakeTarget } from '../../../helpers/fake-snmp.js';
 import { FakeClock, silentLogger } from '../../../helpers/fakes.js';
 import { settle, signal } from './usage-fixture.js';

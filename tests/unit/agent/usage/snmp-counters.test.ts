@@ -1,5 +1,5 @@
-import { createSnmpCounterSource, OID, readRouterUptimeMs } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createSnmpCounterSource, OID, readRouterUptimeMs } from '../../../../agent/src/probes/usage/snmp-counters.js';
 import { FakeSnmp, fakeTarget } from '../../../helpers/fake-snmp.js';
 import { signal } from './usage-fixture.js';
 

@@ -1,5 +1,5 @@
-import { createTrafficMeter } from '@pantau/agent';
 import { describe, expect, it } from 'vitest';
+import { createTrafficMeter } from '../../../../agent/src/probes/usage/traffic-meter.js';
 
 describe('traffic meter', () => {
   it('hands over the bytes since the last take, then starts again', () => {

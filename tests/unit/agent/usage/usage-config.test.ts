@@ -1,6 +1,7 @@
-import { agentConfigSchema, agentEnvMap, createProbes } from '@pantau/agent';
+import { agentConfigSchema, agentEnvMap } from '@pantau/agent';
 import { loadConfig } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { createProbes } from '../../../../agent/src/probes/registry.js';
 import { FakeClock } from '../../../helpers/fakes.js';
 import { fakeProbeDeps } from '../../../helpers/probe-deps.js';
 

@@ -1,10 +1,9 @@
+import type { Logger } from '@pantau/shared';
 import {
   createInterfaceCounterSource,
-  createRateSampler,
   defaultInterfaceCounterPaths,
-  type RateSamplerOptions,
-} from '@pantau/agent';
-import type { Logger } from '@pantau/shared';
+} from '../../../../agent/src/probes/usage/interface-counters.js';
+import { createRateSampler, type RateSamplerOptions } from '../../../../agent/src/probes/usage/rate-sampler.js';
 import { FakeClock, fakeFiles, silentLogger } from '../../../helpers/fakes.js';
 
 export const BOOT_A = '0a079090-f72f-4c7a-b148-233a16d6f73a';

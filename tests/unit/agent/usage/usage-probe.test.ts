@@ -1,12 +1,10 @@
-import {
-  agentConfigSchema,
-  buildUsageProbe,
-  createTrafficMeter,
-  defaultInterfaceCounterPaths,
-  type UsageProbe,
-} from '@pantau/agent';
+import { agentConfigSchema } from '@pantau/agent';
 import { usageSectionSchema } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
+import { buildUsageProbe } from '../../../../agent/src/probes/usage/build-usage-probe.js';
+import { defaultInterfaceCounterPaths } from '../../../../agent/src/probes/usage/interface-counters.js';
+import { createTrafficMeter } from '../../../../agent/src/probes/usage/traffic-meter.js';
+import type { UsageProbe } from '../../../../agent/src/probes/usage/usage-probe.js';
 import { FakeSnmp } from '../../../helpers/fake-snmp.js';
 import { captureLogger, FakeClock, fakeFiles } from '../../../helpers/fakes.js';
 import { BOOT_A, ROUTES, settle, signal } from './usage-fixture.js';

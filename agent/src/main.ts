@@ -11,6 +11,7 @@ import { realAgentIo } from './compose/real-io.js';
 import { openProbeCheck } from './compose/self-test.js';
 import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schema.js';
 import { AGENT_VERSION } from './version.js';
+
 /** The only place that wires real IO into the agent and starts it. */
 async function main(): Promise<number> {
   const command = parseAgentArgs(process.argv.slice(2), process.env);

@@ -1,4 +1,4 @@
-import { writeMessageField, writeVarint, writeVarintField } from '../../agent/src/probes/uptime/protobuf.js';
+import { writeMessageField, writeVarint, writeVarintField } from '../../agent/src/probes/terminal/protobuf.js';
 
 /**
  * A dish's Response to get_status as the dish encodes it: an id, then dish_get_status (2004) with

@@ -72,7 +72,8 @@ const clientsSnmpConfigSchema = snmpTargetConfigSchema.extend({
 const usageConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
-    source: z.enum(['interface', 'snmp']).default('interface'),
+    /** `starlink`: the dish's own history (needs the terminal probe on a Starlink dish). */
+    source: z.enum(['interface', 'snmp', 'starlink']).default('interface'),
     /** The Pi's interface to count; the default-route interface when absent. */
     interface: interfaceNameSchema.optional(),
     /** 32 for drivers and kernels whose counters wrap at 4 GiB. */
@@ -112,18 +113,29 @@ const clientsConfigSchema = z
     }
   });
 export type ClientsConfig = z.infer<typeof clientsConfigSchema>;
+const starlinkDishConfigSchema = z.object({
+  kind: z.literal('starlink'),
+  /** The dish answers on this fixed address whatever router is in front of it. */
+  host: z.string().min(1).max(253).default('192.168.100.1'),
+  port: z.int().min(1).max(65_535).default(9200),
+  /** Bound on each call, connection included; no retries (the next cycle is the retry). */
+  timeoutMs: z.int().min(100).max(10_000).default(2000),
+});
+export type StarlinkDishConfig = z.infer<typeof starlinkDishConfigSchema>;
+
 /** Where the terminal's uptime comes from: nowhere (the default), or a Starlink dish's gRPC service. */
 const terminalConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),
-  z.object({
-    kind: z.literal('starlink'),
-    /** The dish answers on this fixed address whatever router is in front of it. */
-    host: z.string().min(1).max(253).default('192.168.100.1'),
-    port: z.int().min(1).max(65_535).default(9200),
-    /** Bound on the call, connection included; no retries (the next cycle is the retry). */
-    timeoutMs: z.int().min(100).max(10_000).default(2000),
-  }),
+  starlinkDishConfigSchema,
 ]);
+
+/** The terminal probe: the dish's status and history every sample; on when a dish is configured. */
+const terminalProbeConfigSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('none'), enabled: z.literal(false).optional() }),
+    starlinkDishConfigSchema.extend({ enabled: z.boolean().optional() }),
+  ])
+  .transform((t) => ({ ...t, enabled: t.enabled ?? t.kind === 'starlink' }));
 
 const uptimeConfigSchema = z.object({
   enabled: z.boolean().default(true),
@@ -252,6 +264,28 @@ export const agentConfigSchema = z.object({
       usage: usageConfigSchema.prefault({}),
       clients: clientsConfigSchema.prefault({}),
       throughput: throughputConfigSchema.prefault({}),
+      terminal: terminalProbeConfigSchema.prefault({ kind: 'none' }),
+      /** The Pi's own health every sample, its inventory at start and daily. */
+      host: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+    })
+    .superRefine((probes, ctx) => {
+      const { terminal, uptime, usage } = probes;
+      if (usage.enabled && usage.source === 'starlink' && !(terminal.enabled && terminal.kind === 'starlink')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['usage', 'source'],
+          message: 'source starlink needs the terminal probe on a dish (probes.terminal.kind: starlink)',
+        });
+      }
+      const a = terminal.kind === 'starlink' ? terminal : null;
+      const b = uptime.terminal.kind === 'starlink' ? uptime.terminal : null;
+      if (a !== null && b !== null && (a.host !== b.host || a.port !== b.port)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['uptime', 'terminal', 'host'],
+          message: 'probes.uptime.terminal and probes.terminal name two different dishes; a site has one',
+        });
+      }
     })
     .prefault({}),
   /** The site's monthly data budget: probes beyond the LAN and the speed test count against it. */
@@ -270,6 +304,12 @@ export const agentConfigSchema = z.object({
   log: z.object({ level: z.enum(logLevels).default('info') }).prefault({}),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+/** The site's Starlink dish: the terminal probe's, else the uptime probe's; null when none is set. */
+export function starlinkDish(probes: AgentConfig['probes']): StarlinkDishConfig | null {
+  if (probes.terminal.kind === 'starlink') return probes.terminal;
+  return probes.uptime.terminal.kind === 'starlink' ? probes.uptime.terminal : null;
+}
 
 const PROFILE_INTERVAL_SEC = { standard: 300, metered: 900 } as const;
 
@@ -306,6 +346,8 @@ export const agentEnvMap: EnvMap = {
   PANTAU_USAGE_SOURCE: { path: ['probes', 'usage', 'source'], type: 'string' },
   PANTAU_USAGE_INTERFACE: { path: ['probes', 'usage', 'interface'], type: 'string' },
   PANTAU_UPTIME_TERMINAL_KIND: { path: ['probes', 'uptime', 'terminal', 'kind'], type: 'string' },
+  PANTAU_TERMINAL_KIND: { path: ['probes', 'terminal', 'kind'], type: 'string' },
+  PANTAU_HOST_ENABLED: { path: ['probes', 'host', 'enabled'], type: 'boolean' },
   PANTAU_CLIENTS_SOURCE: { path: ['probes', 'clients', 'source'], type: 'string' },
   PANTAU_LATENCY_DETECT_GATEWAY: { path: ['probes', 'latency', 'detectGateway'], type: 'boolean' },
   PANTAU_BUDGET_MONTHLY_BYTES: { path: ['budget', 'monthlyBytes'], type: 'number' },

@@ -2,6 +2,7 @@ import {
   encodePayload,
   fail,
   guard,
+  type HostInventory,
   type Logger,
   type PayloadEncoding,
   type ResendReplyInput,
@@ -40,6 +41,8 @@ export interface PublisherDeps {
   /** Hands out the next connection epoch; durable, so it only grows. */
   readonly nextEpoch: () => number;
   readonly spoolState: () => SpoolState;
+  /** The host's inventory for the status messages; null until the agent has looked. */
+  readonly inventory?: () => HostInventory | null;
 }
 
 /** What the rest of the agent hears from the connection. */
@@ -88,7 +91,12 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
   const listeners = new Set<PublisherListener>();
   const wire = createWireMeter();
   const status = (state: 'online' | 'offline', reason: 'connected' | 'connection_lost' | 'shutdown', epoch: number) =>
-    encodeSiteStatus(options, deps.spoolState(), { state, reason, epoch, atMs: clock.nowMs() });
+    encodeSiteStatus(
+      options,
+      deps.spoolState(),
+      { state, reason, epoch, atMs: clock.nowMs() },
+      deps.inventory?.() ?? null,
+    );
 
   const connection = createConnection(
     {

@@ -49,23 +49,20 @@ export function createStarlinkDish(
     // The call is bounded by timeoutMs; no one caller's signal may cut it short for the others.
     return deps.grpc.call(request, new AbortController().signal);
   }
-  const status = shareCalls<Result<DishStatus, TerminalErrorCode>>(
-    async () => {
-      const answer = await ask(REQUEST.getStatus, MAX_STATUS_BYTES);
-      return answer.ok ? parseDishStatus(answer.value) : answer;
-    },
-    deps.clock,
-    options.reuseMs,
-    cutShort,
-  );
-  const history = shareCalls<Result<DishHistory, TerminalErrorCode>>(
-    async () => {
-      const answer = await ask(REQUEST.getHistory, MAX_HISTORY_BYTES);
-      return answer.ok ? parseDishHistory(answer.value) : answer;
-    },
-    deps.clock,
-    options.reuseMs,
-    cutShort,
-  );
-  return { status, history };
+  /** One method of the dish, asked once for the probes of a sample, its answer parsed. */
+  function shared<T>(method: number, maxBytes: number, parse: (answer: Buffer) => Result<T, TerminalErrorCode>) {
+    return shareCalls<Result<T, TerminalErrorCode>>(
+      async () => {
+        const answer = await ask(method, maxBytes);
+        return answer.ok ? parse(answer.value) : answer;
+      },
+      deps.clock,
+      options.reuseMs,
+      cutShort,
+    );
+  }
+  return {
+    status: shared(REQUEST.getStatus, MAX_STATUS_BYTES, parseDishStatus),
+    history: shared(REQUEST.getHistory, MAX_HISTORY_BYTES, parseDishHistory),
+  };
 }

@@ -22,11 +22,16 @@ export interface InventoryJob {
 }
 
 export const INVENTORY_EVERY_MS = 24 * 60 * 60_000;
+/**
+ * The first look waits a minute after start: an agent that restarts in a loop (a crash, a failing
+ * card) must not start a dozen processes each time, and the first samples go out first.
+ */
+export const INVENTORY_FIRST_DELAY_MS = 60_000;
 
 /**
- * Takes the inventory at start and then every day (on the monotonic clock), and hands each one to
- * `publish`, which sends it with the birth status when it changed. A failed look is logged and the
- * next day's tries again.
+ * Takes the inventory a minute after start and then every day (on the monotonic clock), and hands
+ * each one to `publish`, which sends it with the birth status when it changed. A failed look is
+ * logged and the next day's tries again.
  */
 export function createInventoryJob(deps: {
   readonly source: InventorySource;
@@ -49,17 +54,16 @@ export function createInventoryJob(deps: {
       takenAtMs: Math.max(0, Math.round(deps.clock.nowMs())),
     });
   });
-  function schedule(): void {
-    cancel = deps.clock.setTimer(deps.everyMs ?? INVENTORY_EVERY_MS, () => {
+  function schedule(afterMs: number): void {
+    cancel = deps.clock.setTimer(afterMs, () => {
       void take();
-      schedule();
+      schedule(deps.everyMs ?? INVENTORY_EVERY_MS);
     });
   }
   return {
     start() {
       if (cancel !== null || stopped) return;
-      void take();
-      schedule();
+      schedule(INVENTORY_FIRST_DELAY_MS);
     },
     stop() {
       stopped = true;

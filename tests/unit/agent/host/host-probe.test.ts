@@ -108,7 +108,7 @@ describe('host inventory', () => {
     dataCardBytes: 31_914_983_424,
   };
 
-  it('takes the inventory at start and again every day, on the monotonic clock', async () => {
+  it('takes the inventory a minute after start and again every day, on the monotonic clock', async () => {
     const clock = new FakeClock(1_800_000_000_000, 0);
     const published: HostInventory[] = [];
     let reads = 0;
@@ -126,8 +126,11 @@ describe('host inventory', () => {
       publish: (inventory) => published.push(inventory),
     });
     job.start();
+    clock.advance(59_999);
+    expect(reads).toBe(0);
+    clock.advance(1);
     await waitFor('the first inventory', async () => (published.length === 1 ? true : null));
-    expect(published[0]).toEqual({ ...facts, node: 'v20.19.0', agentVersion: '0.1.0', takenAtMs: 1_800_000_000_000 });
+    expect(published[0]).toEqual({ ...facts, node: 'v20.19.0', agentVersion: '0.1.0', takenAtMs: 1_800_000_060_000 });
     clock.advance(24 * 60 * 60_000 - 1);
     expect(reads).toBe(1);
     clock.advance(1);

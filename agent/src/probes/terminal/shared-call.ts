@@ -20,22 +20,30 @@ export function shareCalls<T>(
       endedAtMs = null;
       const call = run();
       shared = call;
-      void call.finally(() => {
+      const ended = () => {
         if (shared === call) endedAtMs = clock.monotonicMs();
-      });
+      };
+      call.then(ended, ended);
     }
     return untilAborted(shared, signal, onAbort);
   };
 }
 
+/** The shared promise for one caller: its value, its rejection (a bug: the probe crashed), or `onAbort`. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => T): Promise<T> {
   if (signal.aborted) return Promise.resolve(onAbort());
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const abort = () => resolve(onAbort());
     signal.addEventListener('abort', abort, { once: true });
-    void promise.then((value) => {
-      signal.removeEventListener('abort', abort);
-      resolve(value);
-    });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
   });
 }

@@ -109,4 +109,15 @@ describe('calls shared by the probes of a sample', () => {
     aborted.abort();
     expect(await call(aborted.signal)).toBe(-1);
   });
+
+  it('passes a bug (a rejected call) to every caller instead of leaving them waiting', async () => {
+    const call = shareCalls<number>(
+      async () => Promise.reject(new Error('bug')),
+      new FakeClock(),
+      1000,
+      () => -1,
+    );
+    const signal = new AbortController().signal;
+    await expect(Promise.all([call(signal), call(signal)])).rejects.toThrow('bug');
+  });
 });

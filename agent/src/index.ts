@@ -27,8 +27,8 @@ export type { Connector, ConnectRequest, TcpErrorCode } from './probes/latency/t
 export type { PowerIo } from './probes/power/power-io.js';
 export type { SerialConnection, SerialOpenOptions, SerialPortOpener } from './probes/power/serial-port.js';
 export type { ProbeContext, ProbeDeps, ProbeIo } from './probes/registry.js';
+export type { GrpcUnaryClient } from './probes/terminal/grpc-unary.js';
 export type { LegResult, ThroughputTransport } from './probes/throughput/http-transport.js';
-export type { GrpcUnaryClient } from './probes/uptime/grpc-unary.js';
 export type { Scheduler } from './schedule/calendar.js';
 export { type CycleSchedule, type CycleTick, createCycleScheduler } from './schedule/cycles.js';
 export type * from './snmp/snmp-client.js';

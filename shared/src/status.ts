@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bootIdSchema, epochMsSchema, siteIdSchema, versionSchema } from './ids.js';
+import { hostInventorySchema } from './probes/host.js';
 
 /**
  * Why a site's status changed:
@@ -35,6 +36,8 @@ export const siteStatusSchema = z.object({
    * are dropped and counted in `droppedSamples`. Null when the spool is healthy or unknown.
    */
   spoolFault: z.enum(['disk_full', 'io_error']).nullable().default(null),
+  /** What the host is (model, OS, serial, card size); null until the agent has looked, or an older agent. */
+  inventory: hostInventorySchema.nullable().default(null),
 });
 export type SiteStatus = z.infer<typeof siteStatusSchema>;
 export type SiteStatusInput = z.input<typeof siteStatusSchema>;

@@ -24,7 +24,7 @@ export class ManualCycles implements CycleSchedule {
 
 /**
  * The agent's outside world as fakes: a fake clock and host, no answers to pings, no files, no
- * SNMP, no terminal, cycles fired by hand. MQTT and the spool's disk writes are the real ones (the
+ * SNMP, no terminal, a roomy disk, an inventory that tells nothing, cycles fired by hand. MQTT and the spool's disk writes are the real ones (the
  * tests give the agent a temporary data folder and, where it connects, a real broker).
  */
 export function fakeAgentIo(overrides: Partial<AgentIo> = {}): AgentIo & { cycles: CycleSchedule } {
@@ -48,6 +48,10 @@ export function fakeAgentIo(overrides: Partial<AgentIo> = {}): AgentIo & { cycle
     random: () => 0.5,
     randomBytes: (n) => Buffer.alloc(n, 7),
     randomId: () => 'random-boot',
+    disk: { space: async () => ({ freeBytes: 8_000_000_000, totalBytes: 16_000_000_000 }) },
+    inventory: {
+      read: async () => ({ model: null, revision: null, serial: null, os: null, kernel: null, dataCardBytes: null }),
+    },
     ...overrides,
   };
 }

@@ -23,6 +23,8 @@ export function fakeProbeDeps(overrides: Partial<ProbeDeps> = {}): ProbeDeps {
     batteryVolts: () => null,
     previousRunClean: null,
     linkState: createLinkState(clock),
+    terminalSeed: null,
+    publishInventory: () => {},
     ...overrides,
   };
 }

@@ -2,12 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUEST, starlinkRequest } from '../../agent/src/probes/terminal/starlink-wire.js';
 import { AGENT_MAIN, runBin } from '../helpers/bins.js';
-import { answerOk, startGrpcDish } from '../helpers/grpc-dish.js';
+import { answerOk, grpcMessage, startGrpcDish } from '../helpers/grpc-dish.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { freePort } from '../helpers/ports.js';
 import { startSnmpd } from '../helpers/snmpd.js';
-import { dishStatusResponse } from '../helpers/starlink.js';
+import { dishStatusResponse, HEALTHY, historyResponse, statusResponse } from '../helpers/starlink.js';
 
 /** `pantau-agent check` as a technician runs it, against a real Mosquitto that wants a password. */
 describe('pantau-agent check', () => {
@@ -57,6 +58,7 @@ describe('pantau-agent check', () => {
     expect(result.stdout).toMatch(/^\[ PASS \] disk {5}\d+ MB free/m);
     expect(result.stdout).toMatch(/^\[ PASS \] latency {2}noc 127\.0\.0\.1 [\d.]+ ms, loss 0 %/m);
     expect(result.stdout).toMatch(/^\[ PASS \] uptime {3}systemUptimeMs/m);
+    expect(result.stdout).toMatch(/^\[ PASS \] host {5}.*memAvailableBytes \d+ B.*diskFreeBytes \d+ B.*load1 /m);
     expect(result.stdout).toContain('All checks passed');
     expect(result.code).toBe(0);
   });
@@ -76,6 +78,30 @@ describe('pantau-agent check', () => {
     } finally {
       await dish.stop();
       await snmpd.stop();
+    }
+  });
+
+  it("shows the dish's own view: state, PoP latency, obstruction, alerts, firmware", async () => {
+    const status = statusResponse({ ...HEALTHY, alerts: [3, 9] });
+    const history = historyResponse({
+      counter: 900,
+      length: 900,
+      perSecond: () => ({ down: 1, up: 1, drop: 0, latency: 30 }),
+    });
+    const historyAsk = grpcMessage(starlinkRequest(REQUEST.getHistory));
+    const dish = await startGrpcDish((stream, _h, body) =>
+      answerOk(stream, body.equals(historyAsk) ? history : status),
+    );
+    try {
+      const terminal = ['  terminal:', `    kind: starlink`, `    host: 127.0.0.1`, `    port: ${dish.port}`];
+      const result = await runBin(AGENT_MAIN, ['check', '--config', siteConfig({ extraProbes: terminal })]);
+      expect(result.stdout).toMatch(
+        /^\[ PASS \] terminal .*state connected, popPingLatencyMs 31\.5 ms, .*obstructedPct 1\.25 %.*ethSpeedMbps 1000 Mbit\/s.*alerts is_heating\+thermal_throttle/m,
+      );
+      expect(result.stdout).toMatch(/^\[ PASS \] uptime .*terminalUptimeMs 24 h/m);
+      expect(result.code).toBe(0);
+    } finally {
+      await dish.stop();
     }
   });
 

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { type Clock, systemClock } from '@pantau/agent';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttp2GrpcClient } from '../../agent/src/probes/uptime/grpc-unary.js';
+import { createHttp2GrpcClient } from '../../agent/src/probes/terminal/grpc-unary.js';
+import { createStarlinkDish } from '../../agent/src/probes/terminal/starlink-dish.js';
 import { createStarlinkUptimeSource } from '../../agent/src/probes/uptime/starlink-uptime.js';
 import { createUptimeProbe } from '../../agent/src/probes/uptime/uptime-probe.js';
 import { FakeClock, fakeHost } from '../helpers/fakes.js';
@@ -13,7 +14,10 @@ import { waitFor } from '../helpers/wait.js';
 const signal = () => new AbortController().signal;
 
 function source(port: number, clock: Clock = systemClock, timeoutMs = 2000) {
-  return createStarlinkUptimeSource({ grpc: createHttp2GrpcClient(clock), host: '127.0.0.1', port, timeoutMs });
+  const grpc = createHttp2GrpcClient(clock);
+  return createStarlinkUptimeSource(
+    createStarlinkDish({ host: '127.0.0.1', port, timeoutMs, reuseMs: 0 }, { grpc, clock }),
+  );
 }
 
 describe('Starlink dish uptime against a real gRPC-over-HTTP/2 peer', () => {
@@ -116,17 +120,18 @@ describe('Starlink dish uptime against a real gRPC-over-HTTP/2 peer', () => {
       (stream: Parameters<Parameters<typeof startGrpcDish>[0]>[0]) => answerOk(stream, Buffer.from([0xa2, 0x7d, 0x7f])),
     ],
     [
-      'a wifi router status instead of a dish',
-      (stream: Parameters<Parameters<typeof startGrpcDish>[0]>[0]) =>
-        answerOk(stream, Buffer.from([0xe2, 0xbb, 0x01, 0x00])),
-    ],
-    [
       'an answer larger than any dish status',
       (stream: Parameters<Parameters<typeof startGrpcDish>[0]>[0]) => answerOk(stream, Buffer.alloc(300 * 1024, 1)),
     ],
   ])('gives terminal_bad_response for %s', async (_name, behaviour) => {
     dish = await startGrpcDish(behaviour);
     expect(await source(dish.port).read(signal())).toMatchObject({ ok: false, code: 'terminal_bad_response' });
+  });
+
+  it('gives terminal_is_router when a Starlink router answers with its wifi_get_status', async () => {
+    // Response { wifi_get_status (3004): {} }: key (3004 << 3) | 2 = varint e2 bb 01, length 0.
+    dish = await startGrpcDish((stream) => answerOk(stream, Buffer.from([0xe2, 0xbb, 0x01, 0x00])));
+    expect(await source(dish.port).read(signal())).toMatchObject({ ok: false, code: 'terminal_is_router' });
   });
 
   it('gives terminal_bad_response for a peer that does not speak HTTP/2', async () => {

@@ -4,6 +4,8 @@
  */
 const units: readonly [suffix: string, unit: string][] = [
   ['BitsPerSec', 'bit/s'],
+  ['Mbps', 'Mbit/s'],
+  ['Sec', 's'],
   ['Celsius', '°C'],
   ['Volts', 'V'],
   ['Amps', 'A'],
@@ -29,10 +31,15 @@ function formatDuration(ms: number): string {
   return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
 }
 
-/** `key value` pairs of the measured (non-null) values, errors excluded. */
+/** `key value` pairs of the measured (non-null) values, errors excluded; a list of names joined by `+`. */
 export function formatValues(values: Readonly<Record<string, unknown>>): string {
   return Object.entries(values)
     .filter(([key, value]) => key !== 'error' && value !== null && value !== undefined && typeof value !== 'object')
     .map(([key, value]) => `${key} ${formatValue(key, value)}`)
+    .concat(
+      Object.entries(values)
+        .filter(([, value]) => Array.isArray(value) && value.length > 0)
+        .map(([key, value]) => `${key} ${(value as unknown[]).join('+')}`),
+    )
     .join(', ');
 }

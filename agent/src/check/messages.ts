@@ -57,8 +57,8 @@ const fixes: Readonly<Record<string, Text>> = {
     id: '/proc/uptime tidak terbaca: jalankan agen di Linux dengan /proc terpasang',
   },
   terminal_unreachable: {
-    en: 'nothing answers at the terminal address: check probes.uptime.terminal and the cable to the dish',
-    id: 'tidak ada jawaban di alamat terminal: periksa probes.uptime.terminal dan kabel ke dish',
+    en: 'nothing answers at the terminal address: check probes.terminal (or uptime.terminal) and the cable to the dish',
+    id: 'tidak ada jawaban di alamat terminal: periksa probes.terminal (atau uptime.terminal) dan kabel ke dish',
   },
   terminal_timeout: {
     en: 'the terminal did not answer in time: check that the dish is powered and reachable (192.168.100.1)',
@@ -71,6 +71,26 @@ const fixes: Readonly<Record<string, Text>> = {
   terminal_bad_response: {
     en: 'something answers at the terminal address, but not a Starlink dish: check host and port',
     id: 'ada yang menjawab di alamat terminal, tetapi bukan dish Starlink: periksa host dan port',
+  },
+  terminal_is_router: {
+    en: 'a Starlink router answers at the terminal address, not the dish: set the dish address, 192.168.100.1',
+    id: 'router Starlink yang menjawab di alamat terminal, bukan dish: pakai alamat dish, 192.168.100.1',
+  },
+  history_missing: {
+    en: "the dish sends no per-second history: report it with the dish's softwareVersion",
+    id: 'dish tidak mengirim riwayat per detik: laporkan bersama softwareVersion dish',
+  },
+  history_wrapped: {
+    en: 'the dish no longer held every second since the last sample (the agent was stopped too long)',
+    id: 'dish tidak lagi menyimpan semua detik sejak sampel terakhir (agen berhenti terlalu lama)',
+  },
+  host_proc_unreadable: {
+    en: '/proc/meminfo or /proc/loadavg cannot be read: run the agent on Linux with /proc mounted',
+    id: '/proc/meminfo atau /proc/loadavg tidak terbaca: jalankan agen di Linux dengan /proc terpasang',
+  },
+  host_disk_unreadable: {
+    en: 'the free space of dataDir cannot be read: check that the folder exists and the card is mounted',
+    id: 'ruang kosong dataDir tidak terbaca: periksa folder ada dan kartu terpasang',
   },
   broker_unreachable: {
     en: 'check the link, the broker address in mqtt.url and the port',

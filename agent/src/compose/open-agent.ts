@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SampleInput } from '@pantau/shared';
+import type { HostInventory, SampleInput } from '@pantau/shared';
 import { type Agent, createAgent } from '../agent.js';
 import { createBudgetFile } from '../budget/budget-file.js';
 import { createDataBudget } from '../budget/data-budget.js';
@@ -12,6 +12,7 @@ import { createPublisher } from '../delivery/mqtt/publisher.js';
 import { createResendResponder } from '../delivery/resend-responder.js';
 import { openFileSpool } from '../delivery/spool/file-spool.js';
 import { openRunMarker } from '../host/run-marker.js';
+import { cursorFromSamples, SEED_LOOKBACK_SAMPLES } from '../probes/terminal/cursor-seed.js';
 import { createLinkState } from '../probes/uptime/link-state.js';
 import { createTrafficMeter } from '../probes/usage/traffic-meter.js';
 import { createSampler } from '../sampler.js';
@@ -55,6 +56,16 @@ export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent
   const linkState = createLinkState(clock);
   // The speed test is skipped on a low battery: it reads the power probe's latest figure.
   let batteryVolts: number | null = null;
+  // The host probe's latest inventory travels in every status message; a change is sent at once.
+  let inventory: HostInventory | null = null;
+  function publishInventory(next: HostInventory): void {
+    const changed = inventory === null || !sameInventory(inventory, next);
+    inventory = next;
+    if (!changed || !publisher.connected) return;
+    void publisher.publishStatus().then((sent) => {
+      if (!sent.ok) log.warn({ event: 'inventory_status_failed', code: sent.code }, sent.message);
+    });
+  }
 
   const probes = buildProbes(config, io, {
     log,
@@ -65,6 +76,11 @@ export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent
     batteryVolts: () => batteryVolts,
     previousRunClean: marker.previousRunClean,
     linkState,
+    // The dish's history resumes where the newest stored sample stopped counting.
+    terminalSeed: cursorFromSamples(
+      spool.range(Math.max(0, spool.lastSeq - SEED_LOOKBACK_SAMPLES + 1), spool.lastSeq, SEED_LOOKBACK_SAMPLES).samples,
+    ),
+    publishInventory,
   });
   const sampler = createSampler({
     probes,
@@ -100,6 +116,7 @@ export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent
       connect: io.mqtt,
       nextEpoch: createEpochSource(epochs, log.child({ module: 'publisher' })),
       spoolState: () => ({ depth: spool.depth, dropped: spool.dropped, fault: spool.fault }),
+      inventory: () => inventory,
     },
   );
   const delivery = createDelivery(
@@ -142,4 +159,9 @@ export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent
       },
     ],
   });
+}
+
+/** Two inventories tell the same (the time each was taken aside). */
+function sameInventory(a: HostInventory, b: HostInventory): boolean {
+  return JSON.stringify({ ...a, takenAtMs: 0 }) === JSON.stringify({ ...b, takenAtMs: 0 });
 }

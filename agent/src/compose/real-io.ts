@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { statfs } from 'node:fs/promises';
 import { createLogger, type Logger } from '@pantau/shared';
 import { systemClock } from '../clock.js';
 import type { AgentConfig } from '../config/schema.js';
@@ -7,15 +8,25 @@ import { nodeSpoolIo } from '../delivery/spool/spool-io.js';
 import { execFileRunner } from '../host/command-runner.js';
 import { nodeFileReader } from '../host/file-reader.js';
 import { createLinuxHostInfo, defaultHostPaths, type HostInfo } from '../host/host-info.js';
+import { createSysinfoInventory } from '../host/sysinfo-inventory.js';
+import type { DiskStats } from '../probes/host/host-readers.js';
 import { createGatewayDetector } from '../probes/latency/gateway.js';
 import { createSystemPinger } from '../probes/latency/pinger.js';
 import { createNetConnector } from '../probes/latency/tcp-connector.js';
 import { createNodePowerIo } from '../probes/power/power-io.js';
-import { createHttp2GrpcClient } from '../probes/uptime/grpc-unary.js';
+import { createHttp2GrpcClient } from '../probes/terminal/grpc-unary.js';
 import { createCronCalendar } from '../schedule/calendar.js';
 import { createCycleScheduler } from '../schedule/cycles.js';
 import { createNetSnmpClient } from '../snmp/net-snmp-client.js';
 import type { AgentIo } from './agent-io.js';
+
+/** statfs(2): the space an unprivileged writer (the agent) may use, and the filesystem's size. */
+export const statfsDisk: DiskStats = {
+  async space(path) {
+    const stats = await statfs(path);
+    return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
+  },
+};
 
 export function realHostInfo(config: AgentConfig): HostInfo {
   return createLinuxHostInfo(nodeFileReader, { ...defaultHostPaths, clockSyncedFile: config.clock.syncedFile });
@@ -51,5 +62,7 @@ export function realAgentIo(
     random: Math.random,
     randomBytes,
     randomId: randomUUID,
+    disk: statfsDisk,
+    inventory: createSysinfoInventory(config.dataDir),
   };
 }

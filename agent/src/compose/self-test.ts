@@ -42,6 +42,9 @@ export async function openProbeCheck(config: AgentConfig, io: ProbeIo & { readon
     // seen no link evidence before its one sample.
     previousRunClean: null,
     linkState: createLinkState(clock),
+    // The self-test's one sample is a baseline of the dish's history, and it sends no status.
+    terminalSeed: null,
+    publishInventory: () => {},
   });
   const sampler = createSampler({
     probes,

@@ -33,6 +33,7 @@ export function refuseContradictions(config: AgentConfig, ctx: z.RefinementCtx):
     }
   }
   refusePowerContradictions(config, probeMs, issue);
+  refuseDishContradictions(config, issue);
   const { spool, mqtt } = config;
   if (spool.segmentSamples > spool.maxSamples) {
     issue(
@@ -48,12 +49,35 @@ export function refuseContradictions(config: AgentConfig, ctx: z.RefinementCtx):
   }
 }
 
+/** The dish's history needs the terminal probe on it, and a site has one dish. */
+function refuseDishContradictions(config: AgentConfig, issue: (path: Path, message: string) => void): void {
+  const { terminal, uptime, usage } = config.probes;
+  if (usage.enabled && usage.source === 'starlink' && !(terminal.enabled && terminal.kind === 'starlink')) {
+    issue(
+      ['probes', 'usage', 'source'],
+      'source starlink needs the terminal probe on a dish (probes.terminal.kind: starlink)',
+    );
+  }
+  const a = terminal.kind === 'starlink' ? terminal : null;
+  const b = uptime.terminal.kind === 'starlink' ? uptime.terminal : null;
+  if (a !== null && b !== null && (a.host !== b.host || a.port !== b.port)) {
+    issue(
+      ['probes', 'uptime', 'terminal', 'host'],
+      'probes.uptime.terminal and probes.terminal name two different dishes; a site has one',
+    );
+  }
+}
+
 /** Per-call bounds inside the probes that run in the sample cycle, where the probe is on. */
 function probeCallTimeouts(config: AgentConfig): [Path, number][] {
   const { uptime, usage, clients } = config.probes;
   const calls: [Path, number][] = [];
   if (uptime.enabled && uptime.terminal.kind === 'starlink') {
     calls.push([['probes', 'uptime', 'terminal', 'timeoutMs'], uptime.terminal.timeoutMs]);
+  }
+  const { terminal } = config.probes;
+  if (terminal.enabled && terminal.kind === 'starlink') {
+    calls.push([['probes', 'terminal', 'timeoutMs'], terminal.timeoutMs]);
   }
   if (uptime.enabled && uptime.router !== undefined) {
     calls.push([['probes', 'uptime', 'router', 'timeoutMs'], uptime.router.timeoutMs]);

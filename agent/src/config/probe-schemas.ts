@@ -48,7 +48,8 @@ const clientsSnmpConfigSchema = snmpTargetConfigSchema.extend({
 export const usageConfigSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
-    source: z.enum(['interface', 'snmp']).default('interface'),
+    /** `starlink`: the dish's own history (needs the terminal probe on a dish). */
+    source: z.enum(['interface', 'snmp', 'starlink']).default('interface'),
     /** The Pi's interface to count; the default-route interface when absent. */
     interface: interfaceNameSchema.optional(),
     /** 32 for drivers and kernels whose counters wrap at 4 GiB. */
@@ -88,18 +89,32 @@ export const clientsConfigSchema = z
     }
   });
 export type ClientsConfig = z.infer<typeof clientsConfigSchema>;
+const starlinkDishConfigSchema = z.strictObject({
+  kind: z.literal('starlink'),
+  /** The dish answers on this fixed address whatever router is in front of it. */
+  host: z.string().min(1).max(253).default('192.168.100.1'),
+  port: z.int().min(1).max(65_535).default(9200),
+  /** Bound on each call, connection included; no retries (the next cycle is the retry). */
+  timeoutMs: z.int().min(100).max(10_000).default(2000),
+});
+export type StarlinkDishConfig = z.infer<typeof starlinkDishConfigSchema>;
+
 /** Where the terminal's uptime comes from: nowhere (the default), or a Starlink dish's gRPC service. */
 const terminalConfigSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
-  z.strictObject({
-    kind: z.literal('starlink'),
-    /** The dish answers on this fixed address whatever router is in front of it. */
-    host: z.string().min(1).max(253).default('192.168.100.1'),
-    port: z.int().min(1).max(65_535).default(9200),
-    /** Bound on the call, connection included; no retries (the next cycle is the retry). */
-    timeoutMs: z.int().min(100).max(10_000).default(2000),
-  }),
+  starlinkDishConfigSchema,
 ]);
+
+/** The terminal probe: the dish's status and history every sample; on when a dish is configured. */
+export const terminalProbeConfigSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('none'), enabled: z.literal(false).optional() }),
+    starlinkDishConfigSchema.extend({ enabled: z.boolean().optional() }),
+  ])
+  .transform((t) => ({ ...t, enabled: t.enabled ?? t.kind === 'starlink' }));
+
+/** The Pi's own health every sample, its inventory at start and daily. */
+export const hostProbeConfigSchema = z.strictObject({ enabled: z.boolean().default(true) });
 
 export const uptimeConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),

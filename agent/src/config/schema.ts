@@ -5,7 +5,10 @@ import { powerConfigSchema } from './power-schema.js';
 import {
   clientsConfigSchema,
   everySamplesSchema,
+  hostProbeConfigSchema,
   latencyTargetConfigSchema,
+  type StarlinkDishConfig,
+  terminalProbeConfigSchema,
   throughputConfigSchema,
   uptimeConfigSchema,
   usageConfigSchema,
@@ -14,6 +17,7 @@ import {
 export type {
   ClientsConfig,
   LatencyTargetConfig,
+  StarlinkDishConfig,
   ThroughputConfig,
   UptimeConfig,
   UsageConfig,
@@ -123,6 +127,8 @@ export const agentConfigSchema = z
         usage: usageConfigSchema.prefault({}),
         clients: clientsConfigSchema.prefault({}),
         throughput: throughputConfigSchema.prefault({}),
+        terminal: terminalProbeConfigSchema.prefault({ kind: 'none' }),
+        host: hostProbeConfigSchema.prefault({}),
       })
       .prefault({}),
     /** The site's monthly data budget: probes beyond the LAN and the speed test count against it. */
@@ -142,6 +148,12 @@ export const agentConfigSchema = z
   })
   .superRefine(refuseContradictions);
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+/** The site's Starlink dish: the terminal probe's, else the uptime probe's; null when none is set. */
+export function starlinkDish(probes: AgentConfig['probes']): StarlinkDishConfig | null {
+  if (probes.terminal.kind === 'starlink') return probes.terminal;
+  return probes.uptime.terminal.kind === 'starlink' ? probes.uptime.terminal : null;
+}
 
 const PROFILE_INTERVAL_SEC = { standard: 300, metered: 900 } as const;
 
@@ -179,6 +191,8 @@ export const agentEnvMap: EnvMap = {
   PANTAU_USAGE_SOURCE: { path: ['probes', 'usage', 'source'], type: 'string' },
   PANTAU_USAGE_INTERFACE: { path: ['probes', 'usage', 'interface'], type: 'string' },
   PANTAU_UPTIME_TERMINAL_KIND: { path: ['probes', 'uptime', 'terminal', 'kind'], type: 'string' },
+  PANTAU_TERMINAL_KIND: { path: ['probes', 'terminal', 'kind'], type: 'string' },
+  PANTAU_HOST_ENABLED: { path: ['probes', 'host', 'enabled'], type: 'boolean' },
   PANTAU_CLIENTS_SOURCE: { path: ['probes', 'clients', 'source'], type: 'string' },
   PANTAU_LATENCY_DETECT_GATEWAY: { path: ['probes', 'latency', 'detectGateway'], type: 'boolean' },
   PANTAU_BUDGET_MONTHLY_BYTES: { path: ['budget', 'monthlyBytes'], type: 'number' },

@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { clientsSectionSchema } from './clients.js';
+import { hostSectionSchema } from './host.js';
 import { latencySectionSchema } from './latency.js';
 import { powerSectionSchema } from './power.js';
+import { terminalSectionSchema } from './terminal.js';
 import { throughputSectionSchema } from './throughput.js';
 import { uptimeSectionSchema } from './uptime.js';
 import { usageSectionSchema } from './usage.js';
 
 export * from './clients.js';
+export * from './host.js';
 export * from './latency.js';
 export * from './power.js';
 export * from './section.js';
+export * from './terminal.js';
 export * from './throughput.js';
 export * from './uptime.js';
 export * from './usage.js';
@@ -25,6 +29,8 @@ export const probeSectionSchemas = {
   clients: clientsSectionSchema,
   power: powerSectionSchema,
   throughput: throughputSectionSchema,
+  terminal: terminalSectionSchema,
+  host: hostSectionSchema,
 } as const;
 
 export type ProbeName = keyof typeof probeSectionSchemas;
@@ -42,4 +48,6 @@ export const probeSectionsSchema = z.object({
   clients: clientsSectionSchema.optional(),
   power: powerSectionSchema.optional(),
   throughput: throughputSectionSchema.optional(),
+  terminal: terminalSectionSchema.optional(),
+  host: hostSectionSchema.optional(),
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { nullable, sectionError } from './section.js';
 
-/** Where the usage counters came from. */
-export const usageSourceSchema = z.enum(['interface', 'snmp']);
+/** Where the usage figures came from: the Pi's interface, the router (SNMP), the dish's history. */
+export const usageSourceSchema = z.enum(['interface', 'snmp', 'starlink']);
 
 /**
  * Passive throughput: the site's traffic in one sample interval. `rx` is traffic into the site (from

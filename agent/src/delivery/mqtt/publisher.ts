@@ -2,6 +2,7 @@ import {
   encodePayload,
   fail,
   guard,
+  type HostInventory,
   type PayloadEncoding,
   type ResendReplyInput,
   type Result,
@@ -24,6 +25,8 @@ export interface PublisherOptions extends SiteIdentity, Omit<ConnectionOptions, 
 /** The connection's IO, and the spool's state for the status messages. */
 export interface PublisherDeps extends Pick<ConnectionDeps, 'clock' | 'random' | 'log' | 'connect' | 'nextEpoch'> {
   readonly spoolState: () => SpoolState;
+  /** The host's inventory for the status messages; null until the agent has looked. */
+  readonly inventory?: () => HostInventory | null;
 }
 
 /** What the rest of the agent hears from the connection. */
@@ -74,7 +77,12 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
   let birthOut: Promise<void> = Promise.resolve();
   const wire = createWireMeter();
   const status = (state: 'online' | 'offline', reason: 'connected' | 'connection_lost' | 'shutdown', epoch: number) =>
-    encodeSiteStatus(options, deps.spoolState(), { state, reason, epoch, atMs: clock.nowMs() });
+    encodeSiteStatus(
+      options,
+      deps.spoolState(),
+      { state, reason, epoch, atMs: clock.nowMs() },
+      deps.inventory?.() ?? null,
+    );
 
   const connection = createConnection(
     { ...options, clientId: `pantau-agent-${options.siteId}` },

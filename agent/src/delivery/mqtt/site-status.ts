@@ -1,4 +1,4 @@
-import { encodePayload, type SiteStatusInput } from '@pantau/shared';
+import { encodePayload, type HostInventory, type SiteStatusInput } from '@pantau/shared';
 import type { SpoolFault } from '../spool/spool.js';
 
 /** Who the site is, as every status message says it. */
@@ -24,7 +24,12 @@ export interface StatusChange {
 }
 
 /** The retained status payload: birth (online), will (offline, connection_lost), goodbye (shutdown). */
-export function encodeSiteStatus(identity: SiteIdentity, spool: SpoolState, change: StatusChange): Buffer {
+export function encodeSiteStatus(
+  identity: SiteIdentity,
+  spool: SpoolState,
+  change: StatusChange,
+  inventory: HostInventory | null = null,
+): Buffer {
   return encodePayload('status', {
     v: 1,
     siteId: identity.siteId,
@@ -38,5 +43,6 @@ export function encodeSiteStatus(identity: SiteIdentity, spool: SpoolState, chan
     spoolDepth: spool.depth,
     droppedSamples: spool.dropped,
     spoolFault: spool.fault,
+    inventory,
   });
 }

@@ -5,7 +5,7 @@ import type { HostInfo } from '../../host/host-info.js';
 import type { SnmpClient, SnmpTarget } from '../../snmp/snmp-client.js';
 import type { LogLimiter } from '../log-limiter.js';
 import type { Probe } from '../probe.js';
-import type { GrpcUnaryClient } from './grpc-unary.js';
+import type { StarlinkDish } from '../terminal/starlink-dish.js';
 import type { LinkState } from './link-state.js';
 import { createRouterUptimeSource } from './router-uptime.js';
 import { createStarlinkUptimeSource } from './starlink-uptime.js';
@@ -18,7 +18,8 @@ export interface UptimeProbeIo {
   readonly previousRunClean: boolean | null;
   readonly linkState: Pick<LinkState, 'snapshot'>;
   readonly snmp: SnmpClient;
-  readonly grpc: GrpcUnaryClient;
+  /** The site's dish, shared with the terminal probe; null when none is configured. */
+  readonly dish: StarlinkDish | null;
   readonly log: { readonly logger: Logger; readonly limiter: LogLimiter };
 }
 
@@ -37,10 +38,9 @@ export function routerSnmpTarget(probes: AgentConfig['probes']): SnmpTarget | nu
   return null;
 }
 
-/** The uptime probe from its config: which router and which terminal it asks. */
+/** The uptime probe from its config: which router it asks; the terminal is the site's dish, if any. */
 export function buildUptimeProbe(probes: AgentConfig['probes'], io: UptimeProbeIo): Probe<'uptime'> {
   const routerTarget = routerSnmpTarget(probes);
-  const terminal = probes.uptime.terminal;
   return createUptimeProbe({
     host: io.host,
     clock: io.clock,
@@ -51,15 +51,7 @@ export function buildUptimeProbe(probes: AgentConfig['probes'], io: UptimeProbeI
       routerTarget === null
         ? undefined
         : createRouterUptimeSource({ client: io.snmp, target: pickTarget(routerTarget), clock: io.clock }),
-    terminal:
-      terminal.kind === 'starlink'
-        ? createStarlinkUptimeSource({
-            grpc: io.grpc,
-            host: terminal.host,
-            port: terminal.port,
-            timeoutMs: terminal.timeoutMs,
-          })
-        : undefined,
+    terminal: io.dish === null ? undefined : createStarlinkUptimeSource(io.dish),
     log: io.log,
   });
 }

@@ -51,7 +51,7 @@ export function createUsageProbe(deps: UsageProbeDeps): UsageProbe {
   };
 }
 
-const nullFigures = {
+export const nullFigures = {
   interface: null,
   intervalMs: null,
   rxBytes: null,

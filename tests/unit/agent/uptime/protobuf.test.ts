@@ -6,7 +6,7 @@ import {
   writeMessageField,
   writeVarint,
   writeVarintField,
-} from '../../../../agent/src/probes/uptime/protobuf.js';
+} from '../../../../agent/src/probes/terminal/protobuf.js';
 
 describe('protobuf reader and writer', () => {
   it('writes varints as the protobuf encoding guide shows them', () => {

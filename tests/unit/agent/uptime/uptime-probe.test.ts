@@ -159,6 +159,7 @@ describe('uptime config', () => {
         usage: { enabled: false },
         clients: { enabled: false },
         power: { enabled: false },
+        host: { enabled: false },
         uptime: { router: { host: '192.168.1.1' }, terminal: { kind: 'starlink' } },
       },
     });

@@ -46,7 +46,7 @@ describe('usage and clients config', () => {
     const clock = new FakeClock();
     const deps = fakeProbeDeps({ clock });
     const probes = createProbes(config, deps);
-    expect(probes.map((p) => p.name)).toEqual(['uptime', 'usage', 'clients']);
+    expect(probes.map((p) => p.name)).toEqual(['uptime', 'host', 'usage', 'clients']);
     const usage = probes.find((p) => p.name === 'usage');
     await usage?.measure(new AbortController().signal);
     expect(clock.pendingTimers).toBe(1);

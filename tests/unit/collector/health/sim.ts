@@ -144,6 +144,7 @@ export class SimSite {
       spoolDepth: 0,
       droppedSamples: 0,
       spoolFault: null,
+      inventory: null,
     };
   }
 }

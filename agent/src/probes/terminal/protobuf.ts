@@ -1,9 +1,9 @@
 import { fail, ok, type Result } from '@pantau/shared';
 
 /**
- * The little of the protobuf wire format the agent needs to ask a Starlink dish its status
- * (https://protobuf.dev/programming-guides/encoding/): varints, length-delimited fields, and
- * skipping everything else. Bytes from the network may be anything: the reader returns a failure
+ * The little of the protobuf wire format the agent needs to ask a Starlink dish its status and
+ * history (https://protobuf.dev/programming-guides/encoding/): varints, floats, strings, embedded
+ * and repeated messages, packed repeated floats, and skipping everything else. Bytes from the network may be anything: the reader returns a failure
  * value for malformed input and never throws.
  */
 export type WireType = 0 | 1 | 2 | 5;
@@ -92,6 +92,60 @@ export function varintField(fields: readonly ProtoField[], field: number): Resul
   return ok(value);
 }
 
+/** All occurrences of a message field, each on its own (a repeated message: the dish's outages). */
+export function repeatedMessages(fields: readonly ProtoField[], field: number): Result<Uint8Array[], ProtoErrorCode> {
+  const parts: Uint8Array[] = [];
+  for (const f of fields) {
+    if (f.field !== field) continue;
+    if (f.wireType !== 2) return fail('proto_malformed', `field ${field} is not a message (wire type ${f.wireType})`);
+    parts.push(f.bytes);
+  }
+  return ok(parts);
+}
+
+/** A `float` field (wire type 5, little-endian IEEE 754; the last occurrence wins). Null when absent. */
+export function floatField(fields: readonly ProtoField[], field: number): Result<number | null, ProtoErrorCode> {
+  let value: number | null = null;
+  for (const f of fields) {
+    if (f.field !== field) continue;
+    if (f.wireType !== 5) return fail('proto_malformed', `field ${field} is not a float (wire type ${f.wireType})`);
+    value = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, 4).readFloatLE(0);
+  }
+  return ok(value);
+}
+
+/** A `string` field, decoded as UTF-8 (the last occurrence wins). Null when absent. */
+export function stringField(fields: readonly ProtoField[], field: number): Result<string | null, ProtoErrorCode> {
+  let value: string | null = null;
+  for (const f of fields) {
+    if (f.field !== field) continue;
+    if (f.wireType !== 2) return fail('proto_malformed', `field ${field} is not a string (wire type ${f.wireType})`);
+    value = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.length).toString('utf8');
+  }
+  return ok(value);
+}
+
+/**
+ * A `repeated float` field: packed (one length-delimited run of 4-byte floats, proto3's default)
+ * or one wire-type-5 field per value; a parser must accept both. Empty when absent.
+ */
+export function repeatedFloats(fields: readonly ProtoField[], field: number): Result<Float32Array, ProtoErrorCode> {
+  const runs: Uint8Array[] = [];
+  for (const f of fields) {
+    if (f.field !== field) continue;
+    if (f.wireType === 1 || f.wireType === 0) {
+      return fail('proto_malformed', `field ${field} is not a float (wire type ${f.wireType})`);
+    }
+    if (f.bytes.length % 4 !== 0) return fail('proto_malformed', `packed floats of field ${field} cut short`);
+    runs.push(f.bytes);
+  }
+  // Copied once into an aligned array: a field's bytes may start at any offset of the answer.
+  const joined = Buffer.concat(runs);
+  const values = new Float32Array(joined.length / 4);
+  for (let i = 0; i < values.length; i++) values[i] = joined.readFloatLE(i * 4);
+  return ok(values);
+}
+
 export function writeVarint(value: bigint | number): Buffer {
   let v = BigInt.asUintN(64, BigInt(value));
   const out: number[] = [];
@@ -110,4 +164,17 @@ export function writeMessageField(field: number, body: Uint8Array): Buffer {
 
 export function writeVarintField(field: number, value: bigint | number): Buffer {
   return Buffer.concat([writeVarint(BigInt(field) << 3n), writeVarint(value)]);
+}
+
+export function writeFloatField(field: number, value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeFloatLE(value);
+  return Buffer.concat([writeVarint((BigInt(field) << 3n) | 5n), bytes]);
+}
+
+/** A packed `repeated float`. */
+export function writePackedFloats(field: number, values: readonly number[]): Buffer {
+  const bytes = Buffer.alloc(values.length * 4);
+  for (const [i, v] of values.entries()) bytes.writeFloatLE(v, i * 4);
+  return writeMessageField(field, bytes);
 }

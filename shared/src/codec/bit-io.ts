@@ -1,9 +1,29 @@
 /**
- * Byte and bit streams for the binary columnar encoding (columnar.ts). Integers are JS numbers up to
- * 2^53: bit operators work on 32 bits only, so wide values are split arithmetically. A reader that
- * runs past its end throws MalformedInput, which the decoder turns into a stable error code.
+ * Byte and bit streams for the binary columnar encoding (docs/columnar.md). Integers are JS numbers
+ * up to 2^53: bit operators work on 32 bits only, so wide values are split arithmetically. A reader
+ * that runs past its end, or meets a count past the protocol's limits, throws MalformedInput, which
+ * the decoder turns into a stable error code.
  */
-export class MalformedInput extends Error {}
+import { MAX_COLUMNAR_STRING_BYTES } from './limits.js';
+
+/** Why a columnar payload does not decode: its bytes are malformed, or a count is past a limit. */
+export type MalformedCode = 'invalid_compression' | 'invalid_utf8' | 'limit_exceeded' | 'too_large';
+
+export class MalformedInput extends Error {
+  constructor(
+    message: string,
+    readonly code: MalformedCode = 'invalid_compression',
+  ) {
+    super(message);
+  }
+}
+
+/** A declared count past one of the protocol's limits (limits.ts). */
+export function overLimit(what: string, value: number, limit: number): MalformedInput {
+  return new MalformedInput(`${what} is ${value}, the limit is ${limit}`, 'limit_exceeded');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The widest unsigned value either stream carries: 2^53 - 1, a safe integer. */
 const MAX_BITS = 53;
@@ -70,6 +90,7 @@ export class ByteReader {
     if (b === undefined) throw new MalformedInput('ends early');
     return b;
   }
+  /** LEB128 of at most 8 bytes and a value below 2^53. */
   varint(): number {
     let value = 0;
     for (let shift = 1; ; shift *= 0x80) {
@@ -81,10 +102,21 @@ export class ByteReader {
     if (!Number.isSafeInteger(value)) throw new MalformedInput('varint too large');
     return value;
   }
+  /** A varint that must not exceed `limit` (checked before anything is made of it). */
+  count(what: string, limit: number): number {
+    const value = this.varint();
+    if (value > limit) throw overLimit(what, value, limit);
+    return value;
+  }
   string(): string {
-    const length = this.varint();
+    const length = this.count('a string', MAX_COLUMNAR_STRING_BYTES);
     if (this.at + length > this.bytes.byteLength) throw new MalformedInput('string ends early');
-    const text = Buffer.from(this.bytes.subarray(this.at, this.at + length)).toString('utf8');
+    let text: string;
+    try {
+      text = utf8.decode(this.bytes.subarray(this.at, this.at + length));
+    } catch {
+      throw new MalformedInput('a string is not UTF-8', 'invalid_utf8');
+    }
     this.at += length;
     return text;
   }
@@ -174,5 +206,11 @@ export class BitReader {
   /** Whole bytes after the one being read (0 when all that is left is the last byte's padding). */
   get unreadBytes(): number {
     return this.bytes.byteLength - Math.ceil(this.at / 8);
+  }
+  /** Whether the bits left in the last byte read, the padding, are all zero. */
+  get paddingIsZero(): boolean {
+    const used = this.at & 7;
+    if (used === 0) return true;
+    return ((this.bytes[this.at >> 3] as number) & (0xff >> used)) === 0;
   }
 }

@@ -15,7 +15,7 @@
  * The encoder keeps a coding only after checking that decoding it gives every value back bit for
  * bit, so any finite number round-trips; a column no coding fits is sent tagged instead.
  */
-import { type BitReader, type BitWriter, bitLength, MalformedInput, unzigzag, zigzag } from './bit-io.js';
+import { type BitWriter, bitLength, zigzag } from '../bit-io.js';
 import {
   Cheapest,
   offerReference,
@@ -24,17 +24,14 @@ import {
   rangeLimit,
   type Spread,
   spreadOf,
-} from './columnar-number-costs.js';
+} from './number-costs.js';
+import { DIVISORS, MAX_REFERENCE_DISTANCE, MAX_SCALE } from './format.js';
 
-export const MAX_SCALE = 9;
 /** Integers kept well inside 2^53 so differences and offsets from a minimum stay exact. */
 const MAX_INT = 2 ** 50;
-const DIVISORS = [1, 2, 3, 6] as const;
-/** How many earlier number columns a column may refer to (4 bits). */
-const MAX_REFERENCE_DISTANCE = 16;
 
 /** A number column already coded in this batch, as a later column may refer to it. */
-export interface NumberColumn {
+interface NumberColumn {
   /** Which samples have a (non-null) value, e.g. `0,1,2,4`. */
   readonly rowsKey: string;
   readonly values: readonly number[];
@@ -76,7 +73,7 @@ export function scaleOf(values: readonly number[]): number | null {
 }
 
 /** The value integer `k` stands for at scale `scale`, divisor `d`, `drop` fewer decimals in `k`. */
-function fromInteger(k: number, scale: number, d: number, drop: number): number {
+export function fromInteger(k: number, scale: number, d: number, drop: number): number {
   if (d === 1) return k / 10 ** scale;
   return Math.round((k * 10 ** drop) / d) / 10 ** scale;
 }
@@ -113,21 +110,6 @@ function writeInts(out: BitWriter, spread: Spread, delta: boolean): void {
   out.long(zigzag(spread.dMin));
   out.bits(width, 6);
   for (let j = 1; j < ints.length; j++) out.bits((ints[j] as number) - (ints[j - 1] as number) - spread.dMin, width);
-}
-
-function readPacked(input: BitReader, count: number): number[] {
-  if (count === 0) return [];
-  const min = unzigzag(input.long());
-  const width = input.bits(6);
-  // A plain loop: Array.from over an array-like is slow in V8, and the collector reads every column here.
-  const values = new Array<number>(count);
-  for (let j = 0; j < count; j++) values[j] = checked(min + input.bits(width));
-  return values;
-}
-
-function checked(value: number): number {
-  if (!Number.isSafeInteger(value)) throw new MalformedInput('number out of range');
-  return value;
 }
 
 /**
@@ -193,47 +175,4 @@ export function writeNumbers(
   }
   writeInts(out, chosen, best.delta);
   return { rowsKey, values, spreads: new Map([[scale, mine]]) };
-}
-
-/** Reads `count` numbers written by writeNumbers. */
-export function readNumbers(
-  input: BitReader,
-  count: number,
-  scale: number,
-  rowsKey: string,
-  earlier: readonly NumberColumn[],
-): number[] {
-  const delta = input.bits(1) === 1;
-  const hasReference = input.bits(1) === 1;
-  let ref: NumberColumn | undefined;
-  let divisor = 1;
-  let drop = 0;
-  if (hasReference) {
-    ref = earlier[earlier.length - 1 - input.bits(4)];
-    if (ref === undefined || ref.rowsKey !== rowsKey) throw new MalformedInput('bad column reference');
-  } else {
-    divisor = DIVISORS[input.bits(2)] as number;
-    if (divisor !== 1) drop = input.bits(2);
-    if (drop > scale) throw new MalformedInput('bad scale drop');
-  }
-  let ints: number[];
-  if (delta && count > 0) {
-    const first = unzigzag(input.long());
-    ints = readPacked(input, count - 1);
-    // Differences to running values, in place, shifted one along behind the first value.
-    let previous = first;
-    for (let j = 0; j < ints.length; j++) {
-      const d = ints[j] as number;
-      ints[j] = previous;
-      previous = checked(previous + d);
-    }
-    ints.push(previous);
-  } else ints = readPacked(input, count);
-  const f = 10 ** scale;
-  for (let j = 0; j < ints.length; j++) {
-    let k = ints[j] as number;
-    if (ref !== undefined) k = checked(k + Math.round((ref.values[j] as number) * f));
-    ints[j] = fromInteger(k, scale, divisor, drop);
-  }
-  return ints;
 }

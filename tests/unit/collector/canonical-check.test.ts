@@ -1,10 +1,5 @@
-import {
-  compileCanonicalCheck,
-  decodePayload,
-  payloadSchemas,
-  siteStatusSchema,
-  telemetryBatchSchema,
-} from '@pantau/shared';
+import { compileCanonicalCheck, decodeIngestPayload } from '@pantau/collector';
+import { payloadSchemas, siteStatusSchema, telemetryBatchSchema } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../helpers/fuzz.js';
 
@@ -134,13 +129,13 @@ describe('canonical fast path of validation', () => {
       samples: [{ seq: 1, bootId: 'b', wallMs: 1, clockSynced: true, uptimeMs: 1 }],
     };
     expect(compileCanonicalCheck(telemetryBatchSchema)(sparse)).toBe(false);
-    const decoded = decodePayload('telemetry', Buffer.from(JSON.stringify({ ...sparse, extra: true })));
+    const decoded = decodeIngestPayload('telemetry', Buffer.from(JSON.stringify({ ...sparse, extra: true })));
     expect(decoded.ok && decoded.value).toStrictEqual(payloadSchemas.telemetry.parse(sparse));
   });
 
   it('rejects with zod’s message, whichever path ran', () => {
     const bad = { ...clone(canonicalBatch), sentAtMs: -1 };
-    const decoded = decodePayload('telemetry', Buffer.from(JSON.stringify(bad)));
+    const decoded = decodeIngestPayload('telemetry', Buffer.from(JSON.stringify(bad)));
     expect(decoded.ok).toBe(false);
     expect(!decoded.ok && decoded.message).toMatch(/^sentAtMs: /);
   });

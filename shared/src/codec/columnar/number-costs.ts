@@ -5,7 +5,7 @@
  * (node --lite-mode, no JIT) building each one took 9-14 ms a batch, with blocks of 20-30 ms.
  * Every figure here is the exact number of bits the writer (columnar-numbers.ts) would produce.
  */
-import { bitLength, zigzag } from './bit-io.js';
+import { bitLength, zigzag } from '../bit-io.js';
 
 /**
  * A column's integers at one scale and the figures their packed cost follows from: their minimum,

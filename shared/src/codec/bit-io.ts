@@ -20,7 +20,7 @@ export class MalformedInput extends Error {
 
 /** A declared count past one of the protocol's limits (limits.ts). */
 export function overLimit(what: string, value: number, limit: number): MalformedInput {
-  return new MalformedInput(`${what} is ${value}, the limit is ${limit}`, 'limit_exceeded');
+  return new MalformedInput(`${what}: ${value}, over the limit of ${limit}`, 'limit_exceeded');
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -109,7 +109,7 @@ export class ByteReader {
     return value;
   }
   string(): string {
-    const length = this.count('a string', MAX_COLUMNAR_STRING_BYTES);
+    const length = this.count('bytes in a string', MAX_COLUMNAR_STRING_BYTES);
     if (this.at + length > this.bytes.byteLength) throw new MalformedInput('string ends early');
     let text: string;
     try {

@@ -1,5 +1,5 @@
-export { MalformedInput, type MalformedCode } from './bit-io.js';
-export { type Json } from './columnar/columns.js';
+export { type MalformedCode, MalformedInput } from './bit-io.js';
+export type { Json } from './columnar/columns.js';
 export { decodeColumnar } from './columnar/decode.js';
 export { COLUMNAR_DICTIONARY_V2 } from './columnar/dictionary.js';
 export { type ColumnarHead, encodeColumnar } from './columnar/encode.js';

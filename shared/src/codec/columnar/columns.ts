@@ -1,5 +1,5 @@
 /**
- * A batch's samples cut into columns, one per leaf field (columnar.ts): a leaf is a plain value, an
+ * A batch's samples cut into columns, one per leaf field (encode.ts): a leaf is a plain value, an
  * empty array or an empty object. Columns come in the order their field first appears, sample by
  * sample, depth first in each sample's key order; a column lists the samples that have the field,
  * in order, and their values.

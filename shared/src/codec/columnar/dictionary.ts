@@ -1,5 +1,5 @@
 /**
- * The preset dictionary for columnar payloads (marker 0x04): the structure (columnar.ts) of two
+ * The preset dictionary for columnar payloads (marker 0x04): the structure (encode.ts) of two
  * typical batches, one with a throughput test, printed by bench/src/make-dictionary.ts. DEFLATE
  * starts each payload's structure with these bytes already "seen", so field numbers, kinds and
  * common constants cost a few bits instead of their full length in every batch.

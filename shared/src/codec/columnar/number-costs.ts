@@ -1,9 +1,9 @@
 /**
- * What a column of integers costs in each coding columnar-numbers.ts can write, worked out from a
+ * What a column of integers costs in each coding numbers.ts can write, worked out from a
  * few figures of the integers (their first value, minimum and maximum, and their differences'),
  * never by writing the coding out: the encoder weighs up to 30 codings a column, and on the agent
  * (node --lite-mode, no JIT) building each one took 9-14 ms a batch, with blocks of 20-30 ms.
- * Every figure here is the exact number of bits the writer (columnar-numbers.ts) would produce.
+ * Every figure here is the exact number of bits the writer (numbers.ts) would produce.
  */
 import { bitLength, zigzag } from '../bit-io.js';
 

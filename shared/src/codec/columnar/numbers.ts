@@ -1,5 +1,5 @@
 /**
- * How the binary columnar encoding (columnar.ts) codes one column of numbers. Every value becomes an
+ * How the binary columnar encoding (docs/columnar.md) codes one column of numbers. Every value becomes an
  * exact integer `k` at a decimal scale, then the column is bit-packed as:
  * - `k` itself, or `k` minus the same sample's integer in an earlier column of this batch (the
  *   reference: system uptime against the sample's uptime, max RTT against min RTT), and
@@ -16,6 +16,7 @@
  * bit, so any finite number round-trips; a column no coding fits is sent tagged instead.
  */
 import { type BitWriter, bitLength, zigzag } from '../bit-io.js';
+import { DIVISORS, MAX_REFERENCE_DISTANCE, MAX_SCALE } from './format.js';
 import {
   Cheapest,
   offerReference,
@@ -25,7 +26,6 @@ import {
   type Spread,
   spreadOf,
 } from './number-costs.js';
-import { DIVISORS, MAX_REFERENCE_DISTANCE, MAX_SCALE } from './format.js';
 
 /** Integers kept well inside 2^53 so differences and offsets from a minimum stay exact. */
 const MAX_INT = 2 ** 50;

@@ -30,7 +30,7 @@ export function parsePath(text: string): FieldPath {
     throw new MalformedInput('bad field path');
   }
   if (!Array.isArray(parsed)) throw new MalformedInput('bad field path');
-  if (parsed.length > MAX_PATH_SEGMENTS) throw overLimit('a field path', parsed.length, MAX_PATH_SEGMENTS);
+  if (parsed.length > MAX_PATH_SEGMENTS) throw overLimit('segments in a field path', parsed.length, MAX_PATH_SEGMENTS);
   if (!isSpellable(parsed) || JSON.stringify(parsed) !== text) throw new MalformedInput('bad field path');
   return parsed as FieldPath;
 }

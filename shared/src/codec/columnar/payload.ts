@@ -3,8 +3,8 @@
  * the structure, raw DEFLATE with the preset dictionary | the value bits (docs/columnar.md).
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { ByteReader, ByteWriter, MalformedInput, type MalformedCode } from '../bit-io.js';
 import { fail, ok, type Result } from '../../result.js';
+import { ByteReader, ByteWriter, type MalformedCode, MalformedInput } from '../bit-io.js';
 import { decodeColumnar } from './decode.js';
 import { COLUMNAR_DICTIONARY_V2 } from './dictionary.js';
 import { type ColumnarHead, encodeColumnar } from './encode.js';
@@ -74,7 +74,8 @@ export function unpackColumnar(
     return ok(decodeColumnar(structure, rest.subarray(length), siteId, accelerators.buildSamples));
   } catch (error) {
     if (error instanceof MalformedInput) {
-      return fail(error.code, `columnar payload is malformed: ${error.message}`);
+      const what = error.code === 'limit_exceeded' ? 'declares more than the protocol allows' : 'is malformed';
+      return fail(error.code, `columnar payload ${what}: ${error.message}`);
     }
     throw error;
   }

@@ -65,7 +65,8 @@ class Placer {
       parent = this.parentAt(this.samples[row] as Container, path);
       this.parents[row] = parent;
     }
-    this.set(parent, path[path.length - 1] as string | number, value);
+    const key = path[path.length - 1] as string | number;
+    this.set(asContainer(parent, key), key, value);
   }
 
   /** An array with a hole is not JSON: a column of a later element came without one before it. */
@@ -84,7 +85,8 @@ class Placer {
       if (!Object.hasOwn(container, key)) this.set(container, key, typeof path[k + 1] === 'number' ? [] : {});
       node = container[key] as Json;
     }
-    return asContainer(node, path[path.length - 1] as string | number);
+    if (typeof node !== 'object' || node === null) throw new MalformedInput('field inside a plain value');
+    return node as Container;
   }
 
   private set(container: Container, key: string | number, value: Json): void {

@@ -13,6 +13,9 @@ import {
 } from '@pantau/shared';
 import { handmadeVectors } from './handmade-vectors.js';
 import { columnarParts, DICTIONARY } from './payload-parts.js';
+
+export { columnarParts } from './payload-parts.js';
+
 import { rejectVectors } from './reject-vectors.js';
 import { vectorBatches } from './vector-batches.js';
 

@@ -29,10 +29,15 @@ const base = (seq: number, extra: Partial<SampleInput> = {}): SampleInput => ({
   ...extra,
 });
 
-/** A mean of `echoes` RTTs as the agent rounds it (three decimals): a divisor coding. */
-function meanOf(random: () => number, echoes: number, scale: number): number {
-  const sum = Array.from({ length: echoes }, () => Math.round(random() * 90_000)).reduce((a, b) => a + b, 0);
-  return Math.round((sum / echoes) * 10 ** (scale - 3)) / 10 ** scale;
+/**
+ * A mean of `echoes` RTTs printed with `echoDecimals` decimals, as the agent rounds it (three
+ * decimals): the sum at `echoDecimals` over the count is a divisor coding with a drop of
+ * 3 - echoDecimals.
+ */
+function meanOf(random: () => number, echoes: number, echoDecimals: number): number {
+  let sum = 0;
+  for (let e = 0; e < echoes; e++) sum += Math.round(random() * 900 * 10 ** echoDecimals);
+  return Math.round((sum / echoes) * 10 ** (3 - echoDecimals)) / 1000;
 }
 
 function minimal(): VectorBatch {
@@ -148,19 +153,24 @@ function scales(): VectorBatch {
 function latency(): VectorBatch {
   const random = seeded(13);
   const samples = Array.from({ length: 10 }, (_, i) => {
-    const target = (role: 'gateway' | 'terminal' | 'internet', host: string, echoes: number, scale: number) => {
-      const rttMinMs = Math.round(random() * 900) / 1000 + (role === 'internet' ? 40 : 0);
+    const target = (
+      role: 'gateway' | 'terminal' | 'internet' | 'noc',
+      host: string,
+      echoes: number,
+      digits: number,
+    ) => {
+      const rttMinMs = Math.round(random() * 900 * 10 ** digits) / 10 ** digits + (role === 'noc' ? 600 : 0);
       return {
         role,
         host,
         method: 'icmp' as const,
-        sent: 3,
+        sent: Math.max(3, echoes),
         received: echoes,
-        lossPct: echoes === 3 ? 0 : 33.3,
+        lossPct: echoes >= 3 ? 0 : 33.3,
         rttMinMs,
-        rttAvgMs: meanOf(random, echoes, scale),
-        rttMaxMs: Math.round((rttMinMs + random() * 0.05) * 1000) / 1000,
-        jitterMs: meanOf(random, echoes === 3 ? 2 : 6, scale),
+        rttAvgMs: meanOf(random, echoes, digits),
+        rttMaxMs: Math.round((rttMinMs + random() * 5) * 10 ** digits) / 10 ** digits,
+        jitterMs: meanOf(random, 2, digits),
         error: null,
       };
     };
@@ -169,8 +179,9 @@ function latency(): VectorBatch {
         latency: {
           targets: [
             target('gateway', '192.168.1.1', 3, 3),
-            target('terminal', '192.168.100.1', i % 4 === 0 ? 2 : 3, 3),
-            target('internet', '1.1.1.1', 3, 2),
+            target('terminal', '192.168.100.1', i % 4 === 0 ? 2 : 3, 2),
+            target('internet', '1.1.1.1', 3, 1),
+            target('noc', 'noc.example', 6, 0),
           ],
           error: null,
         },
@@ -180,7 +191,7 @@ function latency(): VectorBatch {
   return {
     name: 'latency-means',
     description:
-      'Means of echoes (divisors 2, 3 and 6 with scale drops), a maximum against its minimum (a reference), losses of a changing echo count.',
+      'Means of echoes printed with 0 to 3 decimals (divisors 2, 3 and 6 with scale drops 1 to 3), a maximum against its minimum (a reference).',
     kind: 'schema',
     agentVersion: '0.1.0',
     sentAtMs: T0 + 10 * 60_000 + 3,

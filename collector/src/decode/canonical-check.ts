@@ -30,12 +30,40 @@ function makeAjv(): Ajv {
   });
 }
 
+/** What a zod schema's definition holds, as far as the walk below reads it. */
+interface Definition {
+  readonly checks?: readonly { readonly _zod: { readonly def: { readonly check: string } } }[];
+  readonly shape?: Readonly<Record<string, z.ZodType>>;
+  readonly element?: z.ZodType;
+  readonly innerType?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  readonly in?: z.ZodType;
+  readonly out?: z.ZodType;
+}
+
+/**
+ * Whether a schema (or one inside it) has a refinement: a rule in code, such as `toSeq >= fromSeq`,
+ * that its JSON Schema cannot say, so ajv would pass what zod refuses.
+ */
+export function hasRefinement(schema: z.ZodType): boolean {
+  const def = schema._zod.def as Definition;
+  if (def.checks?.some((c) => c._zod.def.check === 'custom') === true) return true;
+  const inner = [
+    ...Object.values(def.shape ?? {}),
+    ...(def.options ?? []),
+    ...[def.element, def.innerType, def.in, def.out].filter((s): s is z.ZodType => s !== undefined),
+  ];
+  return inner.some(hasRefinement);
+}
+
 /**
  * The canonical check for `schema`, compiled from zod's own JSON Schema of its output, in which
- * every field with a default is required and objects allow no other fields. Compiled on first use:
- * the collector's commands that only read the store never need it.
+ * every field with a default is required and objects allow no other fields. A schema with a
+ * refinement has none (every message goes to zod). Compiled on first use: the collector's commands
+ * that only read the store never need it.
  */
 export function compileCanonicalCheck(schema: z.ZodType): CanonicalCheck {
+  if (hasRefinement(schema)) return () => false;
   let validate: ValidateFunction | undefined;
   return (value) => {
     ajv ??= makeAjv();

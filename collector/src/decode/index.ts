@@ -9,7 +9,7 @@ import { type CanonicalCheck, compileCanonicalCheck } from './canonical-check.js
 import { createSampleBuilders } from './sample-builders.js';
 import { createStructureCache } from './structure-cache.js';
 
-export { type CanonicalCheck, compileCanonicalCheck } from './canonical-check.js';
+export { type CanonicalCheck, compileCanonicalCheck, hasRefinement } from './canonical-check.js';
 
 const canonicalChecks: Record<PayloadKind, CanonicalCheck> = {
   telemetry: compileCanonicalCheck(payloadSchemas.telemetry),

@@ -56,7 +56,7 @@ export function caseMaker(seed: number): CaseMaker {
         const m = mutateColumnar(one, two, r);
         return { index, kind: r.chance(0.95) ? 'telemetry' : kind, name: `columnar: ${m.name}`, payload: m.payload };
       }
-      if (strategy < 96) {
+      if (strategy < 98) {
         const m = mutateJson(entry.message, r);
         return { index, kind, name: `json: ${m.name}`, payload: m.payload };
       }

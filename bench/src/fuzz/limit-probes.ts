@@ -44,13 +44,10 @@ function mostCells(kind: (typeof CELL_KINDS)[number]): Buffer {
 function largestStructure(): Buffer {
   const columns = Math.floor(MAX_COLUMNAR_CELLS / SAMPLES);
   const perCell = Math.floor(MAX_DECOMPRESSED_BYTES / (columns * SAMPLES)) - 3;
-  const value = [6, ...text('s'.repeat(perCell))];
-  const structure = [...head(columns), ...WALL];
-  for (let c = 1; c < columns; c++) {
-    structure.push(0, ...text(JSON.stringify([`f${c}`])), 3);
-    for (let i = 0; i < SAMPLES; i++) structure.push(...value);
-  }
-  return columnarPayload(structure, bitBytes('000000'));
+  const cells = Buffer.concat(Array.from({ length: SAMPLES }, () => Buffer.from([6, ...text('s'.repeat(perCell))])));
+  const parts = [Buffer.from([...head(columns), ...WALL])];
+  for (let c = 1; c < columns; c++) parts.push(Buffer.from([0, ...text(JSON.stringify([`f${c}`])), 3]), cells);
+  return columnarPayload(Buffer.concat(parts), bitBytes('000000'));
 }
 
 /** Close to a million JSON values in close to 8 MiB, Brotli-compressed to a few kilobytes. */

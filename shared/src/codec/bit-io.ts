@@ -81,7 +81,10 @@ export class ByteWriter {
 
 export class ByteReader {
   private at = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+  private readonly bytes: Buffer;
+  constructor(bytes: Uint8Array) {
+    this.bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
   get done(): boolean {
     return this.at >= this.bytes.byteLength;
   }
@@ -111,18 +114,22 @@ export class ByteReader {
   string(): string {
     const length = this.count('bytes in a string', MAX_COLUMNAR_STRING_BYTES);
     if (this.at + length > this.bytes.byteLength) throw new MalformedInput('string ends early');
-    let text: string;
+    const start = this.at;
+    const end = start + length;
+    this.at = end;
+    // ASCII (what the schemas' strings mostly are) needs no UTF-8 decoder, nor a view of the bytes.
+    let ascii = true;
+    for (let i = start; ascii && i < end; i++) ascii = (this.bytes[i] as number) < 0x80;
+    if (ascii) return this.bytes.toString('latin1', start, end);
     try {
-      text = utf8.decode(this.bytes.subarray(this.at, this.at + length));
+      return utf8.decode(this.bytes.subarray(start, end));
     } catch {
       throw new MalformedInput('a string is not UTF-8', 'invalid_utf8');
     }
-    this.at += length;
-    return text;
   }
   float64(): number {
     if (this.at + 8 > this.bytes.byteLength) throw new MalformedInput('number ends early');
-    const value = Buffer.from(this.bytes.subarray(this.at, this.at + 8)).readDoubleLE(0);
+    const value = this.bytes.readDoubleLE(this.at);
     this.at += 8;
     return value;
   }

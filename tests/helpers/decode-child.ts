@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const COLLECTOR = fileURLToPath(new URL('../../collector/dist/index.js', import.meta.url));
+
+/** What a child process made of one payload. */
+export interface ChildVerdict {
+  readonly ok: boolean;
+  readonly code: string | null;
+  readonly cpuMs: number;
+}
+
+/**
+ * Decodes payloads with the collector's decoder (the built one) in a child process whose heap is
+ * capped at `heapMb`, so a payload that exhausts memory kills the child, not the test run. Resolves
+ * with the child's exit code and one verdict per payload it finished.
+ */
+export async function decodeInChild(
+  payloads: readonly { readonly kind: string; readonly hex: string }[],
+  heapMb: number,
+): Promise<{ exitCode: number | null; verdicts: ChildVerdict[]; stderr: string }> {
+  const script = `
+    const { decodeIngestPayload } = await import(${JSON.stringify(COLLECTOR)});
+    let input = '';
+    for await (const chunk of process.stdin) input += chunk;
+    for (const { kind, hex } of JSON.parse(input)) {
+      const before = process.cpuUsage();
+      const r = decodeIngestPayload(kind, Buffer.from(hex, 'hex'), 256 * 1024, { siteId: 'kutim-sangatta-01' });
+      const used = process.cpuUsage(before);
+      process.stdout.write(JSON.stringify({ ok: r.ok, code: r.ok ? null : r.code, cpuMs: (used.user + used.system) / 1000 }) + '\\n');
+    }`;
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--input-type=module', '-e', script], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
+  const exitCode = new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdin.end(JSON.stringify(payloads));
+  const code = await exitCode;
+  const verdicts = stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as ChildVerdict);
+  return { exitCode: code, verdicts, stderr: stderr.slice(-2000) };
+}

@@ -27,8 +27,13 @@ export interface CaseMaker {
 export function caseMaker(seed: number): CaseMaker {
   const corpus = buildCorpus();
   const columnar = corpus.filter((c) => c.encoded.columnar !== undefined);
-  const day = dayBatches(SAMPLES_PER_DAY)[0] as { samples: SampleInput[]; sentAtMs: number };
-  const wholeDay = encodePayload('telemetry', { v: 1, siteId: FUZZ_SITE, agentVersion: '0.1.0', ...day }, 'columnar');
+  // Encoded when first needed: a day of samples takes a while to encode.
+  let day: Buffer | undefined;
+  const wholeDay = () => {
+    const batch = dayBatches(SAMPLES_PER_DAY)[0] as { samples: SampleInput[]; sentAtMs: number };
+    day ??= encodePayload('telemetry', { v: 1, siteId: FUZZ_SITE, agentVersion: '0.1.0', ...batch }, 'columnar');
+    return day;
+  };
   const anyEncoded = (r: Rand, entry: CorpusEntry): [string, Buffer] => {
     const encodings = Object.entries(entry.encoded) as [string, Buffer][];
     return r.pick(encodings);

@@ -78,7 +78,7 @@ function once(name: string, make: () => Buffer): { name: string; payload: Buffer
 }
 
 /** One of the costliest payloads within the limits. */
-export function limitProbe(r: Rand, wholeDay: Buffer): { name: string; payload: Buffer } {
+export function limitProbe(r: Rand, wholeDay: () => Buffer): { name: string; payload: Buffer } {
   switch (r.int(4)) {
     case 0: {
       const kind = r.pick(CELL_KINDS);
@@ -91,6 +91,6 @@ export function limitProbe(r: Rand, wholeDay: Buffer): { name: string; payload: 
       return once(`limit: a million JSON values, item ${item}`, () => mostJsonValues(item));
     }
     default:
-      return { name: 'limit: a whole day of samples', payload: wholeDay };
+      return { name: 'limit: a whole day of samples', payload: wholeDay() };
   }
 }

@@ -11,7 +11,7 @@
  * --max-heap-mb, or stalls for --stall-sec. It prints the cases run and the worst time and memory
  * per message; the last line is one JSON object.
  *
- *   pnpm fuzz [--seconds N | --cases N] [--seed S] [--from I] [--max-ms 1000] [--max-heap-mb 256]
+ *   pnpm fuzz [--seconds N | --cases N] [--seed S] [--from I] [--max-ms 1000] [--max-heap-mb 256] [--only limit]
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     /** The worker's whole heap: a message that needs more crashes it, which is a failure too. */
     'worker-heap-mb': { type: 'string', default: '1024' },
     'stall-sec': { type: 'string', default: '60' },
+    /** Run only the cases whose name starts with this, e.g. `limit` for the payloads made to reach a limit. */
+    only: { type: 'string' },
   },
 });
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
@@ -74,6 +76,11 @@ function summary(stats: FuzzStats, retainedBytes: number, elapsedMs: number): vo
   w('worst wall time per message:', stats.worstWallMs, (v) => `${v.toFixed(1)} ms`);
   w('worst heap per message:', stats.worstHeapBytes, (v) => `${mib(v)} MiB`);
   say(`mean CPU per message:      ${(stats.cpuMsTotal / Math.max(1, stats.cases)).toFixed(2)} ms`);
+  for (const [name, p] of Object.entries(stats.limitProbes).sort()) {
+    say(
+      `  ${name.padEnd(44)} ${p.cpuMs.toFixed(1).padStart(7)} ms CPU ${mib(p.heapBytes).padStart(6)} MiB heap (${p.bytes} bytes)`,
+    );
+  }
   say(`heap retained after the run (caches): ${mib(retainedBytes)} MiB`);
   say(
     JSON.stringify({
@@ -90,6 +97,7 @@ function summary(stats: FuzzStats, retainedBytes: number, elapsedMs: number): vo
       worstHeapMiB: Number(mib(stats.worstHeapBytes.value)),
       worstHeapCase: stats.worstHeapBytes,
       retainedHeapMiB: Number(mib(retainedBytes)),
+      limitProbes: stats.limitProbes,
       bounds: { maxCpuMs: bounds.maxCpuMs, maxHeapMiB: Number(values['max-heap-mb']) },
     }),
   );
@@ -98,7 +106,7 @@ function summary(stats: FuzzStats, retainedBytes: number, elapsedMs: number): vo
 const shared = new SharedArrayBuffer(8);
 const progress = new Int32Array(shared);
 const startMs = Date.now();
-const input: WorkerInput = { seed, from, cases, seconds, bounds, shared };
+const input: WorkerInput = { seed, from, cases, seconds, bounds, shared, only: values.only };
 const worker = new Worker(new URL('./fuzz/worker.js', import.meta.url), {
   workerData: input,
   resourceLimits: { maxOldGenerationSizeMb: Number(values['worker-heap-mb']), maxYoungGenerationSizeMb: 64 },

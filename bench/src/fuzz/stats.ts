@@ -19,6 +19,8 @@ export interface FuzzStats {
   worstCpuMs: Worst;
   worstWallMs: Worst;
   worstHeapBytes: Worst;
+  /** The costliest of each payload made to reach a limit (limit-probes.ts), by its name. */
+  limitProbes: Record<string, { cpuMs: number; heapBytes: number; bytes: number }>;
 }
 
 const none: Worst = { value: 0, index: -1, name: '', bytes: 0 };
@@ -34,6 +36,7 @@ export function emptyStats(): FuzzStats {
     worstCpuMs: none,
     worstWallMs: none,
     worstHeapBytes: none,
+    limitProbes: {},
   };
 }
 
@@ -53,4 +56,12 @@ export function record(stats: FuzzStats, c: FuzzCase, o: Outcome): void {
   stats.worstCpuMs = worst(stats.worstCpuMs, o.cpuMs);
   stats.worstWallMs = worst(stats.worstWallMs, o.wallMs);
   stats.worstHeapBytes = worst(stats.worstHeapBytes, o.heapBytes);
+  if (c.name.startsWith('limit:')) {
+    const seen = stats.limitProbes[c.name] ?? { cpuMs: 0, heapBytes: 0, bytes: c.payload.byteLength };
+    stats.limitProbes[c.name] = {
+      cpuMs: Math.max(seen.cpuMs, o.cpuMs),
+      heapBytes: Math.max(seen.heapBytes, o.heapBytes),
+      bytes: c.payload.byteLength,
+    };
+  }
 }

@@ -16,6 +16,8 @@ export interface WorkerInput {
   readonly cases: number;
   readonly seconds: number;
   readonly bounds: Bounds;
+  /** Only the cases whose name starts with this (e.g. `limit`), when given. */
+  readonly only: string | undefined;
   /** [case being run, cases finished]: read by the supervisor. */
   readonly shared: SharedArrayBuffer;
 }
@@ -58,6 +60,10 @@ for (let index = input.from; index < input.from + input.cases && Date.now() < en
     port.postMessage({ type: 'failure', index, kind: 'generator', message, stats } satisfies WorkerMessage);
     failed = true;
     break;
+  }
+  if (input.only !== undefined && !c.name.startsWith(input.only)) {
+    Atomics.add(progress, 1, 1);
+    continue;
   }
   try {
     record(stats, c, runCase(c, input.bounds));

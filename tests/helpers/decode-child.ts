@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runWithInput } from './run-with-input.js';
 
 const COLLECTOR = fileURLToPath(new URL('../../collector/dist/index.js', import.meta.url));
 
@@ -29,23 +29,14 @@ export async function decodeInChild(
       const used = process.cpuUsage(before);
       process.stdout.write(JSON.stringify({ ok: r.ok, code: r.ok ? null : r.code, cpuMs: (used.user + used.system) / 1000 }) + '\\n');
     }`;
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--input-type=module', '-e', script], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  const exitCode = new Promise<number | null>((resolve) => child.on('close', resolve));
-  child.stdin.end(JSON.stringify(payloads));
-  const code = await exitCode;
+  const { exitCode, stdout, stderr } = await runWithInput(
+    process.execPath,
+    [`--max-old-space-size=${heapMb}`, '--input-type=module', '-e', script],
+    JSON.stringify(payloads),
+  );
   const verdicts = stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as ChildVerdict);
-  return { exitCode: code, verdicts, stderr: stderr.slice(-2000) };
+  return { exitCode, verdicts, stderr: stderr.slice(-2000) };
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runWithInput } from '../helpers/run-with-input.js';
 
 /** One payload for the Python decoder to decode. */
 export interface PythonRequest {
@@ -21,22 +21,9 @@ const SCRIPT = fileURLToPath(new URL('./decode_columnar.py', import.meta.url));
 export async function decodeWithPython(
   requests: readonly PythonRequest[],
 ): Promise<{ answers: PythonAnswer[]; coverage: string[] }> {
-  const child = spawn('python3', [SCRIPT, '--jsonl', '--coverage'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  child.stdin.end(requests.map((r) => JSON.stringify(r)).join('\n'));
-  const code = await exited;
-  if (code !== 0) throw new Error(`decode_columnar.py exited ${code}: ${stderr}`);
+  const input = requests.map((r) => JSON.stringify(r)).join('\n');
+  const { exitCode, stdout, stderr } = await runWithInput('python3', [SCRIPT, '--jsonl', '--coverage'], input);
+  if (exitCode !== 0) throw new Error(`decode_columnar.py exited ${exitCode}: ${stderr}`);
   const lines = stdout
     .trim()
     .split('\n')

@@ -88,6 +88,10 @@ export class ByteReader {
   get done(): boolean {
     return this.at >= this.bytes.byteLength;
   }
+  /** Bytes read so far. */
+  get position(): number {
+    return this.at;
+  }
   byte(): number {
     const b = this.bytes[this.at++];
     if (b === undefined) throw new MalformedInput('ends early');

@@ -11,7 +11,7 @@
  * --max-heap-mb, or stalls for --stall-sec. It prints the cases run and the worst time and memory
  * per message; the last line is one JSON object.
  *
- *   pnpm fuzz [--seconds N | --cases N] [--seed S] [--from I] [--max-ms 1000] [--max-heap-mb 256] [--only limit]
+ *   pnpm fuzz [--seconds N | --cases N] [--seed S] [--from I] [--max-ms 2000] [--max-heap-mb 256] [--only limit]
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     cases: { type: 'string' },
     seed: { type: 'string' },
     from: { type: 'string', default: '0' },
-    'max-ms': { type: 'string', default: '1000' },
+    'max-ms': { type: 'string', default: '2000' },
     'max-heap-mb': { type: 'string', default: '256' },
     /** The worker's whole heap: a message that needs more crashes it, which is a failure too. */
     'worker-heap-mb': { type: 'string', default: '1024' },
@@ -109,7 +109,9 @@ const startMs = Date.now();
 const input: WorkerInput = { seed, from, cases, seconds, bounds, shared, only: values.only };
 const worker = new Worker(new URL('./fuzz/worker.js', import.meta.url), {
   workerData: input,
-  resourceLimits: { maxOldGenerationSizeMb: Number(values['worker-heap-mb']), maxYoungGenerationSizeMb: 64 },
+  // A young generation large enough that most messages are decoded without a scavenge, so the heap
+  // a message grows by is what it allocated, not what survived the last collection.
+  resourceLimits: { maxOldGenerationSizeMb: Number(values['worker-heap-mb']), maxYoungGenerationSizeMb: 256 },
 });
 let last: FuzzStats | null = null;
 let finished = false;

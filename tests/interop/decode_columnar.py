@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent.parent / "docs" / "columnar"
 
-MAX_INFLATED = 8 * 1024 * 1024
+MAX_INFLATED = 2 * 1024 * 1024
 MAX_SAMPLES = 1440
 MAX_COLUMNS = 512
 MAX_CELLS = 262_144
@@ -347,7 +347,7 @@ def inflate(deflated, dictionary):
     except zlib.error as error:
         raise Reject(f"structure is not DEFLATE: {error}") from None
     if len(out) > MAX_INFLATED:
-        raise Reject("structure inflates past 8 MiB")
+        raise Reject("structure inflates past 2 MiB")
     if not d.eof:
         raise Reject("structure stream ends early")
     if d.unused_data:

@@ -114,8 +114,8 @@ function build(): RejectVector[] {
     v(
       'structure-bomb',
       'too_large',
-      'a structure that inflates past 8 MiB',
-      c([...head(1, 1), ...WALL, ...repeat(8 * 1024 * 1024, [0])]),
+      'a structure that inflates past 2 MiB',
+      c([...head(1, 1), ...WALL, ...repeat(2 * 1024 * 1024, [0])]),
     ),
     v('unknown-tag', 'invalid_compression', 'a constant tagged 9', c([...head(1, 2), ...WALL, 6, 0, 9])),
     v(

@@ -1,11 +1,16 @@
 /**
  * Payloads made to cost the most a payload may cost while staying within the protocol's limits
  * (docs/columnar.md, "Limits"): the most cells through the plain sample builder, a structure that
- * inflates to 8 MiB, a whole day of samples, 8 MiB of JSON with a million values. The fuzzer's worst
+ * inflates to its limit, a whole day of samples, 8 MiB of JSON with a million values. The fuzzer's worst
  * figures come from these as much as from its mutations.
  */
 import { brotliCompressSync, constants } from 'node:zlib';
-import { MAX_COLUMNAR_CELLS, MAX_DECOMPRESSED_BYTES, MAX_JSON_VALUES } from '@pantau/shared';
+import {
+  MAX_COLUMNAR_CELLS,
+  MAX_COLUMNAR_STRUCTURE_BYTES,
+  MAX_DECOMPRESSED_BYTES,
+  MAX_JSON_VALUES,
+} from '@pantau/shared';
 import { bitBytes, columnarPayload, text, varint } from '../codec/payload-parts.js';
 import type { Rand } from './random.js';
 
@@ -40,10 +45,10 @@ function mostCells(kind: (typeof CELL_KINDS)[number]): Buffer {
   return columnarPayload(structure, bitBytes(bits.join('')));
 }
 
-/** A structure that inflates to just under 8 MiB: tagged strings in every cell. */
+/** A structure that inflates to just under its limit: tagged strings in every cell. */
 function largestStructure(): Buffer {
   const columns = Math.floor(MAX_COLUMNAR_CELLS / SAMPLES);
-  const perCell = Math.floor(MAX_DECOMPRESSED_BYTES / (columns * SAMPLES)) - 3;
+  const perCell = Math.floor(MAX_COLUMNAR_STRUCTURE_BYTES / (columns * SAMPLES)) - 3;
   const cells = Buffer.concat(Array.from({ length: SAMPLES }, () => Buffer.from([6, ...text('s'.repeat(perCell))])));
   const parts = [Buffer.from([...head(columns), ...WALL])];
   for (let c = 1; c < columns; c++) parts.push(Buffer.from([0, ...text(JSON.stringify([`f${c}`])), 3]), cells);
@@ -85,7 +90,7 @@ export function limitProbe(r: Rand, wholeDay: () => Buffer): { name: string; pay
       return once(`limit: most cells, ${kind}`, () => mostCells(kind));
     }
     case 1:
-      return once('limit: 8 MiB structure', largestStructure);
+      return once('limit: largest structure', largestStructure);
     case 2: {
       const item = r.int(JSON_ITEMS.length);
       return once(`limit: a million JSON values, item ${item}`, () => mostJsonValues(item));

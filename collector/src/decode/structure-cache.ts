@@ -9,7 +9,7 @@ import { inflateStructure } from '@pantau/shared';
 const STRUCTURE_CACHE_ENTRIES = 4096;
 /**
  * Larger ones are inflated each time: an agent's structure is a few hundred bytes, and a hostile
- * payload's may inflate to MAX_DECOMPRESSED_BYTES; so the cache holds at most ~16 MB.
+ * payload's may inflate to MAX_COLUMNAR_STRUCTURE_BYTES; so the cache holds at most ~16 MB.
  */
 const CACHED_STRUCTURE_BYTES = 4096;
 const CACHED_DEFLATED_BYTES = 1024;

@@ -4,7 +4,7 @@ import { fail, ok, type Result } from '../result.js';
 import { type ColumnarAccelerators, unpackColumnar } from './columnar/payload.js';
 import { parseJsonPayload } from './json-text.js';
 import { ENCODING_MARKERS, type Payload, type PayloadKind, payloadSchemas } from './kinds.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_DECOMPRESSED_BYTES } from './limits.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_COLUMNAR_STRUCTURE_BYTES } from './limits.js';
 
 /** Stable reasons a payload is rejected; the collector counts rejects by these (docs/errors.md). */
 export type DecodeErrorCode =
@@ -49,7 +49,7 @@ export function unpackPayload(
   if (payload.byteLength === 0) return fail('empty', 'payload is empty');
   if (payload[0] !== ENCODING_MARKERS.columnar) return parseJsonPayload(payload);
   if (kind !== 'telemetry') return fail('invalid_compression', 'the columnar form carries telemetry only');
-  return unpackColumnar(payload.subarray(1), MAX_DECOMPRESSED_BYTES, context.siteId, accelerators);
+  return unpackColumnar(payload.subarray(1), MAX_COLUMNAR_STRUCTURE_BYTES, context.siteId, accelerators);
 }
 
 export type PayloadDecoder = <K extends PayloadKind>(

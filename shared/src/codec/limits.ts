@@ -8,7 +8,7 @@ import { MAX_SAMPLES_PER_BATCH } from '../batch.js';
 /** Default largest payload accepted, checked before anything is decoded. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 
-/** The most bytes a compressed payload (or a columnar structure) may expand to: a bound against bombs. */
+/** The most bytes a compressed JSON payload may expand to: a bound against bombs. */
 export const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -18,6 +18,13 @@ export const MAX_DECOMPRESSED_BYTES = 8 * 1024 * 1024;
  */
 export const MAX_JSON_DEPTH = 32;
 export const MAX_JSON_VALUES = 1_048_576;
+
+/**
+ * Columnar: the most bytes a structure may inflate to. A day of samples with every probe has about
+ * 11 KB of structure; tagged values in every cell could need more, and an encoder then sends the
+ * batch in another encoding.
+ */
+export const MAX_COLUMNAR_STRUCTURE_BYTES = 2 * 1024 * 1024;
 
 /** Columnar: samples in one batch, as the batch schema allows. */
 export const MAX_COLUMNAR_SAMPLES = MAX_SAMPLES_PER_BATCH;

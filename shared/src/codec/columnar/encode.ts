@@ -14,7 +14,12 @@
  * Decoding gives exactly what was encoded: every coding is checked by decoding it before it is used.
  */
 import { BitWriter, ByteWriter, zigzag } from '../bit-io.js';
-import { MAX_COLUMNAR_CELLS, MAX_COLUMNAR_COLUMNS, MAX_COLUMNAR_SAMPLES } from '../limits.js';
+import {
+  MAX_COLUMNAR_CELLS,
+  MAX_COLUMNAR_COLUMNS,
+  MAX_COLUMNAR_SAMPLES,
+  MAX_COLUMNAR_STRUCTURE_BYTES,
+} from '../limits.js';
 import { type Column, collectColumns, type Json } from './columns.js';
 import { COLUMNAR_FIELDS_V1 } from './fields.js';
 import { KIND, NUMBER_NULLS, PARTIAL, writeTagged } from './format.js';
@@ -162,5 +167,7 @@ export function encodeColumnar(
   for (const column of columns) encodeColumn(column, samples.length, allRows, structure, bits, numbers);
   const firstWallMs = (samples[0] as { wallMs: number }).wallMs;
   bits.long(zigzag(head.sentAtMs - firstWallMs));
-  return { structure: structure.toBuffer(), values: bits.toBuffer() };
+  const bytes = structure.toBuffer();
+  if (bytes.byteLength > MAX_COLUMNAR_STRUCTURE_BYTES) return null;
+  return { structure: bytes, values: bits.toBuffer() };
 }

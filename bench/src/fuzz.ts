@@ -47,7 +47,8 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 say(
   `pantau fuzz: seed ${seed}, ${Number.isFinite(cases) ? `${cases} cases` : `${seconds} s`}; a message may cost ` +
-    `${bounds.maxCpuMs} ms of CPU and ${values['max-heap-mb']} MiB of heap (worker heap ${values['worker-heap-mb']} MiB)`,
+    `${bounds.maxCpuMs} ms of CPU and ${values['max-heap-mb']} MiB of heap ` +
+    `(worker heap ${values['worker-heap-mb']} MiB)`,
 );
 
 function failure(index: number, kind: string, message: string, stats: FuzzStats | null): void {
@@ -66,7 +67,8 @@ function summary(stats: FuzzStats, retainedBytes: number, elapsedMs: number): vo
   const w = (label: string, x: FuzzStats['worstCpuMs'], unit: (v: number) => string) =>
     say(`${label.padEnd(26)} ${unit(x.value)} (case ${x.index}: ${x.name}, ${x.bytes} bytes)`);
   say(
-    `cases run:                 ${stats.cases} in ${(elapsedMs / 1000).toFixed(0)} s (${Math.round(stats.cases / (elapsedMs / 1000))}/s)`,
+    `cases run:                 ${stats.cases} in ${(elapsedMs / 1000).toFixed(0)} s ` +
+      `(${Math.round(stats.cases / (elapsedMs / 1000))}/s)`,
   );
   say(`accepted:                  ${stats.accepted}`);
   say(`rejected, by reason:       ${JSON.stringify(stats.rejectsByCode)}`);
@@ -78,7 +80,8 @@ function summary(stats: FuzzStats, retainedBytes: number, elapsedMs: number): vo
   say(`mean CPU per message:      ${(stats.cpuMsTotal / Math.max(1, stats.cases)).toFixed(2)} ms`);
   for (const [name, p] of Object.entries(stats.limitProbes).sort()) {
     say(
-      `  ${name.padEnd(44)} ${p.cpuMs.toFixed(1).padStart(7)} ms CPU ${mib(p.heapBytes).padStart(6)} MiB heap (${p.bytes} bytes)`,
+      `  ${name.padEnd(44)} ${p.cpuMs.toFixed(1).padStart(7)} ms CPU ` +
+        `${mib(p.heapBytes).padStart(6)} MiB heap (${p.bytes} bytes)`,
     );
   }
   say(`heap retained after the run (caches): ${mib(retainedBytes)} MiB`);

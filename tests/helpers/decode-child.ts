@@ -27,7 +27,8 @@ export async function decodeInChild(
       const before = process.cpuUsage();
       const r = decodeIngestPayload(kind, Buffer.from(hex, 'hex'), 256 * 1024, { siteId: 'kutim-sangatta-01' });
       const used = process.cpuUsage(before);
-      process.stdout.write(JSON.stringify({ ok: r.ok, code: r.ok ? null : r.code, cpuMs: (used.user + used.system) / 1000 }) + '\\n');
+      const cpuMs = (used.user + used.system) / 1000;
+      process.stdout.write(JSON.stringify({ ok: r.ok, code: r.ok ? null : r.code, cpuMs }) + '\\n');
     }`;
   const { exitCode, stdout, stderr } = await runWithInput(
     process.execPath,

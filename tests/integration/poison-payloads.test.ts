@@ -129,7 +129,7 @@ describe('poison messages on a real broker', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('are rejected and acknowledged once; the batches behind them are stored; a restart does not bring them back', async () => {
+  it('are rejected and acknowledged once, the batches behind them stored, not brought back by a restart', async () => {
     broker = await startMosquitto({ persistence: true });
     const sqlitePath = join(dir, 'pantau.sqlite');
     // A first run registers the collector's persistent session; while it is down the broker queues for it.

@@ -68,7 +68,8 @@ export function handmadeVectors(): HandmadeVector[] {
     {
       name: 'decoder-leeway',
       description:
-        'What decoders accept and Pantau never writes: a two-byte varint for 3, a partial column every sample has, one no sample has, divisor 3 without a scale drop, a reference with differences in its referent.',
+        'What decoders accept and Pantau never writes: a two-byte varint for 3, a partial column every sample ' +
+        'has, one no sample has, divisor 3 without a scale drop, a reference with differences in its referent.',
       payload: leeway,
     },
   ];

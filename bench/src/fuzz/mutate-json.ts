@@ -115,8 +115,7 @@ function bomb(r: Rand, head: string): Buffer {
   const body = r.pick([
     () => `${head}"samples":[${'0,'.repeat(size / 2)}0]}`,
     () => `${head}"samples":${'['.repeat(size / 2)}${']'.repeat(size / 2)}}`,
-    () =>
-      `${head}"samples":[${'{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]},'.repeat(size / 70)}0]}`,
+    () => `${head}"samples":[${`{"a":${'['.repeat(30)}1${']'.repeat(30)}},`.repeat(size / 70)}0]}`,
     () => `${head}"x":"${'a'.repeat(size)}"}`,
     () =>
       `${head}"samples":[${'{"seq":1,"bootId":"b","wallMs":1,"clockSynced":true,"uptimeMs":1},'.repeat(size / 70)}0]}`,

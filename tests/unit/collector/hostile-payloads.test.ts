@@ -67,7 +67,8 @@ const hostile = [
   {
     name: 'Brotli of 4 million latency targets',
     payload: brotli(
-      `${batchHead}"samples":[{"seq":1,"bootId":"b","wallMs":1,"clockSynced":true,"uptimeMs":1,"probes":{"latency":{"targets":[${'0,'.repeat(4e6)}0]}}}]}`,
+      `${batchHead}"samples":[{"seq":1,"bootId":"b","wallMs":1,"clockSynced":true,"uptimeMs":1,` +
+        `"probes":{"latency":{"targets":[${'0,'.repeat(4e6)}0]}}}]}`,
     ),
     code: 'limit_exceeded',
   },

@@ -119,7 +119,8 @@ export function rangeLimit(budget: number, fixed: number, count: number): number
  * Offers `own` minus the same samples' integers in an earlier column (`refInts`, at this column's
  * scale: a reference coding at `distance`), unless it cannot beat the cheapest so far. The scan
  * stops once neither the integers' range (past `plainLimit`, rangeLimit) nor their differences'
- * range leaves room to beat it, which for two unrelated columns is within a few values. Nothing is allocated: the chosen coding's integers are worked out again when written.
+ * range leaves room to beat it, which for two unrelated columns is within a few values. Nothing is
+ * allocated: the chosen coding's integers are worked out again when written.
  */
 export function offerReference(
   best: Cheapest,

@@ -1,5 +1,10 @@
 import { rttStats } from '@pantau/agent';
 import type { SampleInput } from '@pantau/shared';
+import { seeded } from './seeded.js';
+
+export const SAMPLES_PER_DAY = 1440;
+/** Midnight of the simulated day. */
+export const DAY_START_MS = 1_795_392_000_000;
 
 /**
  * A day of realistic 1-minute samples with every probe's fields filled in (the worst case for the
@@ -110,4 +115,28 @@ export function syntheticSample(seq: number, startWallMs: number, random: () => 
         : {}),
     },
   };
+}
+
+/**
+ * `count` of the simulated day's samples from minute `first` (bench:wire's seeded day), and a
+ * sending time a minute after the last.
+ */
+export function daySamples(first: number, count: number): { samples: SampleInput[]; sentAtMs: number } {
+  const random = seeded(7);
+  const samples = Array.from({ length: count }, (_, i) => syntheticSample(first + i, DAY_START_MS, random));
+  return { samples, sentAtMs: DAY_START_MS + (first + count) * 60_000 };
+}
+
+/**
+ * The simulated day cut into the batches an agent delivering every `minutes` sends (as bench:wire
+ * measures it): the samples of each period, sent as its last minute ends.
+ */
+export function dayBatches(minutes: number): { samples: SampleInput[]; sentAtMs: number }[] {
+  const { samples } = daySamples(0, SAMPLES_PER_DAY);
+  const batches: { samples: SampleInput[]; sentAtMs: number }[] = [];
+  for (let first = 0; first < SAMPLES_PER_DAY; first += minutes) {
+    const count = Math.min(minutes, SAMPLES_PER_DAY - first);
+    batches.push({ samples: samples.slice(first, first + count), sentAtMs: DAY_START_MS + (first + count) * 60_000 });
+  }
+  return batches;
 }

@@ -11,11 +11,8 @@ import { startCountingProxy } from './counting-proxy.js';
 import { seeded } from './seeded.js';
 import { startMosquitto } from './servers.js';
 import { StepClock } from './step-clock.js';
-import { syntheticSample } from './synthetic-samples.js';
+import { DAY_START_MS, daySamples, SAMPLES_PER_DAY, syntheticSample } from './synthetic-samples.js';
 
-const SAMPLES_PER_DAY = 1440;
-/** Midnight of the simulated day. */
-const DAY_START_MS = 1_795_392_000_000;
 const DAYS_PER_MONTH = 30;
 /** TLS 1.3 with AES-GCM: 5-byte record header + 1 inner content type + 16-byte tag per record. */
 const TLS_RECORD_OVERHEAD_BYTES = 22;
@@ -130,13 +127,6 @@ async function measure(brokerPort: number, scenario: Scenario): Promise<Measured
 function payloadBytes(samples: SampleInput[], sentAtMs: number, encoding: PayloadEncoding): number {
   const batch = { v: 1 as const, siteId: 'kutim-sangatta-01', agentVersion: '0.1.0', sentAtMs, samples };
   return encodePayload('telemetry', batch, encoding).byteLength;
-}
-
-/** `count` of the day's samples from minute `first`, and a sending time a minute after the last. */
-function daySamples(first: number, count: number): { samples: SampleInput[]; sentAtMs: number } {
-  const random = seeded(7);
-  const samples = Array.from({ length: count }, (_, i) => syntheticSample(first + i, DAY_START_MS, random));
-  return { samples, sentAtMs: DAY_START_MS + (first + count) * 60_000 };
 }
 
 /** Payload sizes alone, per encoding, for one batch of `count` samples (what the codec choice rests on). */

@@ -5,6 +5,7 @@ export * from './commands/completeness.js';
 export * from './commands/rejects.js';
 export * from './commands/sites.js';
 export * from './config/schema.js';
+export * from './decode/index.js';
 export * from './demo.js';
 export * from './gaps/gap-tracker.js';
 export * from './health/index.js';

@@ -90,9 +90,10 @@ export function badCase(rand: () => number, nowMs: number, i: number): FuzzCase 
       return { topic, payload: json(base), reason: 'invalid_schema' };
     }
     case 7: {
+      // Nesting past 32 is refused before the JSON is parsed (docs/protocol.md, "Encoded payloads").
       const depth = 100 + Math.floor(rand() * 5000);
       const text = `{"v":1,"siteId":"${site}","samples":${'['.repeat(depth)}${']'.repeat(depth)}}`;
-      return { topic, payload: Buffer.from(text), reason: 'invalid_schema' };
+      return { topic, payload: Buffer.from(text), reason: 'limit_exceeded' };
     }
     case 8: {
       const full = json(base);

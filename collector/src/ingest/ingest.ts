@@ -1,4 +1,5 @@
-import { decodePayload, type Logger, parseTopic, type ResendReply } from '@pantau/shared';
+import { type DecodeContext, fail, type Logger, parseTopic, type ResendReply } from '@pantau/shared';
+import { decodeIngestPayload } from '../decode/index.js';
 import type { Store } from '../store/store.js';
 import type { GroupCommitter } from './group-commit.js';
 import { type RejectReason, Rejects } from './rejects.js';
@@ -48,6 +49,23 @@ const handledKinds = new Set(['telemetry', 'status', 'resend-reply']);
 function printable(text: string, max: number): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
   return text.slice(0, max).replace(/[\u0000-\u001f\u007f]/g, '?');
+}
+
+/**
+ * The decoder's verdict on a payload. A decoder that throws (a bug in it) must not leave the
+ * message unacknowledged, or the broker would deliver it again at every restart: it is a reject.
+ */
+function decodeOrReject(
+  kind: 'telemetry' | 'status' | 'resend-reply',
+  payload: Uint8Array,
+  maxBytes: number,
+  context: DecodeContext,
+) {
+  try {
+    return decodeIngestPayload(kind, payload, maxBytes, context);
+  } catch (error) {
+    return fail('decoder_crashed', `the decoder failed on this payload: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -114,7 +132,7 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
       return reject('unknown_topic', 'not a telemetry, status or resend-reply topic', topic, payload);
     }
     const kind = parsed.kind as 'telemetry' | 'status' | 'resend-reply';
-    const decoded = decodePayload(kind, payload, options.maxPayloadBytes, { siteId: parsed.siteId });
+    const decoded = decodeOrReject(kind, payload, options.maxPayloadBytes, { siteId: parsed.siteId });
     if (!decoded.ok) return reject(decoded.code, decoded.message, topic, payload);
     const message = decoded.value;
     if (message.siteId !== parsed.siteId) {

@@ -2,7 +2,12 @@ import type { DecodeErrorCode } from '@pantau/shared';
 import type { StoredReject } from '../store/store.js';
 
 /** Stable reasons a message is rejected at ingest, counted and shown to the NOC. */
-export type RejectReason = DecodeErrorCode | 'unknown_topic' | 'site_mismatch' | 'time_out_of_bounds';
+export type RejectReason =
+  | DecodeErrorCode
+  | 'decoder_crashed'
+  | 'unknown_topic'
+  | 'site_mismatch'
+  | 'time_out_of_bounds';
 
 export interface QuarantinedMessage extends StoredReject {
   readonly reason: RejectReason;

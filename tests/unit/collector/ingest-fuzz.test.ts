@@ -40,6 +40,7 @@ describe('ingest under fuzz', () => {
       'invalid_json',
       'invalid_schema',
       'invalid_utf8',
+      'limit_exceeded',
       'site_mismatch',
       'time_out_of_bounds',
       'too_large',

@@ -1,0 +1,14 @@
+export { ByteReader, type MalformedCode, MalformedInput } from './bit-io.js';
+export type { Json } from './columnar/columns.js';
+export { decodeColumnar } from './columnar/decode.js';
+export { COLUMNAR_DICTIONARY_V2 } from './columnar/dictionary.js';
+export { type ColumnarHead, encodeColumnar } from './columnar/encode.js';
+export { COLUMNAR_FIELDS_V1, type FieldPath } from './columnar/fields.js';
+export { readTagged } from './columnar/format.js';
+export { type ColumnarAccelerators, inflateStructure, packColumnar, unpackColumnar } from './columnar/payload.js';
+export { buildSamples, type DecodedColumn, type SampleBuilder } from './columnar/samples.js';
+export * from './decode.js';
+export * from './encode.js';
+export { checkJsonShape } from './json-text.js';
+export * from './kinds.js';
+export * from './limits.js';

@@ -22,7 +22,9 @@ import {
 } from '@pantau/collector';
 import { createLogger, encodePayload } from '@pantau/shared';
 import mqtt from 'mqtt';
-import { encodingOption } from './payloads.js';
+import pg from 'pg';
+import { decodeForStore, type StoreAloneResult, storeAlone } from './ingest-store-alone.js';
+import { encodeMessage, encodingOption } from './payloads.js';
 import { procStats } from './proc-stats.js';
 import { type Server, startMosquitto, startPostgres } from './servers.js';
 
@@ -267,6 +269,55 @@ async function collectorRun(
   };
 }
 
+/** Batches per transaction and transactions in flight, as the collector groups them for `connections`. */
+function grouping(store: Store, connections: number): { size: number; inFlight: number } {
+  if (connections === 1) return { size: 1, inFlight: 1 };
+  const configured = values['group-commit-max'];
+  const size =
+    configured !== undefined
+      ? Number(configured)
+      : store.commitsOffThread === true
+        ? Math.max(1, Math.round(connections / 4))
+        : 64;
+  return { size, inFlight: Math.ceil(connections / size) };
+}
+
+/** The run's batches through a fresh store alone (no MQTT, decoded beforehand). */
+async function storeAloneRun(
+  open: () => Promise<Store>,
+  messages: number,
+  connections: number,
+): Promise<StoreAloneResult> {
+  const encoded = Array.from({ length: messages }, (_, i) =>
+    encodeMessage('alone/v1', i, SITES, PER_BATCH, NOW, ENCODING),
+  );
+  const items = decodeForStore(encoded, Date.now());
+  const store = await open();
+  try {
+    const { size, inFlight } = grouping(store, connections);
+    return await storeAlone(store, items, size, inFlight);
+  } finally {
+    await store.close();
+  }
+}
+
+let aloneDatabases = 0;
+/** A fresh database on the bench's PostgreSQL for a store-alone run. */
+async function openFreshPostgres(url: string): Promise<Store> {
+  aloneDatabases += 1;
+  const name = `pantau_alone_${aloneDatabases}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return openPostgresStore({ connectionString: target.toString(), maxConnections: Number(values['pg-connections']) });
+}
+
 async function main(): Promise<void> {
   say(
     `pantau bench:ingest on ${cpus().length} cores (load average ${loadavg()
@@ -292,10 +343,14 @@ async function main(): Promise<void> {
       .split(',')
       .map(Number)
       .map((c) => {
-        const path = join(dir, `c${c}.sqlite`);
+        let opened = 0;
         return [
           'sqlite',
-          async () => (SQLITE_THREAD === 'worker' ? openSqliteStoreInWorker(path) : openSqliteStore(path)),
+          async () => {
+            opened += 1;
+            const path = join(dir, `c${c}-${opened}.sqlite`);
+            return SQLITE_THREAD === 'worker' ? openSqliteStoreInWorker(path) : openSqliteStore(path);
+          },
           MESSAGES,
           c,
         ];
@@ -311,6 +366,11 @@ async function main(): Promise<void> {
       ]);
     }
     for (const [i, [name, open, messages, connections]] of runs.entries()) {
+      const alone = await storeAloneRun(
+        name === 'postgres' ? () => openFreshPostgres(postgres?.url ?? '') : open,
+        messages,
+        connections,
+      );
       const r = await collectorRun(
         `${name}-c${connections}`,
         mosquitto,
@@ -320,7 +380,14 @@ async function main(): Promise<void> {
         `bench${i + 1}/v1`,
       );
       const ratio = r.samplesPerSec / broker.samplesPerSec;
-      results.push({ ...r, store: name, ratioToBroker: Number(ratio.toFixed(3)) });
+      const wholeToStore = r.collectorCpuMsPer1000 / alone.cpuMsPer1000;
+      results.push({
+        ...r,
+        store: name,
+        ratioToBroker: Number(ratio.toFixed(3)),
+        storeAlone: alone,
+        wholeToStoreCpu: Number(wholeToStore.toFixed(2)),
+      });
       say(
         `${`${name}, ${connections} connection(s):`.padEnd(28)} ${r.samplesPerSec} samples/s stored (${r.samples} in ${r.seconds.toFixed(1)} s), ` +
           `${(ratio * 100).toFixed(0)} % of mosquitto_sub; lag p50 ${r.lagMs.p50} ms, p99 ${r.lagMs.p99} ms, max ${r.lagMs.max} ms`,
@@ -329,6 +396,10 @@ async function main(): Promise<void> {
         `${''.padEnd(28)} collector CPU ${r.collectorCpuMsPer1000} ms per 1000 samples (${r.collectorCpuPct} % of a core; ` +
           `main thread busy ${r.mainLoopBusyPct} %), ` +
           `broker ${r.brokerCpuPct} % of a core, load generators ${r.generatorCpuMs} ms CPU in all`,
+      );
+      say(
+        `${''.padEnd(28)} store alone ${alone.cpuMsPer1000} ms CPU per 1000 samples (${alone.samplesPerSec} samples/s); ` +
+          `whole collector ${wholeToStore.toFixed(2)}x the store alone`,
       );
     }
     const sqliteRuns = results.filter((r) => r.store === 'sqlite');

@@ -1,0 +1,68 @@
+import type { BatchItem, Store } from '@pantau/collector';
+import { decodePayload } from '@pantau/shared';
+import type { EncodedMessage } from './payloads.js';
+
+export interface StoreAloneResult {
+  readonly samples: number;
+  readonly seconds: number;
+  readonly samplesPerSec: number;
+  /** CPU of this process (every thread: the store's worker too) per 1000 stored samples. */
+  readonly cpuMsPer1000: number;
+}
+
+/** The batches as ingest hands them to the store: decoded, with the payload the site sent. */
+export function decodeForStore(messages: readonly EncodedMessage[], receivedMs: number): BatchItem[] {
+  return messages.map((m) => {
+    const siteId = m.topic.split('/')[3] ?? '';
+    const decoded = decodePayload('telemetry', m.payload, undefined, { siteId });
+    if (!decoded.ok) throw new Error(`a bench payload did not decode: ${decoded.message}`);
+    return { batch: decoded.value, receivedMs, payload: m.payload };
+  });
+}
+
+/**
+ * The same batches through the store alone, no MQTT and no decoding: groups of `groupSize` with at
+ * most `inFlight` groups committing at once, as the collector's connections and group committer
+ * hand them over (one connection: one batch a call, one at a time).
+ */
+export async function storeAlone(
+  store: Store,
+  items: readonly BatchItem[],
+  groupSize: number,
+  inFlight: number,
+): Promise<StoreAloneResult> {
+  const groups: BatchItem[][] = [];
+  for (let i = 0; i < items.length; i += groupSize) groups.push(items.slice(i, i + groupSize));
+  let samples = 0;
+  for (const item of items) samples += item.batch.samples.length;
+  let next = 0;
+  let stored = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const lane = async () => {
+    while (next < groups.length) {
+      const group = groups[next++] as BatchItem[];
+      const results =
+        groupSize === 1 && inFlight === 1
+          ? [
+              await store.insertBatch(
+                group[0]?.batch as BatchItem['batch'],
+                group[0]?.receivedMs ?? 0,
+                group[0]?.payload,
+              ),
+            ]
+          : await store.insertBatches(group);
+      for (const r of results) stored += r.inserted;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  if (stored !== samples) throw new Error(`store alone: ${stored} of ${samples} samples stored`);
+  return {
+    samples,
+    seconds,
+    samplesPerSec: Math.round(samples / seconds),
+    cpuMsPer1000: Number((((cpu.user + cpu.system) / 1000 / samples) * 1000).toFixed(1)),
+  };
+}

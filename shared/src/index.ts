@@ -10,6 +10,7 @@ export * from './fast-validate.js';
 export * from './guard.js';
 export * from './ids.js';
 export * from './logger.js';
+export * from './plausible.js';
 export * from './probes/index.js';
 export * from './resend.js';
 export * from './result.js';

@@ -1,0 +1,161 @@
+import { MS_PER_DAY } from './units.js';
+
+/**
+ * What a figure can physically be. A value outside its range is a broken sensor, a driver bug or a
+ * hostile sender, never a measurement: the collector stores null in its place and says why in the
+ * section's `error` (docs/protocol.md, "Plausible ranges"). Ranges are wide on purpose: they catch
+ * the impossible, not the unusual.
+ */
+export interface PlausibleRange {
+  readonly min: number;
+  readonly max: number;
+  readonly unit: string;
+  /** Where the bound comes from. */
+  readonly why: string;
+}
+
+/** The fastest link the agent may be configured for (`probes.usage.maxLinkBitsPerSec`'s maximum). */
+export const MAX_LINK_BITS_PER_SEC = 100_000_000_000;
+/** Bytes one interval may carry per millisecond at that rate. */
+export const MAX_LINK_BYTES_PER_MS = MAX_LINK_BITS_PER_SEC / 8 / 1000;
+/** The longest usage interval: a day (an agent samples at least hourly; a longer gap is a baseline). */
+export const MAX_USAGE_INTERVAL_MS = MS_PER_DAY;
+/** The shortest interval byte counts are judged against: sub-second intervals still move some bytes. */
+export const MIN_JUDGED_INTERVAL_MS = 1000;
+/** Twenty years: no Pi, dish or router runs longer without a reboot. */
+export const MAX_UPTIME_MS = 20 * 365 * MS_PER_DAY;
+/** One minute: no echo or TCP connect waits longer (the agent's per-target timeout is at most 10 s). */
+export const MAX_RTT_MS = 60_000;
+/** A month at the fastest link: the data budget cannot count more. */
+const MAX_MONTH_BYTES = MAX_LINK_BYTES_PER_MS * 31 * MS_PER_DAY;
+
+const range = (min: number, max: number, unit: string, why: string): PlausibleRange => ({ min, max, unit, why });
+
+const rtt = range(0, MAX_RTT_MS, 'ms', 'longer than any echo or connect timeout');
+const uptime = range(0, MAX_UPTIME_MS, 'ms', 'twenty years');
+const volts = range(0, 100, 'V', '12/24/48 V systems; a 48 V bank charges to ~58 V');
+const intervalBytes = range(
+  0,
+  MAX_LINK_BYTES_PER_MS * MAX_USAGE_INTERVAL_MS,
+  'bytes',
+  'at most the fastest link for the interval (`intervalMs`, at least 1 s; a day when absent)',
+);
+const linkBits = range(0, MAX_LINK_BITS_PER_SEC, 'bit/s', 'the fastest link the agent may be configured for');
+
+/**
+ * Every numeric figure of every probe section, by section and field. Fields not listed (text,
+ * booleans, `source`) have no range. Byte counts of one usage interval are also held to the link
+ * rate over `intervalMs` (see `plausibleMax`).
+ */
+export const PLAUSIBLE_RANGES = {
+  latency: {
+    sent: range(0, 1000, 'echoes', 'the agent sends at most 20 a sample'),
+    received: range(0, 1000, 'echoes', 'no more than sent'),
+    lossPct: range(0, 100, '%', 'a percentage'),
+    rttMinMs: rtt,
+    rttAvgMs: rtt,
+    rttMaxMs: rtt,
+    jitterMs: rtt,
+  },
+  uptime: {
+    systemUptimeMs: uptime,
+    agentUptimeMs: uptime,
+    linkUptimeMs: uptime,
+    terminalUptimeMs: uptime,
+    routerUptimeMs: uptime,
+  },
+  usage: {
+    intervalMs: range(0, MAX_USAGE_INTERVAL_MS, 'ms', 'a day'),
+    rxBytes: intervalBytes,
+    txBytes: intervalBytes,
+    agentRxBytes: intervalBytes,
+    agentTxBytes: intervalBytes,
+    peakRxBitsPerSec: linkBits,
+    peakTxBitsPerSec: linkBits,
+    budgetUsedBytes: range(0, MAX_MONTH_BYTES, 'bytes', 'a month at the fastest link'),
+    budgetCapBytes: range(0, MAX_MONTH_BYTES, 'bytes', 'a month at the fastest link'),
+  },
+  clients: {
+    clientsInterval: range(0, 65_536, 'devices', 'a /16 LAN'),
+    clientsHour: range(0, 65_536, 'devices', 'a /16 LAN'),
+  },
+  power: {
+    batteryVolts: volts,
+    batteryAmps: range(-1000, 1000, 'A', 'a large off-grid inverter draws a few hundred amps'),
+    batteryTempCelsius: range(-40, 100, '°C', 'a battery is dead outside this'),
+    panelVolts: range(0, 1000, 'V', 'MPPT controllers accept at most a few hundred volts of PV'),
+    solarWatts: range(0, 100_000, 'W', 'a 100 kW array is far beyond any village site'),
+    batteryMaxVoltsToday: volts,
+    batteryMinVoltsToday: volts,
+    lowVoltageDisconnectVolts: volts,
+    chargerError: range(0, 65_535, 'code', 'a 16-bit register'),
+    throttledFlags: range(0, 4_294_967_295, 'bits', '`get_throttled` is 32 bits'),
+  },
+  throughput: {
+    downBytes: range(0, 1e12, 'bytes', 'a test is capped at `maxBytes`; a terabyte is far beyond it'),
+    downMs: range(0, MS_PER_DAY, 'ms', 'a test stops after `maxSeconds`'),
+    downBitsPerSec: linkBits,
+    upBytes: range(0, 1e12, 'bytes', 'a test is capped at `maxBytes`; a terabyte is far beyond it'),
+    upMs: range(0, MS_PER_DAY, 'ms', 'a test stops after `maxSeconds`'),
+    upBitsPerSec: linkBits,
+  },
+} as const satisfies Record<string, Record<string, PlausibleRange>>;
+
+export type PlausibleSection = keyof typeof PLAUSIBLE_RANGES;
+
+/** The error code a section (or latency target) gets when one of its figures was implausible. */
+export const IMPLAUSIBLE_VALUE = 'implausible_value';
+
+/** Usage byte counts are held to the link rate over their own interval. */
+const INTERVAL_BYTES: ReadonlySet<string> = new Set(['rxBytes', 'txBytes', 'agentRxBytes', 'agentTxBytes']);
+
+/**
+ * The highest plausible value of `field` in a section whose figures are `section`: the table's,
+ * or for a usage byte count the link rate times the section's interval (at least 1 s).
+ */
+export function plausibleMax(
+  name: PlausibleSection,
+  field: string,
+  section: Readonly<Record<string, unknown>>,
+): number {
+  const table: Readonly<Record<string, PlausibleRange>> = PLAUSIBLE_RANGES[name];
+  const max = table[field]?.max ?? Number.POSITIVE_INFINITY;
+  if (name !== 'usage' || !INTERVAL_BYTES.has(field)) return max;
+  const interval = section.intervalMs;
+  if (typeof interval !== 'number' || !(interval >= 0 && interval <= MAX_USAGE_INTERVAL_MS)) return max;
+  return Math.ceil(MAX_LINK_BYTES_PER_MS * Math.max(interval, MIN_JUDGED_INTERVAL_MS));
+}
+
+const ENTRIES = Object.fromEntries(
+  Object.entries(PLAUSIBLE_RANGES).map(([name, fields]) => [
+    name,
+    Object.entries(fields as Record<string, PlausibleRange>),
+  ]),
+) as unknown as Record<PlausibleSection, readonly [string, PlausibleRange][]>;
+const NONE: readonly string[] = [];
+
+/**
+ * The fields of `section` (of probe `name`) whose value is a number outside its range, in table
+ * order; the same empty list when all are plausible (the common case allocates nothing).
+ */
+export function implausibleFields(
+  name: PlausibleSection,
+  section: Readonly<Record<string, unknown>>,
+): readonly string[] {
+  let out: string[] | undefined;
+  for (const [field, r] of ENTRIES[name]) {
+    const v = section[field];
+    if (typeof v !== 'number') continue;
+    // Written so that NaN is outside too.
+    if (
+      v >= r.min &&
+      v <= r.max &&
+      (name !== 'usage' || !INTERVAL_BYTES.has(field) || v <= plausibleMax(name, field, section))
+    ) {
+      continue;
+    }
+    out ??= [];
+    out.push(field);
+  }
+  return out ?? NONE;
+}

@@ -23,7 +23,7 @@ export function decodeForStore(messages: readonly EncodedMessage[], receivedMs: 
 /**
  * The same batches through the store alone, no MQTT and no decoding: groups of `groupSize` with at
  * most `inFlight` groups committing at once, as the collector's connections and group committer
- * hand them over (one connection: one batch a call, one at a time).
+ * hand them over (one connection: one batch a transaction, one at a time).
  */
 export async function storeAlone(
   store: Store,
@@ -42,17 +42,7 @@ export async function storeAlone(
   const lane = async () => {
     while (next < groups.length) {
       const group = groups[next++] as BatchItem[];
-      const results =
-        groupSize === 1 && inFlight === 1
-          ? [
-              await store.insertBatch(
-                group[0]?.batch as BatchItem['batch'],
-                group[0]?.receivedMs ?? 0,
-                group[0]?.payload,
-              ),
-            ]
-          : await store.insertBatches(group);
-      for (const r of results) stored += r.inserted;
+      for (const r of await store.insertBatches(group)) stored += r.inserted;
     }
   };
   await Promise.all(Array.from({ length: inFlight }, lane));

@@ -178,11 +178,6 @@ function observe(store: Store, lags: number[]): { store: Store; stored: () => nu
     stored: () => stored,
     store: {
       ...store,
-      async insertBatch(batch, receivedMs, payload) {
-        const r = await store.insertBatch(batch, receivedMs, payload);
-        seen(batch, r.inserted);
-        return r;
-      },
       async insertBatches(items) {
         const rs = await store.insertBatches(items);
         for (const [i, item] of items.entries()) seen(item.batch, rs[i]?.inserted ?? 0);

@@ -1,4 +1,4 @@
-import type { DayCompleteness } from '../store/store.js';
+import type { DayCompleteness } from '../store/records.js';
 
 /** `pantau-collector completeness`: one line per UTC day. */
 export function formatCompletenessTable(siteId: string, days: readonly DayCompleteness[]): string {

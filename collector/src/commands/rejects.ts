@@ -1,4 +1,4 @@
-import type { StoredReject } from '../store/store.js';
+import type { StoredReject } from '../store/records.js';
 
 /** `pantau-collector rejects`: the quarantine, newest first, for a person at a terminal. */
 export function formatRejectsTable(rejects: readonly StoredReject[]): string {

@@ -4,13 +4,6 @@ import type { SampleFacts } from './sample-facts.js';
 export type RollupGrain = 'hour' | 'day';
 
 /**
- * Gap scans look at a site's latest this-many sequence numbers only (two weeks of one-minute
- * samples; the agent's outbox holds one) and the last one before them, so a scan reads a bounded
- * stretch of the identity index.
- */
-export const GAP_WINDOW_SEQS = 20_160;
-
-/**
  * A minute counts as active when one sample in it saw more client traffic (in + out, the agent's
  * own excluded) than this: a few web pages' worth, above background chatter (docs/storage.md).
  */
@@ -180,26 +173,6 @@ function minSeq(rows: readonly FactRow[]): number {
   let min = Number.POSITIVE_INFINITY;
   for (const r of rows) if (r.seq < min) min = r.seq;
   return min;
-}
-
-/** Subtracts `gone` ranges from `ranges` (both sorted or not); result sorted. */
-export function subtractRanges<R extends { fromSeq: number; toSeq: number }>(
-  ranges: readonly R[],
-  gone: readonly { fromSeq: number; toSeq: number }[],
-): { fromSeq: number; toSeq: number }[] {
-  let out = ranges.map((r) => ({ fromSeq: r.fromSeq, toSeq: r.toSeq }));
-  for (const g of gone) {
-    const next: { fromSeq: number; toSeq: number }[] = [];
-    for (const r of out) {
-      if (g.toSeq < r.fromSeq || g.fromSeq > r.toSeq) next.push(r);
-      else {
-        if (g.fromSeq > r.fromSeq) next.push({ fromSeq: r.fromSeq, toSeq: g.fromSeq - 1 });
-        if (g.toSeq < r.toSeq) next.push({ fromSeq: g.toSeq + 1, toSeq: r.toSeq });
-      }
-    }
-    out = next;
-  }
-  return out.sort((a, b) => a.fromSeq - b.fromSeq);
 }
 
 /** The sequence numbers `computeDay` will ask `previousSeq` about (so an async store can fetch them at once). */

@@ -3,15 +3,15 @@
  * `node bench/dist/ingest-stages.js`: where a collector's CPU goes per stored sample, one stage at a
  * time and without a broker, on the same messages `bench:ingest` publishes. Stages: of the JSON
  * form, UTF-8 + JSON parse, schema validation (zod; the compiled canonical check) and decodePayload
- * (all of them); decodePayload of the columnar form agents send; SQLite insertBatches in groups (of
- * `--encoding`'s payloads); roll-ups. The last line is one JSON object (microseconds per sample per
+ * (all of them); decodePayload of the columnar form agents send; the plausibility rule; SQLite
+ * insertBatches in groups (of `--encoding`'s payloads); roll-ups. The last line is one JSON object (microseconds per sample per
  * stage).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSqliteStore } from '@pantau/collector';
+import { applyPlausibility, openSqliteStore } from '@pantau/collector';
 import {
   compileCanonicalCheck,
   decodePayload,
@@ -86,6 +86,11 @@ figures.decodeColumnar = stage('decodePayload of columnar', () => {
   }
 });
 if (columnarOk !== MESSAGES) throw new Error('a columnar payload did not decode');
+let plausible = 0;
+figures.plausibility = stage('applyPlausibility (ingest)', () => {
+  for (const b of batches) if (applyPlausibility(b).implausible.length === 0) plausible++;
+});
+if (plausible !== MESSAGES) throw new Error('a bench batch was implausible');
 const dir = mkdtempSync(join(tmpdir(), 'pantau-stages-'));
 const store = openSqliteStore(join(dir, 'stages.sqlite'));
 const receivedMs = Date.now();

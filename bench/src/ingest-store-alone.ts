@@ -1,5 +1,6 @@
-import type { BatchItem, Store } from '@pantau/collector';
+import { type BatchItem, type CollectorConfig, groupCommitMax, openPostgresStore, type Store } from '@pantau/collector';
 import { decodePayload } from '@pantau/shared';
+import pg from 'pg';
 import type { EncodedMessage } from './payloads.js';
 
 export interface StoreAloneResult {
@@ -11,7 +12,7 @@ export interface StoreAloneResult {
 }
 
 /** The batches as ingest hands them to the store: decoded, with the payload the site sent. */
-export function decodeForStore(messages: readonly EncodedMessage[], receivedMs: number): BatchItem[] {
+function decodeForStore(messages: readonly EncodedMessage[], receivedMs: number): BatchItem[] {
   return messages.map((m) => {
     const siteId = m.topic.split('/')[3] ?? '';
     const decoded = decodePayload('telemetry', m.payload, undefined, { siteId });
@@ -25,7 +26,7 @@ export function decodeForStore(messages: readonly EncodedMessage[], receivedMs: 
  * most `inFlight` groups committing at once, as the collector's connections and group committer
  * hand them over (one connection: one batch a transaction, one at a time).
  */
-export async function storeAlone(
+async function storeAlone(
   store: Store,
   items: readonly BatchItem[],
   groupSize: number,
@@ -55,4 +56,42 @@ export async function storeAlone(
     samplesPerSec: Math.round(samples / seconds),
     cpuMsPer1000: Number((((cpu.user + cpu.system) / 1000 / samples) * 1000).toFixed(1)),
   };
+}
+
+/**
+ * The messages through a fresh store alone (decoded beforehand), grouped as the collector with
+ * `ingest` would group them: one batch a transaction with one connection, else `groupCommitMax`
+ * batches, as many groups in flight as the connections fill.
+ */
+export async function storeAloneRun(
+  open: () => Promise<Store>,
+  messages: readonly EncodedMessage[],
+  ingest: CollectorConfig['ingest'],
+): Promise<StoreAloneResult> {
+  const items = decodeForStore(messages, Date.now());
+  const store = await open();
+  try {
+    const size = ingest.connections === 1 ? 1 : groupCommitMax(ingest, store);
+    return await storeAlone(store, items, size, Math.ceil(ingest.connections / size));
+  } finally {
+    await store.close();
+  }
+}
+
+let databases = 0;
+
+/** A fresh database on the bench's PostgreSQL (at `url`) for a store-alone run. */
+export async function openFreshPostgres(url: string, maxConnections: number): Promise<Store> {
+  databases += 1;
+  const name = `pantau_alone_${databases}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return openPostgresStore({ connectionString: target.toString(), maxConnections });
 }

@@ -1,5 +1,5 @@
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '@pantau/shared';
-import type { SampleFacts } from './sample-facts.js';
+import { FACT_COLUMNS, type SampleFacts } from './sample-facts.js';
 
 export type RollupGrain = 'hour' | 'day';
 
@@ -37,10 +37,31 @@ export interface Rollup {
   readonly expected: number;
 }
 
+/** The facts a roll-up reads (all numbers): selected alone, so a roll-up reads no more than it needs. */
+const ROLLUP_FACT_KEYS = [
+  'rxBytes',
+  'txBytes',
+  'clientRxBytes',
+  'clientTxBytes',
+  'clients',
+  'batteryVolts',
+  'rttGatewayMs',
+  'rttTerminalMs',
+  'rttInternetMs',
+  'rttNocMs',
+] as const satisfies readonly (keyof SampleFacts)[];
+
 /** A stored sample as a roll-up reads it. */
-export interface FactRow extends SampleFacts {
+export interface FactRow extends Pick<SampleFacts, (typeof ROLLUP_FACT_KEYS)[number]> {
   readonly seq: number;
   readonly effectiveMs: number;
+}
+
+/** SQL reading a day's samples as `FactRow`s (`$site`, `$from`, `$to` are the dialect's placeholders). */
+export function rollupFactsQuery(quote: (alias: string) => string, site: string, from: string, to: string): string {
+  const facts = ROLLUP_FACT_KEYS.map((k) => `${FACT_COLUMNS.find((f) => f.key === k)?.column} AS ${quote(k)}`);
+  return `SELECT seq, effective_ms AS ${quote('effectiveMs')}, ${facts.join(', ')}
+    FROM samples WHERE site_id = ${site} AND effective_ms >= ${from} AND effective_ms < ${to}`;
 }
 
 export function bucketStart(ms: number, grain: RollupGrain): number {

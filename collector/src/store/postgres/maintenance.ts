@@ -2,8 +2,7 @@ import { MS_PER_DAY } from '@pantau/shared';
 import type pg from 'pg';
 import { PAYLOAD_MARGIN_MS } from '../batch-rows.js';
 import { ROLLUP_COLUMNS, rollupValues } from '../report-rows.js';
-import { computeDay, dayBelowSeqs, type FactRow } from '../rollup.js';
-import { factSelectList, factsFromRow } from '../sample-facts.js';
+import { computeDay, dayBelowSeqs, type FactRow, rollupFactsQuery } from '../rollup.js';
 import type { MaintenanceStore } from '../store.js';
 import { type Db, inTransaction } from './pool.js';
 
@@ -51,12 +50,11 @@ async function refreshDay(db: Db, siteId: string, dayMs: number): Promise<void> 
   const floor = await db.query<{ value: number }>("SELECT value FROM meta WHERE key = 'pruned_before_ms'");
   // Days older than the retention horizon keep the roll-up made while their samples existed.
   if (dayMs < (floor.rows[0]?.value ?? 0)) return;
-  const facts = await db.query<Record<string, unknown> & { seq: number; effectiveMs: number }>(
-    `SELECT seq, effective_ms AS "effectiveMs", ${factSelectList('', (a) => `"${a}"`)}
-     FROM samples WHERE site_id = $1 AND effective_ms >= $2 AND effective_ms < $3`,
+  const facts = await db.query<FactRow>(
+    rollupFactsQuery((a) => `"${a}"`, '$1', '$2', '$3'),
     [siteId, dayMs, dayMs + MS_PER_DAY],
   );
-  const rows = facts.rows.map((r): FactRow => ({ ...factsFromRow(r), seq: r.seq, effectiveMs: r.effectiveMs }));
+  const rows = facts.rows;
   await db.query('DELETE FROM rollups WHERE site_id = $1 AND bucket_ms >= $2 AND bucket_ms < $3', [
     siteId,
     dayMs,

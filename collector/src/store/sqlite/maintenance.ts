@@ -2,8 +2,7 @@ import { MS_PER_DAY } from '@pantau/shared';
 import type Database from 'better-sqlite3';
 import { PAYLOAD_MARGIN_MS } from '../batch-rows.js';
 import { ROLLUP_COLUMNS, rollupValues } from '../report-rows.js';
-import { computeDay, type FactRow } from '../rollup.js';
-import { factSelectList, factsFromRow } from '../sample-facts.js';
+import { computeDay, type FactRow, rollupFactsQuery } from '../rollup.js';
 
 /** Payloads deleted per statement when pruning. */
 const PAYLOAD_PRUNE_CHUNK = 10_000;
@@ -19,10 +18,7 @@ export function sqliteMaintenance(db: Database.Database) {
     'SELECT site_id, day_ms FROM dirty_days LIMIT ?',
   );
   const deleteDirty = db.prepare('DELETE FROM dirty_days WHERE site_id = ? AND day_ms = ?');
-  const selectDayFacts = db.prepare<[string, number, number], Record<string, unknown> & { seq: number }>(
-    `SELECT seq, effective_ms AS effectiveMs, ${factSelectList('', (a) => a)}
-     FROM samples WHERE site_id = ? AND effective_ms >= ? AND effective_ms < ?`,
-  );
+  const selectDayFacts = db.prepare<[string, number, number], FactRow>(rollupFactsQuery((a) => a, '?', '?', '?'));
   const previousSeq = db.prepare<[string, number], { s: number | null }>(
     'SELECT max(seq) AS s FROM samples WHERE site_id = ? AND seq < ?',
   );
@@ -53,9 +49,7 @@ export function sqliteMaintenance(db: Database.Database) {
     deleteDirty.run(siteId, dayMs);
     // Days older than the retention horizon keep the roll-up made while their samples existed.
     if (dayMs < (getMeta.get('pruned_before_ms')?.value ?? 0)) return;
-    const rows = selectDayFacts
-      .all(siteId, dayMs, dayMs + MS_PER_DAY)
-      .map((r): FactRow => ({ ...factsFromRow(r), seq: r.seq, effectiveMs: r.effectiveMs as number }));
+    const rows = selectDayFacts.all(siteId, dayMs, dayMs + MS_PER_DAY);
     deleteRollups.run(siteId, dayMs, dayMs + MS_PER_DAY);
     if (rows.length === 0) return;
     const { day, hours } = computeDay(siteId, dayMs, rows, (below) => previousSeq.get(siteId, below)?.s ?? null);

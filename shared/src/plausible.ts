@@ -26,8 +26,8 @@ export const MIN_JUDGED_INTERVAL_MS = 1000;
 export const MAX_UPTIME_MS = 20 * 365 * MS_PER_DAY;
 /** One minute: no echo or TCP connect waits longer (the agent's per-target timeout is at most 10 s). */
 export const MAX_RTT_MS = 60_000;
-/** A month at the fastest link: the data budget cannot count more. */
-const MAX_MONTH_BYTES = MAX_LINK_BYTES_PER_MS * 31 * MS_PER_DAY;
+/** A petabyte: no site's monthly data budget comes near it. */
+const MAX_BUDGET_BYTES = 1e15;
 
 const range = (min: number, max: number, unit: string, why: string): PlausibleRange => ({ min, max, unit, why });
 
@@ -72,8 +72,8 @@ export const PLAUSIBLE_RANGES = {
     agentTxBytes: intervalBytes,
     peakRxBitsPerSec: linkBits,
     peakTxBitsPerSec: linkBits,
-    budgetUsedBytes: range(0, MAX_MONTH_BYTES, 'bytes', 'a month at the fastest link'),
-    budgetCapBytes: range(0, MAX_MONTH_BYTES, 'bytes', 'a month at the fastest link'),
+    budgetUsedBytes: range(0, MAX_BUDGET_BYTES, 'bytes', 'a petabyte a month'),
+    budgetCapBytes: range(0, MAX_BUDGET_BYTES, 'bytes', 'a petabyte a month'),
   },
   clients: {
     clientsInterval: range(0, 65_536, 'devices', 'a /16 LAN'),

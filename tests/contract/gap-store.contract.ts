@@ -1,16 +1,13 @@
 import type { Store } from '@pantau/collector';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAY0, insert, seqBatch } from './store-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { DAY0, freshStoreEachTest, insert, seqBatch } from './store-fixtures.js';
 
 /** The gaps role (GapStore): holes, resend requests, ranges a site declared gone. */
 export function gapStoreContract(name: string, open: () => Promise<Store>): void {
   describe(`GapStore contract: ${name}`, () => {
     let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await store.close();
+    freshStoreEachTest(open, (s) => {
+      store = s;
     });
 
     it('knows the received ranges and the holes, and stops listing holes the site says are gone', async () => {

@@ -1,17 +1,14 @@
 import type { Store } from '@pantau/collector';
 import { MS_PER_DAY, MS_PER_HOUR, type SampleInput } from '@pantau/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batch, DAY0, insert, MIN, seqBatch, status, synced } from './store-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { batch, DAY0, freshStoreEachTest, insert, MIN, seqBatch, status, synced } from './store-fixtures.js';
 
 /** The ingest role (IngestStore): batches, statuses and rejects, and the counters they keep. */
 export function ingestStoreContract(name: string, open: () => Promise<Store>): void {
   describe(`IngestStore contract: ${name}`, () => {
     let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await store.close();
+    freshStoreEachTest(open, (s) => {
+      store = s;
     });
 
     it('stores each sample identity once and counts the duplicates', async () => {

@@ -1,17 +1,14 @@
 import type { Store } from '@pantau/collector';
 import { MS_PER_DAY, MS_PER_HOUR, type SampleInput } from '@pantau/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batch, DAY0, insert, MIN, seqBatch, synced } from './store-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { batch, DAY0, freshStoreEachTest, insert, MIN, seqBatch, synced } from './store-fixtures.js';
 
 /** The maintenance role (MaintenanceStore): roll-ups of touched site-days, and retention. */
 export function maintenanceStoreContract(name: string, open: () => Promise<Store>): void {
   describe(`MaintenanceStore contract: ${name}`, () => {
     let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await store.close();
+    freshStoreEachTest(open, (s) => {
+      store = s;
     });
 
     const usage = (rx: number, tx: number) => ({

@@ -1,17 +1,14 @@
 import type { Store } from '@pantau/collector';
 import { MS_PER_DAY } from '@pantau/shared';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batch, DAY0, insert, MIN, seqBatch, synced } from './store-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { batch, DAY0, freshStoreEachTest, insert, MIN, seqBatch, synced } from './store-fixtures.js';
 
 /** The reports role (ReportStore): what commands and reports read. */
 export function reportStoreContract(name: string, open: () => Promise<Store>): void {
   describe(`ReportStore contract: ${name}`, () => {
     let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await store.close();
+    freshStoreEachTest(open, (s) => {
+      store = s;
     });
 
     it('reads nothing from an empty store', async () => {

@@ -1,4 +1,4 @@
-import type { BatchItem, IngestStore, InsertResult } from '@pantau/collector';
+import type { BatchItem, IngestStore, InsertResult, Store } from '@pantau/collector';
 import {
   MS_PER_HOUR,
   type SampleInput,
@@ -7,6 +7,7 @@ import {
   type TelemetryBatch,
   telemetryBatchSchema,
 } from '@pantau/shared';
+import { afterEach, beforeEach } from 'vitest';
 
 /** 2026-11-23T00:00:00Z: a day boundary, so buckets are easy to read. */
 export const DAY0 = Date.UTC(2026, 10, 23);
@@ -51,4 +52,16 @@ export async function insert(
   const [result] = await store.insertBatches([{ batch: b, receivedMs, ...extra }]);
   if (result === undefined) throw new Error('insertBatches gave no result');
   return result;
+}
+
+/** A fresh, empty store for each test of the enclosing suite (given to `use`), closed after it. */
+export function freshStoreEachTest(open: () => Promise<Store>, use: (store: Store) => void): void {
+  let current: Store | undefined;
+  beforeEach(async () => {
+    current = await open();
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+  });
 }

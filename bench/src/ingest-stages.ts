@@ -3,17 +3,19 @@
  * `node bench/dist/ingest-stages.js`: where a collector's CPU goes per stored sample, one stage at a
  * time and without a broker, on the same messages `bench:ingest` publishes. Stages: of the JSON
  * form, UTF-8 + JSON parse, schema validation (zod; the compiled canonical check) and decodePayload
- * (all of them); decodePayload of the columnar form agents send; the plausibility rule; SQLite
- * insertBatches in groups (of `--encoding`'s payloads); roll-ups. The last line is one JSON object (microseconds per sample per
+ * (all of them); decodePayload of the columnar form agents send; the plausibility rule; the whole
+ * ingest path of the columnar form on a store that keeps nothing; SQLite insertBatches in groups (of
+ * `--encoding`'s payloads); roll-ups. The last line is one JSON object (microseconds per sample per
  * stage).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyPlausibility, openSqliteStore } from '@pantau/collector';
+import { applyPlausibility, createIngest, type IngestStore, openSqliteStore } from '@pantau/collector';
 import {
   compileCanonicalCheck,
+  createLogger,
   decodePayload,
   type PayloadEncoding,
   type TelemetryBatch,
@@ -91,6 +93,24 @@ figures.plausibility = stage('applyPlausibility (ingest)', () => {
   for (const b of batches) if (applyPlausibility(b).implausible.length === 0) plausible++;
 });
 if (plausible !== MESSAGES) throw new Error('a bench batch was implausible');
+// The collector's ingest path (topic, decoding, site and time checks, plausibility, the store call)
+// on a store that keeps nothing: with the store's own cost, what a collector spends besides MQTT.
+const keepsNothing: IngestStore = {
+  commitsOffThread: false,
+  insertBatches: async (items) => items.map((i) => ({ inserted: i.batch.samples.length, duplicates: 0 })),
+  applyStatus: async () => 'applied',
+  recordReject: async () => {},
+};
+const ingest = createIngest(
+  { topicRoot: 'b/v1', maxPayloadBytes: 1 << 20, quarantineSize: 10 },
+  { store: keepsNothing, log: createLogger('stages', 'silent'), nowMs: () => NOW },
+);
+const ingestStart = process.cpuUsage();
+for (const m of columnar) await ingest.handle(m.topic, m.payload);
+const ingestUsed = process.cpuUsage(ingestStart);
+figures.ingestPath = (ingestUsed.user + ingestUsed.system) / samples;
+if (ingest.counters().samplesStored !== samples) throw new Error('ingest rejected a bench message');
+say(`${'ingest.handle, store keeps nothing'.padEnd(34)} ${figures.ingestPath.toFixed(2).padStart(7)} µs/sample`);
 const dir = mkdtempSync(join(tmpdir(), 'pantau-stages-'));
 const store = openSqliteStore(join(dir, 'stages.sqlite'));
 const receivedMs = Date.now();

@@ -9,6 +9,7 @@ export { formatStatsTable } from './commands/stats.js';
 export { type CollectorConfig, collectorConfigSchema } from './config/schema.js';
 export { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
 export { buildHttpHandler } from './http/http-handler.js';
+export { listenHttp } from './http/http-server.js';
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
 export { createGroupCommitter } from './ingest/group-commit.js';
 export { createIngest, type Ingest, type IngestCounters, StoreFailure } from './ingest/ingest.js';

@@ -1,17 +1,9 @@
 import { MS_PER_DAY } from '@pantau/shared';
 import type pg from 'pg';
 import { type BatchRows, fileSamples, type SampleRow } from '../batch-rows.js';
-import type { InsertResult, TimeQuality } from '../records.js';
-import { FACT_COLUMNS, type FactKind } from '../sample-facts.js';
-import { offsetsInBatch } from '../time-basis.js';
-
-interface GroupRow extends SampleRow {
-  readonly siteId: string;
-  readonly receivedMs: number;
-  readonly item: number;
-  readonly effectiveMs: number;
-  readonly timeQuality: TimeQuality;
-}
+import type { InsertResult } from '../records.js';
+import { FACT_COLUMNS, type FactColumn, type FactKind } from '../sample-facts.js';
+import { type EffectiveTime, offsetsInBatch } from '../time-basis.js';
 
 const PG_TYPE: Record<FactKind, string> = { int: 'bigint', real: 'float8', bool: 'boolean', text: 'text' };
 const D = MS_PER_DAY;
@@ -116,20 +108,48 @@ function groupOffsets(batches: readonly BatchRows[]): Map<string, Map<string, nu
   return bySite;
 }
 
+const NO_OFFSETS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * The samples' parameters of `GROUP_SQL`: one array per column ($1 to $10, then the facts), one
+ * value a sample, in (site, seq) order (a stable sort: of two copies of a sample, the earlier batch's
+ * comes first and is the one stored).
+ */
+function sampleColumns(batches: readonly BatchRows[], offsets: Map<string, Map<string, number>>): unknown[][] {
+  // Times as if the group's offsets were stored; the statement prefers a stored one.
+  const times = batches.map((b) => fileSamples(b.samples, b.receivedMs, offsets.get(b.siteId) ?? NO_OFFSETS).times);
+  const order: [batch: number, sample: number][] = [];
+  for (let bi = 0; bi < batches.length; bi++) {
+    for (let si = 0; si < (batches[bi] as BatchRows).samples.length; si++) order.push([bi, si]);
+  }
+  const siteOf = (o: [number, number]) => (batches[o[0]] as BatchRows).siteId;
+  const seqOf = (o: [number, number]) => ((batches[o[0]] as BatchRows).samples[o[1]] as SampleRow).seq;
+  order.sort((x, y) => (siteOf(x) < siteOf(y) ? -1 : siteOf(x) > siteOf(y) ? 1 : seqOf(x) - seqOf(y)));
+  const columns = Array.from({ length: 10 + FACT_COLUMNS.length }, () => new Array<unknown>(order.length));
+  const at = (c: number) => columns[c] as unknown[];
+  for (let r = 0; r < order.length; r++) {
+    const [bi, si] = order[r] as [number, number];
+    const b = batches[bi] as BatchRows;
+    const s = b.samples[si] as SampleRow;
+    const time = (times[bi] as EffectiveTime[])[si] as EffectiveTime;
+    at(0)[r] = b.siteId;
+    at(1)[r] = s.bootId;
+    at(2)[r] = s.seq;
+    at(3)[r] = s.wallMs;
+    at(4)[r] = s.clockSynced;
+    at(5)[r] = s.uptimeMs;
+    at(6)[r] = b.receivedMs;
+    at(7)[r] = bi + 1;
+    at(8)[r] = time.effectiveMs;
+    at(9)[r] = time.timeQuality;
+    for (let k = 0; k < FACT_COLUMNS.length; k++) at(10 + k)[r] = s.facts[(FACT_COLUMNS[k] as FactColumn).key];
+  }
+  return columns;
+}
+
 /** Inserts a group of batches (as rows) in one statement; results in the same order. */
 export async function insertGroup(db: pg.Pool | pg.PoolClient, batches: readonly BatchRows[]): Promise<InsertResult[]> {
   const offsets = groupOffsets(batches);
-  const rows: GroupRow[] = [];
-  for (const [item, b] of batches.entries()) {
-    // Times as if the group's offsets were stored; the statement prefers a stored one.
-    const { times } = fileSamples(b.samples, b.receivedMs, offsets.get(b.siteId) ?? new Map());
-    for (const [i, s] of b.samples.entries()) {
-      const time = times[i] as (typeof times)[number];
-      rows.push({ ...s, siteId: b.siteId, receivedMs: b.receivedMs, item: item + 1, ...time });
-    }
-  }
-  rows.sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : a.seq - b.seq));
-  const col = <T>(f: (r: GroupRow) => T) => rows.map(f);
   const boots = [...offsets].flatMap(([site, m]) => [...m].map(([boot, offset]) => [site, boot, offset] as const));
   const implausible = batches.flatMap((b) =>
     b.implausible.map((f) => {
@@ -137,29 +157,24 @@ export async function insertGroup(db: pg.Pool | pg.PoolClient, batches: readonly
       return [b.siteId, s.bootId, s.seq, f.field] as const;
     }),
   );
-  const result = await db.query<{ i: number; n: number }>(GROUP_SQL, [
-    col((r) => r.siteId),
-    col((r) => r.bootId),
-    col((r) => r.seq),
-    col((r) => r.wallMs),
-    col((r) => r.clockSynced),
-    col((r) => r.uptimeMs),
-    col((r) => r.receivedMs),
-    col((r) => r.item),
-    col((r) => r.effectiveMs),
-    col((r) => r.timeQuality),
-    ...FACT_COLUMNS.map((f) => col((r) => r.facts[f.key])),
-    batches.map((b) => b.siteId),
-    batches.map((b) => b.receivedMs),
-    batches.map((b) => Buffer.from(b.payload.buffer, b.payload.byteOffset, b.payload.byteLength)),
-    boots.map((b) => b[0]),
-    boots.map((b) => b[1]),
-    boots.map((b) => b[2]),
-    implausible.map((f) => f[0]),
-    implausible.map((f) => f[1]),
-    implausible.map((f) => f[2]),
-    implausible.map((f) => f[3]),
-  ]);
+  const result = await db.query<{ i: number; n: number }>({
+    // Named: each pooled connection parses and plans the statement once.
+    name: 'pantau_insert_group',
+    text: GROUP_SQL,
+    values: [
+      ...sampleColumns(batches, offsets),
+      batches.map((b) => b.siteId),
+      batches.map((b) => b.receivedMs),
+      batches.map((b) => Buffer.from(b.payload.buffer, b.payload.byteOffset, b.payload.byteLength)),
+      boots.map((b) => b[0]),
+      boots.map((b) => b[1]),
+      boots.map((b) => b[2]),
+      implausible.map((f) => f[0]),
+      implausible.map((f) => f[1]),
+      implausible.map((f) => f[2]),
+      implausible.map((f) => f[3]),
+    ],
+  });
   const inserted = new Map(result.rows.map((r) => [r.i, r.n]));
   return batches.map((b, i) => {
     const n = inserted.get(i + 1) ?? 0;

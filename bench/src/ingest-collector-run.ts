@@ -20,17 +20,27 @@ export interface CollectorRun {
   readonly load: LoadShape;
 }
 
-/** Wraps a store to count the load's samples and time the probe site's batches. */
-function observe(store: Store, lags: number[]): { store: Store; stored: () => number } {
+/**
+ * Wraps a store to count the load's samples, time the probe site's batches, and count the site-days
+ * the roll-up job recomputed during the run (store work the store-alone run does not do).
+ */
+function observe(store: Store, lags: number[]): { store: Store; stored: () => number; rolledUpSiteDays: () => number } {
   let stored = 0;
+  let rolledUp = 0;
   const seen = (batch: { siteId: string; sentAtMs: number }, inserted: number) => {
     if (batch.siteId === 'lag-probe') lags.push(Date.now() - batch.sentAtMs);
     else stored += inserted;
   };
   return {
     stored: () => stored,
+    rolledUpSiteDays: () => rolledUp,
     store: {
       ...store,
+      async refreshRollups(limit) {
+        const n = await store.refreshRollups(limit);
+        rolledUp += n;
+        return n;
+      },
       async insertBatches(items) {
         const rs = await store.insertBatches(items);
         for (const [i, item] of items.entries()) seen(item.batch, rs[i]?.inserted ?? 0);
@@ -49,7 +59,7 @@ export async function collectorRun(run: CollectorRun) {
   const { connections } = run.ingest;
   const rawStore = run.store;
   const lags: number[] = [];
-  const { store, stored } = observe(rawStore, lags);
+  const { store, stored, rolledUpSiteDays } = observe(rawStore, lags);
   const config = collectorConfigSchema.parse({
     topicRoot: root,
     mqtt: { url: mosquitto.url, clientId: `bench-${name}` },
@@ -86,6 +96,7 @@ export async function collectorRun(run: CollectorRun) {
   }
   const doneMs = Date.now();
   const used = cpu();
+  const rolledUp = rolledUpSiteDays();
   // The main thread's share: with SQLite on a worker thread, collector CPU counts both threads.
   const mainLoopBusy = performance.eventLoopUtilization(loopBefore).utilization;
   clearInterval(probeTimer);
@@ -108,5 +119,6 @@ export async function collectorRun(run: CollectorRun) {
     generatorCpuMs: load.generatorCpuMs,
     lagMs: { p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? 0, probes: lags.length },
     rejected: collector.ingest.counters().rejected,
+    rollupSiteDaysDuringRun: rolledUp,
   };
 }

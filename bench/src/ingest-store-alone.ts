@@ -60,8 +60,9 @@ async function storeAlone(
 
 /**
  * The messages through a fresh store alone (decoded beforehand), grouped as the collector with
- * `ingest` would group them: one batch a transaction with one connection, else `groupCommitMax`
- * batches, as many groups in flight as the connections fill.
+ * `ingest` groups them: each connection has one message in flight, so a group holds at most
+ * `groupCommitMax` batches and no more than the connections, with as many groups in flight as the
+ * connections fill (one connection: one batch a transaction).
  */
 export async function storeAloneRun(
   open: () => Promise<Store>,
@@ -71,7 +72,7 @@ export async function storeAloneRun(
   const items = decodeForStore(messages, Date.now());
   const store = await open();
   try {
-    const size = ingest.connections === 1 ? 1 : groupCommitMax(ingest, store);
+    const size = ingest.connections === 1 ? 1 : Math.min(ingest.connections, groupCommitMax(ingest, store));
     return await storeAlone(store, items, size, Math.ceil(ingest.connections / size));
   } finally {
     await store.close();

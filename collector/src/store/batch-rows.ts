@@ -1,12 +1,13 @@
 import { MS_PER_DAY } from '@pantau/shared';
 import type { BatchItem, ImplausibleFigure } from './records.js';
-import { type SampleFacts, sampleFacts } from './sample-facts.js';
+import { type FactValues, sampleFactValues } from './sample-facts.js';
 import { type EffectiveTime, effectiveTime, maxUptimeByBoot, offsetsInBatch, type TimedSample } from './time-basis.js';
 
 /** What both stores write of every sample: identity, clock, facts (its probes stay in the payload). */
 export interface SampleRow extends TimedSample {
   readonly seq: number;
-  readonly facts: SampleFacts;
+  /** In `FACT_COLUMNS` order. */
+  readonly facts: FactValues;
 }
 
 /** A batch as the stores write it: one row a sample, the payload once, the implausible figures to count. */
@@ -30,7 +31,7 @@ export function toBatchRows({ batch, receivedMs, payload, implausible }: BatchIt
       wallMs: s.wallMs,
       clockSynced: s.clockSynced,
       uptimeMs: s.uptimeMs,
-      facts: sampleFacts(s),
+      facts: sampleFactValues(s),
     });
   }
   return {

@@ -1,6 +1,6 @@
 import type { BatchRows, SampleRow } from './batch-rows.js';
 import type { ImplausibleFigure } from './records.js';
-import { NUMERIC_FACTS, type SampleFacts } from './sample-facts.js';
+import { FACT_COLUMNS, TEXT_FACT_AT } from './sample-facts.js';
 
 /**
  * A batch's rows flattened for the SQLite worker thread, used only when SQLite runs on one: posting
@@ -12,7 +12,7 @@ export interface PackedBatch {
   readonly receivedMs: number;
   /** One per sample. */
   readonly bootIds: readonly string[];
-  /** `NUMBERS_PER_SAMPLE` per sample: seq, wallMs, clockSynced (1/0), uptimeMs, then `NUMERIC_FACTS` (NaN for null). */
+  /** `NUMBERS_PER_SAMPLE` per sample: seq, wallMs, clockSynced (1/0), uptimeMs, then the facts but the text one (NaN for null). */
   readonly numbers: Float64Array;
   /** Per sample, its `errors` fact (null for most). */
   readonly errors: readonly (string | null)[];
@@ -21,7 +21,8 @@ export interface PackedBatch {
 }
 
 const HEAD = 4;
-const NUMBERS_PER_SAMPLE = HEAD + NUMERIC_FACTS.length;
+const NUMBERS_PER_SAMPLE = HEAD + FACT_COLUMNS.length - 1;
+const IS_BOOL = FACT_COLUMNS.map((f) => f.kind === 'bool');
 
 /** `rows` flattened; its payload copied so that the posted message owns only its bytes (mqtt.js's Buffer views a larger one). */
 export function packRows(rows: BatchRows): PackedBatch {
@@ -33,15 +34,17 @@ export function packRows(rows: BatchRows): PackedBatch {
     const s = samples[i] as SampleRow;
     const at = i * NUMBERS_PER_SAMPLE;
     bootIds.push(s.bootId);
-    errors.push(s.facts.errors);
+    errors.push(s.facts[TEXT_FACT_AT] as string | null);
     numbers[at] = s.seq;
     numbers[at + 1] = s.wallMs;
     numbers[at + 2] = s.clockSynced ? 1 : 0;
     numbers[at + 3] = s.uptimeMs;
-    for (let k = 0; k < NUMERIC_FACTS.length; k++) {
-      const v = s.facts[(NUMERIC_FACTS[k] as (typeof NUMERIC_FACTS)[number]).key] as number | boolean | null;
+    let n = at + HEAD;
+    for (let k = 0; k < s.facts.length; k++) {
+      if (k === TEXT_FACT_AT) continue;
+      const v = s.facts[k] as number | boolean | null;
       // JSON has no NaN, so it cannot stand for a measured value.
-      numbers[at + HEAD + k] = v === null ? Number.NaN : Number(v);
+      numbers[n++] = v === null ? Number.NaN : v === true ? 1 : v === false ? 0 : v;
     }
   }
   return {
@@ -60,11 +63,15 @@ export function unpackRows(packed: PackedBatch): BatchRows {
   const { numbers } = packed;
   const samples = packed.bootIds.map((bootId, i): SampleRow => {
     const at = i * NUMBERS_PER_SAMPLE;
-    const facts: Record<string, unknown> = { errors: packed.errors[i] ?? null };
-    for (let k = 0; k < NUMERIC_FACTS.length; k++) {
-      const f = NUMERIC_FACTS[k] as (typeof NUMERIC_FACTS)[number];
-      const v = numbers[at + HEAD + k] as number;
-      facts[f.key] = Number.isNaN(v) ? null : f.kind === 'bool' ? v === 1 : v;
+    const facts = new Array<number | boolean | string | null>(FACT_COLUMNS.length);
+    let n = at + HEAD;
+    for (let k = 0; k < facts.length; k++) {
+      if (k === TEXT_FACT_AT) {
+        facts[k] = packed.errors[i] ?? null;
+        continue;
+      }
+      const v = numbers[n++] as number;
+      facts[k] = Number.isNaN(v) ? null : IS_BOOL[k] === true ? v === 1 : v;
     }
     return {
       bootId,
@@ -72,7 +79,7 @@ export function unpackRows(packed: PackedBatch): BatchRows {
       wallMs: numbers[at + 1] as number,
       clockSynced: numbers[at + 2] === 1,
       uptimeMs: numbers[at + 3] as number,
-      facts: facts as unknown as SampleFacts,
+      facts,
     };
   });
   return {

@@ -58,7 +58,7 @@ export interface SiteSummary {
   /** When the collector last received anything from the site (telemetry or status). */
   readonly lastSeenMs: number;
   readonly samples: number;
-  /** Null until a sample is stored, or when the latest one was deleted by a store older than this rule. */
+  /** Null until a sample is stored (or if retention deleted it before retention kept each site's latest). */
   readonly lastSample: LatestSample | null;
   readonly status: {
     readonly state: SiteStatus['state'];

@@ -64,8 +64,8 @@ export const FACT_COLUMNS: readonly FactColumn[] = [
   { key: 'errors', column: 'errors', kind: 'text' },
 ];
 
-/** The facts that are numbers or booleans (packed as numbers for the SQLite worker), in column order. */
-export const NUMERIC_FACTS = FACT_COLUMNS.filter((f) => f.kind !== 'text');
+/** The one text fact's position; the others are numbers or booleans (packed as numbers for the SQLite worker). */
+export const TEXT_FACT_AT = FACT_COLUMNS.findIndex((f) => f.kind === 'text');
 
 export const latencyRoles: readonly LatencyRole[] = ['gateway', 'terminal', 'internet', 'noc'];
 
@@ -84,79 +84,113 @@ export function factsFromRow(row: Readonly<Record<string, unknown>>): SampleFact
   return facts as unknown as SampleFacts;
 }
 
-export function sampleFacts(sample: Sample): SampleFacts {
-  const { usage, power, uptime } = sample.probes;
+/** A sample's facts in `FACT_COLUMNS` order: the form rows carry to the stores (read by index, not by name). */
+export type FactValues = readonly (number | boolean | string | null)[];
+
+/** `FACT_COLUMNS` positions, for the code that builds `FactValues` in that order. */
+const AT = Object.fromEntries(FACT_COLUMNS.map((f, i) => [f.key, i])) as Record<keyof SampleFacts, number>;
+
+/** The facts of a sample, in `FACT_COLUMNS` order. */
+export function sampleFactValues(sample: Sample): FactValues {
+  const { usage, power, uptime, clients } = sample.probes;
+  const values = new Array<number | boolean | string | null>(FACT_COLUMNS.length).fill(null);
   // A failed reading's figures are partial; an implausible one is already null, and the rest stand.
-  const usable = usage !== undefined && (usage.error === null || usage.error === IMPLAUSIBLE_VALUE);
-  const rx = usable ? usage.rxBytes : null;
-  const tx = usable ? usage.txBytes : null;
-  const roles = roleFigures(sample);
-  return {
-    rxBytes: rx,
-    txBytes: tx,
-    clientRxBytes: rx === null ? null : Math.max(0, rx - (usage?.agentRxBytes ?? 0)),
-    clientTxBytes: tx === null ? null : Math.max(0, tx - (usage?.agentTxBytes ?? 0)),
-    clients: sample.probes.clients?.clientsInterval ?? null,
-    batteryVolts: power?.batteryVolts ?? null,
-    underVoltageNow: power?.underVoltageNow ?? null,
-    underVoltageSinceBoot: power?.underVoltageSinceBoot ?? null,
-    rttGatewayMs: roles.rtt.gateway,
-    rttTerminalMs: roles.rtt.terminal,
-    rttInternetMs: roles.rtt.internet,
-    rttNocMs: roles.rtt.noc,
-    lossGatewayPct: roles.loss.gateway,
-    lossTerminalPct: roles.loss.terminal,
-    lossInternetPct: roles.loss.internet,
-    lossNocPct: roles.loss.noc,
-    linkUp: uptime?.linkUp ?? null,
-    previousRunClean: uptime?.previousRunClean ?? null,
-    systemUptimeMs: uptime?.systemUptimeMs ?? null,
-    errors: errorList(sample),
-  };
+  if (usage !== undefined && (usage.error === null || usage.error === IMPLAUSIBLE_VALUE)) {
+    const { rxBytes: rx, txBytes: tx } = usage;
+    values[AT.rxBytes] = rx;
+    values[AT.txBytes] = tx;
+    values[AT.clientRxBytes] = rx === null ? null : Math.max(0, rx - (usage.agentRxBytes ?? 0));
+    values[AT.clientTxBytes] = tx === null ? null : Math.max(0, tx - (usage.agentTxBytes ?? 0));
+  }
+  values[AT.clients] = clients?.clientsInterval ?? null;
+  if (power !== undefined) {
+    values[AT.batteryVolts] = power.batteryVolts;
+    values[AT.underVoltageNow] = power.underVoltageNow;
+    values[AT.underVoltageSinceBoot] = power.underVoltageSinceBoot;
+  }
+  roleFigures(sample, values);
+  if (uptime !== undefined) {
+    values[AT.linkUp] = uptime.linkUp;
+    values[AT.previousRunClean] = uptime.previousRunClean;
+    values[AT.systemUptimeMs] = uptime.systemUptimeMs;
+  }
+  values[AT.errors] = errorList(sample);
+  return values;
 }
 
-type PerRole = Record<LatencyRole, number | null>;
+/** Facts by name from values in `FACT_COLUMNS` order. */
+export function factsFromValues(values: FactValues): SampleFacts {
+  return Object.fromEntries(FACT_COLUMNS.map((f, i) => [f.key, values[i] ?? null])) as unknown as SampleFacts;
+}
 
-/** Per role, the mean `rttAvgMs` over its targets that answered and the mean `lossPct` over those that measured it. */
-function roleFigures(sample: Sample): { rtt: PerRole; loss: PerRole } {
-  const rtt: PerRole = { gateway: null, terminal: null, internet: null, noc: null };
-  const loss: PerRole = { gateway: null, terminal: null, internet: null, noc: null };
+export function sampleFacts(sample: Sample): SampleFacts {
+  return factsFromValues(sampleFactValues(sample));
+}
+
+const ROLE_AT: Readonly<Record<LatencyRole, readonly [rtt: number, loss: number]>> = {
+  gateway: [AT.rttGatewayMs, AT.lossGatewayPct],
+  terminal: [AT.rttTerminalMs, AT.lossTerminalPct],
+  internet: [AT.rttInternetMs, AT.lossInternetPct],
+  noc: [AT.rttNocMs, AT.lossNocPct],
+};
+const ROLES_AT = Object.values(ROLE_AT);
+
+/** Sums and counts per fact position, reused by every call (one thread, no re-entry). */
+const sums = new Float64Array(FACT_COLUMNS.length);
+const counts = new Uint16Array(FACT_COLUMNS.length);
+
+/**
+ * Per role, into `values`: the mean `rttAvgMs` over its targets that answered and the mean
+ * `lossPct` over those that measured it. One pass over the targets; nothing allocated.
+ */
+function roleFigures(sample: Sample, values: (number | boolean | string | null)[]): void {
   const targets = sample.probes.latency?.targets;
-  if (targets === undefined || targets.length === 0) return { rtt, loss };
-  for (const role of latencyRoles) {
-    let rttSum = 0;
-    let rttN = 0;
-    let lossSum = 0;
-    let lossN = 0;
-    for (const t of targets) {
-      if (t.role !== role) continue;
-      if (t.rttAvgMs !== null) {
-        rttSum += t.rttAvgMs;
-        rttN += 1;
-      }
-      if (t.lossPct !== null) {
-        lossSum += t.lossPct;
-        lossN += 1;
-      }
+  if (targets === undefined || targets.length === 0) return;
+  sums.fill(0);
+  counts.fill(0);
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i] as (typeof targets)[number];
+    const [rttAt, lossAt] = ROLE_AT[t.role];
+    if (t.rttAvgMs !== null) {
+      sums[rttAt] = (sums[rttAt] as number) + t.rttAvgMs;
+      counts[rttAt] = (counts[rttAt] as number) + 1;
     }
-    rtt[role] = rttN === 0 ? null : rttSum / rttN;
-    loss[role] = lossN === 0 ? null : lossSum / lossN;
+    if (t.lossPct !== null) {
+      sums[lossAt] = (sums[lossAt] as number) + t.lossPct;
+      counts[lossAt] = (counts[lossAt] as number) + 1;
+    }
   }
-  return { rtt, loss };
+  for (const [rttAt, lossAt] of ROLES_AT) {
+    if (counts[rttAt] !== 0) values[rttAt] = (sums[rttAt] as number) / (counts[rttAt] as number);
+    if (counts[lossAt] !== 0) values[lossAt] = (sums[lossAt] as number) / (counts[lossAt] as number);
+  }
 }
 
 const SECTION_NAMES = ['latency', 'uptime', 'usage', 'clients', 'power', 'throughput'] as const;
 
+/** `section:code` for each section with an error, then `latency.<role>:code` for each failed target; null if none. */
 function errorList(sample: Sample): string | null {
-  let list: string[] | undefined;
+  const p = sample.probes;
+  // Fields read by name: most samples have no error, and this runs for every sample.
+  if (
+    p.latency?.error == null &&
+    p.uptime?.error == null &&
+    p.usage?.error == null &&
+    p.clients?.error == null &&
+    p.power?.error == null &&
+    p.throughput?.error == null &&
+    (p.latency === undefined || p.latency.targets.every((t) => t.error === null))
+  ) {
+    return null;
+  }
+  const list: string[] = [];
   const add = (entry: string) => {
-    list ??= [];
     if (!list.includes(entry)) list.push(entry);
   };
   for (const name of SECTION_NAMES) {
-    const error = sample.probes[name]?.error;
+    const error = p[name]?.error;
     if (error !== undefined && error !== null) add(`${name}:${error}`);
   }
-  for (const t of sample.probes.latency?.targets ?? []) if (t.error !== null) add(`latency.${t.role}:${t.error}`);
-  return list === undefined ? null : list.join(' ');
+  for (const t of p.latency?.targets ?? []) if (t.error !== null) add(`latency.${t.role}:${t.error}`);
+  return list.join(' ');
 }

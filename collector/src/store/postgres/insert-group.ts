@@ -2,7 +2,7 @@ import { MS_PER_DAY } from '@pantau/shared';
 import type pg from 'pg';
 import { type BatchRows, fileSamples, type SampleRow } from '../batch-rows.js';
 import type { InsertResult } from '../records.js';
-import { FACT_COLUMNS, type FactColumn, type FactKind } from '../sample-facts.js';
+import { FACT_COLUMNS, type FactKind } from '../sample-facts.js';
 import { type EffectiveTime, offsetsInBatch } from '../time-basis.js';
 
 const PG_TYPE: Record<FactKind, string> = { int: 'bigint', real: 'float8', bool: 'boolean', text: 'text' };
@@ -142,7 +142,7 @@ function sampleColumns(batches: readonly BatchRows[], offsets: Map<string, Map<s
     at(7)[r] = bi + 1;
     at(8)[r] = time.effectiveMs;
     at(9)[r] = time.timeQuality;
-    for (let k = 0; k < FACT_COLUMNS.length; k++) at(10 + k)[r] = s.facts[(FACT_COLUMNS[k] as FactColumn).key];
+    for (let k = 0; k < s.facts.length; k++) at(10 + k)[r] = s.facts[k];
   }
   return columns;
 }

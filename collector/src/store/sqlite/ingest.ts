@@ -26,9 +26,12 @@ export function sqliteIngest(db: Database.Database) {
   );
   const trimRejects = db.prepare('DELETE FROM rejects WHERE id <= ?');
 
+  const anyAsked = db.prepare<[], { any: number }>('SELECT EXISTS (SELECT 1 FROM resend_asks) AS any');
+
   const insertRowsTx = db.transaction((batches: readonly BatchRows[]): InsertResult[] => {
     const delta = new CounterDelta();
-    const results = batches.map((b) => insertOne(b, delta));
+    const asked = anyAsked.get()?.any === 1;
+    const results = batches.map((b) => insertOne(b, delta, asked));
     counters.write(delta);
     return results;
   });

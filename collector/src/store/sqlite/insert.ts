@@ -4,17 +4,19 @@ import { type BatchRows, bootsOf, dayOf, fileSamples, type SampleRow } from '../
 import type { CounterDelta } from '../counters.js';
 import type { InsertResult } from '../records.js';
 import { SAMPLE_COLUMNS } from '../report-rows.js';
-import { FACT_COLUMNS } from '../sample-facts.js';
 
-const sqlValue = (v: number | boolean | string | null) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+const sqlValue = (v: number | boolean | string | null): number | string | null =>
+  typeof v === 'boolean' ? (v ? 1 : 0) : v;
 
 /**
  * One batch's insert into SQLite, its statements prepared once: the payload, each new sample's row,
  * the boot's offset and the re-basing it brings, the dirty site-days, the site row, and what the
- * batch adds to the counters. The caller runs it inside a transaction (a group commits at once)
- * and writes the counters.
+ * batch adds to the counters. The caller runs it inside a transaction (a group commits at once),
+ * writes the counters, and says whether any resend range is recorded (most of the time none is).
  */
-export function prepareBatchInsert(db: Database.Database): (rows: BatchRows, delta: CounterDelta) => InsertResult {
+export function prepareBatchInsert(
+  db: Database.Database,
+): (rows: BatchRows, delta: CounterDelta, anyAsked: boolean) => InsertResult {
   const insertSample = db.prepare(
     `INSERT INTO samples (${SAMPLE_COLUMNS.join(', ')}) VALUES (${SAMPLE_COLUMNS.map(() => '?').join(', ')})
      ON CONFLICT DO NOTHING`,
@@ -57,7 +59,7 @@ export function prepareBatchInsert(db: Database.Database): (rows: BatchRows, del
   );
   const values: (number | string | null)[] = new Array(SAMPLE_COLUMNS.length);
 
-  return (batch: BatchRows, delta: CounterDelta): InsertResult => {
+  return (batch: BatchRows, delta: CounterDelta, anyAsked: boolean): InsertResult => {
     const { siteId: site, receivedMs, samples } = batch;
     // The payload first: its id goes into each sample row. Dropped again if every sample was a duplicate.
     const payloadId = Number(insertPayload.run(site, receivedMs, batch.payload).lastInsertRowid);
@@ -84,9 +86,7 @@ export function prepareBatchInsert(db: Database.Database): (rows: BatchRows, del
       values[7] = payloadId;
       values[8] = time.effectiveMs;
       values[9] = time.timeQuality;
-      for (let k = 0; k < FACT_COLUMNS.length; k++) {
-        values[10 + k] = sqlValue(r.facts[(FACT_COLUMNS[k] as (typeof FACT_COLUMNS)[number]).key]);
-      }
+      for (let k = 0; k < r.facts.length; k++) values[10 + k] = sqlValue(r.facts[k] ?? null);
       const isNew = insertSample.run(values).changes === 1;
       fresh.push(isNew);
       if (!isNew) continue;
@@ -105,7 +105,7 @@ export function prepareBatchInsert(db: Database.Database): (rows: BatchRows, del
     upsertSite.run(site, receivedMs, receivedMs, inserted, latest?.seq ?? null, latest?.bootId ?? null);
     delta.add('duplicates', '', samples.length - inserted);
     for (const f of batch.implausible) if (fresh[f.sample] === true) delta.add('implausible', f.field, 1);
-    if (inserted > 0) delta.add('recovered', '', countRecovered(asked.all(site), samples, fresh));
+    if (anyAsked && inserted > 0) delta.add('recovered', '', countRecovered(asked.all(site), samples, fresh));
     return { inserted, duplicates: samples.length - inserted };
   };
 }

@@ -124,7 +124,8 @@ for (let i = 0; i < items.length; i += GROUP) await store.insertBatches(items.sl
 const used = process.cpuUsage(before);
 figures.sqliteInsert = (used.user + used.system) / samples;
 say(
-  `${`sqlite insertBatches (${GROUP}, ${values.encoding})`.padEnd(34)} ${figures.sqliteInsert.toFixed(2).padStart(7)} µs/sample  ` +
+  `${`sqlite insertBatches (${GROUP}, ${values.encoding})`.padEnd(34)} ` +
+    `${figures.sqliteInsert.toFixed(2).padStart(7)} µs/sample  ` +
     `(${Math.round(samples / ((performance.now() - wallStart) / 1000))} samples/s wall)`,
 );
 const rollupStart = process.cpuUsage();
@@ -136,5 +137,11 @@ say(`${`roll-ups of ${days} dirty site-days`.padEnd(34)} ${figures.rollups.toFix
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
-  `${JSON.stringify({ bench: 'ingest-stages', messages: MESSAGES, samplesPerBatch: PER_BATCH, storedEncoding: values.encoding, usPerSample: figures })}\n`,
+  `${JSON.stringify({
+    bench: 'ingest-stages',
+    messages: MESSAGES,
+    samplesPerBatch: PER_BATCH,
+    storedEncoding: values.encoding,
+    usPerSample: figures,
+  })}\n`,
 );

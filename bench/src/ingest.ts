@@ -130,7 +130,8 @@ async function main(): Promise<void> {
       .join(' ')})`,
   );
   say(
-    `${MESSAGES} QoS 1 batches of ${PER_BATCH} samples (${MESSAGES * PER_BATCH} samples, ${ENCODING}) for ${SITES} simulated sites; ` +
+    `${MESSAGES} QoS 1 batches of ${PER_BATCH} samples (${MESSAGES * PER_BATCH} samples, ${ENCODING}) ` +
+      `for ${SITES} simulated sites; ` +
       `${GENERATORS} generator processes x ${GEN_CONNECTIONS} connections, ${WINDOW} in flight each`,
   );
   const mosquitto = await startMosquitto();
@@ -140,7 +141,8 @@ async function main(): Promise<void> {
     const broker = await brokerOnly(mosquitto);
     say(
       `mosquitto_sub alone:         ${broker.samplesPerSec} samples/s (${broker.seconds.toFixed(1)} s); ` +
-        `load generators ${broker.generatorCpuMs} ms CPU (${Math.round(broker.generatorCpuMs / broker.seconds / 10)} % of a core), ` +
+        `load generators ${broker.generatorCpuMs} ms CPU ` +
+        `(${Math.round(broker.generatorCpuMs / broker.seconds / 10)} % of a core), ` +
         `broker ${Math.round(broker.brokerCpuMs / broker.seconds / 10)} % of a core`,
     );
     const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-'));
@@ -198,16 +200,19 @@ async function main(): Promise<void> {
         wholeToStoreTarget: { target: TARGET_WHOLE_TO_STORE, pass: wholeToStore <= TARGET_WHOLE_TO_STORE },
       });
       say(
-        `${`${name}, ${connections} connection(s):`.padEnd(28)} ${r.samplesPerSec} samples/s stored (${r.samples} in ${r.seconds.toFixed(1)} s), ` +
-          `${(ratio * 100).toFixed(0)} % of mosquitto_sub; lag p50 ${r.lagMs.p50} ms, p99 ${r.lagMs.p99} ms, max ${r.lagMs.max} ms`,
+        `${`${name}, ${connections} connection(s):`.padEnd(28)} ${r.samplesPerSec} samples/s stored ` +
+          `(${r.samples} in ${r.seconds.toFixed(1)} s), ${(ratio * 100).toFixed(0)} % of mosquitto_sub; ` +
+          `lag p50 ${r.lagMs.p50} ms, p99 ${r.lagMs.p99} ms, max ${r.lagMs.max} ms`,
       );
       say(
-        `${''.padEnd(28)} collector CPU ${r.collectorCpuMsPer1000} ms per 1000 samples (${r.collectorCpuPct} % of a core; ` +
+        `${''.padEnd(28)} collector CPU ${r.collectorCpuMsPer1000} ms per 1000 samples ` +
+          `(${r.collectorCpuPct} % of a core; ` +
           `main thread busy ${r.mainLoopBusyPct} %), ` +
           `broker ${r.brokerCpuPct} % of a core, load generators ${r.generatorCpuMs} ms CPU in all`,
       );
       say(
-        `${''.padEnd(28)} store alone ${alone.cpuMsPer1000} ms CPU per 1000 samples (${alone.samplesPerSec} samples/s); ` +
+        `${''.padEnd(28)} store alone ${alone.cpuMsPer1000} ms CPU per 1000 samples ` +
+          `(${alone.samplesPerSec} samples/s); ` +
           `whole collector ${wholeToStore.toFixed(2)}x the store alone ` +
           `(target <= ${TARGET_WHOLE_TO_STORE}x: ${wholeToStore <= TARGET_WHOLE_TO_STORE ? 'PASS' : 'FAIL'}); ` +
           `the collector's roll-ups recomputed ${r.rollupSiteDaysDuringRun} site-days during its run`,
@@ -230,7 +235,8 @@ async function main(): Promise<void> {
     };
     const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
     say(
-      `target >= ${TARGET_SQLITE_SAMPLES_PER_SEC} samples/s stored in SQLite: ${verdict(targets.sqliteSamplesPerSec.pass)} (best ${best})`,
+      `target >= ${TARGET_SQLITE_SAMPLES_PER_SEC} samples/s stored in SQLite: ` +
+        `${verdict(targets.sqliteSamplesPerSec.pass)} (best ${best})`,
     );
     say(
       `target >= ${TARGET_RATIO_TO_BROKER * 100} % of the broker-only rate: ${verdict(targets.ratioToBroker.pass)} ` +

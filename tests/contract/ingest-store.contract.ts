@@ -169,7 +169,7 @@ export function ingestStoreContract(name: string, open: () => Promise<Store>): v
         });
       });
 
-      it('estimates an unsynchronised time from receipt, then re-bases the boot once a synced sample arrives', async () => {
+      it('estimates an unsynchronised time from receipt, re-bases the boot once a synced sample arrives', async () => {
         // Boot began at DAY0 + 1 h; the clock says 1970 until NTP syncs.
         const boot = DAY0 + MS_PER_HOUR;
         // Received 2 min after the newest was taken.

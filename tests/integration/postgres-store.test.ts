@@ -154,12 +154,14 @@ describe('PostgreSQL store', () => {
     });
     try {
       await client.query(
-        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_ms bigint NOT NULL); INSERT INTO schema_migrations VALUES (1, 0)',
+        `CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_ms bigint NOT NULL);
+         INSERT INTO schema_migrations VALUES (1, 0)`,
       );
       await client.query(pgMigrations[0] ?? '');
       await client.query(
-        `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes, effective_ms,
-           time_quality, battery_volts, rtt_noc_ms) VALUES ('s1', 'boot-1', 4, $1, true, $2, $3, $4, $1, 'measured', 1e300, 12)`,
+        `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
+           effective_ms, time_quality, battery_volts, rtt_noc_ms)
+         VALUES ('s1', 'boot-1', 4, $1, true, $2, $3, $4, $1, 'measured', 1e300, 12)`,
         [sample.wallMs, sample.uptimeMs, DAY0, JSON.stringify(sample.probes)],
       );
       await client.query(

@@ -103,7 +103,8 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
       lastImplausibleLogMs.set(field, now);
       deps.log.warn(
         { event: 'implausible_value', siteId, field },
-        'stored null instead of an implausible figure (docs/protocol.md, "Plausible ranges"); check the sensor or driver at the site',
+        'stored null instead of an implausible figure (docs/protocol.md, "Plausible ranges"); ' +
+          'check the sensor or driver at the site',
       );
     }
   }

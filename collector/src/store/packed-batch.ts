@@ -12,7 +12,10 @@ export interface PackedBatch {
   readonly receivedMs: number;
   /** One per sample. */
   readonly bootIds: readonly string[];
-  /** `NUMBERS_PER_SAMPLE` per sample: seq, wallMs, clockSynced (1/0), uptimeMs, then the facts but the text one (NaN for null). */
+  /**
+   * `NUMBERS_PER_SAMPLE` per sample: seq, wallMs, clockSynced (1/0), uptimeMs, then the facts but
+   * the text one (NaN for null).
+   */
   readonly numbers: Float64Array;
   /** Per sample, its `errors` fact (null for most). */
   readonly errors: readonly (string | null)[];
@@ -24,7 +27,10 @@ const HEAD = 4;
 const NUMBERS_PER_SAMPLE = HEAD + FACT_COLUMNS.length - 1;
 const IS_BOOL = FACT_COLUMNS.map((f) => f.kind === 'bool');
 
-/** `rows` flattened; its payload copied so that the posted message owns only its bytes (mqtt.js's Buffer views a larger one). */
+/**
+ * `rows` flattened; its payload copied so that the posted message owns only its bytes (mqtt.js's
+ * Buffer views a larger one).
+ */
 export function packRows(rows: BatchRows): PackedBatch {
   const { samples } = rows;
   const numbers = new Float64Array(samples.length * NUMBERS_PER_SAMPLE);

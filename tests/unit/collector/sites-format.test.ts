@@ -36,7 +36,7 @@ describe('sites table', () => {
     expect(formatSitesTable([], 0)).toBe('No site has reported yet.\n');
   });
 
-  it("shows the last sample's time and quality, status, latency and loss per role, link, battery, clients, uptime, errors", () => {
+  it("shows the last sample's time, status, latency and loss per role, link, battery, clients, uptime, errors", () => {
     const site: SiteSummary = {
       siteId: 'kutim-01',
       lastSeenMs: Date.parse('2026-11-23T03:00:00Z'),

@@ -27,7 +27,8 @@ function version3Database(path: string): void {
   db.pragma('user_version = 3');
   const insertSample = db.prepare(
     `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes, payload_id,
-       effective_ms, time_quality, rtt_internet_ms, battery_volts) VALUES (?, 'boot-1', ?, ?, 1, ?, ?, ?, ?, ?, 'measured', 40, 1e300)`,
+       effective_ms, time_quality, rtt_internet_ms, battery_volts)
+     VALUES (?, 'boot-1', ?, ?, 1, ?, ?, ?, ?, ?, 'measured', 40, 1e300)`,
   );
   const sample = legacySample(1);
   insertSample.run(
@@ -49,7 +50,8 @@ function version3Database(path: string): void {
   }
   const site = db.prepare(
     `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms, samples, last_seq, last_boot_id, last_wall_ms,
-       last_clock_synced, last_uptime_ms, last_probes, last_payload_id) VALUES (?, ?, ?, ?, ?, 'boot-1', 0, 1, 0, ?, ?)`,
+       last_clock_synced, last_uptime_ms, last_probes, last_payload_id)
+     VALUES (?, ?, ?, ?, ?, 'boot-1', 0, 1, 0, ?, ?)`,
   );
   site.run('json-site', DAY0, DAY0, 1, 1, JSON.stringify(sample.probes), null);
   site.run('payload-site', DAY0, DAY0, 2, 2, null, payloadId);

@@ -31,7 +31,8 @@ export function postgresGaps(pool: pg.Pool): GapStore {
       await pool.query(
         `WITH a AS (
            INSERT INTO resend_asks (site_id, from_seq, to_seq, asked_ms) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (site_id, from_seq, to_seq) DO UPDATE SET asked_ms = greatest(resend_asks.asked_ms, excluded.asked_ms)
+           ON CONFLICT (site_id, from_seq, to_seq)
+           DO UPDATE SET asked_ms = greatest(resend_asks.asked_ms, excluded.asked_ms)
          )
          INSERT INTO counters (name, key, value) VALUES ('resend_requests', '', 1)
          ON CONFLICT (name, key) DO UPDATE SET value = counters.value + 1`,
@@ -46,7 +47,8 @@ export function postgresGaps(pool: pg.Pool): GapStore {
            INSERT INTO gone_ranges SELECT $1, * FROM unnest($2::bigint[], $3::bigint[])
            ON CONFLICT DO NOTHING RETURNING from_seq, to_seq
          )
-         INSERT INTO counters (name, key, value) SELECT 'gone_seqs', '', sum(to_seq - from_seq + 1) FROM g HAVING count(*) > 0
+         INSERT INTO counters (name, key, value)
+         SELECT 'gone_seqs', '', sum(to_seq - from_seq + 1) FROM g HAVING count(*) > 0
          ON CONFLICT (name, key) DO UPDATE SET value = counters.value + excluded.value`,
         [siteId, ranges.map((r) => r.fromSeq), ranges.map((r) => r.toSeq)],
       );

@@ -10,6 +10,8 @@ const D = MS_PER_DAY;
 /** The first parameter after the samples' own columns and facts. */
 const P = 11 + FACT_COLUMNS.length;
 const factColumns = FACT_COLUMNS.map((f) => f.column).join(', ');
+/** The site row's latest sample gives way to a higher seq (sequence numbers only grow for a site). */
+const NEWER = 'excluded.last_seq IS NOT NULL AND (sites.last_seq IS NULL OR sites.last_seq < excluded.last_seq)';
 
 /**
  * A group of batches in ONE statement, so one round trip and no explicit transaction whatever the
@@ -47,7 +49,8 @@ WITH u AS (
   INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, payload_id,
     effective_ms, time_quality, ${factColumns})
   SELECT u.site_id, u.boot_id, u.seq, u.wall_ms, u.clock_synced, u.uptime_ms, u.received_ms, ids.id,
-    CASE WHEN NOT u.clock_synced AND b.offset_ms IS NOT NULL THEN greatest(0, u.uptime_ms + b.offset_ms) ELSE u.est_ms END,
+    CASE WHEN NOT u.clock_synced AND b.offset_ms IS NOT NULL
+      THEN greatest(0, u.uptime_ms + b.offset_ms) ELSE u.est_ms END,
     CASE WHEN NOT u.clock_synced AND b.offset_ms IS NOT NULL THEN 'corrected' ELSE u.est_quality END,
     ${FACT_COLUMNS.map((f) => `u.${f.column}`).join(', ')}
   FROM u JOIN ids ON ids.i = u.item LEFT JOIN boots b ON b.site_id = u.site_id AND b.boot_id = u.boot_id
@@ -56,7 +59,8 @@ WITH u AS (
 ), pl AS (
   INSERT INTO payloads (id, site_id, received_ms, payload)
   SELECT ids.id, p.site_id, p.received_ms, p.payload
-  FROM unnest($${P}::text[], $${P + 1}::bigint[], $${P + 2}::bytea[]) WITH ORDINALITY AS p(site_id, received_ms, payload, i)
+  FROM unnest($${P}::text[], $${P + 1}::bigint[], $${P + 2}::bytea[])
+    WITH ORDINALITY AS p(site_id, received_ms, payload, i)
   JOIN ids USING (i) WHERE ids.id IN (SELECT payload_id FROM ins)
 ), dd AS (
   INSERT INTO dirty_days (site_id, day_ms)
@@ -70,23 +74,24 @@ WITH u AS (
 ), st AS (
   INSERT INTO sites (site_id, first_seen_ms, last_seen_ms, samples, last_seq, last_boot_id)
   SELECT seen.site_id, seen.ms, seen.ms, coalesce(n.n, 0), latest.seq, latest.boot_id
-  FROM (SELECT site_id, max(received_ms) AS ms FROM unnest($${P}::text[], $${P + 1}::bigint[]) AS p(site_id, received_ms)
-        GROUP BY site_id) seen
+  FROM (
+    SELECT site_id, max(received_ms) AS ms
+    FROM unnest($${P}::text[], $${P + 1}::bigint[]) AS p(site_id, received_ms) GROUP BY site_id
+  ) seen
   LEFT JOIN (SELECT site_id, count(*) AS n FROM ins GROUP BY site_id) n USING (site_id)
   LEFT JOIN latest USING (site_id)
   ORDER BY seen.site_id
   ON CONFLICT (site_id) DO UPDATE SET
     last_seen_ms = greatest(sites.last_seen_ms, excluded.last_seen_ms),
     samples = sites.samples + excluded.samples,
-    last_boot_id = CASE WHEN excluded.last_seq IS NOT NULL AND (sites.last_seq IS NULL OR sites.last_seq < excluded.last_seq)
-      THEN excluded.last_boot_id ELSE sites.last_boot_id END,
-    last_seq = CASE WHEN excluded.last_seq IS NOT NULL AND (sites.last_seq IS NULL OR sites.last_seq < excluded.last_seq)
-      THEN excluded.last_seq ELSE sites.last_seq END
+    last_boot_id = CASE WHEN ${NEWER} THEN excluded.last_boot_id ELSE sites.last_boot_id END,
+    last_seq = CASE WHEN ${NEWER} THEN excluded.last_seq ELSE sites.last_seq END
 ), deltas AS (
   SELECT 'duplicates' AS name, '' AS key, cardinality($1::text[]) - (SELECT count(*) FROM ins) AS value
   UNION ALL
   SELECT 'implausible', f.field, count(*)
-  FROM unnest($${P + 6}::text[], $${P + 7}::text[], $${P + 8}::bigint[], $${P + 9}::text[]) AS f(site_id, boot_id, seq, field)
+  FROM unnest($${P + 6}::text[], $${P + 7}::text[], $${P + 8}::bigint[], $${P + 9}::text[])
+    AS f(site_id, boot_id, seq, field)
   JOIN ins USING (site_id, boot_id, seq) GROUP BY f.field
   UNION ALL
   SELECT 'recovered', '', count(*) FROM ins

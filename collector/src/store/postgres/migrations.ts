@@ -148,7 +148,8 @@ export const pgDataSteps: Readonly<Record<number, (db: pg.PoolClient) => Promise
 async function backfillLatestFacts(db: pg.PoolClient): Promise<void> {
   const latest = await db.query<LegacyLatest>(
     `SELECT s.site_id, s.boot_id, s.seq, s.probes, NULL::bytea AS payload
-     FROM sites JOIN samples s ON s.site_id = sites.site_id AND s.seq = sites.last_seq AND s.boot_id = sites.last_boot_id`,
+     FROM sites JOIN samples s
+       ON s.site_id = sites.site_id AND s.seq = sites.last_seq AND s.boot_id = sites.last_boot_id`,
   );
   const columns = NEW_FACT_KEYS.map((k) => FACT_COLUMNS.find((f) => f.key === k)?.column);
   for (const row of latest.rows) {

@@ -32,7 +32,8 @@ export function postgresReports(pool: pg.Pool): ReportStore {
     async receivedRanges(siteId) {
       const res = await pool.query<SeqRange>(
         `SELECT min(seq) AS "fromSeq", max(seq) AS "toSeq" FROM (
-           SELECT seq, seq - row_number() OVER (ORDER BY seq) AS grp FROM (SELECT DISTINCT seq FROM samples WHERE site_id = $1) d
+           SELECT seq, seq - row_number() OVER (ORDER BY seq) AS grp
+           FROM (SELECT DISTINCT seq FROM samples WHERE site_id = $1) d
          ) g GROUP BY grp ORDER BY 1`,
         [siteId],
       );
@@ -40,7 +41,8 @@ export function postgresReports(pool: pg.Pool): ReportStore {
     },
     async rollups(siteId, grain, fromMs, toMs) {
       const res = await pool.query<RollupRow>(
-        'SELECT * FROM rollups WHERE site_id = $1 AND grain = $2 AND bucket_ms >= $3 AND bucket_ms < $4 ORDER BY bucket_ms',
+        `SELECT * FROM rollups WHERE site_id = $1 AND grain = $2 AND bucket_ms >= $3 AND bucket_ms < $4
+         ORDER BY bucket_ms`,
         [siteId, grain, fromMs, toMs],
       );
       return res.rows.map(rollupFromRow);

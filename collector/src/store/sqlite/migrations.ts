@@ -203,7 +203,8 @@ function backfillLatestFacts(db: Database.Database): void {
   const latest = db
     .prepare<[], LegacyLatest & { id: number }>(
       `SELECT s.rowid AS id, s.site_id, s.boot_id, s.seq, s.probes, p.payload
-       FROM sites JOIN samples s ON s.site_id = sites.site_id AND s.seq = sites.last_seq AND s.boot_id = sites.last_boot_id
+       FROM sites JOIN samples s
+       ON s.site_id = sites.site_id AND s.seq = sites.last_seq AND s.boot_id = sites.last_boot_id
        LEFT JOIN payloads p ON p.id = s.payload_id`,
     )
     .all();

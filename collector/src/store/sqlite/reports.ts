@@ -22,7 +22,8 @@ export function sqliteReports(db: Database.Database) {
   );
   const selectReceived = db.prepare<[string], SeqRange>(
     `SELECT min(seq) AS fromSeq, max(seq) AS toSeq FROM (
-       SELECT seq, seq - row_number() OVER (ORDER BY seq) AS grp FROM (SELECT DISTINCT seq FROM samples WHERE site_id = ?)
+       SELECT seq, seq - row_number() OVER (ORDER BY seq) AS grp
+       FROM (SELECT DISTINCT seq FROM samples WHERE site_id = ?)
      ) GROUP BY grp ORDER BY fromSeq`,
   );
   const selectRollups = db.prepare<[string, string, number, number], RollupRow>(

@@ -3,7 +3,8 @@
  * `node bench/dist/ingest-stages.js`: where a collector's CPU goes per stored sample, one stage at a
  * time and without a broker, on the same messages `bench:ingest` publishes. Stages: of the JSON
  * form, UTF-8 + JSON parse, schema validation (zod; the compiled canonical check) and the collector's
- * decoder (all of them); both decoders of the columnar form agents send; SQLite insertBatches in groups (of
+ * decoder (all of them); both decoders of the columnar form agents send; the plausibility rule; the
+ * whole ingest path of the columnar form on a store that keeps nothing; SQLite insertBatches in groups (of
  * `--encoding`'s payloads); roll-ups. The last line is one JSON object (microseconds per sample per
  * stage).
  */
@@ -11,8 +12,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileCanonicalCheck, decodeIngestPayload, openSqliteStore } from '@pantau/collector';
-import { decodePayload, type PayloadEncoding, type TelemetryBatch, telemetryBatchSchema } from '@pantau/shared';
+import {
+  applyPlausibility,
+  compileCanonicalCheck,
+  createIngest,
+  decodeIngestPayload,
+  type IngestStore,
+  openSqliteStore,
+} from '@pantau/collector';
+import {
+  createLogger,
+  decodePayload,
+  type PayloadEncoding,
+  type TelemetryBatch,
+  telemetryBatchSchema,
+} from '@pantau/shared';
 import { encodeMessage, encodingOption } from './payloads.js';
 
 const { values } = parseArgs({
@@ -87,6 +101,29 @@ figures.decodeColumnarPlain = stage('decodePayload of columnar (plain)', () => {
   }
 });
 if (columnarOk !== 2 * MESSAGES) throw new Error('a columnar payload did not decode');
+let plausible = 0;
+figures.plausibility = stage('applyPlausibility (ingest)', () => {
+  for (const b of batches) if (applyPlausibility(b).implausible.length === 0) plausible++;
+});
+if (plausible !== MESSAGES) throw new Error('a bench batch was implausible');
+// The collector's ingest path (topic, decoding, site and time checks, plausibility, the store call)
+// on a store that keeps nothing: with the store's own cost, what a collector spends besides MQTT.
+const keepsNothing: IngestStore = {
+  commitsOffThread: false,
+  insertBatches: async (items) => items.map((i) => ({ inserted: i.batch.samples.length, duplicates: 0 })),
+  applyStatus: async () => 'applied',
+  recordReject: async () => {},
+};
+const ingest = createIngest(
+  { topicRoot: 'b/v1', maxPayloadBytes: 1 << 20, quarantineSize: 10 },
+  { store: keepsNothing, log: createLogger('stages', 'silent'), nowMs: () => NOW },
+);
+const ingestStart = process.cpuUsage();
+for (const m of columnar) await ingest.handle(m.topic, m.payload);
+const ingestUsed = process.cpuUsage(ingestStart);
+figures.ingestPath = (ingestUsed.user + ingestUsed.system) / samples;
+if (ingest.counters().samplesStored !== samples) throw new Error('ingest rejected a bench message');
+say(`${'ingest.handle, store keeps nothing'.padEnd(34)} ${figures.ingestPath.toFixed(2).padStart(7)} µs/sample`);
 const dir = mkdtempSync(join(tmpdir(), 'pantau-stages-'));
 const store = openSqliteStore(join(dir, 'stages.sqlite'));
 const receivedMs = Date.now();
@@ -100,7 +137,8 @@ for (let i = 0; i < items.length; i += GROUP) await store.insertBatches(items.sl
 const used = process.cpuUsage(before);
 figures.sqliteInsert = (used.user + used.system) / samples;
 say(
-  `${`sqlite insertBatches (${GROUP}, ${values.encoding})`.padEnd(34)} ${figures.sqliteInsert.toFixed(2).padStart(7)} µs/sample  ` +
+  `${`sqlite insertBatches (${GROUP}, ${values.encoding})`.padEnd(34)} ` +
+    `${figures.sqliteInsert.toFixed(2).padStart(7)} µs/sample  ` +
     `(${Math.round(samples / ((performance.now() - wallStart) / 1000))} samples/s wall)`,
 );
 const rollupStart = process.cpuUsage();
@@ -112,5 +150,11 @@ say(`${`roll-ups of ${days} dirty site-days`.padEnd(34)} ${figures.rollups.toFix
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
-  `${JSON.stringify({ bench: 'ingest-stages', messages: MESSAGES, samplesPerBatch: PER_BATCH, storedEncoding: values.encoding, usPerSample: figures })}\n`,
+  `${JSON.stringify({
+    bench: 'ingest-stages',
+    messages: MESSAGES,
+    samplesPerBatch: PER_BATCH,
+    storedEncoding: values.encoding,
+    usPerSample: figures,
+  })}\n`,
 );

@@ -2,28 +2,28 @@
 /**
  * `pnpm bench:ingest`: a real Mosquitto, load-generator processes publishing pre-encoded QoS 1
  * batches for 100,000 simulated sites, and the collector storing them. Figures: samples per second
- * received by mosquitto_sub alone, and stored by the collector (SQLite, PostgreSQL), the ratio, and
- * the end-to-end lag of probe messages sent during the run. The last line is one JSON object.
+ * received by mosquitto_sub alone, and stored by the collector (SQLite, PostgreSQL), the ratio, the
+ * end-to-end lag of probe messages sent during the run, and the collector's CPU per sample beside
+ * its store's alone (the same batches through the Store, no MQTT; ingest-store-alone.ts). The last
+ * line is one JSON object.
  */
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  type Collector,
   collectorConfigSchema,
-  createCollector,
   openPostgresStore,
   openSqliteStore,
   openSqliteStoreInWorker,
   type Store,
 } from '@pantau/collector';
-import { createLogger, encodePayload } from '@pantau/shared';
-import mqtt from 'mqtt';
-import { encodingOption } from './payloads.js';
-import { procStats } from './proc-stats.js';
+import { collectorRun } from './ingest-collector-run.js';
+import { cpuMeter, type LoadShape, prepareLoad } from './ingest-load.js';
+import { openFreshPostgres, storeAloneRun } from './ingest-store-alone.js';
+import { encodeMessage, encodingOption } from './payloads.js';
 import { type Server, startMosquitto, startPostgres } from './servers.js';
 
 const { values } = parseArgs({
@@ -41,8 +41,9 @@ const { values } = parseArgs({
     'group-commit-max': { type: 'string' },
     'rollups-interval-sec': { type: 'string', default: '10' },
     'skip-pg': { type: 'boolean', default: false },
-    // Where the collector's SQLite connection runs: a worker thread (the default) or the main thread.
-    'sqlite-thread': { type: 'string', default: 'worker' },
+    // Where the collector's SQLite connection runs: as the collector chooses (`auto`: a worker thread
+    // when ingest has several connections), on a worker thread, or on the main thread.
+    'sqlite-thread': { type: 'string', default: 'auto' },
     // What the load publishes: agents send columnar by default (agent/src/config/schema.ts).
     encoding: { type: 'string', default: 'columnar' },
   },
@@ -56,85 +57,32 @@ const GEN_CONNECTIONS = Number(values['gen-connections']);
 const WINDOW = Number(values.window);
 const ENCODING = encodingOption(values.encoding);
 const SQLITE_THREAD = values['sqlite-thread'];
-if (SQLITE_THREAD !== 'worker' && SQLITE_THREAD !== 'main') throw new Error('--sqlite-thread is worker or main');
+if (SQLITE_THREAD !== 'auto' && SQLITE_THREAD !== 'worker' && SQLITE_THREAD !== 'main') {
+  throw new Error('--sqlite-thread is auto, worker or main');
+}
+const GROUP_COMMIT_MAX = values['group-commit-max'] === undefined ? undefined : Number(values['group-commit-max']);
 const NOW = Date.now();
+const LOAD: LoadShape = {
+  generators: GENERATORS,
+  connections: GEN_CONNECTIONS,
+  window: WINDOW,
+  sites: SITES,
+  perBatch: PER_BATCH,
+  nowMs: NOW,
+  encoding: ENCODING,
+};
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-interface LoadResult {
-  readonly goMs: number;
-  readonly lastPublishMs: number;
-  /** CPU the generator processes spent publishing, all of them together. */
-  readonly generatorCpuMs: number;
-}
-
-/** Targets of issue 5. */
+/** Targets of issue 5, and the whole collector's CPU against its store's alone (issue 14). */
 const TARGET_SQLITE_SAMPLES_PER_SEC = 100_000;
 const TARGET_RATIO_TO_BROKER = 0.5;
+const TARGET_WHOLE_TO_STORE = 2;
 
 type Mosquitto = Server & { port: number; pid: number };
 
-/** CPU of this process (the collector runs in it) and of the broker, from a start point. */
-function cpuMeter(brokerPid: number): () => { collectorCpuMs: number; brokerCpuMs: number } {
-  const self = process.cpuUsage();
-  const broker = procStats(brokerPid).cpuMs;
-  return () => {
-    const used = process.cpuUsage(self);
-    return { collectorCpuMs: (used.user + used.system) / 1000, brokerCpuMs: procStats(brokerPid).cpuMs - broker };
-  };
-}
-
-/** Forks the generators, waits until each has encoded its share, returns a function that starts them. */
-async function prepareLoad(
-  url: string,
-  root: string,
-  messages: number,
-  tag: string,
-): Promise<() => Promise<LoadResult>> {
-  const per = Math.ceil(messages / GENERATORS);
-  const children = Array.from({ length: GENERATORS }, () => fork(new URL('./load.js', import.meta.url)));
-  await Promise.all(
-    children.map(async (child, g) => {
-      const ready = once(child, 'message');
-      child.send({
-        url,
-        root,
-        from: g * per,
-        to: Math.min(messages, (g + 1) * per),
-        sites: SITES,
-        perBatch: PER_BATCH,
-        nowMs: NOW,
-        connections: GEN_CONNECTIONS,
-        window: WINDOW,
-        encoding: ENCODING,
-        tag: `${tag}-g${g}`,
-      });
-      await ready;
-    }),
-  );
-  return async () => {
-    const goMs = Date.now();
-    const done = children.map((child) => once(child, 'message') as Promise<[{ endMs: number; cpuMs: number }]>);
-    for (const child of children) child.send('go');
-    const results = await Promise.all(done);
-    await Promise.all(
-      children.map(async (c) => {
-        if (c.exitCode !== null) return;
-        const exited = once(c, 'exit');
-        c.kill();
-        await exited;
-      }),
-    );
-    return {
-      goMs,
-      lastPublishMs: Math.max(...results.map(([r]) => r.endMs)),
-      generatorCpuMs: Math.round(results.reduce((sum, [r]) => sum + r.cpuMs, 0)),
-    };
-  };
-}
-
 async function brokerOnly(mosquitto: Mosquitto) {
   const root = 'bench0/v1';
-  const go = await prepareLoad(mosquitto.url, root, MESSAGES, 'sub');
+  const go = await prepareLoad(LOAD, mosquitto.url, root, MESSAGES, 'sub');
   const sub = spawn(
     'mosquitto_sub',
     [
@@ -165,107 +113,15 @@ async function brokerOnly(mosquitto: Mosquitto) {
   };
 }
 
-/** Wraps a store to count the load's samples and time the probe site's batches. */
-function observe(store: Store, lags: number[]): { store: Store; stored: () => number } {
-  let stored = 0;
-  const seen = (batch: { siteId: string; sentAtMs: number }, inserted: number) => {
-    if (batch.siteId === 'lag-probe') lags.push(Date.now() - batch.sentAtMs);
-    else stored += inserted;
-  };
-  return {
-    stored: () => stored,
-    store: {
-      ...store,
-      async insertBatch(batch, receivedMs, payload) {
-        const r = await store.insertBatch(batch, receivedMs, payload);
-        seen(batch, r.inserted);
-        return r;
-      },
-      async insertBatches(items) {
-        const rs = await store.insertBatches(items);
-        for (const [i, item] of items.entries()) seen(item.batch, rs[i]?.inserted ?? 0);
-        return rs;
-      },
-    },
-  };
-}
+/** The collector's ingest settings for a run with `connections`. */
+const ingestConfig = (connections: number) => ({
+  connections,
+  ...(GROUP_COMMIT_MAX === undefined ? {} : { groupCommitMax: GROUP_COMMIT_MAX }),
+});
 
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-
-async function collectorRun(
-  name: string,
-  mosquitto: Mosquitto,
-  rawStore: Store,
-  messages: number,
-  connections: number,
-  root: string,
-) {
-  const lags: number[] = [];
-  const { store, stored } = observe(rawStore, lags);
-  const config = collectorConfigSchema.parse({
-    topicRoot: root,
-    mqtt: { url: mosquitto.url, clientId: `bench-${name}` },
-    ingest: {
-      connections,
-      ...(values['group-commit-max'] === undefined ? {} : { groupCommitMax: Number(values['group-commit-max']) }),
-    },
-    gaps: { enabled: false },
-    // Roll-ups run as in production (default every 10 s), on the thread that holds the SQLite
-    // connection (the worker, unless --sqlite-thread main).
-    rollups: { intervalSec: Number(values['rollups-interval-sec']) },
-  });
-  const collector: Collector = createCollector({ config, store, log: createLogger('bench', 'warn'), nowMs: Date.now });
-  await collector.start();
-  const go = await prepareLoad(mosquitto.url, root, messages, name);
-  const probe = await mqtt.connectAsync(mosquitto.url, { clientId: `probe-${name}` });
-  let probeSeq = 0;
-  const probeTimer = setInterval(() => {
-    const now = Date.now();
-    const payload = encodePayload('telemetry', {
-      v: 1,
-      siteId: 'lag-probe',
-      agentVersion: 'bench',
-      sentAtMs: now,
-      samples: [{ seq: probeSeq++, bootId: 'probe', wallMs: now, clockSynced: true, uptimeMs: 1 }],
-    });
-    void probe.publishAsync(`${root}/site/lag-probe/telemetry`, payload, { qos: 1 }).catch(() => {});
-  }, 100);
-  const total = messages * PER_BATCH;
-  const cpu = cpuMeter(mosquitto.pid);
-  const loopBefore = performance.eventLoopUtilization();
-  const load = await go();
-  const started = load.goMs;
-  while (stored() < total) {
-    await new Promise((r) => setTimeout(r, 20));
-    if (Date.now() - started > 600_000) throw new Error(`${name}: only ${stored()} of ${total} stored after 10 min`);
-  }
-  const doneMs = Date.now();
-  const used = cpu();
-  // The main thread's share: with SQLite on a worker thread, collector CPU counts both threads.
-  const mainLoopBusy = performance.eventLoopUtilization(loopBefore).utilization;
-  clearInterval(probeTimer);
-  await probe.endAsync();
-  await collector.stop();
-  const seconds = (doneMs - started) / 1000;
-  lags.sort((a, b) => a - b);
-  return {
-    store: name,
-    connections,
-    samples: total,
-    seconds,
-    samplesPerSec: Math.round(total / seconds),
-    drainAfterLastPublishMs: doneMs - load.lastPublishMs,
-    // CPU per 1000 stored samples: comparable across machines where samples/s is not.
-    collectorCpuMsPer1000: Number(((used.collectorCpuMs / total) * 1000).toFixed(1)),
-    collectorCpuPct: Math.round((used.collectorCpuMs / (seconds * 1000)) * 100),
-    mainLoopBusyPct: Math.round(mainLoopBusy * 100),
-    brokerCpuPct: Math.round((used.brokerCpuMs / (seconds * 1000)) * 100),
-    generatorCpuMs: load.generatorCpuMs,
-    lagMs: { p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? 0, probes: lags.length },
-    rejected: collector.ingest.counters().rejected,
-  };
-}
+/** The run's messages, encoded as the load generators publish them. */
+const encodeMessages = (messages: number) =>
+  Array.from({ length: messages }, (_, i) => encodeMessage('alone/v1', i, SITES, PER_BATCH, NOW, ENCODING));
 
 async function main(): Promise<void> {
   say(
@@ -274,7 +130,8 @@ async function main(): Promise<void> {
       .join(' ')})`,
   );
   say(
-    `${MESSAGES} QoS 1 batches of ${PER_BATCH} samples (${MESSAGES * PER_BATCH} samples, ${ENCODING}) for ${SITES} simulated sites; ` +
+    `${MESSAGES} QoS 1 batches of ${PER_BATCH} samples (${MESSAGES * PER_BATCH} samples, ${ENCODING}) ` +
+      `for ${SITES} simulated sites; ` +
       `${GENERATORS} generator processes x ${GEN_CONNECTIONS} connections, ${WINDOW} in flight each`,
   );
   const mosquitto = await startMosquitto();
@@ -284,7 +141,8 @@ async function main(): Promise<void> {
     const broker = await brokerOnly(mosquitto);
     say(
       `mosquitto_sub alone:         ${broker.samplesPerSec} samples/s (${broker.seconds.toFixed(1)} s); ` +
-        `load generators ${broker.generatorCpuMs} ms CPU (${Math.round(broker.generatorCpuMs / broker.seconds / 10)} % of a core), ` +
+        `load generators ${broker.generatorCpuMs} ms CPU ` +
+        `(${Math.round(broker.generatorCpuMs / broker.seconds / 10)} % of a core), ` +
         `broker ${Math.round(broker.brokerCpuMs / broker.seconds / 10)} % of a core`,
     );
     const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-'));
@@ -292,10 +150,15 @@ async function main(): Promise<void> {
       .split(',')
       .map(Number)
       .map((c) => {
-        const path = join(dir, `c${c}.sqlite`);
+        let opened = 0;
         return [
           'sqlite',
-          async () => (SQLITE_THREAD === 'worker' ? openSqliteStoreInWorker(path) : openSqliteStore(path)),
+          async () => {
+            opened += 1;
+            const path = join(dir, `c${c}-${opened}.sqlite`);
+            const onWorker = SQLITE_THREAD === 'auto' ? c > 1 : SQLITE_THREAD === 'worker';
+            return onWorker ? openSqliteStoreInWorker(path) : openSqliteStore(path);
+          },
           MESSAGES,
           c,
         ];
@@ -311,24 +174,48 @@ async function main(): Promise<void> {
       ]);
     }
     for (const [i, [name, open, messages, connections]] of runs.entries()) {
-      const r = await collectorRun(
-        `${name}-c${connections}`,
+      const alone = await storeAloneRun(
+        name === 'postgres' ? () => openFreshPostgres(postgres?.url ?? '', Number(values['pg-connections'])) : open,
+        encodeMessages(messages),
+        collectorConfigSchema.shape.ingest.parse(ingestConfig(connections)),
+      );
+      const r = await collectorRun({
+        name: `${name}-c${connections}`,
         mosquitto,
-        await open(),
+        store: await open(),
         messages,
-        connections,
-        `bench${i + 1}/v1`,
-      );
+        ingest: collectorConfigSchema.shape.ingest.parse(ingestConfig(connections)),
+        root: `bench${i + 1}/v1`,
+        rollupsIntervalSec: Number(values['rollups-interval-sec']),
+        load: LOAD,
+      });
       const ratio = r.samplesPerSec / broker.samplesPerSec;
-      results.push({ ...r, store: name, ratioToBroker: Number(ratio.toFixed(3)) });
+      const wholeToStore = r.collectorCpuMsPer1000 / alone.cpuMsPer1000;
+      results.push({
+        ...r,
+        store: name,
+        ratioToBroker: Number(ratio.toFixed(3)),
+        storeAlone: alone,
+        wholeToStoreCpu: Number(wholeToStore.toFixed(2)),
+        wholeToStoreTarget: { target: TARGET_WHOLE_TO_STORE, pass: wholeToStore <= TARGET_WHOLE_TO_STORE },
+      });
       say(
-        `${`${name}, ${connections} connection(s):`.padEnd(28)} ${r.samplesPerSec} samples/s stored (${r.samples} in ${r.seconds.toFixed(1)} s), ` +
-          `${(ratio * 100).toFixed(0)} % of mosquitto_sub; lag p50 ${r.lagMs.p50} ms, p99 ${r.lagMs.p99} ms, max ${r.lagMs.max} ms`,
+        `${`${name}, ${connections} connection(s):`.padEnd(28)} ${r.samplesPerSec} samples/s stored ` +
+          `(${r.samples} in ${r.seconds.toFixed(1)} s), ${(ratio * 100).toFixed(0)} % of mosquitto_sub; ` +
+          `lag p50 ${r.lagMs.p50} ms, p99 ${r.lagMs.p99} ms, max ${r.lagMs.max} ms`,
       );
       say(
-        `${''.padEnd(28)} collector CPU ${r.collectorCpuMsPer1000} ms per 1000 samples (${r.collectorCpuPct} % of a core; ` +
+        `${''.padEnd(28)} collector CPU ${r.collectorCpuMsPer1000} ms per 1000 samples ` +
+          `(${r.collectorCpuPct} % of a core; ` +
           `main thread busy ${r.mainLoopBusyPct} %), ` +
           `broker ${r.brokerCpuPct} % of a core, load generators ${r.generatorCpuMs} ms CPU in all`,
+      );
+      say(
+        `${''.padEnd(28)} store alone ${alone.cpuMsPer1000} ms CPU per 1000 samples ` +
+          `(${alone.samplesPerSec} samples/s); ` +
+          `whole collector ${wholeToStore.toFixed(2)}x the store alone ` +
+          `(target <= ${TARGET_WHOLE_TO_STORE}x: ${wholeToStore <= TARGET_WHOLE_TO_STORE ? 'PASS' : 'FAIL'}); ` +
+          `the collector's roll-ups recomputed ${r.rollupSiteDaysDuringRun} site-days during its run`,
       );
     }
     const sqliteRuns = results.filter((r) => r.store === 'sqlite');
@@ -348,7 +235,8 @@ async function main(): Promise<void> {
     };
     const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
     say(
-      `target >= ${TARGET_SQLITE_SAMPLES_PER_SEC} samples/s stored in SQLite: ${verdict(targets.sqliteSamplesPerSec.pass)} (best ${best})`,
+      `target >= ${TARGET_SQLITE_SAMPLES_PER_SEC} samples/s stored in SQLite: ` +
+        `${verdict(targets.sqliteSamplesPerSec.pass)} (best ${best})`,
     );
     say(
       `target >= ${TARGET_RATIO_TO_BROKER * 100} % of the broker-only rate: ${verdict(targets.ratioToBroker.pass)} ` +

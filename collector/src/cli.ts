@@ -9,6 +9,9 @@ Usage:
                                                   list sites: last seen, status, last values
   pantau-collector rejects [--config FILE] [--db PATH] [--limit N] [--json]
                                                   the quarantine: rejected messages, newest first
+  pantau-collector stats [--config FILE] [--db PATH] [--json]
+                                                  counters kept in the store: duplicates, rejects,
+                                                  implausible figures, resend requests, recoveries
   pantau-collector completeness --site ID [--days N] [--config FILE] [--db PATH] [--json]
                                                   received / expected samples per UTC day
   pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S] [--agent CMD]
@@ -43,6 +46,7 @@ export type CollectorCommand =
   | { kind: 'version' }
   | { kind: 'serve'; configPath: string | undefined }
   | { kind: 'sites'; configPath: string | undefined; dbPath: string | undefined; json: boolean }
+  | { kind: 'stats'; configPath: string | undefined; dbPath: string | undefined; json: boolean }
   | { kind: 'rejects'; configPath: string | undefined; dbPath: string | undefined; json: boolean; limit: number }
   | {
       kind: 'completeness';
@@ -77,6 +81,8 @@ export function parseCollectorArgs(
       return { kind: 'serve', configPath };
     case 'sites':
       return { kind: 'sites', configPath, dbPath: values.db, json: values.json === true };
+    case 'stats':
+      return { kind: 'stats', configPath, dbPath: values.db, json: values.json === true };
     case 'rejects': {
       const limit = positiveInt(values.limit, '--limit');
       if (typeof limit === 'string') return { kind: 'usage_error', message: limit };

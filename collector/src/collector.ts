@@ -50,9 +50,9 @@ const DEFAULT_GROUP_COMMIT_MAX = 64;
  * off this thread (each connection has one message in flight, so a group of all of them would leave
  * this thread idle while it commits), else all of them.
  */
-function groupCommitMax(ingest: CollectorConfig['ingest'], store: Store): number {
+export function groupCommitMax(ingest: CollectorConfig['ingest'], store: Pick<Store, 'commitsOffThread'>): number {
   if (ingest.groupCommitMax !== undefined) return ingest.groupCommitMax;
-  return store.commitsOffThread === true ? Math.max(1, Math.round(ingest.connections / 4)) : DEFAULT_GROUP_COMMIT_MAX;
+  return store.commitsOffThread ? Math.max(1, Math.round(ingest.connections / 4)) : DEFAULT_GROUP_COMMIT_MAX;
 }
 /** Builds the collector; nothing runs until `start()`. */
 export function createCollector(deps: CollectorDeps): Collector {

@@ -6,7 +6,7 @@ import { createFileLogger, guard, loadConfig } from '@pantau/shared';
 import { createCollector } from './collector.js';
 import { formatSitesTable } from './commands/sites.js';
 import { collectorConfigSchema } from './config/schema.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 
 export interface DemoOptions {
   readonly dir: string;

@@ -6,10 +6,11 @@ import { createCollector } from './collector.js';
 import { formatCompletenessTable } from './commands/completeness.js';
 import { formatRejectsTable } from './commands/rejects.js';
 import { formatSitesTable } from './commands/sites.js';
+import { formatStatsTable } from './commands/stats.js';
 import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
 import { runDemo } from './demo.js';
 import { openConfiguredStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
+import type { ReportStore } from './store/store.js';
 import { COLLECTOR_VERSION } from './version.js';
 
 /** The only place that wires real IO into the collector and starts it. */
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
       return config === null ? 2 : serve(config);
     }
     case 'sites':
+    case 'stats':
     case 'rejects':
     case 'completeness': {
       const config = await readConfig(command.configPath);
@@ -84,7 +86,7 @@ async function serve(config: CollectorConfig): Promise<number> {
   return 0;
 }
 
-type ReportCommand = Extract<CollectorCommand, { kind: 'sites' | 'rejects' | 'completeness' }>;
+type ReportCommand = Extract<CollectorCommand, { kind: 'sites' | 'stats' | 'rejects' | 'completeness' }>;
 
 /** The read-only commands: open the configured store (never create a SQLite file), print, close. */
 async function report(config: CollectorConfig, command: ReportCommand): Promise<number> {
@@ -110,12 +112,16 @@ async function report(config: CollectorConfig, command: ReportCommand): Promise<
   }
 }
 
-async function reportText(store: Store, command: ReportCommand): Promise<string> {
+async function reportText(store: ReportStore, command: ReportCommand): Promise<string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   switch (command.kind) {
     case 'sites': {
       const list = await store.listSites();
       return command.json ? json(list) : formatSitesTable(list, Date.now());
+    }
+    case 'stats': {
+      const counters = await store.counters();
+      return command.json ? json(counters) : formatStatsTable(counters);
     }
     case 'rejects': {
       const list = await store.listRejects(command.limit);

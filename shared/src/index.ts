@@ -6,6 +6,7 @@ export * from './env-names.js';
 export * from './guard.js';
 export * from './ids.js';
 export * from './logger.js';
+export * from './plausible.js';
 export * from './probes/index.js';
 export * from './resend.js';
 export * from './result.js';

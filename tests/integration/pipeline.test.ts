@@ -1,5 +1,7 @@
 import { nodeFileReader } from '@pantau/agent';
 import type { Collector } from '@pantau/collector';
+import { decodePayload, type UsageSection } from '@pantau/shared';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { buildSite } from '../helpers/site.js';
@@ -37,14 +39,14 @@ describe.each(['mosquitto', 'embedded'] as const)('agent to collector through %s
     expect(collector.ingest.counters()).toMatchObject({ samplesStored: 3, duplicates: 0, rejected: 0 });
 
     const site = (await collector.store.listSites()).find((s) => s.siteId === siteId);
-    const target = site?.lastSample?.probes.latency?.targets[0];
-    expect(target).toMatchObject({ role: 'noc', host: '127.0.0.1', sent: 2, received: 2, lossPct: 0, error: null });
-    expect(target?.rttAvgMs).toBeGreaterThan(0);
-    expect(site?.lastSample?.probes.uptime?.systemUptimeMs).toBeGreaterThan(0);
+    const figures = site?.lastSample?.figures;
+    expect(figures).toMatchObject({ lossNocPct: 0, rttGatewayMs: null, rttInternetMs: null });
+    expect(figures?.rttNocMs).toBeGreaterThan(0);
+    expect(figures?.systemUptimeMs).toBeGreaterThan(0);
+    expect(figures?.errors ?? '').not.toContain('latency');
     // Connected to the broker, and the noc target answered: the link is up. A new data folder
     // holds no clean-shutdown marker.
-    expect(site?.lastSample?.probes.uptime).toMatchObject({ linkUp: true, previousRunClean: false });
-    expect(site?.lastSample?.probes.uptime?.linkUptimeMs).toBeGreaterThanOrEqual(0);
+    expect(figures).toMatchObject({ linkUp: true, previousRunClean: false });
 
     await agent.stop();
     await waitFor('the shutdown status', async () =>
@@ -79,17 +81,23 @@ describe("the agent's own telemetry bytes", () => {
       },
       { io: { files: nodeFileReader } },
     );
+    // The usage section as the site sent it: the store keeps figures as columns, the whole sample in its payload.
+    const watcher = await mqtt.connectAsync(mosquitto.url, { clientId: 'watch-wire-bytes' });
+    const usages: (UsageSection | undefined)[] = [];
+    watcher.on('message', (_topic, payload) => {
+      const decoded = decodePayload('telemetry', payload, undefined, { siteId });
+      if (decoded.ok) for (const s of decoded.value.samples) usages.push(s.probes.usage);
+    });
+    await watcher.subscribeAsync(`pantau/v1/site/${siteId}/telemetry`, { qos: 1 });
     await agent.start();
     await waitFor('the birth status', async () =>
       (await collector.store.listSites()).find((s) => s.siteId === siteId && s.status?.state === 'online'),
     );
-    const usages = [];
     for (let i = 0; i < 3; i++) {
       await cycles.fire();
-      await waitFor(`sample ${i}`, async () => ((await collector.store.listSamples(siteId)).length > i ? true : null));
-      const site = (await collector.store.listSites()).find((s) => s.siteId === siteId);
-      usages.push(site?.lastSample?.probes.usage);
+      await waitFor(`sample ${i}`, () => usages.length > i);
     }
+    await watcher.endAsync();
     // Sample 0 has no usage baseline yet; each later one carries what the previous batch cost.
     expect(usages[0]?.error).toBe('no_baseline');
     for (const usage of usages.slice(1)) {

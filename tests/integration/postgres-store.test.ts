@@ -1,7 +1,10 @@
-import { createIngest, openPostgresStore, type RejectReason, type Store } from '@pantau/collector';
+import { createIngest, openPostgresStore, pgMigrations, type RejectReason, type Store } from '@pantau/collector';
+import { encodePayload, MS_PER_DAY, sampleSchema } from '@pantau/shared';
 import mqtt from 'mqtt';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batch, storeContract, synced } from '../contract/store.contract.js';
+import { storeContracts } from '../contract/store-contracts.js';
+import { batch, DAY0, insert, synced } from '../contract/store-fixtures.js';
 import { silentLogger } from '../helpers/fakes.js';
 import { badCase, FUZZ_MAX_BYTES, goodBatch, prng } from '../helpers/fuzz.js';
 import { startMosquitto } from '../helpers/mosquitto.js';
@@ -26,7 +29,7 @@ async function freshStore(): Promise<Store> {
   return openPostgresStore({ connectionString: url });
 }
 
-storeContract('PostgreSQL', freshStore);
+storeContracts('PostgreSQL', freshStore);
 
 describe('PostgreSQL store', () => {
   it('lets two stores (two collectors) migrate the same database at once and share it', async () => {
@@ -36,11 +39,12 @@ describe('PostgreSQL store', () => {
       openPostgresStore({ connectionString: url }),
     ]);
     await Promise.all([
-      a.insertBatch(batch('s1', [synced(1, 1), synced(2, 2)]), 1),
-      b.insertBatch(batch('s1', [synced(2, 2), synced(3, 3)]), 1),
+      insert(a, batch('s1', [synced(1, 1), synced(2, 2)]), 1),
+      insert(b, batch('s1', [synced(2, 2), synced(3, 3)]), 1),
     ]);
     expect((await a.listSamples('s1')).map((s) => s.seq)).toEqual([1, 2, 3]);
     expect((await b.listSites())[0]?.samples).toBe(3);
+    expect((await a.counters()).duplicates).toBe(1);
     await a.close();
     await b.close();
   });
@@ -114,4 +118,72 @@ describe('PostgreSQL store', () => {
     expect(await store.listRejects(1000)).toHaveLength(100);
     await store.close();
   }, 300_000);
+
+  it('keeps each batch once as the payload the site sent, and none of a batch that was all duplicates', async () => {
+    const url = await postgres.createDatabase('pantau_payloads');
+    const store = await openPostgresStore({ connectionString: url });
+    const sent = batch('kutim-01', [synced(1, 1), synced(2, 2)]);
+    const payload = encodePayload('telemetry', sent, 'columnar');
+    expect(await insert(store, sent, DAY0, { payload })).toEqual({ inserted: 2, duplicates: 0 });
+    expect(await insert(store, sent, DAY0, { payload })).toEqual({ inserted: 0, duplicates: 2 });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const payloads = await client.query('SELECT id, site_id, payload FROM payloads');
+      expect(payloads.rows).toEqual([{ id: expect.anything(), site_id: 'kutim-01', payload: Buffer.from(payload) }]);
+      const named = await client.query('SELECT DISTINCT payload_id FROM samples');
+      expect(named.rows).toEqual([{ payload_id: payloads.rows[0]?.id }]);
+    } finally {
+      await client.end();
+    }
+    await store.pruneSamples(DAY0 + 3 * MS_PER_DAY);
+    await store.close();
+  });
+
+  it('upgrades a schema version 1 database: latest figures as columns, implausible figures nulled', async () => {
+    const url = await postgres.createDatabase('pantau_upgrade');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const sample = sampleSchema.parse({
+      ...synced(4, 4),
+      probes: {
+        uptime: { systemUptimeMs: 7000, linkUp: false },
+        power: { batteryVolts: 1e300 },
+        latency: { targets: [{ role: 'noc', host: 'n', rttAvgMs: 12, lossPct: 0 }] },
+      },
+    });
+    try {
+      await client.query(
+        `CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_ms bigint NOT NULL);
+         INSERT INTO schema_migrations VALUES (1, 0)`,
+      );
+      await client.query(pgMigrations[0] ?? '');
+      await client.query(
+        `INSERT INTO samples (site_id, boot_id, seq, wall_ms, clock_synced, uptime_ms, received_ms, probes,
+           effective_ms, time_quality, battery_volts, rtt_noc_ms)
+         VALUES ('s1', 'boot-1', 4, $1, true, $2, $3, $4, $1, 'measured', 1e300, 12)`,
+        [sample.wallMs, sample.uptimeMs, DAY0, JSON.stringify(sample.probes)],
+      );
+      await client.query(
+        `INSERT INTO sites (site_id, first_seen_ms, last_seen_ms, samples, last_seq, last_boot_id, last_probes)
+         VALUES ('s1', $1, $1, 1, 4, 'boot-1', $2)`,
+        [DAY0, JSON.stringify(sample.probes)],
+      );
+    } finally {
+      await client.end();
+    }
+    const store = await openPostgresStore({ connectionString: url });
+    expect((await store.listSites())[0]?.lastSample).toMatchObject({
+      seq: 4,
+      effectiveMs: sample.wallMs,
+      figures: { rttNocMs: 12, lossNocPct: 0, linkUp: false, systemUptimeMs: 7000, batteryVolts: null },
+    });
+    await store.refreshRollups(10);
+    expect(await store.rollups('s1', 'day', DAY0, DAY0 + MS_PER_DAY)).toMatchObject([{ batteryMaxVolts: null }]);
+    expect(await insert(store, batch('s1', [synced(4, 4), synced(5, 5)]), DAY0)).toEqual({
+      inserted: 1,
+      duplicates: 1,
+    });
+    await store.close();
+  });
 });

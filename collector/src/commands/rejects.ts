@@ -1,4 +1,4 @@
-import type { StoredReject } from '../store/store.js';
+import type { StoredReject } from '../store/records.js';
 
 /** `pantau-collector rejects`: the quarantine, newest first, for a person at a terminal. */
 export function formatRejectsTable(rejects: readonly StoredReject[]): string {
@@ -7,7 +7,8 @@ export function formatRejectsTable(rejects: readonly StoredReject[]): string {
     const text = Buffer.from(r.firstBytesHex, 'hex')
       .toString('latin1')
       .replace(/[^\x20-\x7e]/g, '.');
-    return `${new Date(r.receivedMs).toISOString()}  ${r.reason.padEnd(19)}  ${r.topic}\n    ${r.detail}\n    first bytes: ${text}`;
+    const head = `${new Date(r.receivedMs).toISOString()}  ${r.reason.padEnd(19)}  ${r.topic}`;
+    return `${head}\n    ${r.detail}\n    first bytes: ${text}`;
   });
   return `${lines.join('\n')}\n`;
 }

@@ -1,20 +1,39 @@
-import type { SiteSummary } from '../store/store.js';
+import type { LatestSample, SiteSummary } from '../store/records.js';
+import { latencyRoles, type SampleFacts } from '../store/sample-facts.js';
 
 /** `pantau-collector sites`: one line per site, for a person at a terminal. */
 export function formatSitesTable(sites: readonly SiteSummary[], nowMs: number): string {
   if (sites.length === 0) return 'No site has reported yet.\n';
-  const header = ['SITE', 'LAST SEEN', 'STATUS', 'SAMPLES', 'LAST SEQ', 'LATENCY (avg ms, loss %)', 'UPTIME'];
-  const rows = sites.map((site) => [
-    site.siteId,
-    `${new Date(site.lastSeenMs).toISOString()} (${ago(nowMs - site.lastSeenMs)})`,
-    site.status === null ? '-' : `${site.status.state} (${site.status.reason})`,
-    String(site.samples),
-    site.lastSample === null ? '-' : String(site.lastSample.seq),
-    latencyText(site),
-    site.lastSample?.probes.uptime?.systemUptimeMs == null
-      ? '-'
-      : duration(site.lastSample.probes.uptime.systemUptimeMs),
-  ]);
+  const header = [
+    'SITE',
+    'LAST SAMPLE',
+    'STATUS',
+    'SAMPLES',
+    'LAST SEQ',
+    'LATENCY (avg ms, loss %)',
+    'LINK',
+    'BATTERY',
+    'CLIENTS',
+    'UPTIME',
+    'ERRORS',
+  ];
+  const rows = sites.map((site) => {
+    const last = site.lastSample;
+    const f = last?.figures;
+    return [
+      site.siteId,
+      last === null ? '-' : sampleTime(last, nowMs),
+      site.status === null ? '-' : `${site.status.state} (${site.status.reason})`,
+      String(site.samples),
+      last === null ? '-' : String(last.seq),
+      f === undefined ? '-' : latencyText(f),
+      f?.linkUp == null ? '-' : f.linkUp ? 'up' : 'down',
+      f === undefined ? '-' : batteryText(f),
+      f?.clients == null ? '-' : String(f.clients),
+      f?.systemUptimeMs == null ? '-' : duration(f.systemUptimeMs),
+      f?.errors ?? '-',
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -24,18 +43,39 @@ export function formatSitesTable(sites: readonly SiteSummary[], nowMs: number): 
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
-function latencyText(site: SiteSummary): string {
-  const latency = site.lastSample?.probes.latency;
-  if (latency === undefined) return '-';
-  if (latency.error !== null) return `error: ${latency.error}`;
-  return latency.targets
-    .map((t) =>
-      t.error !== null
-        ? `${t.role} ${t.host} error: ${t.error}`
-        : `${t.role} ${t.host} ${t.rttAvgMs} ms, ${t.lossPct} %`,
-    )
-    .join('; ');
+/** When the latest sample was taken (the collector's time for it), and how sure that time is. */
+function sampleTime(last: LatestSample, nowMs: number): string {
+  const quality = last.timeQuality === 'measured' ? '' : `, ${last.timeQuality}`;
+  return `${new Date(last.effectiveMs).toISOString()} (${ago(nowMs - last.effectiveMs)}${quality})`;
 }
+
+const RTT: Record<(typeof latencyRoles)[number], [keyof SampleFacts, keyof SampleFacts]> = {
+  gateway: ['rttGatewayMs', 'lossGatewayPct'],
+  terminal: ['rttTerminalMs', 'lossTerminalPct'],
+  internet: ['rttInternetMs', 'lossInternetPct'],
+  noc: ['rttNocMs', 'lossNocPct'],
+};
+
+function latencyText(f: SampleFacts): string {
+  const parts: string[] = [];
+  for (const role of latencyRoles) {
+    const [rttKey, lossKey] = RTT[role];
+    const rtt = f[rttKey] as number | null;
+    const loss = f[lossKey] as number | null;
+    if (rtt === null && loss === null) continue;
+    parts.push(`${role} ${rtt === null ? '-' : `${round(rtt)} ms`}, ${loss === null ? '-' : `${round(loss)} %`}`);
+  }
+  return parts.length === 0 ? '-' : parts.join('; ');
+}
+
+function batteryText(f: SampleFacts): string {
+  const volts = f.batteryVolts === null ? '' : `${round(f.batteryVolts)} V`;
+  const flag =
+    f.underVoltageNow === true ? 'under-voltage' : f.underVoltageSinceBoot === true ? 'was under-voltage' : '';
+  return [volts, flag].filter((s) => s !== '').join(' ') || '-';
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
 
 function ago(ms: number): string {
   return ms < 0 ? 'just now' : `${duration(ms)} ago`;

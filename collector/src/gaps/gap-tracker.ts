@@ -1,5 +1,6 @@
 import { encodePayload, type Logger, MAX_RESEND_SPAN, type ResendReply, siteTopic } from '@pantau/shared';
-import type { SeqRange, Store } from '../store/store.js';
+import type { SeqRange } from '../store/records.js';
+import type { GapStore } from '../store/store.js';
 
 export interface GapTrackerOptions {
   readonly topicRoot: string;
@@ -18,7 +19,7 @@ export interface GapTrackerOptions {
 }
 
 export interface GapTrackerDeps {
-  readonly store: Pick<Store, 'missingRanges' | 'markGone'>;
+  readonly store: GapStore;
   /** Publishes QoS 1 to the broker; rejects when it cannot. */
   readonly publish: (topic: string, payload: Buffer) => Promise<void>;
   readonly nowMs: () => number;
@@ -28,6 +29,8 @@ export interface GapTrackerDeps {
 export interface GapStats {
   readonly requestsSent: number;
   readonly publishFailures: number;
+  /** Requests sent that the store could not record (not counted in `stats`; their samples not counted as recovered). */
+  readonly recordFailures: number;
   readonly openRanges: number;
   readonly givenUpRanges: number;
   readonly goneSeqs: number;
@@ -51,6 +54,7 @@ export function createGapTracker(options: GapTrackerOptions, deps: GapTrackerDep
   let requests = 0;
   let requestsSent = 0;
   let publishFailures = 0;
+  let recordFailures = 0;
   let goneSeqs = 0;
   let droppedSites = 0;
 
@@ -83,6 +87,17 @@ export function createGapTracker(options: GapTrackerOptions, deps: GapTrackerDep
     } catch (error) {
       publishFailures += 1;
       deps.log.warn({ event: 'resend_publish_failed', siteId, err: error }, 'could not ask a site to resend');
+      return;
+    }
+    try {
+      // After the broker's PUBACK: the store counts requests that were sent.
+      await deps.store.recordResendRequest(siteId, { fromSeq: range.fromSeq, toSeq }, now);
+    } catch (error) {
+      recordFailures += 1;
+      deps.log.warn(
+        { event: 'resend_record_failed', siteId, err: error },
+        'sent a resend request the store could not record',
+      );
     }
   }
 
@@ -132,7 +147,7 @@ export function createGapTracker(options: GapTrackerOptions, deps: GapTrackerDep
           else openRanges += 1;
         }
       }
-      return { requestsSent, publishFailures, openRanges, givenUpRanges, goneSeqs, droppedSites };
+      return { requestsSent, publishFailures, recordFailures, openRanges, givenUpRanges, goneSeqs, droppedSites };
     },
   };
 }

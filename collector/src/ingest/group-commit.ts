@@ -1,8 +1,8 @@
-import type { TelemetryBatch } from '@pantau/shared';
-import type { BatchItem, InsertResult, Store } from '../store/store.js';
+import type { BatchItem, InsertResult } from '../store/records.js';
+import type { IngestStore } from '../store/store.js';
 
 export interface GroupCommitter {
-  insert(batch: TelemetryBatch, receivedMs: number, payload?: Uint8Array): Promise<InsertResult>;
+  insert(item: BatchItem): Promise<InsertResult>;
 }
 
 /**
@@ -11,11 +11,12 @@ export interface GroupCommitter {
  * Each caller's promise settles when its group has committed, so its PUBACK waits for the commit.
  */
 export function createGroupCommitter(
-  store: Pick<Store, 'insertBatches'>,
+  store: Pick<IngestStore, 'insertBatches'>,
   maxItems: number,
   defer: (fn: () => void) => void = setImmediate,
 ): GroupCommitter {
-  interface Pending extends BatchItem {
+  interface Pending {
+    readonly item: BatchItem;
     resolve(result: InsertResult): void;
     reject(error: unknown): void;
   }
@@ -27,7 +28,7 @@ export function createGroupCommitter(
     const group = queue.slice(0, maxItems);
     queue = queue.slice(group.length);
     if (queue.length > 0) schedule();
-    store.insertBatches(group).then(
+    store.insertBatches(group.map((p) => p.item)).then(
       (results) => {
         for (const [i, p] of group.entries()) p.resolve(results[i] ?? { inserted: 0, duplicates: 0 });
       },
@@ -42,9 +43,9 @@ export function createGroupCommitter(
     defer(flush);
   }
   return {
-    insert(batch, receivedMs, payload) {
+    insert(item) {
       return new Promise<InsertResult>((resolve, reject) => {
-        queue.push({ batch, receivedMs, payload, resolve, reject });
+        queue.push({ item, resolve, reject });
         if (queue.length >= maxItems) flush();
         else schedule();
       });

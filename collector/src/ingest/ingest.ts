@@ -1,7 +1,9 @@
 import { type DecodeContext, fail, type Logger, parseTopic, type ResendReply } from '@pantau/shared';
 import { decodeIngestPayload } from '../decode/index.js';
-import type { Store } from '../store/store.js';
+import type { BatchItem, InsertResult } from '../store/records.js';
+import type { IngestStore } from '../store/store.js';
 import type { GroupCommitter } from './group-commit.js';
+import { applyPlausibility } from './plausibility.js';
 import { type RejectReason, Rejects } from './rejects.js';
 import { checkTimeBounds, type TimeBounds } from './time-bounds.js';
 
@@ -14,7 +16,7 @@ export interface IngestOptions {
 }
 
 export interface IngestDeps {
-  readonly store: Store;
+  readonly store: IngestStore;
   readonly log: Logger;
   readonly nowMs: () => number;
   /** Group commit across connections; without it each batch commits on its own. */
@@ -110,6 +112,27 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
     }
   }
 
+  const lastImplausibleLogMs = new Map<string, number>();
+  /** One line per figure per 10 s, like rejects; the store counts each figure of a new sample. */
+  function warnImplausible(siteId: string, figures: readonly { readonly field: string }[], now: number): void {
+    for (const { field } of figures) {
+      const last = lastImplausibleLogMs.get(field);
+      if (last !== undefined && now - last < 10_000) continue;
+      lastImplausibleLogMs.set(field, now);
+      deps.log.warn(
+        { event: 'implausible_value', siteId, field },
+        'stored null instead of an implausible figure (docs/protocol.md, "Plausible ranges"); ' +
+          'check the sensor or driver at the site',
+      );
+    }
+  }
+
+  async function insert(item: BatchItem): Promise<InsertResult> {
+    if (deps.committer !== undefined) return deps.committer.insert(item);
+    const [result] = await deps.store.insertBatches([item]);
+    return result ?? { inserted: 0, duplicates: 0 };
+  }
+
   const inflight = new Set<Promise<void>>();
 
   /** Tracks each message until it is stored or rejected, so `drain()` can wait before the store closes. */
@@ -149,10 +172,9 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
     }
     try {
       if ('samples' in message) {
-        const result =
-          deps.committer === undefined
-            ? await deps.store.insertBatch(message, receivedMs, payload)
-            : await deps.committer.insert(message, receivedMs, payload);
+        const { batch, implausible } = applyPlausibility(message);
+        if (implausible.length > 0) warnImplausible(batch.siteId, implausible, receivedMs);
+        const result = await insert({ batch, receivedMs, payload, implausible });
         samplesStored += result.inserted;
         duplicates += result.duplicates;
         deps.onSamples?.(message.siteId);

@@ -1,5 +1,5 @@
 import type { DecodeErrorCode } from '@pantau/shared';
-import type { StoredReject } from '../store/store.js';
+import type { StoredReject } from '../store/records.js';
 
 /** Stable reasons a message is rejected at ingest, counted and shown to the NOC. */
 export type RejectReason =

@@ -16,7 +16,8 @@ export function timeBounds(retentionDays: number): TimeBounds {
  * when all are fine. Unsynchronised samples are never out of bounds: the collector re-bases them.
  */
 export function checkTimeBounds(batch: TelemetryBatch, receivedMs: number, bounds: TimeBounds): string | null {
-  for (const [i, s] of batch.samples.entries()) {
+  for (let i = 0; i < batch.samples.length; i++) {
+    const s = batch.samples[i] as TelemetryBatch['samples'][number];
     if (!s.clockSynced) continue;
     if (s.wallMs > receivedMs + bounds.futureMs) {
       return `samples.${i}.wallMs is ${s.wallMs - receivedMs} ms after receipt (synchronised clock)`;

@@ -1,32 +1,52 @@
-import type { Sample, TelemetryBatch } from '@pantau/shared';
 import { MS_PER_DAY } from '@pantau/shared';
-import { type SampleFacts, sampleFacts } from './sample-facts.js';
-import type { TimeQuality } from './store.js';
+import type { BatchItem, ImplausibleFigure } from './records.js';
+import { type FactValues, sampleFactValues } from './sample-facts.js';
 import { type EffectiveTime, effectiveTime, maxUptimeByBoot, offsetsInBatch, type TimedSample } from './time-basis.js';
 
-/** What both stores write of every sample besides its probes: identity, clock, roll-up facts. */
-export interface CoreSample extends TimedSample {
+/** What both stores write of every sample: identity, clock, facts (its probes stay in the payload). */
+export interface SampleRow extends TimedSample {
   readonly seq: number;
-  readonly facts: SampleFacts;
+  /** In `FACT_COLUMNS` order. */
+  readonly facts: FactValues;
 }
 
-/** A sample with the time the store files it under. */
-export type Filed<S> = S & { readonly effectiveMs: number; readonly timeQuality: TimeQuality };
+/** A batch as the stores write it: one row a sample, the payload once, the implausible figures to count. */
+export interface BatchRows {
+  readonly siteId: string;
+  readonly receivedMs: number;
+  readonly samples: readonly SampleRow[];
+  readonly payload: Uint8Array;
+  readonly implausible: readonly ImplausibleFigure[];
+}
 
-export type ProbedSample = CoreSample & { readonly probes: Sample['probes'] };
-
-/** One sample as PostgreSQL writes it (SQLite keeps the batch's payload instead of each sample's probes). */
-export type SampleRow = Filed<ProbedSample>;
-
-export interface Prepared<S> {
-  readonly rows: Filed<S>[];
-  /** Boots whose first synchronised sample is in this batch: their offset, to store and re-base with. */
-  readonly newOffsets: Map<string, number>;
+/** A decoded batch as rows (the facts are read from its probes here, on the caller's thread). */
+export function toBatchRows({ batch, receivedMs, payload, implausible }: BatchItem): BatchRows {
+  const samples: SampleRow[] = [];
+  // An index loop: entries() iterators made a pair per value.
+  for (let i = 0; i < batch.samples.length; i++) {
+    const s = batch.samples[i] as (typeof batch.samples)[number];
+    samples.push({
+      bootId: s.bootId,
+      seq: s.seq,
+      wallMs: s.wallMs,
+      clockSynced: s.clockSynced,
+      uptimeMs: s.uptimeMs,
+      facts: sampleFactValues(s),
+    });
+  }
+  return {
+    siteId: batch.siteId,
+    receivedMs,
+    samples,
+    // A batch handed over without its payload (tests, tools) is kept as plain JSON, which decodes alike.
+    payload: payload ?? Buffer.from(JSON.stringify(batch), 'utf8'),
+    implausible: implausible ?? [],
+  };
 }
 
 /**
  * The time each of a batch's samples is filed under (in order), given the offsets the store already
- * knows for their boots.
+ * knows for their boots; and the boots whose first synchronised sample is in the batch.
  */
 export function fileSamples(
   samples: readonly TimedSample[],
@@ -44,26 +64,12 @@ export function fileSamples(
   return { times, newOffsets };
 }
 
-/** Rows for a batch, with their probes, given the offsets the store already knows for its boots. */
-export function prepareBatch(
-  batch: TelemetryBatch,
-  receivedMs: number,
-  knownOffsets: ReadonlyMap<string, number>,
-): Prepared<ProbedSample> {
-  const samples = batch.samples.map(
-    (s): ProbedSample => ({
-      bootId: s.bootId,
-      seq: s.seq,
-      wallMs: s.wallMs,
-      clockSynced: s.clockSynced,
-      uptimeMs: s.uptimeMs,
-      probes: s.probes,
-      facts: sampleFacts(s),
-    }),
-  );
-  const { times, newOffsets } = fileSamples(samples, receivedMs, knownOffsets);
-  return { rows: samples.map((s, i) => ({ ...s, ...(times[i] as EffectiveTime) })), newOffsets };
-}
+/**
+ * Payloads are kept this long past the retention horizon of their receipt. A sample is filed at most
+ * a day after its receipt (ingest rejects a synchronised clock further ahead; re-based times derive
+ * from such clocks), so its payload outlives it, whatever its effective time.
+ */
+export const PAYLOAD_MARGIN_MS = 2 * MS_PER_DAY;
 
 export function dayOf(ms: number): number {
   return Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;

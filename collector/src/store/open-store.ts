@@ -1,7 +1,7 @@
 import type { CollectorConfig } from '../config/schema.js';
-import { openPostgresStore } from './pg-store.js';
-import { openSqliteStore } from './sqlite-store.js';
-import { openSqliteStoreInWorker } from './sqlite-worker-store.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { openSqliteStoreInWorker } from './sqlite/worker-store.js';
 import type { Store } from './store.js';
 
 /**

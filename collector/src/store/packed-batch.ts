@@ -1,72 +1,84 @@
-import type { CoreSample } from './batch-rows.js';
-import { payloadOf } from './payload-probes.js';
-import { type SampleFacts, sampleFacts } from './sample-facts.js';
-import type { BatchItem } from './store.js';
+import type { BatchRows, SampleRow } from './batch-rows.js';
+import type { ImplausibleFigure } from './records.js';
+import { FACT_COLUMNS, TEXT_FACT_AT } from './sample-facts.js';
 
 /**
- * A batch as SQLite stores it: what each sample's row holds (identity, clock, roll-up facts) and the
- * payload that holds its probes. Flat, so that handing it to the store's worker thread copies a few
- * numbers and strings rather than the decoded batch: cloning that costs more than decoding it
- * (v8.serialize ~10 µs a sample and deserialize ~6, on the bench's batches).
+ * A batch's rows flattened for the SQLite worker thread, used only when SQLite runs on one: posting
+ * this copies a few numbers and strings, where cloning the row objects (or the decoded batch) costs
+ * more than decoding it (v8.serialize and deserialize, docs/storage.md).
  */
 export interface PackedBatch {
   readonly siteId: string;
   readonly receivedMs: number;
   /** One per sample. */
   readonly bootIds: readonly string[];
-  /** `NUMBERS_PER_SAMPLE` per sample: seq, wallMs, clockSynced (1/0), uptimeMs, then `FACT_KEYS` (NaN for null). */
+  /**
+   * `NUMBERS_PER_SAMPLE` per sample: seq, wallMs, clockSynced (1/0), uptimeMs, then the facts but
+   * the text one (NaN for null).
+   */
   readonly numbers: Float64Array;
+  /** Per sample, its `errors` fact (null for most). */
+  readonly errors: readonly (string | null)[];
   readonly payload: Uint8Array;
+  readonly implausible: readonly ImplausibleFigure[];
 }
 
-const FACT_KEYS = [
-  'rxBytes',
-  'txBytes',
-  'clientRxBytes',
-  'clientTxBytes',
-  'clients',
-  'batteryVolts',
-  'rttGatewayMs',
-  'rttTerminalMs',
-  'rttInternetMs',
-  'rttNocMs',
-] as const satisfies readonly (keyof SampleFacts)[];
-type FactKey = (typeof FACT_KEYS)[number];
 const HEAD = 4;
-const NUMBERS_PER_SAMPLE = HEAD + FACT_KEYS.length;
+const NUMBERS_PER_SAMPLE = HEAD + FACT_COLUMNS.length - 1;
+const IS_BOOL = FACT_COLUMNS.map((f) => f.kind === 'bool');
 
-/** Packs a decoded batch (the facts are read from its probes here, on the caller's thread). */
-export function packBatch({ batch, receivedMs, payload }: BatchItem): PackedBatch {
-  const { samples } = batch;
+/**
+ * `rows` flattened; its payload copied so that the posted message owns only its bytes (mqtt.js's
+ * Buffer views a larger one).
+ */
+export function packRows(rows: BatchRows): PackedBatch {
+  const { samples } = rows;
   const numbers = new Float64Array(samples.length * NUMBERS_PER_SAMPLE);
   const bootIds: string[] = [];
-  // Index loops: entries() iterators made a pair per value, the larger part of packing's cost.
+  const errors: (string | null)[] = [];
   for (let i = 0; i < samples.length; i++) {
-    const s = samples[i] as (typeof samples)[number];
+    const s = samples[i] as SampleRow;
     const at = i * NUMBERS_PER_SAMPLE;
     bootIds.push(s.bootId);
+    errors.push(s.facts[TEXT_FACT_AT] as string | null);
     numbers[at] = s.seq;
     numbers[at + 1] = s.wallMs;
     numbers[at + 2] = s.clockSynced ? 1 : 0;
     numbers[at + 3] = s.uptimeMs;
-    const facts = sampleFacts(s);
-    // JSON has no NaN, so it cannot stand for a measured value.
-    for (let k = 0; k < FACT_KEYS.length; k++) numbers[at + HEAD + k] = facts[FACT_KEYS[k] as FactKey] ?? Number.NaN;
+    let n = at + HEAD;
+    for (let k = 0; k < s.facts.length; k++) {
+      if (k === TEXT_FACT_AT) continue;
+      const v = s.facts[k] as number | boolean | null;
+      // JSON has no NaN, so it cannot stand for a measured value.
+      numbers[n++] = v === null ? Number.NaN : v === true ? 1 : v === false ? 0 : v;
+    }
   }
-  return { siteId: batch.siteId, receivedMs, bootIds, numbers, payload: payloadOf(batch, payload) };
+  return {
+    siteId: rows.siteId,
+    receivedMs: rows.receivedMs,
+    bootIds,
+    numbers,
+    errors,
+    payload: new Uint8Array(rows.payload),
+    implausible: rows.implausible,
+  };
 }
 
-export function unpackSamples(packed: PackedBatch): CoreSample[] {
+/** The rows back, on the worker thread, in the order `packRows` wrote them. */
+export function unpackRows(packed: PackedBatch): BatchRows {
   const { numbers } = packed;
-  const fact = (at: number) => {
-    const v = numbers[at] as number;
-    return Number.isNaN(v) ? null : v;
-  };
-  return packed.bootIds.map((bootId, i): CoreSample => {
+  const samples = packed.bootIds.map((bootId, i): SampleRow => {
     const at = i * NUMBERS_PER_SAMPLE;
-    // The same FACT_KEYS order as packBatch wrote them, so a fact added there is read back here.
-    const facts = {} as Record<FactKey, number | null>;
-    for (let k = 0; k < FACT_KEYS.length; k++) facts[FACT_KEYS[k] as FactKey] = fact(at + HEAD + k);
+    const facts = new Array<number | boolean | string | null>(FACT_COLUMNS.length);
+    let n = at + HEAD;
+    for (let k = 0; k < facts.length; k++) {
+      if (k === TEXT_FACT_AT) {
+        facts[k] = packed.errors[i] ?? null;
+        continue;
+      }
+      const v = numbers[n++] as number;
+      facts[k] = Number.isNaN(v) ? null : IS_BOOL[k] === true ? v === 1 : v;
+    }
     return {
       bootId,
       seq: numbers[at] as number,
@@ -76,4 +88,11 @@ export function unpackSamples(packed: PackedBatch): CoreSample[] {
       facts,
     };
   });
+  return {
+    siteId: packed.siteId,
+    receivedMs: packed.receivedMs,
+    samples,
+    payload: packed.payload,
+    implausible: packed.implausible,
+  };
 }

@@ -1,14 +1,7 @@
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '@pantau/shared';
-import type { SampleFacts } from './sample-facts.js';
+import { FACT_COLUMNS, type SampleFacts } from './sample-facts.js';
 
 export type RollupGrain = 'hour' | 'day';
-
-/**
- * Gap scans look at a site's latest this-many sequence numbers only (two weeks of one-minute
- * samples; the agent's outbox holds one) and the last one before them, so a scan reads a bounded
- * stretch of the identity index.
- */
-export const GAP_WINDOW_SEQS = 20_160;
 
 /**
  * A minute counts as active when one sample in it saw more client traffic (in + out, the agent's
@@ -44,10 +37,31 @@ export interface Rollup {
   readonly expected: number;
 }
 
+/** The facts a roll-up reads (all numbers): selected alone, so a roll-up reads no more than it needs. */
+const ROLLUP_FACT_KEYS = [
+  'rxBytes',
+  'txBytes',
+  'clientRxBytes',
+  'clientTxBytes',
+  'clients',
+  'batteryVolts',
+  'rttGatewayMs',
+  'rttTerminalMs',
+  'rttInternetMs',
+  'rttNocMs',
+] as const satisfies readonly (keyof SampleFacts)[];
+
 /** A stored sample as a roll-up reads it. */
-export interface FactRow extends SampleFacts {
+export interface FactRow extends Pick<SampleFacts, (typeof ROLLUP_FACT_KEYS)[number]> {
   readonly seq: number;
   readonly effectiveMs: number;
+}
+
+/** SQL reading a day's samples as `FactRow`s (`$site`, `$from`, `$to` are the dialect's placeholders). */
+export function rollupFactsQuery(quote: (alias: string) => string, site: string, from: string, to: string): string {
+  const facts = ROLLUP_FACT_KEYS.map((k) => `${FACT_COLUMNS.find((f) => f.key === k)?.column} AS ${quote(k)}`);
+  return `SELECT seq, effective_ms AS ${quote('effectiveMs')}, ${facts.join(', ')}
+    FROM samples WHERE site_id = ${site} AND effective_ms >= ${from} AND effective_ms < ${to}`;
 }
 
 export function bucketStart(ms: number, grain: RollupGrain): number {
@@ -180,26 +194,6 @@ function minSeq(rows: readonly FactRow[]): number {
   let min = Number.POSITIVE_INFINITY;
   for (const r of rows) if (r.seq < min) min = r.seq;
   return min;
-}
-
-/** Subtracts `gone` ranges from `ranges` (both sorted or not); result sorted. */
-export function subtractRanges<R extends { fromSeq: number; toSeq: number }>(
-  ranges: readonly R[],
-  gone: readonly { fromSeq: number; toSeq: number }[],
-): { fromSeq: number; toSeq: number }[] {
-  let out = ranges.map((r) => ({ fromSeq: r.fromSeq, toSeq: r.toSeq }));
-  for (const g of gone) {
-    const next: { fromSeq: number; toSeq: number }[] = [];
-    for (const r of out) {
-      if (g.toSeq < r.fromSeq || g.fromSeq > r.toSeq) next.push(r);
-      else {
-        if (g.fromSeq > r.fromSeq) next.push({ fromSeq: r.fromSeq, toSeq: g.fromSeq - 1 });
-        if (g.toSeq < r.toSeq) next.push({ fromSeq: g.toSeq + 1, toSeq: r.toSeq });
-      }
-    }
-    out = next;
-  }
-  return out.sort((a, b) => a.fromSeq - b.fromSeq);
 }
 
 /** The sequence numbers `computeDay` will ask `previousSeq` about (so an async store can fetch them at once). */

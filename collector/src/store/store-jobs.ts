@@ -1,9 +1,9 @@
 import { guard, type Logger, MS_PER_DAY } from '@pantau/shared';
 import type { CollectorConfig } from '../config/schema.js';
-import type { Store } from './store.js';
+import type { MaintenanceStore } from './store.js';
 
 export interface StoreJobDeps {
-  readonly store: Store;
+  readonly store: MaintenanceStore;
   readonly nowMs: () => number;
   readonly log: Logger;
   readonly every: (ms: number, fn: () => void) => () => void;

@@ -1,131 +1,78 @@
-import type { SiteStatus, TelemetryBatch } from '@pantau/shared';
+import type { SiteStatus } from '@pantau/shared';
+import type { StoredCounters } from './counters.js';
+import type {
+  BatchItem,
+  DayCompleteness,
+  InsertResult,
+  SeqRange,
+  SiteSummary,
+  StatusOutcome,
+  StoredReject,
+  StoredSample,
+} from './records.js';
 import type { Rollup, RollupGrain } from './rollup.js';
 
-export interface InsertResult {
-  readonly inserted: number;
-  readonly duplicates: number;
-}
-
-export type StatusOutcome = 'applied' | 'stale';
-
-/**
- * Which time a stored sample has: `measured` (the Pi's clock was synchronised), `corrected`
- * (re-based from a synchronised sample of the same boot: uptime + that boot's offset), or
- * `estimated` (no synchronised sample of that boot yet: re-based from the time of receipt).
+/*
+ * The collector's storage, split by the roles of its callers. Each role has one contract suite
+ * (tests/contract/) run against SQLite, SQLite on its worker thread and PostgreSQL. Every method
+ * resolves once its data is committed. docs/storage.md says how to add a role.
  */
-export type TimeQuality = 'measured' | 'corrected' | 'estimated';
 
-/** One site as the NOC sees it: when it was last heard and its latest sample. */
-export interface SiteSummary {
-  readonly siteId: string;
-  readonly lastSeenMs: number;
-  readonly samples: number;
-  readonly lastSample: {
-    readonly seq: number;
-    readonly bootId: string;
-    readonly wallMs: number;
-    readonly clockSynced: boolean;
-    readonly uptimeMs: number;
-    readonly probes: TelemetryBatch['samples'][number]['probes'];
-  } | null;
-  readonly status: {
-    readonly state: SiteStatus['state'];
-    readonly reason: SiteStatus['reason'];
-    readonly epoch: number;
-    readonly agentVersion: string;
-    readonly receivedMs: number;
-  } | null;
-}
-
-export interface StoredSample {
-  readonly siteId: string;
-  readonly bootId: string;
-  readonly seq: number;
-  /** As the site sent it. */
-  readonly wallMs: number;
-  readonly clockSynced: boolean;
-  readonly uptimeMs: number;
-  /** The time the collector files the sample under (roll-ups, retention). */
-  readonly effectiveMs: number;
-  readonly timeQuality: TimeQuality;
-  readonly receivedMs: number;
-}
-
-/** An inclusive range of sequence numbers. */
-export interface SeqRange {
-  readonly fromSeq: number;
-  readonly toSeq: number;
-}
-
-/** A rejected message as kept in the quarantine (bounded; oldest dropped first). */
-export interface StoredReject {
-  readonly reason: string;
-  readonly detail: string;
-  readonly topic: string;
-  /** The first bytes, hex encoded: enough to recognise the sender, never a whole payload. */
-  readonly firstBytesHex: string;
-  readonly receivedMs: number;
-}
-
-/** Completeness of one site on one UTC day: received / expected samples (see docs/storage.md). */
-export interface DayCompleteness {
-  readonly siteId: string;
-  readonly dayMs: number;
-  readonly received: number;
-  readonly expected: number;
-  readonly completeness: number;
-}
-
-export interface BatchItem {
-  readonly batch: TelemetryBatch;
-  readonly receivedMs: number;
+/** What ingest writes: batches (idempotent on each sample's identity), statuses, rejects. */
+export interface IngestStore {
   /**
-   * The message as the site sent it (any wire encoding), which `batch` was decoded from. A store
-   * may keep it as the batch's raw record instead of writing each sample's probes again; without
-   * it such a store encodes the batch itself.
-   */
-  readonly payload?: Uint8Array | undefined;
-}
-
-/**
- * The collector's storage. Samples are keyed by (site, boot id, seq): storing one twice is a no-op
- * that is counted. Every method resolves once the data is committed. One contract suite
- * (tests/contract/store.contract.ts) runs against every implementation.
- */
-export interface Store {
-  /**
-   * Set when commits run off the calling thread (SQLite on its worker thread): the collector then
+   * True when commits run off the calling thread (SQLite on its worker thread): the collector then
    * commits smaller groups, so that it decodes the next messages while one group commits.
    */
-  readonly commitsOffThread?: boolean;
-  /** Stores a batch in one transaction: clock correction, latest values, dirty roll-up days. */
-  insertBatch(batch: TelemetryBatch, receivedMs: number, payload?: Uint8Array): Promise<InsertResult>;
-  /** Several batches in one transaction (group commit); results in the same order. */
+  readonly commitsOffThread: boolean;
+  /**
+   * Stores batches in one transaction (clock correction, latest sample, dirty roll-up days, the
+   * counters of duplicates, implausible figures and recovered samples); results in the same order.
+   */
   insertBatches(items: readonly BatchItem[]): Promise<InsertResult[]>;
-  /** Keeps the newest status per site; a will from an older connection epoch is `stale`. */
+  /** Keeps the newest status per site; a will from an older connection epoch is `stale` (and counted). */
   applyStatus(status: SiteStatus, receivedMs: number): Promise<StatusOutcome>;
-  listSites(): Promise<SiteSummary[]>;
-  /** Samples of one site in sequence order (for tests, reports and gap checks). */
-  listSamples(siteId: string): Promise<StoredSample[]>;
-
-  /** Keeps a reject in the quarantine table, trimmed to the newest `keep`. */
+  /** Counts the reject by reason and keeps it in the quarantine, trimmed to the newest `keep`, at once. */
   recordReject(reject: StoredReject, keep: number): Promise<void>;
-  /** Newest first. */
-  listRejects(limit: number): Promise<StoredReject[]>;
+}
 
-  /** The sequence numbers received for a site, as compact ranges in order. */
-  receivedRanges(siteId: string): Promise<SeqRange[]>;
+/** What the gap tracker reads and writes: holes, the requests that ask for them, ranges gone for good. */
+export interface GapStore {
   /** Holes between received sequence numbers that the site has not declared gone; at most `limit`. */
   missingRanges(siteId: string, limit: number): Promise<SeqRange[]>;
+  /** A resend request was published: counts it, and remembers the range so samples that fill it count as recovered. */
+  recordResendRequest(siteId: string, range: SeqRange, askedMs: number): Promise<void>;
   /** The site no longer holds these: stop asking for them; they count as permanently missing. */
   markGone(siteId: string, ranges: readonly SeqRange[]): Promise<void>;
+}
 
+/** The background jobs' work: roll-ups of touched site-days, and retention. */
+export interface MaintenanceStore {
   /** Recomputes up to `limit` site-days touched since the last run; returns how many it did. */
   refreshRollups(limit: number): Promise<number>;
+  /**
+   * Deletes raw samples filed before `beforeMs` (roll-ups are kept, and each site's latest sample),
+   * the payloads and resend requests past it; returns how many samples.
+   */
+  pruneSamples(beforeMs: number): Promise<number>;
+}
+
+/** What commands and reports read. */
+export interface ReportStore {
+  listSites(): Promise<SiteSummary[]>;
+  /** Samples of one site in sequence order. */
+  listSamples(siteId: string): Promise<StoredSample[]>;
+  /** The sequence numbers received for a site, as compact ranges in order. */
+  receivedRanges(siteId: string): Promise<SeqRange[]>;
   rollups(siteId: string, grain: RollupGrain, fromMs: number, toMs: number): Promise<Rollup[]>;
   completeness(siteId: string, fromMs: number, toMs: number): Promise<DayCompleteness[]>;
+  /** The quarantine, newest first. */
+  listRejects(limit: number): Promise<StoredReject[]>;
+  counters(): Promise<StoredCounters>;
+}
 
-  /** Deletes raw samples filed before `beforeMs` (roll-ups are kept); returns how many. */
-  pruneSamples(beforeMs: number): Promise<number>;
+/** Every role of one open store, and its lifecycle. */
+export interface Store extends IngestStore, GapStore, MaintenanceStore, ReportStore {
+  /** Safe to call twice; calls after it fail. */
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Sample } from '@pantau/shared';
-import type { TimeQuality } from './store.js';
+import type { TimeQuality } from './records.js';
 
 /**
  * Re-basing a sample's time (docs/storage.md, "Clock correction"). A Pi without a clock battery

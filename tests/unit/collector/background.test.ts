@@ -1,13 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGroupCommitter, openSqliteStore, type Store, startStoreJobs } from '@pantau/collector';
 import { MS_PER_DAY } from '@pantau/shared';
-import { describe, expect, it } from 'vitest';
-import { batch, DAY0, synced } from '../../contract/store.contract.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { batch, DAY0, insert, synced } from '../../contract/store-fixtures.js';
 import { silentLogger } from '../../helpers/fakes.js';
+import { tempDirs } from '../../helpers/temp-dirs.js';
 
-const fresh = () => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'pantau-bg-')), 'db.sqlite'));
+const dirs = tempDirs();
+afterAll(() => dirs.removeAll());
+
+const fresh = () => openSqliteStore(join(dirs.make('bg'), 'db.sqlite'));
 
 describe('group commit', () => {
   it('commits what arrives before the deferred flush in one transaction, each caller gets its result', async () => {
@@ -27,10 +29,10 @@ describe('group commit', () => {
       },
     );
     const results = [
-      committer.insert(batch('s1', [synced(1, 1)]), DAY0),
-      committer.insert(batch('s1', [synced(1, 1)]), DAY0),
-      committer.insert(batch('s2', [synced(1, 1)]), DAY0),
-      committer.insert(batch('s3', [synced(1, 1)]), DAY0),
+      committer.insert({ batch: batch('s1', [synced(1, 1)]), receivedMs: DAY0 }),
+      committer.insert({ batch: batch('s1', [synced(1, 1)]), receivedMs: DAY0 }),
+      committer.insert({ batch: batch('s2', [synced(1, 1)]), receivedMs: DAY0 }),
+      committer.insert({ batch: batch('s3', [synced(1, 1)]), receivedMs: DAY0 }),
     ];
     // The fourth waits for the deferred flush: the first three filled a group.
     flush?.();
@@ -50,7 +52,9 @@ describe('group commit', () => {
       10,
       (fn) => fn(),
     );
-    await expect(committer.insert(batch('s1', [synced(1, 1)]), DAY0)).rejects.toThrow('disk full');
+    await expect(committer.insert({ batch: batch('s1', [synced(1, 1)]), receivedMs: DAY0 })).rejects.toThrow(
+      'disk full',
+    );
   });
 });
 
@@ -71,13 +75,14 @@ describe('store jobs', () => {
         },
       },
     );
-    await store.insertBatch(batch('s1', [synced(1, 1)]), DAY0 + MS_PER_DAY);
+    await insert(store, batch('s1', [synced(1, 1), synced(2, 2)]), DAY0 + MS_PER_DAY);
     timers.get(10_000)?.();
     await new Promise((r) => setImmediate(r));
     expect(await store.rollups('s1', 'day', DAY0, DAY0 + MS_PER_DAY)).toHaveLength(1);
     timers.get(3_600_000)?.();
     await new Promise((r) => setImmediate(r));
-    expect(await store.listSamples('s1')).toEqual([]);
+    // The site's latest sample stays (it holds the figures `sites` shows).
+    expect((await store.listSamples('s1')).map((s) => s.seq)).toEqual([2]);
     expect(await store.rollups('s1', 'day', DAY0, DAY0 + MS_PER_DAY)).toHaveLength(1);
     await stop();
     expect(timers.size).toBe(0);

@@ -1,10 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createIngest, openSqliteStore, type Store, StoreFailure } from '@pantau/collector';
 import type { ResendReply } from '@pantau/shared';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../../helpers/fakes.js';
+import { tempDirs } from '../../helpers/temp-dirs.js';
+
+const dirs = tempDirs();
+afterAll(() => dirs.removeAll());
+const freshStore = () => openSqliteStore(join(dirs.make('ingest'), 'db.sqlite'));
 
 const good = (siteId: string, seq: number) =>
   Buffer.from(
@@ -17,10 +20,7 @@ const good = (siteId: string, seq: number) =>
     }),
   );
 
-function setup(
-  store: Store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'pantau-ingest-')), 'db.sqlite')),
-  startMs = 1000,
-) {
+function setup(store: Store = freshStore(), startMs = 1000) {
   let now = startMs;
   const { log, lines } = captureLogger();
   const replies: ResendReply[] = [];
@@ -57,6 +57,7 @@ describe('ingest', () => {
     await ingest.handle('pantau/v1/site/s1/telemetry', good('s1', 1));
     expect(ingest.counters()).toMatchObject({ messages: 2, samplesStored: 1, duplicates: 1, rejected: 0 });
     expect(await store.listSamples('s1')).toHaveLength(1);
+    expect((await store.counters()).duplicates).toBe(1);
   });
 
   it('rejects, counts by reason and quarantines bad messages, then keeps going', async () => {
@@ -82,10 +83,9 @@ describe('ingest', () => {
   });
 
   it('fails (so the message is not acknowledged) when the store fails', async () => {
-    const real = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'pantau-ingest-')), 'db.sqlite'));
     const broken: Store = {
-      ...real,
-      insertBatch: async () => {
+      ...freshStore(),
+      insertBatches: async () => {
         throw new Error('disk I/O error');
       },
     };
@@ -115,6 +115,7 @@ describe('ingest', () => {
     expect(kept).toHaveLength(3);
     expect(kept[0]).toMatchObject({ reason: 'invalid_json', topic: 'pantau/v1/site/s1/telemetry' });
     expect(kept[0]?.firstBytesHex).toBe(Buffer.from('{bad 4').toString('hex'));
+    expect((await store.counters()).rejectsByReason).toEqual({ invalid_json: 5 });
   });
 
   it('passes resend replies on, and checks their site too', async () => {

@@ -1,7 +1,13 @@
+import type pg from 'pg';
+import { type LegacyLatest, legacyFacts, NEW_FACT_KEYS, NULL_IMPLAUSIBLE_LEGACY_SQL } from '../legacy-facts.js';
+import { FACT_COLUMNS } from '../sample-facts.js';
+
 /**
  * Numbered schema migrations for PostgreSQL; `schema_migrations` records which have run, and an
  * advisory lock lets several collectors start at once. Append only: a released migration is never
- * edited. Times are epoch milliseconds (bigint), as in SQLite, so both stores answer alike.
+ * edited. Times are epoch milliseconds (bigint), as in SQLite, so both stores answer alike. A
+ * migration may have a data step in JavaScript (`pgDataSteps`), run after its SQL in the same
+ * transaction.
  */
 export const pgMigrations: readonly string[] = [
   // 1: the whole schema of SQLite migrations 1 and 2.
@@ -92,4 +98,71 @@ export const pgMigrations: readonly string[] = [
      first_bytes_hex text   NOT NULL
    );
    CREATE TABLE meta (key text PRIMARY KEY, value bigint NOT NULL);`,
+  // 2: the storage model SQLite has from its migration 4 (docs/storage.md): each message kept once
+  // as its payload, no probes JSON per sample (samples stored before keep theirs), new fact
+  // columns, the site row naming its latest sample only, counters, the ranges resend requests
+  // asked for. Implausible figures stored before are nulled.
+  `ALTER TABLE samples ALTER COLUMN probes DROP NOT NULL;
+   ALTER TABLE samples
+     ADD COLUMN payload_id               bigint,
+     ADD COLUMN under_voltage_now        boolean,
+     ADD COLUMN under_voltage_since_boot boolean,
+     ADD COLUMN loss_gateway_pct         double precision,
+     ADD COLUMN loss_terminal_pct        double precision,
+     ADD COLUMN loss_internet_pct        double precision,
+     ADD COLUMN loss_noc_pct             double precision,
+     ADD COLUMN link_up                  boolean,
+     ADD COLUMN previous_run_clean       boolean,
+     ADD COLUMN system_uptime_ms         bigint,
+     ADD COLUMN errors                   text;
+   ${NULL_IMPLAUSIBLE_LEGACY_SQL}
+   CREATE TABLE payloads (
+     id          bigserial PRIMARY KEY,
+     site_id     text   NOT NULL,
+     received_ms bigint NOT NULL,
+     payload     bytea  NOT NULL
+   );
+   CREATE INDEX payloads_received ON payloads (received_ms);
+   CREATE TABLE counters (
+     name  text   NOT NULL,
+     key   text   NOT NULL,
+     value bigint NOT NULL,
+     PRIMARY KEY (name, key)
+   );
+   CREATE TABLE resend_asks (
+     site_id  text   NOT NULL,
+     from_seq bigint NOT NULL,
+     to_seq   bigint NOT NULL,
+     asked_ms bigint NOT NULL,
+     PRIMARY KEY (site_id, from_seq, to_seq)
+   );
+   CREATE INDEX resend_asks_time ON resend_asks (asked_ms);`,
 ];
+
+/** Data steps by migration number. */
+export const pgDataSteps: Readonly<Record<number, (db: pg.PoolClient) => Promise<void>>> = {
+  2: backfillLatestFacts,
+};
+
+/** Migration 2: each site's latest sample gets the new fact columns, then the site row drops what it duplicated. */
+async function backfillLatestFacts(db: pg.PoolClient): Promise<void> {
+  const latest = await db.query<LegacyLatest>(
+    `SELECT s.site_id, s.boot_id, s.seq, s.probes, NULL::bytea AS payload
+     FROM sites JOIN samples s
+       ON s.site_id = sites.site_id AND s.seq = sites.last_seq AND s.boot_id = sites.last_boot_id`,
+  );
+  const columns = NEW_FACT_KEYS.map((k) => FACT_COLUMNS.find((f) => f.key === k)?.column);
+  for (const row of latest.rows) {
+    const facts = legacyFacts(row);
+    if (facts === null) continue;
+    await db.query(
+      `UPDATE samples SET ${columns.map((c, i) => `${c} = $${i + 4}`).join(', ')}
+       WHERE site_id = $1 AND seq = $2 AND boot_id = $3`,
+      [row.site_id, row.seq, row.boot_id, ...NEW_FACT_KEYS.map((k) => facts[k])],
+    );
+  }
+  await db.query(
+    `ALTER TABLE sites DROP COLUMN last_probes, DROP COLUMN last_wall_ms, DROP COLUMN last_clock_synced,
+       DROP COLUMN last_uptime_ms`,
+  );
+}

@@ -1,6 +1,11 @@
+import type Database from 'better-sqlite3';
+import { type LegacyLatest, legacyFacts, NEW_FACT_KEYS, NULL_IMPLAUSIBLE_LEGACY_SQL } from '../legacy-facts.js';
+import { FACT_COLUMNS } from '../sample-facts.js';
+
 /**
  * Numbered schema migrations for SQLite; `PRAGMA user_version` records how many have run. Append
- * only: a released migration is never edited.
+ * only: a released migration is never edited. A migration may have a data step in JavaScript
+ * (`sqliteDataSteps`), run after its SQL in the same transaction.
  */
 export const sqliteMigrations: readonly string[] = [
   // 1: samples keyed by their identity, and one row per site with its latest state.
@@ -157,4 +162,64 @@ export const sqliteMigrations: readonly string[] = [
    CREATE UNIQUE INDEX samples_identity ON samples (site_id, seq, boot_id);
    CREATE INDEX samples_site_time ON samples (site_id, effective_ms);
    ALTER TABLE sites ADD COLUMN last_payload_id INTEGER;`,
+  // 4: one storage model with PostgreSQL (docs/storage.md). New fact columns; a site's latest
+  // figures are read from its latest sample's row (no payload is decoded to list sites), so the
+  // site row keeps only that sample's identity. Counters, and the ranges asked for by resend
+  // requests (to count recovered samples). Implausible figures stored before are nulled.
+  `ALTER TABLE samples ADD COLUMN under_voltage_now INTEGER;
+   ALTER TABLE samples ADD COLUMN under_voltage_since_boot INTEGER;
+   ALTER TABLE samples ADD COLUMN loss_gateway_pct REAL;
+   ALTER TABLE samples ADD COLUMN loss_terminal_pct REAL;
+   ALTER TABLE samples ADD COLUMN loss_internet_pct REAL;
+   ALTER TABLE samples ADD COLUMN loss_noc_pct REAL;
+   ALTER TABLE samples ADD COLUMN link_up INTEGER;
+   ALTER TABLE samples ADD COLUMN previous_run_clean INTEGER;
+   ALTER TABLE samples ADD COLUMN system_uptime_ms INTEGER;
+   ALTER TABLE samples ADD COLUMN errors TEXT;
+   ${NULL_IMPLAUSIBLE_LEGACY_SQL}
+   CREATE TABLE counters (
+     name  TEXT    NOT NULL,
+     key   TEXT    NOT NULL,
+     value INTEGER NOT NULL,
+     PRIMARY KEY (name, key)
+   ) WITHOUT ROWID;
+   CREATE TABLE resend_asks (
+     site_id  TEXT    NOT NULL,
+     from_seq INTEGER NOT NULL,
+     to_seq   INTEGER NOT NULL,
+     asked_ms INTEGER NOT NULL,
+     PRIMARY KEY (site_id, from_seq, to_seq)
+   ) WITHOUT ROWID;
+   CREATE INDEX resend_asks_time ON resend_asks (asked_ms);`,
 ];
+
+/** Data steps by migration number. */
+export const sqliteDataSteps: Readonly<Record<number, (db: Database.Database) => void>> = {
+  4: backfillLatestFacts,
+};
+
+/** Migration 4: each site's latest sample gets the new fact columns, then the site row drops what it duplicated. */
+function backfillLatestFacts(db: Database.Database): void {
+  const latest = db
+    .prepare<[], LegacyLatest & { id: number }>(
+      `SELECT s.rowid AS id, s.site_id, s.boot_id, s.seq, s.probes, p.payload
+       FROM sites JOIN samples s
+       ON s.site_id = sites.site_id AND s.seq = sites.last_seq AND s.boot_id = sites.last_boot_id
+       LEFT JOIN payloads p ON p.id = s.payload_id`,
+    )
+    .all();
+  const columns = NEW_FACT_KEYS.map((k) => FACT_COLUMNS.find((f) => f.key === k)?.column);
+  const update = db.prepare(`UPDATE samples SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE rowid = ?`);
+  for (const row of latest) {
+    const facts = legacyFacts(row);
+    if (facts === null) continue;
+    const values = NEW_FACT_KEYS.map((k) => {
+      const v = facts[k];
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    });
+    update.run(...values, row.id);
+  }
+  for (const column of ['last_probes', 'last_payload_id', 'last_wall_ms', 'last_clock_synced', 'last_uptime_ms']) {
+    db.exec(`ALTER TABLE sites DROP COLUMN ${column}`);
+  }
+}

@@ -1,0 +1,59 @@
+import type { BatchRows } from '../batch-rows.js';
+import type { InsertResult } from '../records.js';
+import type { GapStore, IngestStore, MaintenanceStore, ReportStore } from '../store.js';
+import { openSqliteDatabase } from './connection.js';
+import { sqliteGaps } from './gaps.js';
+import { sqliteIngest } from './ingest.js';
+import { sqliteMaintenance } from './maintenance.js';
+import { sqliteReports } from './reports.js';
+
+/**
+ * The SQLite store's work on whichever thread holds the connection (this one, or the worker's):
+ * every role, with batches handed over as rows rather than decoded.
+ */
+export interface SqliteCore
+  extends Omit<IngestStore, 'insertBatches' | 'commitsOffThread'>,
+    GapStore,
+    MaintenanceStore,
+    ReportStore {
+  /** Batches as rows, in one transaction; results in the same order. */
+  insertRows(batches: readonly BatchRows[]): Promise<InsertResult[]>;
+  close(): Promise<void>;
+}
+
+/** The methods the worker store forwards by name (all but the insert, which is packed, and close). */
+export type ForwardedMethod = Exclude<keyof SqliteCore, 'insertRows' | 'close'>;
+
+/** Every forwarded method once; a role added to `SqliteCore` without its names here does not compile. */
+export const FORWARDED_METHODS = [
+  'applyStatus',
+  'recordReject',
+  'missingRanges',
+  'recordResendRequest',
+  'markGone',
+  'refreshRollups',
+  'pruneSamples',
+  'listSites',
+  'listSamples',
+  'receivedRanges',
+  'rollups',
+  'completeness',
+  'listRejects',
+  'counters',
+] as const satisfies readonly ForwardedMethod[];
+const allForwarded: [ForwardedMethod] extends [(typeof FORWARDED_METHODS)[number]] ? true : never = true;
+void allForwarded;
+
+/** The connection, its migrations and each role's statements, on this thread. */
+export function openSqliteCore(path: string): SqliteCore {
+  const db = openSqliteDatabase(path);
+  return {
+    ...sqliteIngest(db),
+    ...sqliteGaps(db),
+    ...sqliteMaintenance(db),
+    ...sqliteReports(db),
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

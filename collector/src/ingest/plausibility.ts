@@ -8,7 +8,15 @@ import {
 } from '@pantau/shared';
 import type { ImplausibleFigure } from '../store/records.js';
 
-const SECTIONS = ['uptime', 'usage', 'clients', 'power', 'throughput', 'terminal', 'host'] as const satisfies readonly PlausibleSection[];
+const SECTIONS = [
+  'uptime',
+  'usage',
+  'clients',
+  'power',
+  'throughput',
+  'terminal',
+  'host',
+] as const satisfies readonly PlausibleSection[];
 
 type Section = Readonly<Record<string, unknown>> & { readonly error: string | null };
 

@@ -149,7 +149,7 @@ describe('pnpm demo, followed as it says and run again', { timeout: 120_000 }, (
     // The first run stored at least 3: a run that resumed it would start its count above that.
     expect(stored[0]?.[1]).toBeLessThanOrEqual(2);
     expect(stored.at(-1)?.[1]).toBeGreaterThanOrEqual(2);
-    expect(out).toMatch(/noc 127\.0\.0\.1 [\d.]+ ms, 0 %/);
+    expect(out).toMatch(/noc [\d.]+ ms, 0 %/);
   });
 });
 

@@ -31,5 +31,7 @@ export type { GrpcUnaryClient } from './probes/terminal/grpc-unary.js';
 export type { LegResult, ThroughputTransport } from './probes/throughput/http-transport.js';
 export type { Scheduler } from './schedule/calendar.js';
 export { type CycleSchedule, type CycleTick, createCycleScheduler } from './schedule/cycles.js';
+export * from './service/sd-notify.js';
+export { systemdNotifySend } from './service/systemd-notify.js';
 export type * from './snmp/snmp-client.js';
 export { AGENT_VERSION } from './version.js';

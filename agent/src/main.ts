@@ -6,10 +6,13 @@ import type { CheckLanguage } from './check/messages.js';
 import { renderChecks } from './check/render.js';
 import { runChecks } from './check/run-checks.js';
 import { AGENT_HELP, parseAgentArgs } from './cli.js';
+import { systemClock } from './clock.js';
 import { openAgent } from './compose/open-agent.js';
 import { realAgentIo } from './compose/real-io.js';
 import { openProbeCheck } from './compose/self-test.js';
 import { type AgentConfig, agentConfigSchema, agentEnvMap } from './config/schema.js';
+import { createServiceNotifier, feedingWatchdog, notifyTargetFromEnv } from './service/sd-notify.js';
+import { systemdNotifySend } from './service/systemd-notify.js';
 import { AGENT_VERSION } from './version.js';
 
 /** The only place that wires real IO into the agent and starts it. */
@@ -67,9 +70,21 @@ async function run(config: AgentConfig): Promise<number> {
   // Node's own warnings (a deprecation, a listener leak) join the JSON log instead of raw stderr.
   process.removeAllListeners('warning');
   process.on('warning', (warning) => log.warn({ event: 'node_warning', err: warning }, warning.message));
-  const agent = await openAgent(config, realAgentIo(config, log));
+  const intervalMs = config.sample.intervalSec * 1000;
+  const notifier = createServiceNotifier({
+    target: notifyTargetFromEnv(process.env, process.pid),
+    send: systemdNotifySend(),
+    clock: systemClock,
+    log: log.child({ module: 'systemd' }),
+    // Three intervals and a minute: a cycle late by a slow probe or a slow disk is not a hang.
+    minWatchdogMs: 3 * intervalMs + 60_000,
+  });
+  const io = realAgentIo(config, log);
+  const agent = await openAgent(config, { ...io, cycles: feedingWatchdog(io.cycles, notifier) });
   await agent.start();
+  await notifier.ready(`sampling every ${config.sample.intervalSec} s`);
   await stopAsked;
+  await notifier.stopping();
   await agent.stop();
   return 0;
 }

@@ -91,7 +91,6 @@ export function createServiceNotifier(deps: ServiceNotifierDeps): ServiceNotifie
         assignments.unshift(`WATCHDOG_USEC=${deps.minWatchdogMs * 1000}`);
       }
       await send('ready', assignments);
-      lastFedMonoMs = clock.monotonicMs();
     },
     async alive() {
       if (watchdogMs === null) return;

@@ -14,19 +14,21 @@ export interface RunOutcome {
   readonly stderr: string;
 }
 
-/** Runs a program to its end; a non-zero exit is a value, not an exception. */
+/** Runs a program to its end, its input empty; a non-zero exit is a value, not an exception. */
 export async function runProgram(
   file: string,
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<RunOutcome> {
   try {
-    const { stdout, stderr } = await run(file, [...args], {
+    const running = run(file, [...args], {
       env: options.env ?? process.env,
       timeout: options.timeoutMs ?? 120_000,
       maxBuffer: 16 * 1024 * 1024,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     });
+    running.child.stdin?.end();
+    const { stdout, stderr } = await running;
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string; message?: string };

@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { makeTestPki, type TestPki } from '@pantau/bench/test-pki';
 import { launchMosquitto } from './mosquitto.js';
 import { freePort } from './ports.js';
-import { makeTestPki, type TestPki } from './tls-certs.js';
 import { waitFor } from './wait.js';
 
 const deploy = fileURLToPath(new URL('../../deploy/mosquitto/', import.meta.url));

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** A CA and a broker certificate made by openssl for a test, under the shipped file names. */
+/** A CA and a broker certificate made by openssl for a test or a benchmark, under the shipped file names. */
 export interface TestPki {
   /** The CA's certificate (PEM): what an agent pins in mqtt.caFile. */
   readonly caFile: string;
@@ -78,6 +78,3 @@ export function makeTestPki(dir: string): TestPki {
     wrongCaFile: path('wrong-ca.pem'),
   };
 }
-
-/** The PEM text of a file, for clients that take the CA inline. */
-export const pem = (file: string): Buffer => readFileSync(file);

@@ -10,6 +10,7 @@ export { openAgent } from './compose/open-agent.js';
 export { realAgentIo } from './compose/real-io.js';
 export * from './config/schema.js';
 export { createDelivery, type Delivery } from './delivery/delivery.js';
+export * from './delivery/mqtt/broker-tls.js';
 export type * from './delivery/mqtt/mqtt-link.js';
 export { mqttJsConnect } from './delivery/mqtt/mqtt-link.js';
 export { createPublisher, type Publisher, type PublisherListener } from './delivery/mqtt/publisher.js';

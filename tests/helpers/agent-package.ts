@@ -1,44 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { type RunResult, runProgram } from './bins.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const PACKAGE_BUILD_SCRIPT = join(root, 'deploy/debian/build.mjs');
-const run = promisify(execFile);
-
-export interface RunOutcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a program to its end, its input empty; a non-zero exit is a value, not an exception. */
-export async function runProgram(
-  file: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
-): Promise<RunOutcome> {
-  try {
-    const running = run(file, [...args], {
-      env: options.env ?? process.env,
-      timeout: options.timeoutMs ?? 120_000,
-      maxBuffer: 16 * 1024 * 1024,
-      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    });
-    running.child.stdin?.end();
-    const { stdout, stderr } = await running;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string; message?: string };
-    return {
-      code: typeof e.code === 'number' ? e.code : -1,
-      stdout: e.stdout ?? '',
-      stderr: e.stderr ?? e.message ?? '',
-    };
-  }
-}
 
 /** `pnpm package:agent`'s script (after the build `pnpm test` runs first): the .deb paths by architecture. */
 export async function buildAgentPackages(
@@ -75,7 +41,7 @@ export function makeDpkgRoot(dir: string): string {
 }
 
 /** dpkg on the temporary root; a Pi package on this machine needs its architecture and dependencies waived. */
-export function dpkgInRoot(dpkgRoot: string, args: readonly string[]): Promise<RunOutcome> {
+export function dpkgInRoot(dpkgRoot: string, args: readonly string[]): Promise<RunResult> {
   return runProgram('dpkg', [
     `--root=${dpkgRoot}`,
     '--force-script-chrootless',

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProgram } from '../helpers/agent-package.js';
 import { type AgentProcess, startAgentProcess } from '../helpers/agent-process.js';
-import { AGENT_MAIN, runBin } from '../helpers/bins.js';
+import { AGENT_MAIN, runBin, runProgram } from '../helpers/bins.js';
 import { type ShippedMosquitto, startShippedMosquitto } from '../helpers/shipped-mosquitto.js';
 import { waitFor } from '../helpers/wait.js';
 

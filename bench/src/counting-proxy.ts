@@ -14,8 +14,14 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-/** A loopback TCP proxy in front of an MQTT broker that counts every byte in both directions. */
-export async function startCountingProxy(targetPort: number): Promise<CountingProxy> {
+/**
+ * A loopback TCP proxy in front of an MQTT broker that counts every byte in both directions; in
+ * front of a TLS listener it counts the TLS bytes (`scheme` mqtts: the client speaks TLS through it).
+ */
+export async function startCountingProxy(
+  targetPort: number,
+  scheme: 'mqtt' | 'mqtts' = 'mqtt',
+): Promise<CountingProxy> {
   const up: FlowCount = { bytes: 0, chunks: 0 };
   const down: FlowCount = { bytes: 0, chunks: 0 };
   const sockets = new Set<Socket>();
@@ -45,7 +51,7 @@ export async function startCountingProxy(targetPort: number): Promise<CountingPr
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return {
-    url: `mqtt://127.0.0.1:${address.port}`,
+    url: `${scheme}://127.0.0.1:${address.port}`,
     up,
     down,
     async close() {

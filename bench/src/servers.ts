@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import type { TestPki } from './test-pki.js';
+
 const run = promisify(execFile);
 
 export interface Server {
@@ -40,10 +42,27 @@ const canConnect = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
-/** Mosquitto with queues large enough that a slow subscriber's session never drops a message. */
-export async function startMosquitto(): Promise<Server & { port: number; pid: number }> {
+/**
+ * Mosquitto with queues large enough that a slow subscriber's session never drops a message; with
+ * `tls`, a second listener (`tlsPort`) serves TLS 1.2+ with that CA's certificate, as the shipped
+ * config does.
+ */
+export async function startMosquitto(
+  options: { tls?: TestPki } = {},
+): Promise<Server & { port: number; tlsPort: number | null; pid: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-mosq-'));
   const port = await freePort();
+  const tlsPort = options.tls === undefined ? null : await freePort();
+  const tlsListener =
+    options.tls === undefined
+      ? []
+      : [
+          `listener ${tlsPort} 127.0.0.1`,
+          `cafile ${options.tls.caFile}`,
+          `certfile ${options.tls.certFile}`,
+          `keyfile ${options.tls.keyFile}`,
+          'tls_version tlsv1.2',
+        ];
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
@@ -55,13 +74,16 @@ export async function startMosquitto(): Promise<Server & { port: number; pid: nu
       'max_queued_bytes 0',
       'max_inflight_messages 1000',
       'log_dest none',
+      ...tlsListener,
       '',
     ].join('\n'),
   );
   const child = spawn(process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
   await until('mosquitto', () => canConnect(port));
+  if (tlsPort !== null) await until('mosquitto over TLS', () => canConnect(tlsPort));
   return {
     port,
+    tlsPort,
     pid: child.pid ?? 0,
     url: `mqtt://127.0.0.1:${port}`,
     async stop() {

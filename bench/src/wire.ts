@@ -2,131 +2,81 @@
  * `pnpm bench:wire`: bytes on the agent's TCP connection to a real Mosquitto, both directions, all
  * MQTT framing, acks and keepalives included, for a simulated day of 1-minute samples (every
  * probe's fields), scaled to 30 days. The agent's delivery code runs on a fake clock, so the day
- * takes seconds; a counting TCP proxy sits between it and the broker. TLS is estimated separately.
- * The last line printed is one JSON object with every figure.
+ * takes seconds; a counting TCP proxy sits between it and the broker. Each scenario runs twice: on
+ * plain TCP, and over TLS to the broker's TLS listener (a CA and certificate made by openssl, pinned
+ * as agents pin it), so what TLS costs is measured, handshake and records. The last line printed is
+ * one JSON object with every figure.
  */
-import { createDelivery, createMemorySpool, createPublisher, mqttJsConnect, type Publisher } from '@pantau/agent';
-import { createLogger, encodePayload, type PayloadEncoding, type SampleInput } from '@pantau/shared';
-import { startCountingProxy } from './counting-proxy.js';
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PayloadEncoding, SampleInput } from '@pantau/shared';
 import { seeded } from './seeded.js';
 import { startMosquitto } from './servers.js';
-import { StepClock } from './step-clock.js';
-import { DAY_START_MS, daySamples, SAMPLES_PER_DAY, syntheticSample } from './synthetic-samples.js';
+import { daySamples } from './synthetic-samples.js';
+import { makeTestPki } from './test-pki.js';
+import {
+  DAY_START_MS,
+  measureDay,
+  negotiatedTlsVersion,
+  payloadBytes,
+  SAMPLES_PER_DAY,
+  type Scenario,
+  type Transport,
+} from './wire-day.js';
 
 const DAYS_PER_MONTH = 30;
-/** TLS 1.3 with AES-GCM: 5-byte record header + 1 inner content type + 16-byte tag per record. */
-const TLS_RECORD_OVERHEAD_BYTES = 22;
-/** A full TLS 1.3 handshake with a typical two-certificate chain, both directions. */
-const TLS_HANDSHAKE_BYTES = 5000;
-/** Assumed: the site reconnects once a day (a conservative guess for a solar site). */
-const CONNECTIONS_PER_MONTH = 30;
+/** Each simulated day is one connection, so a month counts 30 full handshakes (a solar site's night). */
+const CONNECTIONS_PER_MONTH = DAYS_PER_MONTH;
 const MB = 1_000_000;
-
-interface Scenario {
-  readonly name: string;
-  readonly deliveryMinutes: number;
-  readonly encoding: PayloadEncoding;
-  readonly maxBatchSamples: number;
-}
 
 interface Measured {
   readonly name: string;
   readonly deliveryMinutes: number;
   readonly encoding: PayloadEncoding;
+  /** Plain TCP, both ways. */
   readonly upBytesPerDay: number;
   readonly downBytesPerDay: number;
   /** The telemetry payloads alone (what the encoding decides); the rest is MQTT framing and acks. */
   readonly payloadBytesPerDay: number;
   readonly tcpRecordsPerDay: number;
   readonly tcpBytesPerMonth: number;
-  readonly tlsEstimateBytesPerMonth: number;
+  /** The same day over TLS, measured. */
+  readonly tlsBytesPerMonth: number;
+  /** What TLS adds: `tlsBytesPerMonth - tcpBytesPerMonth`. */
+  readonly tlsCostBytesPerMonth: number;
+  /** One connection's handshake: bytes until the connection was up, TLS less plain. */
+  readonly tlsHandshakeBytes: number;
+  /** The rest of TLS's cost spread over the TLS run's writes (record header, tag, content type). */
+  readonly tlsBytesPerRecord: number;
+  /** What the site pays: over TLS. */
   readonly totalBytesPerMonth: number;
 }
 
-async function measure(brokerPort: number, scenario: Scenario): Promise<Measured> {
-  const proxy = await startCountingProxy(brokerPort);
-  const clock = new StepClock(DAY_START_MS);
-  const random = seeded(42);
-  const spool = createMemorySpool(100_000);
-  const log = createLogger('bench', 'silent');
-  let connected: () => void = () => {};
-  const up = new Promise<void>((resolve) => {
-    connected = resolve;
-  });
-  let epoch = 0;
-  const keepaliveSec = scenario.deliveryMinutes * 60 + 30;
-  const publisher: Publisher = createPublisher(
-    {
-      url: proxy.url,
-      keepaliveSec,
-      connectTimeoutMs: 30_000,
-      backoff: { minMs: 1000, maxMs: 300_000, reconnectWithinMs: 60_000 },
-      startDelayMaxMs: 0,
-      topicRoot: 'pantau/v1',
-      siteId: 'kutim-sangatta-01',
-      bootId: '3f1c2a9e-8d7b-4c6a-9e5f-1a2b3c4d5e6f',
-      agentVersion: '0.1.0',
-      configHash: 'dc1053cc2f53',
-      encoding: scenario.encoding,
-      ackTimeoutMs: 60_000,
-    },
-    {
-      clock,
-      random,
-      log,
-      connect: mqttJsConnect,
-      nextEpoch: () => epoch++,
-      spoolState: () => ({ depth: spool.depth, dropped: spool.dropped, fault: null }),
-    },
-  );
-  publisher.listen({ connected: () => connected() });
-  const delivery = createDelivery(
-    { maxBatchSamples: scenario.maxBatchSamples, backfillBytesPerSec: 4096 },
-    { spool, publisher, clock, log },
-  );
-  publisher.start();
-  await up;
-  const sampleRandom = seeded(7);
-  let payloadBytesPerDay = 0;
-  let pending: SampleInput[] = [];
-  for (let i = 0; i < SAMPLES_PER_DAY; i++) {
-    clock.advance(60_000);
-    const sample = syntheticSample(i, DAY_START_MS, sampleRandom);
-    await spool.append(sample);
-    pending.push(sample);
-    if ((i + 1) % scenario.deliveryMinutes === 0) {
-      await delivery.deliverLive();
-      // The same batch as the publisher sent (its sentAtMs may differ by a few bits' worth).
-      payloadBytesPerDay += payloadBytes(pending, clock.nowMs(), scenario.encoding);
-      pending = [];
-    }
-  }
-  await delivery.stop();
-  await publisher.stop();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  await proxy.close();
-  if (spool.depth !== 0) throw new Error(`${scenario.name}: ${spool.depth} samples not delivered`);
-  const records = proxy.up.chunks + proxy.down.chunks;
-  const tcpBytesPerMonth = (proxy.up.bytes + proxy.down.bytes) * DAYS_PER_MONTH;
-  const tlsEstimateBytesPerMonth =
-    records * TLS_RECORD_OVERHEAD_BYTES * DAYS_PER_MONTH + TLS_HANDSHAKE_BYTES * CONNECTIONS_PER_MONTH;
+async function measure(transports: { tcp: Transport; tls: Transport }, scenario: Scenario): Promise<Measured> {
+  const plain = await measureDay(transports.tcp, scenario);
+  const tls = await measureDay(transports.tls, scenario);
+  const plainDay = plain.upBytes + plain.downBytes;
+  const tlsDay = tls.upBytes + tls.downBytes;
+  const tlsHandshakeBytes = tls.connectBytes - plain.connectBytes;
   return {
     name: scenario.name,
     deliveryMinutes: scenario.deliveryMinutes,
     encoding: scenario.encoding,
-    upBytesPerDay: proxy.up.bytes,
-    downBytesPerDay: proxy.down.bytes,
-    payloadBytesPerDay,
-    tcpRecordsPerDay: records,
-    tcpBytesPerMonth,
-    tlsEstimateBytesPerMonth,
-    totalBytesPerMonth: tcpBytesPerMonth + tlsEstimateBytesPerMonth,
+    upBytesPerDay: plain.upBytes,
+    downBytesPerDay: plain.downBytes,
+    payloadBytesPerDay: plain.payloadBytes,
+    tcpRecordsPerDay: plain.chunks,
+    tcpBytesPerMonth: plainDay * DAYS_PER_MONTH,
+    tlsBytesPerMonth: tlsDay * DAYS_PER_MONTH,
+    tlsCostBytesPerMonth: (tlsDay - plainDay) * DAYS_PER_MONTH,
+    tlsHandshakeBytes,
+    tlsBytesPerRecord: Number(((tlsDay - plainDay - tlsHandshakeBytes) / tls.chunks).toFixed(1)),
+    totalBytesPerMonth: tlsDay * DAYS_PER_MONTH,
   };
 }
 
-function payloadBytes(samples: SampleInput[], sentAtMs: number, encoding: PayloadEncoding): number {
-  const batch = { v: 1 as const, siteId: 'kutim-sangatta-01', agentVersion: '0.1.0', sentAtMs, samples };
-  return encodePayload('telemetry', batch, encoding).byteLength;
 }
 
 /** Payload sizes alone, per encoding, for one batch of `count` samples (what the codec choice rests on). */
@@ -151,7 +101,13 @@ function wholeDayPayloadBytes(): number {
 }
 
 async function main(): Promise<void> {
-  const mosquitto = await startMosquitto();
+  const pkiDir = mkdtempSync(join(tmpdir(), 'pantau-bench-pki-'));
+  const pki = makeTestPki(pkiDir);
+  const mosquitto = await startMosquitto({ tls: pki });
+  const transports = {
+    tcp: { port: mosquitto.port },
+    tls: { port: mosquitto.tlsPort ?? 0, ca: readFileSync(pki.caFile) },
+  };
   const scenarios: Scenario[] = [
     { name: 'baseline: one JSON message per sample', deliveryMinutes: 1, encoding: 'json', maxBatchSamples: 1 },
     ...(['json', 'deflate', 'brotli', 'columnar'] as const).flatMap((encoding) => [
@@ -160,10 +116,13 @@ async function main(): Promise<void> {
     ]),
   ];
   const results: Measured[] = [];
+  let tlsVersion = 'unknown';
   try {
-    for (const scenario of scenarios) results.push(await measure(mosquitto.port, scenario));
+    tlsVersion = await negotiatedTlsVersion(transports.tls.port, transports.tls.ca);
+    for (const scenario of scenarios) results.push(await measure(transports, scenario));
   } finally {
     await mosquitto.stop();
+    rmSync(pkiDir, { recursive: true, force: true });
   }
   const baseline = results[0] as Measured;
   const pick = (minutes: number, encoding: PayloadEncoding) =>
@@ -178,15 +137,16 @@ async function main(): Promise<void> {
   lines.push('Pantau wire budget: a simulated day of 1-minute samples (every probe), scaled to 30 days');
   lines.push('bytes on the TCP connection, both directions, MQTT framing, PUBACKs and keepalives included');
   lines.push(
-    `TLS estimated: ${TLS_RECORD_OVERHEAD_BYTES} B per record + ${TLS_HANDSHAKE_BYTES} B handshake x ${CONNECTIONS_PER_MONTH} connections a month`,
+    `TLS measured: the same day again over TLS (${tlsVersion}, the broker's TLS listener, CA pinned), ` +
+      `one connection a day (${CONNECTIONS_PER_MONTH} full handshakes a month; mqtt.js resumes no TLS session)`,
   );
   lines.push('');
   lines.push(
-    `${'scenario'.padEnd(40)} ${'up/day'.padStart(9)} ${'down/day'.padStart(9)} ${'TCP MB/mo'.padStart(10)} ${'+TLS MB'.padStart(8)} ${'total MB/mo'.padStart(12)}`,
+    `${'scenario'.padEnd(40)} ${'up/day'.padStart(9)} ${'down/day'.padStart(9)} ${'TCP MB/mo'.padStart(10)} ${'TLS MB/mo'.padStart(10)} ${'+TLS MB'.padStart(8)} ${'handshake B'.padStart(12)} ${'B/record'.padStart(9)}`,
   );
   for (const r of results) {
     lines.push(
-      `${r.name.padEnd(40)} ${String(r.upBytesPerDay).padStart(9)} ${String(r.downBytesPerDay).padStart(9)} ${mb(r.tcpBytesPerMonth).padStart(10)} ${mb(r.tlsEstimateBytesPerMonth).padStart(8)} ${mb(r.totalBytesPerMonth).padStart(12)}`,
+      `${r.name.padEnd(40)} ${String(r.upBytesPerDay).padStart(9)} ${String(r.downBytesPerDay).padStart(9)} ${mb(r.tcpBytesPerMonth).padStart(10)} ${mb(r.tlsBytesPerMonth).padStart(10)} ${mb(r.tlsCostBytesPerMonth).padStart(8)} ${String(r.tlsHandshakeBytes).padStart(12)} ${r.tlsBytesPerRecord.toFixed(1).padStart(9)}`,
     );
   }
   // The agent's default encoding (agent/src/config/schema.ts), chosen from these figures.
@@ -200,8 +160,8 @@ async function main(): Promise<void> {
     const batches = SAMPLES_PER_DAY / r.deliveryMinutes;
     const payload = r.payloadBytesPerDay / batches;
     const framing = (r.upBytesPerDay + r.downBytesPerDay - r.payloadBytesPerDay) / batches;
-    const tls = r.tlsEstimateBytesPerMonth / DAYS_PER_MONTH / batches;
-    return `${r.deliveryMinutes} min, ${r.encoding}: per batch ${payload.toFixed(0)} B payload + ${framing.toFixed(0)} B MQTT (PUBLISH header and topic, PUBACK, connect) + ${tls.toFixed(0)} B TLS estimate`;
+    const tls = r.tlsCostBytesPerMonth / DAYS_PER_MONTH / batches;
+    return `${r.deliveryMinutes} min, ${r.encoding}: per batch ${payload.toFixed(0)} B payload + ${framing.toFixed(0)} B MQTT (PUBLISH header and topic, PUBACK, connect) + ${tls.toFixed(0)} B TLS (handshake share included)`;
   };
   const verdict = (r: Measured, targetMb: number) =>
     `${mb(r.totalBytesPerMonth)} MB/month with TLS, target <= ${targetMb}: ${r.totalBytesPerMonth <= targetMb * MB ? 'MET' : 'NOT MET'}`;
@@ -217,6 +177,13 @@ async function main(): Promise<void> {
     `ratio against one uncompressed JSON message per sample (${mb(baseline.totalBytesPerMonth)} MB): 5 min ${(baseline.totalBytesPerMonth / five.totalBytesPerMonth).toFixed(1)}x smaller, 15 min ${(baseline.totalBytesPerMonth / fifteen.totalBytesPerMonth).toFixed(1)}x smaller`,
   );
   lines.push('keepalive = delivery interval + 30 s and every batch resets the ping timer: no PINGREQ is sent');
+  lines.push(
+    `what TLS costs a site a month (5 min, columnar): ${mb(five.tlsCostBytesPerMonth)} MB ` +
+      `(${mb(five.tcpBytesPerMonth)} MB plain -> ${mb(five.tlsBytesPerMonth)} MB TLS, ` +
+      `+${((five.tlsCostBytesPerMonth / five.tcpBytesPerMonth) * 100).toFixed(0)} %): ` +
+      `${five.tlsHandshakeBytes} B a handshake x ${CONNECTIONS_PER_MONTH} = ${mb(five.tlsHandshakeBytes * CONNECTIONS_PER_MONTH)} MB, ` +
+      `the rest ${five.tlsBytesPerRecord.toFixed(1)} B a record; each extra reconnection a month costs another ${five.tlsHandshakeBytes} B`,
+  );
   // What the 15-minute target leaves for payload once this run's framing and TLS are paid.
   const floorBytesPerMonth = wholeDayPayloadBytes() * DAYS_PER_MONTH;
   const samplesPerMonth = SAMPLES_PER_DAY * DAYS_PER_MONTH;
@@ -234,8 +201,14 @@ async function main(): Promise<void> {
     mbPerMonth15min: Number(mb(fifteen.totalBytesPerMonth)),
     tcpMbPerMonth5min: Number(mb(five.tcpBytesPerMonth)),
     tcpMbPerMonth15min: Number(mb(fifteen.tcpBytesPerMonth)),
-    tlsEstimateMbPerMonth5min: Number(mb(five.tlsEstimateBytesPerMonth)),
-    tlsEstimateMbPerMonth15min: Number(mb(fifteen.tlsEstimateBytesPerMonth)),
+    tlsMbPerMonth5min: Number(mb(five.tlsBytesPerMonth)),
+    tlsMbPerMonth15min: Number(mb(fifteen.tlsBytesPerMonth)),
+    tlsCostMbPerMonth5min: Number(mb(five.tlsCostBytesPerMonth)),
+    tlsCostMbPerMonth15min: Number(mb(fifteen.tlsCostBytesPerMonth)),
+    tlsHandshakeBytes: five.tlsHandshakeBytes,
+    tlsBytesPerRecord5min: five.tlsBytesPerRecord,
+    tlsConnectionsPerMonth: CONNECTIONS_PER_MONTH,
+    tlsVersion,
     baselineMbPerMonth: Number(mb(baseline.totalBytesPerMonth)),
     ratio5min: Number((baseline.totalBytesPerMonth / five.totalBytesPerMonth).toFixed(1)),
     ratio15min: Number((baseline.totalBytesPerMonth / fifteen.totalBytesPerMonth).toFixed(1)),

@@ -13,21 +13,41 @@ export interface RunResult {
 }
 
 /** Runs a built program (`pnpm test` builds first) to completion. */
-export async function runBin(
+export function runBin(
   main: string,
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
+  return runProgram(process.execPath, [main, ...args], {
+    env: options.env ?? process.env,
+    cwd: options.cwd ?? root,
+    timeoutMs: options.timeoutMs ?? 20_000,
+  });
+}
+
+/** Runs any program to its end, its input empty; a non-zero exit is a value, not an exception. */
+export async function runProgram(
+  file: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<RunResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [main, ...args], {
+    const running = promisify(execFile)(file, [...args], {
       env: options.env ?? process.env,
-      cwd: options.cwd ?? root,
-      timeout: options.timeoutMs ?? 20_000,
+      timeout: options.timeoutMs ?? 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     });
+    running.child.stdin?.end();
+    const { stdout, stderr } = await running;
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    const e = error as { code?: number; stdout?: string; stderr?: string; message?: string };
+    return {
+      code: typeof e.code === 'number' ? e.code : -1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? e.message ?? '',
+    };
   }
 }
 

@@ -28,7 +28,7 @@ export class FakeLink implements MqttLink {
     this.events.connect(sessionPresent);
   }
   refuse(code: number): void {
-    this.events.error({ message: `connack ${code}`, code });
+    this.events.error({ message: `connack ${code}`, code, tls: null });
     this.close();
   }
   deliver(topic: string, payload: Buffer): void {

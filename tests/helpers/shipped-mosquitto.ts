@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { makeTestPki, type TestPki } from '@pantau/bench/test-pki';
 import { launchMosquitto } from './mosquitto.js';
 import { freePort } from './ports.js';
 import { waitFor } from './wait.js';
@@ -29,6 +30,10 @@ const run = promisify(execFile);
 export interface ShippedMosquitto {
   /** The sites' listener (1883 in the shipped file). */
   readonly sitesUrl: string;
+  /** The sites' TLS listener (8883 in the shipped file), its certificate for 127.0.0.1 from `pki`. */
+  readonly sitesTlsUrl: string;
+  /** The CA and certificates the test made for the TLS listener. */
+  readonly pki: TestPki;
   /** The collectors' listener (1884 in the shipped file). */
   readonly nocUrl: string;
   /** The password the shipped script made for a login. */
@@ -70,8 +75,17 @@ export async function startShippedMosquitto(
   if (options.acl === undefined) copyFileSync(SHIPPED_ACL, join(etc, 'pantau.acl'));
   else writeFileSync(join(etc, 'pantau.acl'), options.acl);
   chmodSync(join(etc, 'pantau.acl'), 0o644);
-  const [sitesPort, nocPort] = [await freePort(), await freePort()];
-  const configText = adaptShippedConfig(readFileSync(SHIPPED_CONF, 'utf8'), { dir, etc, lib, sitesPort, nocPort });
+  const [sitesPort, tlsPort, nocPort] = [await freePort(), await freePort(), await freePort()];
+  // The shipped file's certificate paths, filled by the test's own CA (etc/certs/).
+  const pki = makeTestPki(join(etc, 'certs'));
+  const configText = adaptShippedConfig(readFileSync(SHIPPED_CONF, 'utf8'), {
+    dir,
+    etc,
+    lib,
+    sitesPort,
+    tlsPort,
+    nocPort,
+  });
   const configPath = join(dir, 'mosquitto.conf');
   writeFileSync(configPath, configText);
   const passwords: Record<string, string> = {};
@@ -85,7 +99,8 @@ export async function startShippedMosquitto(
   for (const site of users.sites ?? []) await addUser('site', site);
   for (const collector of users.collectors ?? ['pantau-collector']) await addUser('collector', collector);
   const logPath = join(dir, 'mosquitto.log');
-  let child = await launchMosquitto(configPath, [sitesPort, nocPort], () => logText(logPath).slice(-2000));
+  const ports = [sitesPort, tlsPort, nocPort];
+  let child = await launchMosquitto(configPath, ports, () => logText(logPath).slice(-2000));
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal);
@@ -94,6 +109,8 @@ export async function startShippedMosquitto(
   };
   return {
     sitesUrl: `mqtt://127.0.0.1:${sitesPort}`,
+    sitesTlsUrl: `mqtts://127.0.0.1:${tlsPort}`,
+    pki,
     nocUrl: `mqtt://127.0.0.1:${nocPort}`,
     password(user) {
       const password = passwords[user];
@@ -120,7 +137,7 @@ export async function startShippedMosquitto(
     halt: () => end('SIGTERM'),
     crash: () => end('SIGKILL'),
     async resume() {
-      child = await launchMosquitto(configPath, [sitesPort, nocPort], () => logText(logPath).slice(-2000));
+      child = await launchMosquitto(configPath, ports, () => logText(logPath).slice(-2000));
     },
     async stop() {
       await end('SIGTERM');
@@ -134,6 +151,7 @@ interface Placement {
   readonly etc: string;
   readonly lib: string;
   readonly sitesPort: number;
+  readonly tlsPort: number;
   readonly nocPort: number;
 }
 
@@ -144,6 +162,7 @@ export function adaptShippedConfig(text: string, at: Placement): string {
       ? line
       : line
           .replace(/^listener 1883$/, `listener ${at.sitesPort} 127.0.0.1`)
+          .replace(/^listener 8883$/, `listener ${at.tlsPort} 127.0.0.1`)
           .replace(/^listener 1884 127\.0\.0\.1$/, `listener ${at.nocPort} 127.0.0.1`)
           .replace('/etc/mosquitto/', `${at.etc}/`)
           .replace('/var/lib/mosquitto/', `${at.lib}/`)
@@ -153,7 +172,7 @@ export function adaptShippedConfig(text: string, at: Placement): string {
   const original = text.split('\n');
   const changed = lines.filter((line, i) => line !== original[i]);
   const moved = changed.every((line) => line.includes(at.dir) || /^listener \d+ 127\.0\.0\.1$/.test(line));
-  if (!moved || changed.length !== 9) {
+  if (!moved || changed.length !== 15) {
     throw new Error(`the shipped mosquitto.conf changed shape; adapt only paths and ports:\n${changed.join('\n')}`);
   }
   return lines.join('\n');

@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result, siteTopic } from '@pantau/shared';
 import mqtt from 'mqtt';
+import { type BrokerTlsCode, brokerTlsCode } from '../delivery/mqtt/broker-tls.js';
 
-export type BrokerCheckCode = 'broker_unreachable' | 'broker_refused' | 'round_trip_timeout' | 'broker_taken_over';
+export type BrokerCheckCode =
+  | 'broker_unreachable'
+  | 'broker_refused'
+  | 'round_trip_timeout'
+  | 'broker_taken_over'
+  | BrokerTlsCode;
 
 export interface BrokerCheckOptions {
   readonly url: string;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
+  /** The pinned CA of an mqtts:// broker. */
+  readonly ca?: Buffer | undefined;
   readonly topicRoot: string;
   readonly siteId: string;
   readonly timeoutMs: number;
@@ -38,6 +46,8 @@ export function brokerRoundTrip(
     writeCache: false,
     ...(options.username === undefined ? {} : { username: options.username }),
     ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    rejectUnauthorized: true,
   });
   let connected = false;
   return new Promise<Result<{ roundTripMs: number }, BrokerCheckCode>>((resolve) => {
@@ -52,7 +62,9 @@ export function brokerRoundTrip(
       clearTimeout(timer);
       resolve(result);
     };
-    client.on('error', (error: Error & { code?: number }) => {
+    client.on('error', (error: Error & { code?: number | string }) => {
+      const tls = brokerTlsCode(error);
+      if (tls !== null) return finish(fail(tls, `${tls}: ${error.message}`));
       // CONNACK 4 (bad user name or password) and 5 (not authorised); MQTT 5 uses 134/135.
       const refused = error.code === 4 || error.code === 5 || error.code === 134 || error.code === 135;
       finish(refused ? fail('broker_refused', error.message) : fail('broker_unreachable', error.message));

@@ -104,6 +104,22 @@ const fixes: Readonly<Record<string, Text>> = {
     en: 'the broker allows one connection per site: stop the running agent (systemctl stop pantau-agent), check again',
     id: 'broker hanya menerima satu koneksi per lokasi: hentikan agen yang berjalan (systemctl stop pantau-agent), lalu periksa lagi',
   },
+  broker_untrusted: {
+    en: "the broker's certificate is not signed by the CA in mqtt.caFile, or is for another host: get the NOC's CA and broker name",
+    id: 'sertifikat broker tidak ditandatangani CA di mqtt.caFile, atau untuk host lain: minta CA dan nama broker dari NOC',
+  },
+  broker_cert_time: {
+    en: "the broker's certificate is not valid at this clock's time: check NTP (timedatectl status), then check again",
+    id: 'sertifikat broker tidak berlaku menurut jam ini: periksa NTP (timedatectl status), lalu periksa lagi',
+  },
+  mqtt_ca_unreadable: {
+    en: "copy the NOC's CA certificate to the file in mqtt.caFile, readable by the pantau user",
+    id: 'salin sertifikat CA dari NOC ke file di mqtt.caFile, dapat dibaca pengguna pantau',
+  },
+  mqtt_ca_invalid: {
+    en: "mqtt.caFile holds no PEM certificate: copy the NOC's CA certificate there",
+    id: 'mqtt.caFile tidak berisi sertifikat PEM: salin sertifikat CA dari NOC ke sana',
+  },
   round_trip_timeout: {
     en: 'connected, but a test message did not come back: ask the NOC to check the ACL for this site',
     id: 'terhubung, tetapi pesan uji tidak kembali: minta NOC memeriksa ACL lokasi ini',

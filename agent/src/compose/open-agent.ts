@@ -8,6 +8,7 @@ import { type AgentConfig, keepaliveSec } from '../config/schema.js';
 import { CounterFile } from '../delivery/counter-file.js';
 import { createDelivery } from '../delivery/delivery.js';
 import { createEpochSource } from '../delivery/epochs.js';
+import { type BrokerTrust, NO_PINNED_CA } from '../delivery/mqtt/broker-tls.js';
 import { createPublisher } from '../delivery/mqtt/publisher.js';
 import { createResendResponder } from '../delivery/resend-responder.js';
 import { openFileSpool } from '../delivery/spool/file-spool.js';
@@ -23,9 +24,10 @@ import { buildProbes } from './probes.js';
 /**
  * The agent's composition root: every part built once, here, from the config and the outside
  * world, then handed to `createAgent`. It reads the boot id and opens the data folder (the spool,
- * the counters, the clean-stop marker); nothing connects or runs until `start()`.
+ * the counters, the clean-stop marker); nothing connects or runs until `start()`. `trust` is the
+ * broker's pinned CA, read at start with the config (`readBrokerTrust`).
  */
-export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent> {
+export async function openAgent(config: AgentConfig, io: AgentIo, trust: BrokerTrust = NO_PINNED_CA): Promise<Agent> {
   const { clock, log } = io;
   const agentStartMonotonicMs = clock.monotonicMs();
   const boot = await io.host.bootId();
@@ -95,6 +97,7 @@ export async function openAgent(config: AgentConfig, io: AgentIo): Promise<Agent
   const publisher = createPublisher(
     {
       ...config.mqtt,
+      ca: trust.ca,
       keepaliveSec: keepaliveSec(config),
       backoff: {
         minMs: config.mqtt.backoffMinMs,

@@ -44,6 +44,12 @@ export function refuseContradictions(config: AgentConfig, ctx: z.RefinementCtx):
   if (mqtt.backoffMinMs > mqtt.backoffMaxMs) {
     issue(['mqtt', 'backoffMinMs'], `must not exceed mqtt.backoffMaxMs (${mqtt.backoffMaxMs})`);
   }
+  if (mqtt.caFile !== undefined && !/^(mqtts|ssl|wss):/.test(mqtt.url)) {
+    issue(
+      ['mqtt', 'caFile'],
+      `needs a TLS broker URL (mqtts://host:8883), not ${mqtt.url}: the password would travel in clear`,
+    );
+  }
   if (mqtt.password !== undefined && mqtt.username === undefined) {
     issue(['mqtt', 'username'], 'a password needs a username (MQTT sends no password without one)');
   }

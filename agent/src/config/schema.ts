@@ -51,6 +51,11 @@ export const agentConfigSchema = z
         username: z.string().min(1).optional(),
         password: z.string().min(1).optional(),
         /**
+         * The NOC's CA certificate (PEM) for an `mqtts://` broker: its certificate must chain to this CA
+         * and no other, and name the host of `url`. Unset: the system's CAs (a public certificate).
+         */
+        caFile: z.string().min(1).optional(),
+        /**
          * Unset: matched to the delivery interval (interval + 30 s), so the batches themselves keep the
          * connection alive and no PINGREQ is ever sent; the broker declares the site gone after 1.5 x this.
          */
@@ -176,6 +181,7 @@ export const agentEnvMap: EnvMap = {
   PANTAU_MQTT_URL: { path: ['mqtt', 'url'], type: 'string' },
   PANTAU_MQTT_USERNAME: { path: ['mqtt', 'username'], type: 'string' },
   PANTAU_MQTT_PASSWORD: { path: ['mqtt', 'password'], type: 'string' },
+  PANTAU_MQTT_CA_FILE: { path: ['mqtt', 'caFile'], type: 'string' },
   PANTAU_MQTT_KEEPALIVE_SEC: { path: ['mqtt', 'keepaliveSec'], type: 'number' },
   PANTAU_MQTT_BACKOFF_MIN_MS: { path: ['mqtt', 'backoffMinMs'], type: 'number' },
   PANTAU_MQTT_BACKOFF_MAX_MS: { path: ['mqtt', 'backoffMaxMs'], type: 'number' },

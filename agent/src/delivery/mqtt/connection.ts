@@ -1,6 +1,7 @@
 import { guard, type Logger } from '@pantau/shared';
 import type { Clock } from '../../clock.js';
 import type { UpLink } from './acked-publish.js';
+import { BROKER_TLS_FIX } from './broker-tls.js';
 import type { MqttConnect, MqttLink } from './mqtt-link.js';
 import { createProtocolVersion } from './protocol-version.js';
 import { attemptOutcome, createReconnectPolicy, type ReconnectOptions } from './reconnect-policy.js';
@@ -11,6 +12,8 @@ export interface ConnectionOptions {
   readonly clientId: string;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
+  /** The pinned CA of an mqtts:// broker (broker-tls.ts). */
+  readonly ca?: Buffer | undefined;
   readonly keepaliveSec: number;
   readonly connectTimeoutMs: number;
   /** Reconnect waits (reconnect-policy.ts). */
@@ -106,6 +109,7 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
     let acceptedAtMs = 0;
     let downgraded = false;
     let refusedCode: number | null = null;
+    let untrusted = false;
     let disconnectReason: number | null = null;
     let closed = false;
     const link = deps.connect(
@@ -117,6 +121,7 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
         connectTimeoutMs: options.connectTimeoutMs,
         username: options.username,
         password: options.password,
+        ca: options.ca,
         will: deps.will(attemptEpoch),
       },
       {
@@ -138,6 +143,16 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
             return;
           }
           if (!accepted) refusedCode = error.code;
+          if (error.tls !== null) {
+            // A broker the pinned CA does not vouch for is not one to hammer; a clock still in the
+            // past (a Pi before NTP) is retried like an outage.
+            untrusted = error.tls === 'broker_untrusted';
+            log.warn(
+              { event: 'mqtt_error', code: error.tls, err: error.message, epoch: attemptEpoch },
+              BROKER_TLS_FIX[error.tls],
+            );
+            return;
+          }
           log.warn({ event: 'mqtt_error', err: error.message, epoch: attemptEpoch }, 'broker connection error');
         },
         disconnect(reasonCode) {
@@ -164,6 +179,7 @@ export function createConnection(options: ConnectionOptions, deps: ConnectionDep
           // accepts and drops at once (a duplicate client id, an ACL) keeps backing off.
           const outcome = attemptOutcome({
             refusedCode,
+            untrusted,
             disconnectReason,
             upMs: accepted ? clock.monotonicMs() - acceptedAtMs : null,
             stableMs: STABLE_CONNECTION_MS,

@@ -1,12 +1,16 @@
 import mqtt, { type IClientOptions } from 'mqtt';
+import { type BrokerTlsCode, brokerTlsCode } from './broker-tls.js';
 
 /** What one connection attempt reports, each event through the handler given at connect. */
 export interface MqttLinkEvents {
   /** The broker accepted the connection (CONNACK 0). */
   connect(sessionPresent: boolean): void;
   message(topic: string, payload: Buffer): void;
-  /** A connection error; `code` is the CONNACK return or reason code, null for a socket error. */
-  error(error: { readonly message: string; readonly code: number | null }): void;
+  /**
+   * A connection error; `code` is the CONNACK return or reason code, null for a socket error; `tls`
+   * says why TLS refused the broker's certificate, null for any other error.
+   */
+  error(error: { readonly message: string; readonly code: number | null; readonly tls: BrokerTlsCode | null }): void;
   /** The broker ended the connection with a DISCONNECT packet (MQTT 5 only), with its reason code. */
   disconnect(reasonCode: number): void;
   /** The connection is gone, or never came up. */
@@ -20,6 +24,8 @@ export interface MqttLinkOptions {
   readonly connectTimeoutMs: number;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
+  /** The pinned CA (PEM) for an mqtts:// broker; unset: the system's CAs. */
+  readonly ca?: Buffer | undefined;
   /** Retained, QoS 1. */
   readonly will: { readonly topic: string; readonly payload: Buffer };
 }
@@ -82,6 +88,9 @@ export const mqttJsConnect: MqttConnect = (url, options, events) => {
     writeCache: false,
     ...(options.username === undefined ? {} : { username: options.username }),
     ...(options.password === undefined ? {} : { password: options.password }),
+    // The pinned CA replaces the system's for this connection; the broker's name is checked too.
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    rejectUnauthorized: true,
     will: { topic: options.will.topic, payload: options.will.payload, qos: 1, retain: true },
   };
   const client = mqtt.connect(url, clientOptions);
@@ -89,7 +98,7 @@ export const mqttJsConnect: MqttConnect = (url, options, events) => {
   client.on('message', (topic, payload) => events.message(topic, payload));
   client.on('error', (error) => {
     const code = (error as { code?: unknown }).code;
-    events.error({ message: error.message, code: typeof code === 'number' ? code : null });
+    events.error({ message: error.message, code: typeof code === 'number' ? code : null, tls: brokerTlsCode(error) });
   });
   client.on('disconnect', (packet) => events.disconnect(packet.reasonCode ?? 0));
   client.on('close', () => events.close());

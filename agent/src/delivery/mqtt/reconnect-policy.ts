@@ -56,12 +56,15 @@ const REFUSING_DISCONNECT = new Set([0x87, 0x8a, 0x8e]);
 export function attemptOutcome(attempt: {
   /** The CONNACK refusal code, or null. */
   readonly refusedCode: number | null;
+  /** TLS refused the broker's certificate (not signed by the pinned CA, or another host's name). */
+  readonly untrusted?: boolean;
   /** The broker's DISCONNECT reason code, or null. */
   readonly disconnectReason: number | null;
   /** How long the connection was up, or null if it never was. */
   readonly upMs: number | null;
   readonly stableMs: number;
 }): AttemptOutcome {
+  if (attempt.untrusted === true) return 'refused';
   if (attempt.refusedCode !== null && !TRANSIENT_CONNACK.has(attempt.refusedCode)) return 'refused';
   if (attempt.disconnectReason !== null && REFUSING_DISCONNECT.has(attempt.disconnectReason)) return 'refused';
   if (attempt.upMs !== null && attempt.upMs >= attempt.stableMs) return 'worked';

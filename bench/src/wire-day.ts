@@ -11,10 +11,6 @@ import { seeded } from './seeded.js';
 import { StepClock } from './step-clock.js';
 import { DAY_START_MS, SAMPLES_PER_DAY, syntheticSample } from './synthetic-samples.js';
 
-export { DAY_START_MS, SAMPLES_PER_DAY };
-
-/** Midnight of the simulated day. */
-
 export interface Scenario {
   readonly name: string;
   readonly deliveryMinutes: number;

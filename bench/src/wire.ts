@@ -11,20 +11,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PayloadEncoding, SampleInput } from '@pantau/shared';
-import { seeded } from './seeded.js';
+import type { PayloadEncoding } from '@pantau/shared';
 import { startMosquitto } from './servers.js';
-import { daySamples } from './synthetic-samples.js';
+import { daySamples, SAMPLES_PER_DAY } from './synthetic-samples.js';
 import { makeTestPki } from './test-pki.js';
-import {
-  DAY_START_MS,
-  measureDay,
-  negotiatedTlsVersion,
-  payloadBytes,
-  SAMPLES_PER_DAY,
-  type Scenario,
-  type Transport,
-} from './wire-day.js';
+import { measureDay, negotiatedTlsVersion, payloadBytes, type Scenario, type Transport } from './wire-day.js';
 
 const DAYS_PER_MONTH = 30;
 /** Each simulated day is one connection, so a month counts 30 full handshakes (a solar site's night). */
@@ -75,8 +66,6 @@ async function measure(transports: { tcp: Transport; tls: Transport }, scenario:
     tlsBytesPerRecord: Number(((tlsDay - plainDay - tlsHandshakeBytes) / tls.chunks).toFixed(1)),
     totalBytesPerMonth: tlsDay * DAYS_PER_MONTH,
   };
-}
-
 }
 
 /** Payload sizes alone, per encoding, for one batch of `count` samples (what the codec choice rests on). */

@@ -6,7 +6,7 @@
 export type { Agent, AgentStats } from './agent.js';
 export * from './clock.js';
 export type { AgentIo } from './compose/agent-io.js';
-export { openAgent } from './compose/open-agent.js';
+export { composeAgent, openAgent, type ProbeBuilder } from './compose/open-agent.js';
 export { realAgentIo } from './compose/real-io.js';
 export * from './config/schema.js';
 export { createDelivery, type Delivery } from './delivery/delivery.js';
@@ -18,6 +18,7 @@ export { createMemorySpool } from './delivery/spool/memory-spool.js';
 export type { Spool } from './delivery/spool/spool.js';
 export * from './delivery/spool/spool-io.js';
 export * from './host/command-runner.js';
+export { CLEAN_SHUTDOWN_FILE } from './host/run-marker.js';
 export * from './host/file-reader.js';
 export type { HostInfo } from './host/host-info.js';
 export type { GatewayDetector } from './probes/latency/gateway.js';
@@ -25,8 +26,11 @@ export type { Pinger, PingOutcome, PingRequest } from './probes/latency/pinger.j
 export { rttStats } from './probes/latency/rtt-stats.js';
 export type { Connector, ConnectRequest, TcpErrorCode } from './probes/latency/tcp-connector.js';
 export type { PowerIo } from './probes/power/power-io.js';
+export type { AnyProbe, Probe } from './probes/probe.js';
 export type { SerialConnection, SerialOpenOptions, SerialPortOpener } from './probes/power/serial-port.js';
 export type { ProbeContext, ProbeDeps, ProbeIo } from './probes/registry.js';
+export type { LinkSnapshot } from './probes/uptime/link-state.js';
+export type { TrafficMeter } from './probes/usage/traffic-meter.js';
 export type { GrpcUnaryClient } from './probes/terminal/grpc-unary.js';
 export type { LegResult, ThroughputTransport } from './probes/throughput/http-transport.js';
 export type { Scheduler } from './schedule/calendar.js';

@@ -12,7 +12,8 @@ import { MS_PER_DAY } from './fleet/sun.js';
 
 const USAGE = `pnpm simulate [--sites N] [--seed S] [--broker URL] [--speed X] [--start ISO-TIME]
                [--dir DIR] [--registry FILE.csv|FILE.yaml] [--duration-sec S] [--status-sec S]
-               [--sample-interval-sec S] [--delivery-interval-sec S] [--outage-chance P] [--cloudy-chance P]`;
+               [--sample-interval-sec S] [--delivery-interval-sec S] [--outage-chance P] [--cloudy-chance P]
+               [--stop-with-parent]`;
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     'delivery-interval-sec': { type: 'string', default: '300' },
     'outage-chance': { type: 'string', default: String(defaultWorldOptions.outageChancePerDay) },
     'cloudy-chance': { type: 'string', default: String(defaultWorldOptions.cloudyDayChance) },
+    'stop-with-parent': { type: 'boolean' },
     help: { type: 'boolean' },
   },
 });
@@ -162,12 +164,20 @@ async function main(): Promise<number> {
     }
   }, statusMs);
   const timeout = durationMs === null ? null : setTimeout(() => finish(0), durationMs);
+  // Started by the demo: a demo that dies without stopping it (SIGKILL) leaves it to init.
+  const parentPid = process.ppid;
+  const orphaned = values['stop-with-parent']
+    ? setInterval(() => {
+        if (process.ppid !== parentPid) finish(0);
+      }, 1000)
+    : null;
   const onSignal = () => finish(0);
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
   const code = await finished;
   clearInterval(status);
   if (timeout !== null) clearTimeout(timeout);
+  if (orphaned !== null) clearInterval(orphaned);
   report('end');
   say('Stopping the sites...');
   await fleet.stop();

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mqttJsConnect } from '@pantau/agent';
 import { type Collector, collectorConfigSchema, createCollector, openSqliteStore } from '@pantau/collector';
 import { createFileLogger, loadConfig } from '@pantau/shared';
 import { createFleet, type Fleet } from './fleet/fleet.js';
@@ -117,6 +118,7 @@ async function main(): Promise<number> {
         sampleIntervalSec,
         deliveryIntervalSec,
         jitter: true,
+        sampling: true,
         // The publisher's PUBACK wait is on the simulated clock: keep it a few real seconds long.
         mqtt: { keepaliveSec: Math.min(65_535, Math.max(deliveryIntervalSec + 30, Math.ceil(10 * speed))) },
       },
@@ -125,7 +127,7 @@ async function main(): Promise<number> {
         cloudyDayChance: num('cloudy-chance', values['cloudy-chance'], 0, 1),
       },
     },
-    { clock, log },
+    { clock, log, mqtt: mqttJsConnect },
   );
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(

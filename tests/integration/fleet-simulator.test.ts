@@ -1,3 +1,4 @@
+import { mqttJsConnect } from '@pantau/agent';
 import { createFleet, createScaledClock, type Fleet, MS_PER_DAY, planFleet, type SitePlan } from '@pantau/bench/fleet';
 import type { Collector } from '@pantau/collector';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,13 +58,14 @@ describe('the fleet simulator through a real Mosquitto into the collector', { ti
           sampleIntervalSec: 60,
           deliveryIntervalSec: 300,
           jitter: true,
+          sampling: true,
           mqtt: { keepaliveSec: 9000 },
           // A stop delivers what is left: up to two simulated minutes, some 130 ms here.
           delivery: { flushOnStopMs: 120_000 },
         },
         world: { outageChancePerDay: 0.6, cloudyDayChance: 0 },
       },
-      { clock, log: silentLogger() },
+      { clock, log: silentLogger(), mqtt: mqttJsConnect },
     );
     const running = fleet;
     await running.start();

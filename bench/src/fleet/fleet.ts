@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Clock, type MqttConnect, mqttJsConnect } from '@pantau/agent';
+import type { Clock, MqttConnect } from '@pantau/agent';
 import { guard, type Logger } from '@pantau/shared';
 import { createDraw } from './draw.js';
 import type { SitePlan } from './site-plan.js';
@@ -19,7 +19,7 @@ export interface FleetDeps {
   /** The simulation's time (scaled for `--speed`). */
   readonly clock: Clock;
   readonly log: Logger;
-  readonly mqtt?: MqttConnect;
+  readonly mqtt: MqttConnect;
 }
 
 export interface FleetStatus {
@@ -59,7 +59,8 @@ export function createFleet(options: FleetOptions, deps: FleetDeps): Fleet {
       dataDir: join(options.dir, plan.siteId),
       settings: options.settings,
       log: deps.log,
-      mqtt: deps.mqtt ?? mqttJsConnect,
+      mqtt: deps.mqtt,
+      uplink: () => world.uplinkUp,
     });
     // One change at a time per site: a boot finishes before the power cut that follows it.
     return { world, site, queue: Promise.resolve() };

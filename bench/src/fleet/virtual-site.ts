@@ -33,6 +33,8 @@ export interface SiteAgentSettings {
   readonly mqtt?: Record<string, unknown>;
   /** Further delivery config, e.g. how long a stop keeps delivering. */
   readonly delivery?: Record<string, unknown>;
+  /** False: the agents take no samples and only deliver what their spools hold (bench:storm). */
+  readonly sampling: boolean;
 }
 
 export interface VirtualSiteDeps {
@@ -45,6 +47,8 @@ export interface VirtualSiteDeps {
   readonly settings: SiteAgentSettings;
   readonly log: Logger;
   readonly mqtt: MqttConnect;
+  /** Whether the site's uplink reaches the broker now (the world's outages, or the storm's). */
+  readonly uplink: () => boolean;
 }
 
 /** One site: its agent boots when the world powers it, dies with the battery, and loses its uplink in outages. */
@@ -56,6 +60,8 @@ export interface VirtualSite {
   readonly agent: Agent | null;
   /** Opens the agent on the site's data folder (its spool survives between boots) and starts it. */
   boot(): Promise<void>;
+  /** Opens the agent without starting it (bench:storm starts a whole fleet at one moment). */
+  open(): Promise<Agent>;
   /** The battery ran flat: the connection dies without a goodbye and the run leaves no clean-stop marker. */
   powerCut(): Promise<void>;
   /** The uplink went down (drops the connection) or came back. */
@@ -85,12 +91,17 @@ export function createVirtualSite(deps: VirtualSiteDeps): VirtualSite {
   const { plan, world, draw } = deps;
   let agent: Agent | null = null;
   let powered = false;
-  const link: SwitchedLink = createSwitchedLink(deps.mqtt, () => powered && world.uplinkUp);
+  const link: SwitchedLink = createSwitchedLink(deps.mqtt, () => powered && deps.uplink());
   const config = siteAgentConfig(plan, deps.dataDir, deps.settings);
   const log = deps.log.child({ siteId: plan.siteId });
 
   async function boot(): Promise<void> {
     if (agent !== null) return;
+    await (await open()).start();
+  }
+
+  async function open(): Promise<Agent> {
+    if (agent !== null) return agent;
     powered = true;
     const clock = siteClock(deps.clock, () => world.clockOffsetMs);
     const bootId = simulatedBootId(draw, plan.siteId, world.boots);
@@ -108,11 +119,13 @@ export function createVirtualSite(deps: VirtualSiteDeps): VirtualSite {
           uptimeMs: async () => ok(Math.max(0, Math.round(deps.clock.nowMs() - world.bootAtMs))),
           clockSynced: async () => world.clockSynced,
         },
-        cycles: createCycleScheduler(config.sample.intervalSec * 1000, {
-          clock,
-          log: log.child({ module: 'cycles' }),
-          wallClockTrusted: async () => world.clockSynced,
-        }),
+        cycles: deps.settings.sampling
+          ? createCycleScheduler(config.sample.intervalSec * 1000, {
+              clock,
+              log: log.child({ module: 'cycles' }),
+              wallClockTrusted: async () => world.clockSynced,
+            })
+          : { start: () => () => {} },
         mqtt: link.connect,
         spoolIo: unsyncedSpoolIo,
         random,
@@ -121,7 +134,7 @@ export function createVirtualSite(deps: VirtualSiteDeps): VirtualSite {
       (_config, _io, context) => createSimProbes({ plan, world, draw, simClock: deps.clock, context }),
     );
     agent = opened;
-    await opened.start();
+    return opened;
   }
 
   return {
@@ -131,6 +144,7 @@ export function createVirtualSite(deps: VirtualSiteDeps): VirtualSite {
       return agent;
     },
     boot,
+    open,
     async powerCut() {
       powered = false;
       link.cut();
@@ -143,7 +157,7 @@ export function createVirtualSite(deps: VirtualSiteDeps): VirtualSite {
       rmSync(join(deps.dataDir, CLEAN_SHUTDOWN_FILE), { force: true });
     },
     uplinkChanged() {
-      if (!world.uplinkUp) link.cut();
+      if (!deps.uplink()) link.cut();
     },
     async stop() {
       const running = agent;

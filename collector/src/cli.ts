@@ -14,8 +14,9 @@ Usage:
                                                   implausible figures, resend requests, recoveries
   pantau-collector completeness --site ID [--days N] [--config FILE] [--db PATH] [--json]
                                                   received / expected samples per UTC day
-  pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S] [--agent CMD]
-                                                  collector + embedded broker + a real agent here
+  pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S] [--agent CMD] [--fleet SCRIPT]
+                        [--fleet-sites N]         collector + embedded broker + a real agent here
+                                                  (+ a simulated fleet)
   pantau-collector --help | --version
 
 Options:
@@ -30,6 +31,9 @@ Options:
       --samples N       stop the demo after N stored samples (default: run until Ctrl-C)
       --agent CMD       the pantau-agent bin the demo starts (default: pantau-agent on PATH)
       --interval-sec S  the demo agent's sampling interval (default: 5)
+      --fleet SCRIPT    also run this fleet simulator (a Node script; pnpm demo passes the
+                        checkout's) against the embedded broker
+      --fleet-sites N   simulated sites beside the real agent (default: 20)
 
 Environment (overrides the file):
   PANTAU_MQTT_URL, PANTAU_MQTT_USERNAME, PANTAU_MQTT_PASSWORD, PANTAU_MQTT_CLIENT_ID,
@@ -56,7 +60,14 @@ export type CollectorCommand =
       siteId: string;
       days: number;
     }
-  | { kind: 'demo'; dir: string; samples: number | undefined; intervalSec: number; agent: string }
+  | {
+      kind: 'demo';
+      dir: string;
+      samples: number | undefined;
+      intervalSec: number;
+      agent: string;
+      fleet: { script: string; sites: number } | null;
+    }
   | { kind: 'usage_error'; message: string };
 
 export function parseCollectorArgs(
@@ -106,12 +117,15 @@ export function parseCollectorArgs(
       const intervalSec = positiveInt(values['interval-sec'] ?? '5', '--interval-sec');
       if (typeof samples === 'string') return { kind: 'usage_error', message: samples };
       if (typeof intervalSec === 'string') return { kind: 'usage_error', message: intervalSec };
+      const fleetSites = positiveInt(values['fleet-sites'] ?? '20', '--fleet-sites');
+      if (typeof fleetSites === 'string') return { kind: 'usage_error', message: fleetSites };
       return {
         kind: 'demo',
         dir: values.dir ?? '.pantau-demo',
         samples,
         intervalSec: intervalSec ?? 5,
         agent: values.agent ?? 'pantau-agent',
+        fleet: values.fleet === undefined ? null : { script: values.fleet, sites: fleetSites ?? 20 },
       };
     }
     default:
@@ -141,6 +155,8 @@ function parse(argv: readonly string[]) {
       limit: { type: 'string' },
       'interval-sec': { type: 'string' },
       agent: { type: 'string' },
+      fleet: { type: 'string' },
+      'fleet-sites': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -19,6 +19,11 @@ export interface DemoOptions {
    * `pnpm demo` passes the workspace's agent.
    */
   readonly agentCommand: string;
+  /**
+   * A fleet simulator to run beside the agent (a Node script, e.g. the checkout's
+   * bench/dist/simulate.js), so the collector shows many sites; none when null.
+   */
+  readonly fleet: { readonly script: string; readonly sites: number } | null;
   /** How the user runs the collector's commands here, for the hints (`pnpm exec pantau-collector`). */
   readonly collectorCommand: string;
   /** False once the process that started the demo is gone (a killed `pnpm`): the demo then stops. */
@@ -28,10 +33,23 @@ export interface DemoOptions {
 
 const DEMO_SITE = 'demo-01';
 /** What a run leaves in its folder; the next run removes exactly these, and nothing else there. */
-const RUN_FILES = ['pantau.sqlite', 'pantau.sqlite-wal', 'pantau.sqlite-shm', 'collector.log', 'agent.log', 'agent'];
+const RUN_FILES = [
+  'pantau.sqlite',
+  'pantau.sqlite-wal',
+  'pantau.sqlite-shm',
+  'collector.log',
+  'agent.log',
+  'agent',
+  'simulator.log',
+  'fleet',
+];
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** The agent stops within its flush bound (`delivery.flushOnStopMs`, 5 s); past this it is killed. */
 const AGENT_STOP_MS = 15_000;
+/** The simulator stops each of its sites the same way, all at once. */
+const FLEET_STOP_MS = 30_000;
+/** How often the demo says how the simulated fleet is doing. */
+const FLEET_REPORT_MS = 60_000;
 
 /**
  * One machine, nothing else installed: the collector with its embedded broker, and a real agent
@@ -63,6 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   await collector.start();
   const brokerUrl = collector.brokerUrl ?? '';
   const agent = spawnAgent(options.agentCommand, dir, brokerUrl, options.intervalSec);
+  const fleet = options.fleet === null ? null : spawnFleet(options.fleet.script, options.fleet.sites, dir, brokerUrl);
 
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((resolveFinish) => {
@@ -80,24 +99,48 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   };
   agent.once('error', onAgentError);
   agent.once('exit', onAgentExit);
+  const onFleetExit = (code: number | null) => {
+    say(`The fleet simulator exited unexpectedly (code ${code}); see ${join(shown, 'simulator.log')}.`);
+    finish(1);
+  };
+  fleet?.once('exit', onFleetExit);
   say(
     `Pantau demo (pid ${process.pid}): collector with its embedded MQTT broker at ${brokerUrl}; ` +
       `agent for site ${DEMO_SITE} (pid ${agent.pid}).`,
   );
   say(`The agent pings the collector at 127.0.0.1 and reads this machine's uptime every ${options.intervalSec} s.`);
+  if (options.fleet !== null) {
+    say(
+      `Beside it, ${options.fleet.sites} simulated sites in Paser and Kutai Timur (pid ${fleet?.pid}) ` +
+        'sample every minute and deliver every 5 minutes through the same agent code.',
+    );
+  }
   say('Where to look:');
   say(
     `  stored samples   ${options.collectorCommand} sites --db ${join(shown, 'pantau.sqlite')}   (add --json for scripts)`,
   );
   say(`  raw messages     mosquitto_sub -h 127.0.0.1 -p ${new URL(brokerUrl).port} -t 'pantau/v1/#' -v`);
-  say(`  logs             ${join(shown, 'collector.log')}, ${join(shown, 'agent.log')}`);
+  say(
+    `  logs             ${join(shown, 'collector.log')}, ${join(shown, 'agent.log')}` +
+      (options.fleet === null ? '' : `, ${join(shown, 'simulator.log')}`),
+  );
+  if (options.fleet !== null) say(`  fleet registry   ${join(shown, 'fleet', 'sites.csv')}`);
   say('Waiting for the first sample (Ctrl-C to stop)...');
 
   let seen = 0;
+  let fleetReportedMs = Date.now();
   const poll = setInterval(
     guard(log, 'demo_poll', async () => {
       if (!options.parentAlive()) return finish(0);
-      const site = (await collector.store.listSites()).find((s) => s.siteId === DEMO_SITE);
+      const sites = await collector.store.listSites();
+      if (options.fleet !== null && Date.now() - fleetReportedMs >= FLEET_REPORT_MS) {
+        fleetReportedMs = Date.now();
+        const simulated = sites.filter((s) => s.siteId !== DEMO_SITE);
+        const online = simulated.filter((s) => s.status?.state === 'online').length;
+        const samples = simulated.reduce((sum, s) => sum + s.samples, 0);
+        say(`Fleet: ${online} of ${options.fleet.sites} simulated sites online, ${samples} samples stored.`);
+      }
+      const site = sites.find((s) => s.siteId === DEMO_SITE);
       if (site === undefined || site.samples <= seen) return;
       seen = site.samples;
       say(`Stored sample #${site.lastSample?.seq} (${seen} so far):`);
@@ -110,7 +153,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   clearInterval(poll);
   say('Stopping the agent and the collector...');
   agent.off('exit', onAgentExit);
-  await stopAgent(agent);
+  fleet?.off('exit', onFleetExit);
+  await Promise.all([stopChild(agent, AGENT_STOP_MS), fleet === null ? null : stopChild(fleet, FLEET_STOP_MS)]);
   await collector.stop();
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   say(code === 0 ? 'Stopped.' : 'Stopped after a failure.');
@@ -152,11 +196,21 @@ function spawnAgent(command: string, dir: string, brokerUrl: string, intervalSec
   });
 }
 
-async function stopAgent(agent: ChildProcess): Promise<void> {
-  if (agent.pid === undefined || agent.exitCode !== null || agent.signalCode !== null) return;
-  const exited = once(agent, 'exit');
-  agent.kill('SIGTERM');
-  const timer = setTimeout(() => agent.kill('SIGKILL'), AGENT_STOP_MS);
+function spawnFleet(script: string, sites: number, dir: string, brokerUrl: string): ChildProcess {
+  const logFd = openSync(join(dir, 'simulator.log'), 'a');
+  const args = ['--broker', brokerUrl, '--sites', String(sites), '--dir', join(dir, 'fleet'), '--status-sec', '60'];
+  // Its own process group, as the agent: the demo stops it, so its sites deliver what they hold.
+  return spawn(process.execPath, [script, ...args, '--stop-with-parent'], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
+}
+
+async function stopChild(child: ChildProcess, killAfterMs: number): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   await exited;
   clearTimeout(timer);
 }

@@ -33,6 +33,7 @@ async function main(): Promise<number> {
         stopAfterSamples: command.samples,
         intervalSec: command.intervalSec,
         agentCommand: command.agent,
+        fleet: command.fleet,
         // Run by pnpm (`pnpm demo`), the commands it shows are run through pnpm too.
         collectorCommand: process.env.npm_config_user_agent?.startsWith('pnpm')
           ? 'pnpm exec pantau-collector'

@@ -15,8 +15,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 interface Demo {
   readonly pnpm: ChildProcess;
   output(): string;
-  /** The demo's own pid and its agent's, from its first line. */
-  pids(): { demo: number; agent: number };
+  /** The demo's own pid, its agent's and its fleet simulator's, from its first lines. */
+  pids(): { demo: number; agent: number; fleet: number };
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -52,7 +52,8 @@ function pnpmDemo(...args: string[]): Demo {
     output: () => text,
     pids() {
       const match = /Pantau demo \(pid (\d+)\).*\(pid (\d+)\)/.exec(text);
-      return { demo: Number(match?.[1] ?? 0), agent: Number(match?.[2] ?? 0) };
+      const fleet = /simulated sites in .*\(pid (\d+)\)/.exec(text);
+      return { demo: Number(match?.[1] ?? 0), agent: Number(match?.[2] ?? 0), fleet: Number(fleet?.[1] ?? 0) };
     },
     exit,
   };
@@ -63,12 +64,19 @@ function pnpmDemo(...args: string[]): Demo {
 const firstSample = (demo: Demo) =>
   waitFor('the first stored sample', () => demo.output().includes('Stored sample #0'), 60_000, 100);
 
-/** Neither the demo nor its agent is left running, and both logged a clean stop. */
+/** Neither the demo nor its agent nor its fleet simulator is left running, and each logged a clean stop. */
 async function stoppedCleanly(demo: Demo): Promise<void> {
-  const { demo: demoPid, agent: agentPid } = demo.pids();
+  const { demo: demoPid, agent: agentPid, fleet: fleetPid } = demo.pids();
   expect(demoPid).toBeGreaterThan(0);
   expect(agentPid).toBeGreaterThan(0);
-  await waitFor('the demo and its agent to end', () => !alive(demoPid) && !alive(agentPid), 30_000, 100);
+  expect(fleetPid).toBeGreaterThan(0);
+  await waitFor(
+    'the demo, its agent and its fleet to end',
+    () => !alive(demoPid) && !alive(agentPid) && !alive(fleetPid),
+    45_000,
+    100,
+  );
+  expect(readFileSync(join(dir, 'simulator.log'), 'utf8')).toContain('Stopped.');
   const logged = (file: string) => readFileSync(join(dir, file), 'utf8').includes('"event":"stopped"');
   expect(logged('agent.log')).toBe(true);
   expect(logged('collector.log')).toBe(true);
@@ -118,6 +126,13 @@ describe('pnpm demo, followed as it says and run again', { timeout: 120_000 }, (
     const listed = await shell(sites);
     expect(listed.code).toBe(0);
     expect(listed.out).toMatch(/^demo-01 /m);
+    // The simulated fleet says online as its sites connect, before their first delivery.
+    await waitFor(
+      'simulated sites in the list',
+      async () => /^(kutim|paser)-[a-z-]+-\d\d /m.test((await shell(sites)).out),
+      60_000,
+      1000,
+    );
     // mosquitto_sub runs until stopped: its first message is enough.
     const sub = spawn('sh', ['-c', `exec ${line('raw messages')}`], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
     let got = '';

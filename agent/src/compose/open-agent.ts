@@ -13,6 +13,8 @@ import { createPublisher } from '../delivery/mqtt/publisher.js';
 import { createResendResponder } from '../delivery/resend-responder.js';
 import { openFileSpool } from '../delivery/spool/file-spool.js';
 import { openRunMarker } from '../host/run-marker.js';
+import type { AnyProbe } from '../probes/probe.js';
+import type { ProbeContext } from '../probes/registry.js';
 import { cursorFromSamples, SEED_LOOKBACK_SAMPLES } from '../probes/terminal/cursor-seed.js';
 import { createLinkState } from '../probes/uptime/link-state.js';
 import { createTrafficMeter } from '../probes/usage/traffic-meter.js';
@@ -21,13 +23,29 @@ import { AGENT_VERSION } from '../version.js';
 import type { AgentIo } from './agent-io.js';
 import { buildProbes } from './probes.js';
 
+/** Makes the agent's probes from the config, the outside world and what the agent shares with them. */
+export type ProbeBuilder = (config: AgentConfig, io: AgentIo, context: ProbeContext) => AnyProbe[];
+
 /**
  * The agent's composition root: every part built once, here, from the config and the outside
  * world, then handed to `createAgent`. It reads the boot id and opens the data folder (the spool,
  * the counters, the clean-stop marker); nothing connects or runs until `start()`. `trust` is the
  * broker's pinned CA, read at start with the config (`readBrokerTrust`).
  */
-export async function openAgent(config: AgentConfig, io: AgentIo, trust: BrokerTrust = NO_PINNED_CA): Promise<Agent> {
+export function openAgent(config: AgentConfig, io: AgentIo, trust: BrokerTrust = NO_PINNED_CA): Promise<Agent> {
+  return composeAgent(config, io, buildProbes, trust);
+}
+
+/**
+ * The same agent with other probes: the fleet simulator's virtual sites measure a simulated world
+ * through the real spool, publisher and MQTT connection.
+ */
+export async function composeAgent(
+  config: AgentConfig,
+  io: AgentIo,
+  makeProbes: ProbeBuilder,
+  trust: BrokerTrust = NO_PINNED_CA,
+): Promise<Agent> {
   const { clock, log } = io;
   const agentStartMonotonicMs = clock.monotonicMs();
   const boot = await io.host.bootId();
@@ -69,7 +87,7 @@ export async function openAgent(config: AgentConfig, io: AgentIo, trust: BrokerT
     });
   }
 
-  const probes = buildProbes(config, io, {
+  const probes = makeProbes(config, io, {
     log,
     agentStartMonotonicMs,
     trafficMeter,

@@ -34,10 +34,18 @@ describe('pantau-collector arguments', () => {
       samples: 2,
       intervalSec: 5,
       agent: 'pantau-agent',
+      fleet: null,
     });
     expect(parseCollectorArgs(['demo', '--agent', 'agent/bin/pantau-agent.js'], {})).toMatchObject({
       agent: 'agent/bin/pantau-agent.js',
     });
+    expect(parseCollectorArgs(['demo', '--fleet', 'sim.js'], {})).toMatchObject({
+      fleet: { script: 'sim.js', sites: 20 },
+    });
+    expect(parseCollectorArgs(['demo', '--fleet', 'sim.js', '--fleet-sites', '5'], {})).toMatchObject({
+      fleet: { script: 'sim.js', sites: 5 },
+    });
+    expect(parseCollectorArgs(['demo', '--fleet-sites', '0'], {}).kind).toBe('usage_error');
     expect(parseCollectorArgs(['demo', '--samples', 'two'], {}).kind).toBe('usage_error');
   });
 });

@@ -192,7 +192,12 @@ export function createPublisher(options: PublisherOptions, deps: PublisherDeps):
         { topic: statusTopic, payload: status('offline', 'shutdown', up.epoch), retain: true },
         Math.min(options.ackTimeoutMs, GOODBYE_ACK_TIMEOUT_MS),
       );
-      if (!goodbye.ok) log.warn({ event: 'shutdown_status_failed', code: goodbye.code }, goodbye.message);
+      if (!goodbye.ok) {
+        log.warn({ event: 'shutdown_status_failed', code: goodbye.code }, goodbye.message);
+        // mqtt.js ends cleanly only once every publish is acknowledged, and this one never will be.
+        up.link.abandon();
+        return;
+      }
       // A clean DISCONNECT: the broker discards the will.
       await up.link.end();
     },

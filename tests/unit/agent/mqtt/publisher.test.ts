@@ -91,6 +91,26 @@ describe('the publisher', () => {
     expect(p.connected).toBe(false);
   });
 
+  it('stops on a link that never acknowledges its goodbye, without the clean end that would wait for it', async () => {
+    const { p, mqtt, clock } = publisher();
+    p.start();
+    const link = mqtt.last;
+    link.accept(true);
+    await flush();
+    link.autoAck = false;
+    let stopped = false;
+    const stopping = p.stop().then(() => {
+      stopped = true;
+    });
+    await flush();
+    clock.advance(5000);
+    await stopping;
+    expect(stopped).toBe(true);
+    // mqtt.js's clean end waits for every PUBACK: on this link it would never return.
+    expect(link.ended).toBe(false);
+    expect(link.abandoned || link.destroyed).toBe(true);
+  });
+
   it('sends nothing before the birth message is out, so the NOC hears online first', async () => {
     const { p, mqtt } = publisher();
     p.start();

@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
+import { fetchPoster } from './alerts/sinks/sink.js';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
-import { createCollector } from './collector.js';
+import { createCollector, type Publish, realEvery } from './collector.js';
 import { formatCompletenessTable } from './commands/completeness.js';
 import { formatRejectsTable } from './commands/rejects.js';
 import { formatSitesTable } from './commands/sites.js';
 import { formatStatsTable } from './commands/stats.js';
 import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
 import { runDemo } from './demo.js';
+import { createHealthRunner } from './health/health-runner.js';
+import { createSunCache } from './health/sun.js';
 import { openConfiguredStore } from './store/open-store.js';
 import type { ReportStore } from './store/store.js';
 import { COLLECTOR_VERSION } from './version.js';
@@ -77,7 +81,29 @@ async function readConfig(path: string | undefined): Promise<CollectorConfig | n
 
 async function serve(config: CollectorConfig): Promise<number> {
   const log = createLogger('pantau-collector', config.log.level);
-  const collector = createCollector({ config, store: await openConfiguredStore(config), log, nowMs: Date.now });
+  const store = await openConfiguredStore(config);
+  const health = (publish: Publish) =>
+    createHealthRunner({
+      config: config.health,
+      topicRoot: config.topicRoot,
+      store,
+      publisher: { publish: (topic, payload, options) => publish(topic, payload, { retain: options.retain }) },
+      poster: fetchPoster,
+      userAgent: `pantau-collector/${COLLECTOR_VERSION}`,
+      nowMs: Date.now,
+      random: Math.random,
+      newId: (prefix) => `${prefix}/${randomUUID()}`,
+      sun: createSunCache(),
+      every: realEvery,
+      log: log.child({ module: 'health' }),
+    });
+  const collector = createCollector({
+    config,
+    store,
+    log,
+    nowMs: Date.now,
+    health: config.health.enabled ? health : undefined,
+  });
   await collector.start();
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());

@@ -212,6 +212,58 @@ describe('health and alerts in pantau-collector serve', () => {
     expect(health.sites[0]?.states.map((s) => s.kind)).toEqual(['offline']);
     stopped.child.kill('SIGCONT');
     await collector.stop();
+    for (const agent of agents.splice(0)) await agent.kill();
+  });
+
+  it('a broker restart is one NOC incident and no per-site alert', { timeout: 240_000 }, async () => {
+    const dir = temp.make('health-broker');
+    const config = writeConfig(dir, 'collector-health-b');
+    const db = join(dir, 'pantau.sqlite');
+    const sitesFile = join(dir, 'sites.csv');
+    // Swapped coordinates and a kecamatan of another kabupaten: named, and nothing imported.
+    const bad = csvRow('paser-b', '64.01.02').replace('0.51,117.6', '117.6,0.51');
+    writeFileSync(sitesFile, [CSV_HEADER, csvRow('paser-a', '64.08.01'), bad].join('\n'));
+    const refused = await cli(config, 'sites', 'import', sitesFile);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/line 3, kecamatan_code: 64\.01\.02 is not a kecamatan of kabupaten 64\.08/);
+    expect(refused.stderr).toMatch(/line 3, latitude: is north of Indonesia/);
+    writeFileSync(sitesFile, [CSV_HEADER, csvRow('paser-a', '64.08.01'), csvRow('paser-b', '64.08.02')].join('\n'));
+    expect((await cli(config, 'sites', 'import', sitesFile)).stdout).toMatch(/2 added/);
+    const collector = startCollectorProcess(config);
+    collectors.push(collector);
+    await collector.waitForEvent('health_started');
+    startAgent('paser-a', dir);
+    startAgent('paser-b', dir);
+    await waitFor('both sites heard', () => heard(db, 'paser-a') && heard(db, 'paser-b'));
+    const before = webhook.requests.length;
+    const since = () => webhook.requests.slice(before).map((r) => JSON.parse(r.body) as Hook);
+
+    // A clean stop publishes every client's will; the collector loses its own connection too.
+    await mosquitto.halt();
+    await collector.waitForEvent('broker_connection_lost');
+    await mosquitto.resume();
+    const resumedMs = Date.now();
+    await waitFor('the NOC incident resolved', () =>
+      since().some((h) => h.incident?.kind === 'noc' && h.event === 'resolved'),
+    );
+    // Both sites are back and judged on their own again for a while: still nothing about them.
+    await waitFor('the sites heard again, and passes 20 s after the broker came back', () => {
+      const states = query<{ state: string }>(db, 'SELECT state FROM health_sites').map(
+        (r) => JSON.parse(r.state) as { siteId: string; lastHeardMs: number | null },
+      );
+      const back = ['paser-a', 'paser-b'].every((id) =>
+        states.some((s) => s.siteId === id && (s.lastHeardMs ?? 0) > resumedMs),
+      );
+      const saved = query<{ value: string }>(db, "SELECT value FROM health_meta WHERE key = 'saved_at_ms'");
+      return back && saved.some((r) => Number(r.value) > resumedMs + 20_000);
+    });
+    const told = since();
+    expect(told.filter((h) => h.incident?.kind === 'noc').map((h) => [h.event, h.incident?.cause])).toEqual([
+      ['firing', 'broker_connection_lost'],
+      ['resolved', 'broker_connection_lost'],
+    ]);
+    expect(told.filter((h) => h.alert !== null)).toEqual([]);
+    await collector.stop();
   });
 });
 

@@ -4,11 +4,16 @@
 export { startEmbeddedBroker } from './broker/embedded-broker.js';
 export { parseCollectorArgs } from './cli.js';
 export { type Collector, createCollector, groupCommitMax } from './collector.js';
+export { runAlertsCommand } from './commands/alerts-command.js';
+export { parseDuration, resolveWindow } from './commands/health-args.js';
+export { formatHealthTable, healthViews } from './commands/health-report.js';
+export { importSites, setSite } from './commands/registry-commands.js';
 export { formatSitesTable } from './commands/sites.js';
 export { formatStatsTable } from './commands/stats.js';
 export { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
 export { compileCanonicalCheck, decodeIngestPayload, hasRefinement } from './decode/index.js';
 export { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
+export { createHealthRunner, type HealthRunner } from './health/health-runner.js';
 export * from './health/index.js';
 export { buildHttpHandler } from './http/http-handler.js';
 export { listenHttp } from './http/http-server.js';

@@ -93,7 +93,9 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
   let known = new Map<string, SiteRecord>();
   let pending = 0;
   let failures = 0;
+  /** Feeds and timed jobs in progress; deliveries apart (a hung sink must not hold `idle`). */
   const running = new Set<Promise<void>>();
+  const deliveries = new Set<Promise<void>>();
   const stops: (() => void)[] = [];
 
   /** Hands an event to the service; the promise is returned (for ingest to wait on) only when many wait. */
@@ -112,6 +114,16 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
     });
     running.add(tracked);
     return pending > MAX_PENDING_EVENTS ? tracked : undefined;
+  }
+
+  /** Work that runs on while the caller goes on; `stop` waits for it before the store closes. */
+  function background(work: Promise<unknown>): void {
+    const tracked = work.then(
+      () => {},
+      (error: unknown) => log.error({ event: 'alert_dispatch_failed', err: error }, 'alert delivery failed'),
+    );
+    deliveries.add(tracked);
+    void tracked.finally(() => deliveries.delete(tracked));
   }
 
   function job(event: string, intervalMs: number, fn: () => Promise<unknown>): void {
@@ -164,10 +176,12 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
       known = new Map((await store.list()).map((r) => [r.siteId, r]));
       await service.start();
       await service.evaluateUsage();
-      void service.deliver();
+      background(service.deliver());
       job('health_tick', config.evaluateIntervalSec * 1000, async () => {
         await service.tick();
-        await service.deliver();
+        // Not waited for: a sink that hangs (up to its timeout per item) must not hold back the
+        // next evaluation pass; each sink drains on its own, one round at a time.
+        background(service.deliver());
       });
       job('health_sync', config.syncIntervalSec * 1000, sync);
       job('health_usage', config.usageIntervalSec * 1000, service.evaluateUsage);
@@ -179,10 +193,15 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
     onBatch: (batch: TelemetryBatch, receivedMs: number) =>
       feed('samples', () => service.onSamples(batch.siteId, healthSamplesOf(batch, receivedMs), receivedMs)),
     onBroker: (up: boolean) => feed('broker', () => service.onBroker(up, deps.nowMs())),
-    /** Stops the passes and waits for what runs (the store is closed after this). */
+    /** Resolves once the events fed so far and the timed jobs started so far are done. */
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.all(running);
+    },
+    /** Stops the passes and waits for what runs, a send in progress included (the store closes after). */
     async stop(): Promise<void> {
       for (const stop of stops.splice(0)) stop();
-      while (running.size > 0) await Promise.all(running);
+      service.dispatcher.stop();
+      while (running.size + deliveries.size > 0) await Promise.all([...running, ...deliveries]);
     },
     counters: () => ({ pendingEvents: pending, failedEvents: failures }),
   };

@@ -45,13 +45,18 @@ export function createDispatcher(options: DispatcherOptions, deps: DispatcherDep
     deps.sinks.map((s) => [s.name, { delivered: 0, failed: 0, givenUp: 0 }]),
   );
 
+  let stopped = false;
+
   async function drain(sink: AlertSink): Promise<void> {
     const c = counters.get(sink.name) ?? { delivered: 0, failed: 0, givenUp: 0 };
     for (;;) {
+      if (stopped) return;
       const items = await deps.outbox.due(sink.name, deps.nowMs(), options.batch);
       if (items.length === 0) return;
       let progressed = false;
       for (const item of items) {
+        // Stopping waits for one send at most (its timeout), not for a whole batch to a dead sink.
+        if (stopped) return;
         const n = item.notification;
         const result = await sink.send(n);
         const now = deps.nowMs();
@@ -109,6 +114,10 @@ export function createDispatcher(options: DispatcherOptions, deps: DispatcherDep
       );
     },
     counters: (): ReadonlyMap<SinkName, Readonly<SinkCounters>> => counters,
+    /** No new send starts after this; what waits stays in the outbox for the next start. */
+    stop(): void {
+      stopped = true;
+    },
   };
 }
 export type Dispatcher = ReturnType<typeof createDispatcher>;

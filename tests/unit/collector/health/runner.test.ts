@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import {
+  createHealthRunner,
+  createSunCache,
+  type HttpPoster,
+  healthConfigSchema,
+  openSqliteStore,
+} from '@pantau/collector';
+import { siteStatusSchema, telemetryBatchSchema } from '@pantau/shared';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../helpers/fakes.js';
+import { tempDirs } from '../../../helpers/temp-dirs.js';
+import { kutimSite } from './sim.js';
+
+const dirs = tempDirs();
+afterAll(() => dirs.removeAll());
+const T0 = Date.UTC(2026, 10, 23, 8);
+
+/** Timers the test fires by hand: each job under its interval. */
+function manualTimers() {
+  const jobs: { ms: number; fn: () => void }[] = [];
+  return {
+    every: (ms: number, fn: () => void) => {
+      const job = { ms, fn };
+      jobs.push(job);
+      return () => jobs.splice(jobs.indexOf(job), 1);
+    },
+    fire: (ms: number) => {
+      for (const j of jobs.filter((x) => x.ms === ms)) j.fn();
+    },
+    count: () => jobs.length,
+  };
+}
+
+/** Answers Alertmanager at once; holds every webhook request until released (a hung receiver). */
+function posters() {
+  const sent: { url: string; body: string }[] = [];
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const poster: HttpPoster = {
+    async post(url, body) {
+      if (url.includes('/hook')) await held;
+      sent.push({ url, body });
+      return { status: url.includes('/hook') ? 204 : 200, body: '' };
+    },
+  };
+  return { poster, sent, release: () => release() };
+}
+
+describe('health in serve (the runner)', () => {
+  it('feeds statuses and batches, evaluates on its timer, delivers while a hung webhook waits, stops cleanly', async () => {
+    const store = openSqliteStore(join(dirs.make('runner'), 'pantau.sqlite'));
+    await store.upsert([kutimSite('kutim-01')]);
+    let now = T0;
+    const timers = manualTimers();
+    const http = posters();
+    const config = healthConfigSchema.parse({
+      offline: { willSettleSec: 0 },
+      noc: { startupGraceSec: 0 },
+      alerts: { tolerance: { offline: { fireAfterSec: 0 } }, grouping: { waitSec: 0 } },
+      delivery: {
+        mqtt: { enabled: false },
+        webhook: { url: 'http://127.0.0.1:9/hook', secret: 'sixteen-chars-secret' },
+        alertmanager: { url: 'http://127.0.0.1:9' },
+      },
+    });
+    let ids = 0;
+    const runner = createHealthRunner({
+      config,
+      topicRoot: 'pantau/v1',
+      store,
+      publisher: { publish: async () => {} },
+      poster: http.poster,
+      userAgent: 'test',
+      nowMs: () => now,
+      random: () => 0.5,
+      newId: (prefix) => `${prefix}/${++ids}`,
+      sun: createSunCache(),
+      every: timers.every,
+      log: silentLogger(),
+    });
+    await runner.start();
+    const status = (state: 'online' | 'offline', reason: 'connected' | 'connection_lost') =>
+      siteStatusSchema.parse({
+        v: 1,
+        siteId: 'kutim-01',
+        state,
+        reason,
+        epoch: 1,
+        atMs: now,
+        bootId: 'b1',
+        agentVersion: '0.1.0',
+      });
+    const batch = telemetryBatchSchema.parse({
+      v: 1,
+      siteId: 'kutim-01',
+      agentVersion: '0.1.0',
+      sentAtMs: now,
+      samples: [{ seq: 1, bootId: 'b1', wallMs: now, clockSynced: true, uptimeMs: 3_600_000, probes: {} }],
+    });
+    await runner.onStatus(status('online', 'connected'), now);
+    await runner.onBatch(batch, now);
+    await runner.idle();
+    now += 60_000;
+    await runner.onStatus(status('offline', 'connection_lost'), now);
+    for (let i = 0; i < 3; i++) {
+      now += 5000;
+      timers.fire(config.evaluateIntervalSec * 1000);
+      await runner.idle();
+    }
+    // Alertmanager has the alert although the webhook has not answered its first request yet.
+    const am = http.sent.filter((r) => !r.url.includes('/hook')).map((r) => JSON.parse(r.body));
+    expect(
+      am.flat().map((a: { labels: Record<string, string> }) => [a.labels.site, a.labels.alertname]),
+    ).toContainEqual(['kutim-01', 'pantau_offline']);
+    expect(http.sent.filter((r) => r.url.includes('/hook'))).toEqual([]);
+    // The evaluation passes went on meanwhile (the last one was saved).
+    expect((await store.load()).savedAtMs).toBe(now);
+    http.release();
+    timers.fire(config.evaluateIntervalSec * 1000);
+    await runner.stop();
+    expect(http.sent.some((r) => r.url.includes('/hook') && r.body.includes('"kind":"offline"'))).toBe(true);
+    expect(timers.count()).toBe(0);
+    await store.close();
+  });
+});

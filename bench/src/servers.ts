@@ -22,7 +22,8 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/** Polls `check` every 100 ms until it holds; throws after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -40,8 +41,13 @@ const canConnect = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
-/** Mosquitto with queues large enough that a slow subscriber's session never drops a message. */
-export async function startMosquitto(): Promise<Server & { port: number; pid: number }> {
+/**
+ * Mosquitto with queues large enough that a slow subscriber's session never drops a message, on
+ * 127.0.0.1 and on any `extraAddresses` (a site namespace's host end) on the same port.
+ */
+export async function startMosquitto(
+  extraAddresses: readonly string[] = [],
+): Promise<Server & { port: number; pid: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-mosq-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
@@ -49,6 +55,7 @@ export async function startMosquitto(): Promise<Server & { port: number; pid: nu
     conf,
     [
       `listener ${port} 127.0.0.1`,
+      ...extraAddresses.map((address) => `listener ${port} ${address}`),
       'allow_anonymous true',
       'persistence false',
       'max_queued_messages 0',

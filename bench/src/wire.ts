@@ -5,129 +5,20 @@
  * takes seconds; a counting TCP proxy sits between it and the broker. TLS is estimated separately.
  * The last line printed is one JSON object with every figure.
  */
-import { createDelivery, createMemorySpool, createPublisher, mqttJsConnect, type Publisher } from '@pantau/agent';
-import { createLogger, encodePayload, type PayloadEncoding, type SampleInput } from '@pantau/shared';
-import { startCountingProxy } from './counting-proxy.js';
-import { seeded } from './seeded.js';
+import type { PayloadEncoding } from '@pantau/shared';
 import { startMosquitto } from './servers.js';
-import { StepClock } from './step-clock.js';
-import { DAY_START_MS, daySamples, SAMPLES_PER_DAY, syntheticSample } from './synthetic-samples.js';
-
-const DAYS_PER_MONTH = 30;
-/** TLS 1.3 with AES-GCM: 5-byte record header + 1 inner content type + 16-byte tag per record. */
-const TLS_RECORD_OVERHEAD_BYTES = 22;
-/** A full TLS 1.3 handshake with a typical two-certificate chain, both directions. */
-const TLS_HANDSHAKE_BYTES = 5000;
-/** Assumed: the site reconnects once a day (a conservative guess for a solar site). */
-const CONNECTIONS_PER_MONTH = 30;
-const MB = 1_000_000;
-
-interface Scenario {
-  readonly name: string;
-  readonly deliveryMinutes: number;
-  readonly encoding: PayloadEncoding;
-  readonly maxBatchSamples: number;
-}
-
-interface Measured {
-  readonly name: string;
-  readonly deliveryMinutes: number;
-  readonly encoding: PayloadEncoding;
-  readonly upBytesPerDay: number;
-  readonly downBytesPerDay: number;
-  /** The telemetry payloads alone (what the encoding decides); the rest is MQTT framing and acks. */
-  readonly payloadBytesPerDay: number;
-  readonly tcpRecordsPerDay: number;
-  readonly tcpBytesPerMonth: number;
-  readonly tlsEstimateBytesPerMonth: number;
-  readonly totalBytesPerMonth: number;
-}
-
-async function measure(brokerPort: number, scenario: Scenario): Promise<Measured> {
-  const proxy = await startCountingProxy(brokerPort);
-  const clock = new StepClock(DAY_START_MS);
-  const random = seeded(42);
-  const spool = createMemorySpool(100_000);
-  const log = createLogger('bench', 'silent');
-  let connected: () => void = () => {};
-  const up = new Promise<void>((resolve) => {
-    connected = resolve;
-  });
-  let epoch = 0;
-  const keepaliveSec = scenario.deliveryMinutes * 60 + 30;
-  const publisher: Publisher = createPublisher(
-    {
-      url: proxy.url,
-      keepaliveSec,
-      connectTimeoutMs: 30_000,
-      backoff: { minMs: 1000, maxMs: 300_000, reconnectWithinMs: 60_000 },
-      startDelayMaxMs: 0,
-      topicRoot: 'pantau/v1',
-      siteId: 'kutim-sangatta-01',
-      bootId: '3f1c2a9e-8d7b-4c6a-9e5f-1a2b3c4d5e6f',
-      agentVersion: '0.1.0',
-      configHash: 'dc1053cc2f53',
-      encoding: scenario.encoding,
-      ackTimeoutMs: 60_000,
-    },
-    {
-      clock,
-      random,
-      log,
-      connect: mqttJsConnect,
-      nextEpoch: () => epoch++,
-      spoolState: () => ({ depth: spool.depth, dropped: spool.dropped, fault: null }),
-    },
-  );
-  publisher.listen({ connected: () => connected() });
-  const delivery = createDelivery(
-    { maxBatchSamples: scenario.maxBatchSamples, backfillBytesPerSec: 4096 },
-    { spool, publisher, clock, log },
-  );
-  publisher.start();
-  await up;
-  const sampleRandom = seeded(7);
-  let payloadBytesPerDay = 0;
-  let pending: SampleInput[] = [];
-  for (let i = 0; i < SAMPLES_PER_DAY; i++) {
-    clock.advance(60_000);
-    const sample = syntheticSample(i, DAY_START_MS, sampleRandom);
-    await spool.append(sample);
-    pending.push(sample);
-    if ((i + 1) % scenario.deliveryMinutes === 0) {
-      await delivery.deliverLive();
-      // The same batch as the publisher sent (its sentAtMs may differ by a few bits' worth).
-      payloadBytesPerDay += payloadBytes(pending, clock.nowMs(), scenario.encoding);
-      pending = [];
-    }
-  }
-  await delivery.stop();
-  await publisher.stop();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  await proxy.close();
-  if (spool.depth !== 0) throw new Error(`${scenario.name}: ${spool.depth} samples not delivered`);
-  const records = proxy.up.chunks + proxy.down.chunks;
-  const tcpBytesPerMonth = (proxy.up.bytes + proxy.down.bytes) * DAYS_PER_MONTH;
-  const tlsEstimateBytesPerMonth =
-    records * TLS_RECORD_OVERHEAD_BYTES * DAYS_PER_MONTH + TLS_HANDSHAKE_BYTES * CONNECTIONS_PER_MONTH;
-  return {
-    name: scenario.name,
-    deliveryMinutes: scenario.deliveryMinutes,
-    encoding: scenario.encoding,
-    upBytesPerDay: proxy.up.bytes,
-    downBytesPerDay: proxy.down.bytes,
-    payloadBytesPerDay,
-    tcpRecordsPerDay: records,
-    tcpBytesPerMonth,
-    tlsEstimateBytesPerMonth,
-    totalBytesPerMonth: tcpBytesPerMonth + tlsEstimateBytesPerMonth,
-  };
-}
-
-function payloadBytes(samples: SampleInput[], sentAtMs: number, encoding: PayloadEncoding): number {
-  const batch = { v: 1 as const, siteId: 'kutim-sangatta-01', agentVersion: '0.1.0', sentAtMs, samples };
-  return encodePayload('telemetry', batch, encoding).byteLength;
-}
+import { daySamples, SAMPLES_PER_DAY } from './synthetic-samples.js';
+import {
+  CONNECTIONS_PER_MONTH,
+  DAYS_PER_MONTH,
+  MB,
+  type Measured,
+  measure,
+  payloadBytes,
+  type Scenario,
+  TLS_HANDSHAKE_BYTES,
+  TLS_RECORD_OVERHEAD_BYTES,
+} from './wire-model.js';
 
 /** Payload sizes alone, per encoding, for one batch of `count` samples (what the codec choice rests on). */
 function payloadSizes(count: number): Record<PayloadEncoding, number> {

@@ -61,7 +61,13 @@ export class SiteAgent {
     private readonly out: { message(m: SiteMessage): void; outage(o: TruthOutage): void },
   ) {
     const r = site.record;
-    this.battery = new SiteBattery(site.batteryHours, site.disconnectVolts, r.latitude, r.longitude, 0.6 + 0.4 * random());
+    this.battery = new SiteBattery(
+      site.batteryHours,
+      site.disconnectVolts,
+      r.latitude,
+      r.longitude,
+      0.6 + 0.4 * random(),
+    );
     this.bootAtMs = startMs - 3 * 86_400_000 * random() - 3_600_000;
     this.agentStartMs = this.bootAtMs + 20_000;
     this.clockSyncAtMs = this.bootAtMs;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type AlertsAction, parseAlertsAction, siteSetArgs } from './commands/health-args.js';
 
 export const COLLECTOR_HELP = `pantau-collector: stores village-site telemetry at the NOC and shows it.
 
@@ -6,7 +7,22 @@ Usage:
   pantau-collector serve [--config FILE]          subscribe, validate and store (embedded broker
                                                   when no broker URL is configured)
   pantau-collector sites [--config FILE] [--db PATH] [--json]
-                                                  list sites: last seen, status, last values
+                                                  list sites: registered or not, last seen, status,
+                                                  last values
+  pantau-collector sites import FILE.csv|FILE.yaml [--config FILE] [--db PATH]
+                                                  register sites (idempotent; a file with a bad row
+                                                  imports nothing and names every bad row)
+  pantau-collector sites set SITE --FIELD VALUE... [--config FILE] [--db PATH]
+                                                  change fields of one site (CSV or YAML names;
+                                                  an empty value clears an optional field)
+  pantau-collector health [--site ID] [--config FILE] [--db PATH] [--json]
+                                                  each site's states, causes and since when; with
+                                                  --site also its history of the last 7 days
+  pantau-collector alerts [list] [--json]         firing alerts, open incidents, silences, windows
+  pantau-collector alerts ack SITE[/KIND] [--by NAME] [--note TEXT]
+  pantau-collector alerts silence|maintenance --site ID|--kecamatan CODE|--kabupaten CODE
+                   --for DURATION|--until TIME [--from TIME] [--kind K,...] [--by NAME] [--comment TEXT]
+  pantau-collector alerts end ID                  end a silence or maintenance window now
   pantau-collector rejects [--config FILE] [--db PATH] [--limit N] [--json]
                                                   the quarantine: rejected messages, newest first
   pantau-collector stats [--config FILE] [--db PATH] [--json]
@@ -25,6 +41,11 @@ Options:
       --site ID         the site to report on
       --days N          days back from today, today included (default: 7)
       --limit N         most rejects shown (default: 50)
+      --for DURATION    how long a silence or maintenance window lasts: 90m, 2h, 1d
+      --from, --until   ISO times, e.g. 2026-12-02T08:00+08:00 (--from defaults to now)
+      --kind K,...      a silence's alert kinds (default: all): offline, degraded, power_at_risk,
+                        underused, data_problem
+      --by NAME         who acknowledges or silences (default: $USER)
       --dir DIR         where the demo keeps its database and logs (default: .pantau-demo); each
                         run removes the previous run's database, agent data and logs there
       --samples N       stop the demo after N stored samples (default: run until Ctrl-C)
@@ -36,7 +57,8 @@ Environment (overrides the file):
   PANTAU_BROKER_HOST, PANTAU_BROKER_PORT, PANTAU_SQLITE_PATH, PANTAU_POSTGRES_URL,
   PANTAU_MQTT_SHARE_GROUP, PANTAU_INGEST_CONNECTIONS, PANTAU_RETENTION_RAW_DAYS, PANTAU_MAX_PAYLOAD_BYTES,
   PANTAU_TOPIC_ROOT, PANTAU_LOG_LEVEL, PANTAU_HTTP_ENABLED, PANTAU_HTTP_HOST, PANTAU_HTTP_PORT,
-  PANTAU_SPEEDTEST_MAX_DOWN_BYTES, PANTAU_SPEEDTEST_MAX_UP_BYTES
+  PANTAU_SPEEDTEST_MAX_DOWN_BYTES, PANTAU_SPEEDTEST_MAX_UP_BYTES, PANTAU_HEALTH_ENABLED,
+  PANTAU_WEBHOOK_URL, PANTAU_WEBHOOK_SECRET, PANTAU_ALERTMANAGER_URL
 
 Exit codes: 0 success, 2 bad usage or config, 1 failure.
 `;
@@ -46,6 +68,22 @@ export type CollectorCommand =
   | { kind: 'version' }
   | { kind: 'serve'; configPath: string | undefined }
   | { kind: 'sites'; configPath: string | undefined; dbPath: string | undefined; json: boolean }
+  | { kind: 'sites_import'; configPath: string | undefined; dbPath: string | undefined; file: string }
+  | {
+      kind: 'sites_set';
+      configPath: string | undefined;
+      dbPath: string | undefined;
+      siteId: string;
+      assignments: string[];
+    }
+  | {
+      kind: 'health';
+      configPath: string | undefined;
+      dbPath: string | undefined;
+      json: boolean;
+      siteId: string | undefined;
+    }
+  | { kind: 'alerts'; configPath: string | undefined; dbPath: string | undefined; json: boolean; action: AlertsAction }
   | { kind: 'stats'; configPath: string | undefined; dbPath: string | undefined; json: boolean }
   | { kind: 'rejects'; configPath: string | undefined; dbPath: string | undefined; json: boolean; limit: number }
   | {
@@ -63,6 +101,16 @@ export function parseCollectorArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CollectorCommand {
+  // `sites set` takes free field names as options, which the fixed option list below would refuse.
+  if (argv[0] === 'sites' && argv[1] === 'set') {
+    const siteId = argv[2];
+    if (siteId === undefined || siteId.startsWith('-')) return { kind: 'usage_error', message: 'sites set needs SITE' };
+    const rest = siteSetArgs(argv.slice(3));
+    if (typeof rest === 'string') return { kind: 'usage_error', message: rest };
+    if (rest.assignments.length === 0) return { kind: 'usage_error', message: 'sites set needs --FIELD VALUE' };
+    const configPath = rest.config ?? (env.PANTAU_CONFIG || undefined);
+    return { kind: 'sites_set', configPath, dbPath: rest.db, siteId, assignments: rest.assignments };
+  }
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -74,13 +122,25 @@ export function parseCollectorArgs(
   if (values.version === true) return { kind: 'version' };
   const [command, ...extra] = positionals;
   if (command === undefined) return { kind: 'help' };
-  if (extra.length > 0) return { kind: 'usage_error', message: `unexpected argument: ${extra.join(' ')}` };
   const configPath = values.config ?? (env.PANTAU_CONFIG || undefined);
+  if (command === 'alerts') {
+    const action = parseAlertsAction(extra, values, env.USER || 'operator');
+    if (typeof action === 'string') return { kind: 'usage_error', message: action };
+    return { kind: 'alerts', configPath, dbPath: values.db, json: values.json === true, action };
+  }
+  if (command === 'sites' && extra[0] === 'import') {
+    const [, file, ...more] = extra;
+    if (file === undefined || more.length > 0) return { kind: 'usage_error', message: 'sites import needs one FILE' };
+    return { kind: 'sites_import', configPath, dbPath: values.db, file };
+  }
+  if (extra.length > 0) return { kind: 'usage_error', message: `unexpected argument: ${extra.join(' ')}` };
   switch (command) {
     case 'serve':
       return { kind: 'serve', configPath };
     case 'sites':
       return { kind: 'sites', configPath, dbPath: values.db, json: values.json === true };
+    case 'health':
+      return { kind: 'health', configPath, dbPath: values.db, json: values.json === true, siteId: values.site };
     case 'stats':
       return { kind: 'stats', configPath, dbPath: values.db, json: values.json === true };
     case 'rejects': {
@@ -141,6 +201,15 @@ function parse(argv: readonly string[]) {
       limit: { type: 'string' },
       'interval-sec': { type: 'string' },
       agent: { type: 'string' },
+      kecamatan: { type: 'string' },
+      kabupaten: { type: 'string' },
+      kind: { type: 'string' },
+      for: { type: 'string' },
+      from: { type: 'string' },
+      until: { type: 'string' },
+      by: { type: 'string' },
+      note: { type: 'string' },
+      comment: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -3,6 +3,7 @@ import { guard, type Logger } from '@pantau/shared';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { CollectorConfig } from './config/schema.js';
 import { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
+import type { HealthRunner } from './health/health-runner.js';
 import { buildHttpHandler } from './http/http-handler.js';
 import { type HttpServer, listenHttp } from './http/http-server.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
@@ -15,7 +16,7 @@ import { startStoreJobs } from './store/store-jobs.js';
 /** Repeats `fn` every `ms` until the returned function is called. */
 export type Every = (ms: number, fn: () => void) => () => void;
 
-const realEvery: Every = (ms, fn) => {
+export const realEvery: Every = (ms, fn) => {
   const timer = setInterval(fn, ms);
   return () => clearInterval(timer);
 };
@@ -27,7 +28,14 @@ export interface CollectorDeps {
   readonly nowMs: () => number;
   /** Timers for the background jobs (roll-ups, retention, gap scans); real intervals by default. */
   readonly every?: Every | undefined;
+  /**
+   * Site health and alerts, built by the caller over this collector's store and broker connection
+   * (`publish` publishes on it); absent, the collector only stores.
+   */
+  readonly health?: ((publish: Publish) => HealthRunner) | undefined;
 }
+
+export type Publish = (topic: string, payload: Buffer, options: { readonly retain: boolean }) => Promise<void>;
 
 export interface Collector {
   /** Starts the HTTP server (when enabled), the embedded broker when no broker URL is configured, then subscribes. */
@@ -37,6 +45,8 @@ export interface Collector {
   readonly ingest: Ingest;
   readonly store: Store;
   readonly gaps: GapTracker;
+  /** Health and alerts, when wired. */
+  readonly health: HealthRunner | null;
   /** The broker this collector uses (the embedded one's URL when it runs one); set after start. */
   readonly brokerUrl: string | null;
   /** The HTTP server's URL when `http.enabled`; set after start. */
@@ -60,6 +70,9 @@ export function createCollector(deps: CollectorDeps): Collector {
   let broker: EmbeddedBroker | null = null;
   let subscriber: Subscriber | null = null;
   let stopJobs: (() => Promise<void>) | null = null;
+  const publish: Publish = (topic, payload, options) =>
+    subscriber === null ? Promise.reject(new Error('not connected')) : subscriber.publish(topic, payload, options);
+  const health = deps.health?.(publish) ?? null;
   const gaps = createGapTracker(
     {
       topicRoot: config.topicRoot,
@@ -72,8 +85,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     },
     {
       store: deps.store,
-      publish: (topic, payload) =>
-        subscriber === null ? Promise.reject(new Error('not connected')) : subscriber.publish(topic, payload),
+      publish: (topic, payload) => publish(topic, payload, { retain: false }),
       nowMs: deps.nowMs,
       log: log.child({ module: 'gaps' }),
     },
@@ -95,6 +107,8 @@ export function createCollector(deps: CollectorDeps): Collector {
           : undefined,
       onSamples: config.gaps.enabled ? gaps.noteSite : undefined,
       onResendReply: gaps.onReply,
+      onBatch: health?.onBatch,
+      onStatus: health?.onStatus,
     },
   );
   let brokerUrl: string | null = null;
@@ -105,6 +119,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     ingest,
     store: deps.store,
     gaps,
+    health,
     get brokerUrl() {
       return brokerUrl;
     },
@@ -132,8 +147,16 @@ export function createCollector(deps: CollectorDeps): Collector {
       } else {
         brokerUrl = config.mqtt.url;
       }
+      // Before subscribing: the retained statuses the broker hands over at once find health started.
+      await health?.start();
       subscriber = createSubscriber(
-        { ...config.mqtt, url: brokerUrl, topicRoot: config.topicRoot, connections: config.ingest.connections },
+        {
+          ...config.mqtt,
+          url: brokerUrl,
+          topicRoot: config.topicRoot,
+          connections: config.ingest.connections,
+          onConnection: health === null ? undefined : (up) => void health.onBroker(up),
+        },
         ingest,
         log.child({ module: 'subscriber' }),
       );
@@ -160,6 +183,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         // Messages still being committed finish before the store closes; their PUBACKs may be
         // lost with the connection, and the broker then delivers them again (counted as duplicates).
         await ingest.drain();
+        await health?.stop();
         await broker?.close();
         await deps.store.close();
         log.info({ event: 'stopped', ...ingest.counters() }, 'collector stopped');

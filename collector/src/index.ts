@@ -27,5 +27,5 @@ export type { SampleFacts } from './store/sample-facts.js';
 export { sqliteMigrations } from './store/sqlite/migrations.js';
 export { openSqliteStore } from './store/sqlite/sqlite-store.js';
 export { openSqliteStoreInWorker } from './store/sqlite/worker-store.js';
-export type { GapStore, IngestStore, MaintenanceStore, ReportStore, Store } from './store/store.js';
+export type { GapStore, HealthStores, IngestStore, MaintenanceStore, ReportStore, Store } from './store/store.js';
 export { startStoreJobs } from './store/store-jobs.js';

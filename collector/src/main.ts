@@ -1,16 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
+import { fetchPoster } from './alerts/sinks/sink.js';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
-import { createCollector } from './collector.js';
+import { createCollector, type Publish, realEvery } from './collector.js';
+import { runAlertsCommand } from './commands/alerts-command.js';
 import { formatCompletenessTable } from './commands/completeness.js';
+import { formatHealthTable, formatHistory, healthViews } from './commands/health-report.js';
+import { importSites, setSite } from './commands/registry-commands.js';
 import { formatRejectsTable } from './commands/rejects.js';
 import { formatSitesTable } from './commands/sites.js';
 import { formatStatsTable } from './commands/stats.js';
 import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
 import { runDemo } from './demo.js';
+import { createHealthRunner } from './health/health-runner.js';
+import { createSunCache } from './health/sun.js';
 import { openConfiguredStore } from './store/open-store.js';
-import type { ReportStore } from './store/store.js';
+import type { Store } from './store/store.js';
 import { COLLECTOR_VERSION } from './version.js';
 
 /** The only place that wires real IO into the collector and starts it. */
@@ -48,12 +55,56 @@ async function main(): Promise<number> {
     case 'sites':
     case 'stats':
     case 'rejects':
-    case 'completeness': {
+    case 'completeness':
+    case 'health': {
       const config = await readConfig(command.configPath);
       if (config === null) return 2;
       return report(config, command);
     }
+    case 'sites_import':
+    case 'sites_set':
+    case 'alerts': {
+      const config = await readConfig(command.configPath);
+      if (config === null) return 2;
+      return operate(config, command);
+    }
   }
+}
+
+type OperatorCommand = Extract<CollectorCommand, { kind: 'sites_import' | 'sites_set' | 'alerts' }>;
+
+/** Commands that change the registry or the alert controls: the store is created if need be. */
+async function operate(config: CollectorConfig, command: OperatorCommand): Promise<number> {
+  let text = '';
+  if (command.kind === 'sites_import') {
+    try {
+      text = await readFile(command.file, 'utf8');
+    } catch (error) {
+      process.stderr.write(`pantau-collector: cannot read ${command.file}: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+  const store = await openConfiguredStore(commandStoreConfig(config, command.dbPath));
+  try {
+    const result =
+      command.kind === 'sites_import'
+        ? await importSites(store, command.file, text)
+        : command.kind === 'sites_set'
+          ? await setSite(store, command.siteId, command.assignments)
+          : await runAlertsCommand(store, command.action, command.json, Date.now());
+    process.stdout.write(result.out);
+    process.stderr.write(result.err);
+    return result.code;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A command reads or writes once: SQLite on this thread (not a worker started for one query). */
+function commandStoreConfig(config: CollectorConfig, dbPath: string | undefined): CollectorConfig {
+  if (dbPath === undefined && config.store.postgresUrl !== undefined) return config;
+  const sqlitePath = dbPath ?? config.store.sqlitePath;
+  return { ...config, store: { ...config.store, sqlitePath, postgresUrl: undefined, sqliteWorker: false } };
 }
 
 async function readConfig(path: string | undefined): Promise<CollectorConfig | null> {
@@ -77,7 +128,29 @@ async function readConfig(path: string | undefined): Promise<CollectorConfig | n
 
 async function serve(config: CollectorConfig): Promise<number> {
   const log = createLogger('pantau-collector', config.log.level);
-  const collector = createCollector({ config, store: await openConfiguredStore(config), log, nowMs: Date.now });
+  const store = await openConfiguredStore(config);
+  const health = (publish: Publish) =>
+    createHealthRunner({
+      config: config.health,
+      topicRoot: config.topicRoot,
+      store,
+      publisher: { publish: (topic, payload, options) => publish(topic, payload, { retain: options.retain }) },
+      poster: fetchPoster,
+      userAgent: `pantau-collector/${COLLECTOR_VERSION}`,
+      nowMs: Date.now,
+      random: Math.random,
+      newId: (prefix) => `${prefix}/${randomUUID()}`,
+      sun: createSunCache(),
+      every: realEvery,
+      log: log.child({ module: 'health' }),
+    });
+  const collector = createCollector({
+    config,
+    store,
+    log,
+    nowMs: Date.now,
+    health: config.health.enabled ? health : undefined,
+  });
   await collector.start();
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
@@ -86,7 +159,7 @@ async function serve(config: CollectorConfig): Promise<number> {
   return 0;
 }
 
-type ReportCommand = Extract<CollectorCommand, { kind: 'sites' | 'stats' | 'rejects' | 'completeness' }>;
+type ReportCommand = Extract<CollectorCommand, { kind: 'sites' | 'stats' | 'rejects' | 'completeness' | 'health' }>;
 
 /** The read-only commands: open the configured store (never create a SQLite file), print, close. */
 async function report(config: CollectorConfig, command: ReportCommand): Promise<number> {
@@ -98,12 +171,7 @@ async function report(config: CollectorConfig, command: ReportCommand): Promise<
     );
     return 1;
   }
-  const store = await openConfiguredStore(
-    // A report reads once: SQLite on this thread, not a worker started for one query.
-    usePostgres
-      ? config
-      : { ...config, store: { ...config.store, sqlitePath: path, postgresUrl: undefined, sqliteWorker: false } },
-  );
+  const store = await openConfiguredStore(commandStoreConfig(config, command.dbPath));
   try {
     process.stdout.write(await reportText(store, command));
     return 0;
@@ -112,12 +180,37 @@ async function report(config: CollectorConfig, command: ReportCommand): Promise<
   }
 }
 
-async function reportText(store: ReportStore, command: ReportCommand): Promise<string> {
+async function reportText(store: Store, command: ReportCommand): Promise<string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   switch (command.kind) {
     case 'sites': {
       const list = await store.listSites();
-      return command.json ? json(list) : formatSitesTable(list, Date.now());
+      const registry = new Map((await store.list()).map((r) => [r.siteId, r]));
+      if (!command.json) return formatSitesTable(list, Date.now(), registry);
+      const heard = new Set(list.map((s) => s.siteId));
+      const silent = [...registry.values()].filter((r) => !heard.has(r.siteId));
+      return json([
+        ...list.map((s) => ({ ...s, registry: registry.get(s.siteId) ?? null })),
+        ...silent.map((r) => ({
+          siteId: r.siteId,
+          lastSeenMs: null,
+          samples: 0,
+          lastSample: null,
+          status: null,
+          registry: r,
+        })),
+      ]);
+    }
+    case 'health': {
+      const registry = new Map((await store.list()).map((r) => [r.siteId, r]));
+      const snapshot = await store.load();
+      const views = healthViews(snapshot, registry, command.siteId);
+      const now = Date.now();
+      const history =
+        command.siteId === undefined ? null : await store.history(command.siteId, now - 7 * 86_400_000, now + 1);
+      if (command.json) return json({ noc: snapshot.noc, savedAtMs: snapshot.savedAtMs, sites: views, history });
+      const text = formatHealthTable(views, registry, now);
+      return command.siteId === undefined || history === null ? text : text + formatHistory(command.siteId, history);
     }
     case 'stats': {
       const counters = await store.counters();

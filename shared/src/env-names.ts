@@ -9,6 +9,7 @@ export const PANTAU_ENV_PREFIX = 'PANTAU_';
  * to the programs' maps.
  */
 export const PANTAU_ENV_NAMES: readonly string[] = [
+  'PANTAU_ALERTMANAGER_URL',
   'PANTAU_BACKFILL_BYTES_PER_SEC',
   'PANTAU_BROKER_HOST',
   'PANTAU_BROKER_PORT',
@@ -19,6 +20,7 @@ export const PANTAU_ENV_NAMES: readonly string[] = [
   'PANTAU_DELIVERY_ENCODING',
   'PANTAU_DELIVERY_INTERVAL_SEC',
   'PANTAU_DELIVERY_PROFILE',
+  'PANTAU_HEALTH_ENABLED',
   'PANTAU_HOST_ENABLED',
   'PANTAU_HTTP_ENABLED',
   'PANTAU_HTTP_HOST',
@@ -54,6 +56,8 @@ export const PANTAU_ENV_NAMES: readonly string[] = [
   'PANTAU_UPTIME_TERMINAL_KIND',
   'PANTAU_USAGE_INTERFACE',
   'PANTAU_USAGE_SOURCE',
+  'PANTAU_WEBHOOK_SECRET',
+  'PANTAU_WEBHOOK_URL',
 ];
 
 /** The environment check `loadConfig` applies for a Pantau program. */

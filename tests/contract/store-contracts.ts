@@ -1,7 +1,12 @@
-import type { Store } from '@pantau/collector';
+import type { AlertOutbox, ControlsStore, HealthStateStore, SiteRegistry, Store } from '@pantau/collector';
+import { alertOutboxContract } from './alert-outbox.contract.js';
+import { controlsContract } from './controls.contract.js';
+import { dailyFactsContract } from './daily-facts.contract.js';
 import { gapStoreContract } from './gap-store.contract.js';
+import { healthStateContract } from './health-state.contract.js';
 import { ingestStoreContract } from './ingest-store.contract.js';
 import { maintenanceStoreContract } from './maintenance-store.contract.js';
+import { registryContract } from './registry.contract.js';
 import { reportStoreContract } from './report-store.contract.js';
 
 /**
@@ -14,4 +19,17 @@ export function storeContracts(name: string, open: () => Promise<Store>): void {
   gapStoreContract(name, open);
   maintenanceStoreContract(name, open);
   reportStoreContract(name, open);
+  healthStoreContracts(name, open);
+  dailyFactsContract(name, open);
+}
+
+/** The health roles' suites (the memory store runs these too). */
+export function healthStoreContracts(
+  name: string,
+  open: () => Promise<SiteRegistry & HealthStateStore & AlertOutbox & ControlsStore & { close(): Promise<void> }>,
+): void {
+  registryContract(name, open);
+  healthStateContract(name, open);
+  alertOutboxContract(name, open);
+  controlsContract(name, open);
 }

@@ -1,11 +1,24 @@
+import type { SiteRecord } from '../registry/site-record.js';
 import type { LatestSample, SiteSummary } from '../store/records.js';
 import { latencyRoles, type SampleFacts } from '../store/sample-facts.js';
+import { table } from './table.js';
 
-/** `pantau-collector sites`: one line per site, for a person at a terminal. */
-export function formatSitesTable(sites: readonly SiteSummary[], nowMs: number): string {
-  if (sites.length === 0) return 'No site has reported yet.\n';
+/**
+ * `pantau-collector sites`: one line per site, for a person at a terminal. With the registry, a
+ * site seen on the wire but not registered says so, and a registered one never heard is listed too.
+ */
+export function formatSitesTable(
+  sites: readonly SiteSummary[],
+  nowMs: number,
+  registry?: ReadonlyMap<string, SiteRecord>,
+): string {
+  const heard = new Set(sites.map((s) => s.siteId));
+  const silent = [...(registry?.values() ?? [])].filter((r) => !heard.has(r.siteId));
+  if (sites.length === 0 && silent.length === 0) return 'No site has reported yet.\n';
+  const registered = (siteId: string) => registryLabel(registry?.get(siteId));
   const header = [
     'SITE',
+    ...(registry === undefined ? [] : ['REGISTERED']),
     'LAST SAMPLE',
     'STATUS',
     'SAMPLES',
@@ -22,6 +35,7 @@ export function formatSitesTable(sites: readonly SiteSummary[], nowMs: number): 
     const f = last?.figures;
     return [
       site.siteId,
+      ...(registry === undefined ? [] : [registered(site.siteId)]),
       last === null ? '-' : sampleTime(last, nowMs),
       site.status === null ? '-' : `${site.status.state} (${site.status.reason})`,
       String(site.samples),
@@ -34,13 +48,16 @@ export function formatSitesTable(sites: readonly SiteSummary[], nowMs: number): 
       f?.errors ?? '-',
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  for (const r of silent) {
+    rows.push([r.siteId, registered(r.siteId), 'never reported', ...header.slice(3).map(() => '-')]);
+  }
+  rows.sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
+  return table(header, rows);
+}
+
+/** The registry's name for a site, `name (kecamatan, kabupaten)`, or `unregistered`. */
+export function registryLabel(record: SiteRecord | undefined): string {
+  return record === undefined ? 'unregistered' : `${record.name} (${record.kecamatan}, ${record.kabupaten})`;
 }
 
 /** When the latest sample was taken (the collector's time for it), and how sure that time is. */
@@ -81,7 +98,7 @@ function ago(ms: number): string {
   return ms < 0 ? 'just now' : `${duration(ms)} ago`;
 }
 
-function duration(ms: number): string {
+export function duration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   if (seconds < 120) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOPIC_ROOT, type EnvMap, logLevels, topicRootSchema } from '@pantau/shared';
 import { z } from 'zod';
+import { healthConfigSchema } from '../health/config.js';
 import { refuseContradictions } from './contradictions.js';
 
 export const collectorConfigSchema = z
@@ -132,6 +133,8 @@ export const collectorConfigSchema = z
       })
       .prefault({}),
     log: z.strictObject({ level: z.enum(logLevels).default('info') }).prefault({}),
+    /** Site health, alerts and their delivery (docs/health.md, "Configuration"). */
+    health: healthConfigSchema.prefault({}),
   })
   .superRefine(refuseContradictions);
 export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
@@ -157,4 +160,8 @@ export const collectorEnvMap: EnvMap = {
   PANTAU_SPEEDTEST_MAX_DOWN_BYTES: { path: ['http', 'speedtest', 'maxDownBytes'], type: 'number' },
   PANTAU_SPEEDTEST_MAX_UP_BYTES: { path: ['http', 'speedtest', 'maxUpBytes'], type: 'number' },
   PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+  PANTAU_HEALTH_ENABLED: { path: ['health', 'enabled'], type: 'boolean' },
+  PANTAU_WEBHOOK_URL: { path: ['health', 'delivery', 'webhook', 'url'], type: 'string' },
+  PANTAU_WEBHOOK_SECRET: { path: ['health', 'delivery', 'webhook', 'secret'], type: 'string' },
+  PANTAU_ALERTMANAGER_URL: { path: ['health', 'delivery', 'alertmanager', 'url'], type: 'string' },
 };

@@ -7,7 +7,7 @@ export type SiteGroup = (typeof siteGroups)[number];
 const seconds = (min: number, max: number, fallback: number) => z.int().min(min).max(max).default(fallback);
 const share = (fallback: number) => z.number().min(0).max(1).default(fallback);
 
-const groupThresholds = z.object({
+const groupThresholds = z.strictObject({
   /** Client traffic (in + out, the agent's own excluded) per hour online, in MB. */
   minClientMbPerOnlineHour: z.number().min(0),
   /** Share of online minutes with client traffic (docs/storage.md, activeMinutes). */
@@ -19,7 +19,7 @@ export type GroupThresholds = z.infer<typeof groupThresholds>;
 
 const tolerance = (fireAfterSec: number, resolveAfterSec: number) =>
   z
-    .object({
+    .strictObject({
       /** The condition must hold this long before the alert fires. */
       fireAfterSec: seconds(0, 86_400, fireAfterSec),
       /** And be gone this long before it resolves. */
@@ -31,16 +31,24 @@ const tolerance = (fireAfterSec: number, resolveAfterSec: number) =>
  * Health rules and alert delivery. Every figure is documented with its default in docs/health.md;
  * this object is meant to sit under `health:` in the collector's config.
  */
-export const healthConfigSchema = z.object({
+export const healthConfigSchema = z.strictObject({
+  /** Judge health and send alerts in `serve`; off, the collector only stores. */
+  enabled: z.boolean().default(true),
+  /** How often `serve` runs an evaluation pass (silences, settling wills, tolerances) and delivers. */
+  evaluateIntervalSec: seconds(1, 300, 5),
+  /** How often `serve` reads back what commands changed: registry, silences, maintenance, acks. */
+  syncIntervalSec: seconds(1, 3600, 10),
+  /** How often the daily roll-ups are judged again for underused sites and missing samples. */
+  usageIntervalSec: seconds(60, 86_400, 3600),
   /** For sites the registry says nothing about (and unregistered ones). */
   defaults: z
-    .object({
+    .strictObject({
       sampleIntervalSec: seconds(1, 3600, 60),
       deliveryIntervalSec: seconds(1, 86_400, 300),
     })
     .prefault({}),
   offline: z
-    .object({
+    .strictObject({
       /** Silent past `silenceFactor` x the expected delivery interval + `silenceGraceSec`: offline. */
       silenceFactor: z.number().min(1).max(20).default(2),
       silenceGraceSec: seconds(0, 86_400, 60),
@@ -58,7 +66,7 @@ export const healthConfigSchema = z.object({
     })
     .prefault({}),
   degraded: z
-    .object({
+    .strictObject({
       /** Trailing window of samples judged. */
       windowSec: seconds(60, 86_400, 900),
       /** At least this many samples in the window before anything is judged. */
@@ -72,7 +80,7 @@ export const healthConfigSchema = z.object({
     })
     .prefault({}),
   power: z
-    .object({
+    .strictObject({
       /** Warn this far above the battery's low-voltage disconnect (percent of it)... */
       warnAboveDisconnectPct: z.number().min(0).max(50).default(4),
       /** ...or, where the disconnect voltage is unknown, under this (a 12 V battery). */
@@ -89,7 +97,7 @@ export const healthConfigSchema = z.object({
     })
     .prefault({}),
   underused: z
-    .object({
+    .strictObject({
       windowDays: z.int().min(1).max(90).default(7),
       /** Online less than this share of the window: "not used because offline" (availability). */
       minOnlineShare: share(0.5),
@@ -98,7 +106,7 @@ export const healthConfigSchema = z.object({
       /** ...when the kabupaten has at least this many sites with enough online time. */
       minKabupatenSites: z.int().min(2).max(100_000).default(10),
       groups: z
-        .object({
+        .strictObject({
           village_office: groupThresholds.prefault({
             minClientMbPerOnlineHour: 20,
             minActiveShare: 0.1,
@@ -112,7 +120,7 @@ export const healthConfigSchema = z.object({
     })
     .prefault({}),
   dataProblems: z
-    .object({
+    .strictObject({
       /** A boot whose clock has stayed unsynchronised this long (by its uptime). */
       clockUnsyncedAfterSec: seconds(60, 7 * 86_400, 1800),
       /** Yesterday's completeness (received / expected samples) under this. */
@@ -120,7 +128,7 @@ export const healthConfigSchema = z.object({
     })
     .prefault({}),
   noc: z
-    .object({
+    .strictObject({
       /** After the collector starts, silence is counted from the start, and this long passes first. */
       startupGraceSec: seconds(0, 86_400, 900),
       /** After the collector's broker connection comes back, sites have this long to reconnect. */
@@ -134,9 +142,9 @@ export const healthConfigSchema = z.object({
     })
     .prefault({}),
   alerts: z
-    .object({
+    .strictObject({
       tolerance: z
-        .object({
+        .strictObject({
           offline: tolerance(10, 60),
           degraded: tolerance(600, 900),
           power_at_risk: tolerance(300, 1800),
@@ -145,7 +153,7 @@ export const healthConfigSchema = z.object({
         })
         .prefault({}),
       flap: z
-        .object({
+        .strictObject({
           /** This many changes of a condition within `windowSec` make it flapping... */
           changes: z.int().min(2).max(1000).default(4),
           windowSec: seconds(60, 86_400, 3600),
@@ -154,7 +162,7 @@ export const healthConfigSchema = z.object({
         })
         .prefault({}),
       grouping: z
-        .object({
+        .strictObject({
           /** Offline onsets this close together in one area form one incident... */
           windowSec: seconds(0, 86_400, 900),
           /** ...of at least this many sites of a kecamatan, or of a kabupaten. */
@@ -177,11 +185,11 @@ export const healthConfigSchema = z.object({
     })
     .prefault({}),
   delivery: z
-    .object({
+    .strictObject({
       /** Retained per-site alert state on `<topicRoot>/alert/<site>/<kind>`. */
-      mqtt: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+      mqtt: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
       webhook: z
-        .object({
+        .strictObject({
           /** A receiver of signed JSON notifications (docs/health.md, "Webhook"). */
           url: z.url({ protocol: /^https?$/ }).optional(),
           /** HMAC-SHA256 key; required with a URL. */
@@ -194,7 +202,7 @@ export const healthConfigSchema = z.object({
         })
         .prefault({}),
       alertmanager: z
-        .object({
+        .strictObject({
           /** Alertmanager's base URL, e.g. http://127.0.0.1:9093 (alerts go to /api/v2/alerts). */
           url: z.url({ protocol: /^https?$/ }).optional(),
           timeoutMs: z.int().min(100).max(120_000).default(10_000),

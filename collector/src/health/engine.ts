@@ -252,7 +252,12 @@ export function createHealthEngine(deps: HealthEngineDeps) {
     onStatus,
     onSamples,
     onBroker(up: boolean, atMs: number): Step {
-      return step((ctx) => nocBroker(noc, up, atMs, ctx));
+      return step((ctx) => {
+        nocBroker(noc, up, atMs, ctx);
+        // A broker that stops publishes every client's will before it closes the collector's
+        // connection too: wills still settling when the connection drops belong to that stop.
+        if (!up && noc.grace !== null) holdPending(noc.grace.id, ctx);
+      });
     },
     tick,
     /** The daily judgement of use and completeness (see `judgeUsage`). */

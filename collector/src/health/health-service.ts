@@ -186,6 +186,8 @@ export function createHealthService(deps: HealthServiceDeps) {
         await deps.controls.putMaintenance(window);
         await reloadControls();
       }),
+    /** Reads silences and maintenance windows again (a command may have changed them). */
+    refreshControls: () => serial(reloadControls),
     endControl: (id: string) =>
       serial(async () => {
         const ended = await deps.controls.end(id, deps.nowMs());

@@ -2,6 +2,7 @@ import type { IncidentRecord } from '../alerts/alert-record.js';
 import type { Maintenance, Silence } from '../alerts/controls.js';
 import type { OutboxItem, SinkName } from '../alerts/notification.js';
 import type {
+  AckRequest,
   AlertOutbox,
   ControlsStore,
   HealthCommit,
@@ -35,6 +36,7 @@ export function createMemoryHealthStore(): HealthStateStore &
   let savedAtMs: number | null = null;
   const silences = new Map<string, Silence>();
   const windows = new Map<string, Maintenance>();
+  const acks = new Map<string, AckRequest>();
 
   const find = (sink: SinkName, id: string) =>
     outbox.findIndex((i) => i.sink === sink && i.notification.id === id && !i.givenUp);
@@ -57,7 +59,11 @@ export function createMemoryHealthStore(): HealthStateStore &
         else incidents.delete(i.id);
       }
       transitions.push(...clone(change.transitions));
-      outbox.push(...clone(change.outbox).map((i) => ({ ...i, givenUp: false })));
+      for (const item of clone(change.outbox)) {
+        // The same decision saved twice is kept once, as the databases' unique (sink, id) does.
+        if (outbox.some((o) => o.sink === item.sink && o.notification.id === item.notification.id)) continue;
+        outbox.push({ ...item, givenUp: false });
+      }
       noc = JSON.stringify(change.noc);
       savedAtMs = change.savedAtMs;
     },
@@ -72,7 +78,8 @@ export function createMemoryHealthStore(): HealthStateStore &
         const key = item.notification.key;
         if (blocked.has(key)) continue;
         blocked.add(key);
-        if (item.nextAttemptMs <= nowMs) due.push(clone(item));
+        const { givenUp: _parked, ...waiting } = item;
+        if (item.nextAttemptMs <= nowMs) due.push(clone(waiting));
         if (due.length >= limit) break;
       }
       return due;
@@ -112,6 +119,15 @@ export function createMemoryHealthStore(): HealthStateStore &
       if (s === undefined) return false;
       s.endsMs = Math.min(s.endsMs, atMs);
       return true;
+    },
+    async requestAck(ack) {
+      acks.set(ack.key, clone(ack));
+    },
+    async pendingAcks() {
+      return [...acks.values()].sort((a, b) => a.requestedMs - b.requestedMs || a.key.localeCompare(b.key)).map(clone);
+    },
+    async ackApplied(ack) {
+      if (acks.get(ack.key)?.requestedMs === ack.requestedMs) acks.delete(ack.key);
     },
   };
 }

@@ -61,7 +61,18 @@ export interface AlertOutbox {
   waiting(sink: SinkName): Promise<number>;
 }
 
-/** The operator's silences and maintenance windows, and acknowledgements (a store role). */
+/** An acknowledgement asked for by a command, applied by the running collector. */
+export interface AckRequest {
+  readonly key: string;
+  readonly by: string;
+  readonly note: string;
+  readonly requestedMs: number;
+}
+
+/**
+ * The operator's silences and maintenance windows, and acknowledgements (a store role). Commands
+ * write here and the running collector reads it back, so they work while it runs.
+ */
 export interface ControlsStore {
   silences(): Promise<Silence[]>;
   maintenance(): Promise<Maintenance[]>;
@@ -69,4 +80,10 @@ export interface ControlsStore {
   putMaintenance(window: Maintenance): Promise<void>;
   /** Ends a silence or a maintenance window now (kept for the record). */
   end(id: string, atMs: number): Promise<boolean>;
+  /** Asks for an alert (by key) or incident (by id) to be acknowledged; the newest ask per key stays. */
+  requestAck(ack: AckRequest): Promise<void>;
+  /** Asks not yet applied, oldest first. */
+  pendingAcks(): Promise<AckRequest[]>;
+  /** The collector applied (or refused) this ask; a newer ask for the same key stays. */
+  ackApplied(ack: AckRequest): Promise<void>;
 }

@@ -1,4 +1,12 @@
-import { type DecodeContext, fail, type Logger, parseTopic, type ResendReply } from '@pantau/shared';
+import {
+  type DecodeContext,
+  fail,
+  type Logger,
+  parseTopic,
+  type ResendReply,
+  type SiteStatus,
+  type TelemetryBatch,
+} from '@pantau/shared';
 import { decodeIngestPayload } from '../decode/index.js';
 import type { BatchItem, InsertResult } from '../store/records.js';
 import type { IngestStore } from '../store/store.js';
@@ -25,6 +33,12 @@ export interface IngestDeps {
   readonly onSamples?: ((siteId: string) => void) | undefined;
   /** Told of a site's answer to a resend request. */
   readonly onResendReply?: ((reply: ResendReply) => Promise<void>) | undefined;
+  /**
+   * Told of each stored batch and each status that is not stale (health listens). A promise it
+   * returns is waited for before the message is acknowledged: the listener's backpressure.
+   */
+  readonly onBatch?: ((batch: TelemetryBatch, receivedMs: number) => Promise<void> | undefined) | undefined;
+  readonly onStatus?: ((status: SiteStatus, receivedMs: number) => Promise<void> | undefined) | undefined;
 }
 
 export interface IngestCounters {
@@ -178,11 +192,14 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
         samplesStored += result.inserted;
         duplicates += result.duplicates;
         deps.onSamples?.(message.siteId);
+        await deps.onBatch?.(batch, receivedMs);
       } else if ('requestId' in message) {
         await deps.onResendReply?.(message);
         resendReplies += 1;
       } else if ((await deps.store.applyStatus(message, receivedMs)) === 'stale') {
         staleStatuses += 1;
+      } else {
+        await deps.onStatus?.(message, receivedMs);
       }
     } catch (error) {
       throw new StoreFailure(`storing a message from ${parsed.siteId} failed: ${(error as Error).message}`, {

@@ -14,13 +14,15 @@ export interface SubscriberOptions {
   readonly shareGroup?: string | undefined;
   /** Connections sharing the subscription (default 1); more than one implies a share group. */
   readonly connections?: number | undefined;
+  /** Told when the first connection (the one with statuses) is lost and when it is back. */
+  readonly onConnection?: ((up: boolean) => void) | undefined;
 }
 
 export interface Subscriber {
   /** Resolves once every connection is connected and subscribed. */
   start(): Promise<void>;
-  /** Publishes QoS 1 on the first connection (resend requests); resolves on the broker's PUBACK. */
-  publish(topic: string, payload: Buffer): Promise<void>;
+  /** Publishes QoS 1 on the first connection (resend requests, alerts); resolves on the broker's PUBACK. */
+  publish(topic: string, payload: Buffer, options?: { readonly retain?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
   const count = options.connections ?? 1;
   const shareGroup = options.shareGroup ?? (count > 1 ? options.clientId : undefined);
   let clients: MqttClient[] = [];
+  let stopping = false;
 
   async function connectOne(index: number): Promise<MqttClient> {
     const clientId = index === 0 ? options.clientId : `${options.clientId}-${index}`;
@@ -87,11 +90,27 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
     let connects = 0;
     // Set when the broker answered without our session, until a subscribe succeeds.
     let mustSubscribe = false;
+    let lost = false;
+    if (index === 0) {
+      c.on(
+        'close',
+        guard(log, 'close', () => {
+          if (lost || connects === 0 || stopping) return;
+          lost = true;
+          log.warn({ event: 'broker_connection_lost', clientId }, 'lost the broker connection; reconnecting');
+          options.onConnection?.(false);
+        }),
+      );
+    }
     c.on(
       'connect',
       guard(log, 'connect', (connack: { sessionPresent?: boolean }) => {
         connects += 1;
         log.info({ event: 'connected', url: options.url, clientId }, 'connected to broker');
+        if (lost) {
+          lost = false;
+          options.onConnection?.(true);
+        }
         if (connects === 1) return;
         // MQTT 3.1.1 §3.2.2.2: sessionPresent = 0 on a clean:false connect means the broker has no
         // session for us (it restarted without persistence, or expired it): no subscription, and the
@@ -134,12 +153,13 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
         throw (failed as PromiseRejectedResult).reason;
       }
     },
-    async publish(topic, payload) {
+    async publish(topic, payload, publishOptions) {
       const c = clients[0];
       if (c === undefined) throw new Error('not connected');
-      await c.publishAsync(topic, payload, { qos: 1 });
+      await c.publishAsync(topic, payload, { qos: 1, retain: publishOptions?.retain === true });
     },
     async stop() {
+      stopping = true;
       const all = clients;
       clients = [];
       await Promise.all(all.map((c) => c.endAsync()));

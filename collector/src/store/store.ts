@@ -1,4 +1,7 @@
 import type { SiteStatus } from '@pantau/shared';
+import type { AlertOutbox, ControlsStore, HealthStateStore } from '../health/ports.js';
+import type { DailyFactsSource } from '../health/underused.js';
+import type { SiteRegistry } from '../registry/site-registry.js';
 import type { StoredCounters } from './counters.js';
 import type {
   BatchItem,
@@ -71,8 +74,15 @@ export interface ReportStore {
   counters(): Promise<StoredCounters>;
 }
 
+/**
+ * Health and alerts: the site registry, health state (one transaction per commit), the alert
+ * outbox, the operator's controls, and the daily roll-ups as health reads them. The roles'
+ * interfaces live beside their callers (health/ports.ts, registry/site-registry.ts).
+ */
+export interface HealthStores extends SiteRegistry, HealthStateStore, AlertOutbox, ControlsStore, DailyFactsSource {}
+
 /** Every role of one open store, and its lifecycle. */
-export interface Store extends IngestStore, GapStore, MaintenanceStore, ReportStore {
+export interface Store extends IngestStore, GapStore, MaintenanceStore, ReportStore, HealthStores {
   /** Safe to call twice; calls after it fail. */
   close(): Promise<void>;
 }

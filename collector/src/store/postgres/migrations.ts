@@ -137,6 +137,75 @@ export const pgMigrations: readonly string[] = [
      PRIMARY KEY (site_id, from_seq, to_seq)
    );
    CREATE INDEX resend_asks_time ON resend_asks (asked_ms);`,
+  // 3: site health and alerts (docs/storage.md, "Health and alerts"): the site registry, each
+  // site's health and alert state, incidents, the transitions' history, the alert outbox, the
+  // operator's silences and maintenance windows, and acknowledgements asked for by a command.
+  `CREATE TABLE registry (
+     site_id               text PRIMARY KEY,
+     name                  text NOT NULL,
+     kabupaten_code        text NOT NULL,
+     kabupaten             text NOT NULL,
+     kecamatan_code        text NOT NULL,
+     kecamatan             text NOT NULL,
+     desa_code             text NOT NULL,
+     desa                  text NOT NULL,
+     site_group            text NOT NULL,
+     latitude              double precision NOT NULL,
+     longitude             double precision NOT NULL,
+     lvd_volts             double precision,
+     sample_interval_sec   bigint,
+     delivery_interval_sec bigint
+   );
+   CREATE TABLE health_sites (site_id text PRIMARY KEY, state text NOT NULL);
+   CREATE TABLE health_meta (key text PRIMARY KEY, value text NOT NULL);
+   CREATE TABLE alerts (
+     key     text PRIMARY KEY,
+     site_id text NOT NULL,
+     kind    text NOT NULL,
+     record  text NOT NULL
+   );
+   CREATE TABLE incidents (id text PRIMARY KEY, ends_at_ms bigint, record text NOT NULL);
+   CREATE INDEX incidents_open ON incidents (ends_at_ms);
+   CREATE TABLE health_transitions (
+     id              bigserial PRIMARY KEY,
+     site_id         text,
+     kind            text    NOT NULL,
+     event           text    NOT NULL,
+     at_ms           bigint NOT NULL,
+     since_ms        bigint NOT NULL,
+     cause           text    NOT NULL,
+     detail          text    NOT NULL,
+     previous_cause  text,
+     previous_detail text,
+     episode_id      text
+   );
+   CREATE INDEX health_transitions_site ON health_transitions (site_id, at_ms);
+   CREATE TABLE alert_outbox (
+     id              bigserial PRIMARY KEY,
+     sink            text    NOT NULL,
+     notification_id text    NOT NULL,
+     key             text    NOT NULL,
+     notification    text    NOT NULL,
+     created_ms      bigint NOT NULL,
+     attempts        bigint NOT NULL DEFAULT 0,
+     next_attempt_ms bigint NOT NULL,
+     last_error      text,
+     given_up        boolean NOT NULL DEFAULT false,
+     UNIQUE (sink, notification_id)
+   );
+   CREATE INDEX alert_outbox_waiting ON alert_outbox (sink, given_up, key, id);
+   CREATE TABLE alert_controls (
+     id      text PRIMARY KEY,
+     type    text    NOT NULL,
+     ends_ms bigint NOT NULL,
+     record  text    NOT NULL
+   );
+   CREATE TABLE alert_acks (
+     key          text PRIMARY KEY,
+     by_name      text    NOT NULL,
+     note         text    NOT NULL,
+     requested_ms bigint NOT NULL
+   );`,
 ];
 
 /** Data steps by migration number. */

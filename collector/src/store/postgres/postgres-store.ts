@@ -1,8 +1,11 @@
 import type { Store } from '../store.js';
+import { postgresControls, postgresOutbox } from './alert-outbox.js';
 import { postgresGaps } from './gaps.js';
+import { postgresHealthState } from './health-state.js';
 import { postgresIngest } from './ingest.js';
 import { postgresMaintenance } from './maintenance.js';
 import { openPool } from './pool.js';
+import { postgresRegistry } from './registry.js';
 import { postgresReports } from './reports.js';
 
 export interface PostgresStoreOptions {
@@ -23,6 +26,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...postgresGaps(pool),
     ...postgresMaintenance(pool),
     ...postgresReports(pool),
+    ...postgresRegistry(pool),
+    ...postgresHealthState(pool),
+    ...postgresOutbox(pool),
+    ...postgresControls(pool),
     close() {
       closing ??= pool.end().catch(() => {});
       return closing;

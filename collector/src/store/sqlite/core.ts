@@ -1,10 +1,13 @@
 import type { BatchRows } from '../batch-rows.js';
 import type { InsertResult } from '../records.js';
-import type { GapStore, IngestStore, MaintenanceStore, ReportStore } from '../store.js';
+import type { GapStore, HealthStores, IngestStore, MaintenanceStore, ReportStore } from '../store.js';
+import { sqliteControls, sqliteOutbox } from './alert-outbox.js';
 import { openSqliteDatabase } from './connection.js';
 import { sqliteGaps } from './gaps.js';
+import { sqliteHealthState } from './health-state.js';
 import { sqliteIngest } from './ingest.js';
 import { sqliteMaintenance } from './maintenance.js';
+import { sqliteRegistry } from './registry.js';
 import { sqliteReports } from './reports.js';
 
 /**
@@ -15,7 +18,8 @@ export interface SqliteCore
   extends Omit<IngestStore, 'insertBatches' | 'commitsOffThread'>,
     GapStore,
     MaintenanceStore,
-    ReportStore {
+    ReportStore,
+    HealthStores {
   /** Batches as rows, in one transaction; results in the same order. */
   insertRows(batches: readonly BatchRows[]): Promise<InsertResult[]>;
   close(): Promise<void>;
@@ -40,6 +44,27 @@ export const FORWARDED_METHODS = [
   'completeness',
   'listRejects',
   'counters',
+  'get',
+  'list',
+  'upsert',
+  'remove',
+  'load',
+  'commit',
+  'history',
+  'siteDays',
+  'due',
+  'delivered',
+  'retryLater',
+  'giveUp',
+  'waiting',
+  'silences',
+  'maintenance',
+  'putSilence',
+  'putMaintenance',
+  'end',
+  'requestAck',
+  'pendingAcks',
+  'ackApplied',
 ] as const satisfies readonly ForwardedMethod[];
 const allForwarded: [ForwardedMethod] extends [(typeof FORWARDED_METHODS)[number]] ? true : never = true;
 void allForwarded;
@@ -52,6 +77,10 @@ export function openSqliteCore(path: string): SqliteCore {
     ...sqliteGaps(db),
     ...sqliteMaintenance(db),
     ...sqliteReports(db),
+    ...sqliteRegistry(db),
+    ...sqliteHealthState(db),
+    ...sqliteOutbox(db),
+    ...sqliteControls(db),
     async close() {
       if (db.open) db.close();
     },

@@ -191,6 +191,75 @@ export const sqliteMigrations: readonly string[] = [
      PRIMARY KEY (site_id, from_seq, to_seq)
    ) WITHOUT ROWID;
    CREATE INDEX resend_asks_time ON resend_asks (asked_ms);`,
+  // 5: site health and alerts (docs/storage.md, "Health and alerts"): the site registry, each
+  // site's health and alert state, incidents, the transitions' history, the alert outbox, the
+  // operator's silences and maintenance windows, and acknowledgements asked for by a command.
+  `CREATE TABLE registry (
+     site_id               TEXT PRIMARY KEY,
+     name                  TEXT NOT NULL,
+     kabupaten_code        TEXT NOT NULL,
+     kabupaten             TEXT NOT NULL,
+     kecamatan_code        TEXT NOT NULL,
+     kecamatan             TEXT NOT NULL,
+     desa_code             TEXT NOT NULL,
+     desa                  TEXT NOT NULL,
+     site_group            TEXT NOT NULL,
+     latitude              REAL NOT NULL,
+     longitude             REAL NOT NULL,
+     lvd_volts             REAL,
+     sample_interval_sec   INTEGER,
+     delivery_interval_sec INTEGER
+   ) WITHOUT ROWID;
+   CREATE TABLE health_sites (site_id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE health_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE alerts (
+     key     TEXT PRIMARY KEY,
+     site_id TEXT NOT NULL,
+     kind    TEXT NOT NULL,
+     record  TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE incidents (id TEXT PRIMARY KEY, ends_at_ms INTEGER, record TEXT NOT NULL) WITHOUT ROWID;
+   CREATE INDEX incidents_open ON incidents (ends_at_ms);
+   CREATE TABLE health_transitions (
+     id              INTEGER PRIMARY KEY,
+     site_id         TEXT,
+     kind            TEXT    NOT NULL,
+     event           TEXT    NOT NULL,
+     at_ms           INTEGER NOT NULL,
+     since_ms        INTEGER NOT NULL,
+     cause           TEXT    NOT NULL,
+     detail          TEXT    NOT NULL,
+     previous_cause  TEXT,
+     previous_detail TEXT,
+     episode_id      TEXT
+   );
+   CREATE INDEX health_transitions_site ON health_transitions (site_id, at_ms);
+   CREATE TABLE alert_outbox (
+     id              INTEGER PRIMARY KEY,
+     sink            TEXT    NOT NULL,
+     notification_id TEXT    NOT NULL,
+     key             TEXT    NOT NULL,
+     notification    TEXT    NOT NULL,
+     created_ms      INTEGER NOT NULL,
+     attempts        INTEGER NOT NULL DEFAULT 0,
+     next_attempt_ms INTEGER NOT NULL,
+     last_error      TEXT,
+     given_up        INTEGER NOT NULL DEFAULT 0,
+     UNIQUE (sink, notification_id)
+   );
+   CREATE INDEX alert_outbox_waiting ON alert_outbox (sink, given_up, key, id);
+   CREATE TABLE alert_controls (
+     id      TEXT PRIMARY KEY,
+     type    TEXT    NOT NULL,
+     ends_ms INTEGER NOT NULL,
+     record  TEXT    NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE alert_acks (
+     key          TEXT PRIMARY KEY,
+     by_name      TEXT    NOT NULL,
+     note         TEXT    NOT NULL,
+     requested_ms INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 /** Data steps by migration number. */

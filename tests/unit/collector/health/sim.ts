@@ -1,5 +1,7 @@
 import {
+  type AlertOutbox,
   type AlertSink,
+  type ControlsStore,
   createHealthService,
   createMemoryHealthStore,
   createMemoryRegistry,
@@ -8,6 +10,7 @@ import {
   type HealthConfig,
   type HealthSample,
   type HealthService,
+  type HealthStateStore,
   healthConfigSchema,
   type Notification,
   type SinkName,
@@ -161,10 +164,13 @@ export class RecordingSink implements AlertSink {
   }
 }
 
+/** The store roles the service persists to: memory by default, or a real store. */
+export type HarnessStore = HealthStateStore & AlertOutbox & ControlsStore;
+
 export interface Harness {
   now: number;
   readonly service: HealthService;
-  readonly store: ReturnType<typeof createMemoryHealthStore>;
+  readonly store: HarnessStore;
   readonly mqtt: RecordingSink;
   readonly webhook: RecordingSink;
   /** Ticks (and delivers) every `stepMs` until `toMs`, calling `each` before every tick. */
@@ -172,8 +178,8 @@ export interface Harness {
   /** Notifications the webhook got about alerts of this kind (and site). */
   alerts(kind: string, siteId?: string): Notification[];
   incidents(): Notification[];
-  /** A new service over the same store and sinks: a collector restart. */
-  restart(): Promise<Harness>;
+  /** A new service over the same store (or `store`, the same database opened again) and sinks: a collector restart. */
+  restart(store?: HarnessStore): Promise<Harness>;
 }
 
 type ConfigInput = Parameters<typeof healthConfigSchema.parse>[0];
@@ -187,10 +193,12 @@ export interface HarnessOptions {
   readonly startMs?: number;
   /** Jitter for retries; a fixed middle by default. */
   readonly random?: () => number;
+  /** A real store (SQLite, PostgreSQL) instead of the memory one. */
+  readonly store?: HarnessStore;
 }
 
 interface Shared {
-  readonly store: ReturnType<typeof createMemoryHealthStore>;
+  readonly store: HarnessStore;
   readonly mqtt: RecordingSink;
   readonly webhook: RecordingSink;
   readonly now: number;
@@ -203,7 +211,7 @@ export async function harness(
   shared?: Shared,
 ): Promise<Harness> {
   const config: HealthConfig = healthConfigSchema.parse(options.config ?? {});
-  const store = shared?.store ?? createMemoryHealthStore();
+  const store = shared?.store ?? options.store ?? createMemoryHealthStore();
   const mqtt = shared?.mqtt ?? new RecordingSink('mqtt');
   const webhook = shared?.webhook ?? new RecordingSink('webhook');
   const generation = (shared?.generation ?? 0) + 1;
@@ -227,7 +235,7 @@ export async function harness(
     alerts: (kind, siteId) =>
       webhook.sent.filter((n) => n.alert?.kind === kind && (siteId === undefined || n.alert.siteId === siteId)),
     incidents: () => webhook.sent.filter((n) => n.incident !== null),
-    restart: () => harness(sites, options, { store, mqtt, webhook, now: h.now, generation }),
+    restart: (reopened) => harness(sites, options, { store: reopened ?? store, mqtt, webhook, now: h.now, generation }),
   };
   const nowMs = () => h.now;
   // A real sink takes the place of the recording one of the same name.

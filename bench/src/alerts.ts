@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:alerts [--parts 1,2,3] [--cuts sigstop,netns] [--days N] [--sites N] [--seed S]`: site health
+ * `pnpm bench:alerts [--parts 1,2,3] [--cuts sigstop,netns] [--keepalives 60,120,330,930] [--days N] [--sites N] [--seed S]`: site health
  * and alerts.
  * Part 1, detection delay against data cost (real agents, collector, Mosquitto, Alertmanager and a
  * webhook receiver); part 2, one evaluation pass over 100,000 sites (bench:health's); part 3, alert
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   if (parts.has('1')) {
     say('== part 1: detection delay against data cost (silent power cut to the alert; about 25 minutes) ==');
     const cuts = option('cuts', 'sigstop,netns').split(',') as CutMethod[];
-    const detection = await runDetectionDelay(cuts);
+    const keepalives = option('keepalives', '60,120,330,930').split(',').map(Number);
+    const detection = await runDetectionDelay(cuts, keepalives);
     for (const line of detection.lines) say(line);
     summary.detection = { rows: detection.rows, netnsSkipped: detection.netnsSkipped, met: detection.met };
     met &&= detection.met;

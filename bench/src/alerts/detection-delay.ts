@@ -41,6 +41,7 @@ interface Case {
   namespace: SiteNamespace | null;
   agent: ChildProcess | null;
   cutAtMs: number | null;
+  willMs: number | null;
   alertmanagerMs: number | null;
   webhookMs: number | null;
 }
@@ -51,6 +52,8 @@ export interface DetectionRow {
   readonly method: CutMethod;
   readonly mbPerMonth: number;
   readonly targetSec: number;
+  /** The broker's will at a subscriber: the part of the delay the keepalive decides. */
+  readonly willSec: number | null;
   readonly alertmanagerSec: number | null;
   readonly webhookSec: number | null;
   readonly met: boolean;
@@ -192,12 +195,15 @@ function webhookAlertAt(receiver: WebhookReceiver, siteId: string): number | nul
  * webhook receiver through `pantau-collector serve` and a real Mosquitto. Each site is cut as soon
  * as its birth is seen, so the broker waits the whole 1.5 x keepalive: the worst case.
  */
-export async function runDetectionDelay(methods: readonly CutMethod[]): Promise<DetectionResult> {
+export async function runDetectionDelay(
+  methods: readonly CutMethod[],
+  keepalivesSec: readonly number[] = KEEPALIVES.map((k) => k.keepaliveSec),
+): Promise<DetectionResult> {
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-alerts-'));
   const cases: Case[] = [];
   let netnsSkipped: string | null = null;
   for (const method of methods) {
-    for (const k of KEEPALIVES) {
+    for (const k of KEEPALIVES.filter((x) => keepalivesSec.includes(x.keepaliveSec))) {
       const area = AREAS[cases.length % AREAS.length] ?? AREAS[0];
       if (area === undefined) throw new Error('no area');
       cases.push({
@@ -209,6 +215,7 @@ export async function runDetectionDelay(methods: readonly CutMethod[]): Promise<
         namespace: null,
         agent: null,
         cutAtMs: null,
+        willMs: null,
         alertmanagerMs: null,
         webhookMs: null,
       });
@@ -271,9 +278,10 @@ export async function runDetectionDelay(methods: readonly CutMethod[]): Promise<
     };
     watcher.on('message', (_topic, payload) => {
       const status = decodePayload('status', payload);
-      if (!status.ok || status.value.state !== 'online') return;
-      const c = runnable.find((x) => x.siteId === status.value.siteId);
-      if (c !== undefined) void cut(c);
+      const c = status.ok ? runnable.find((x) => x.siteId === status.value.siteId) : undefined;
+      if (!status.ok || c === undefined) return;
+      if (status.value.state === 'online') void cut(c);
+      else if (status.value.reason === 'connection_lost' && c.cutAtMs !== null) c.willMs ??= Date.now();
     });
     await watcher.subscribeAsync('pantau/v1/site/+/status', { qos: 1 });
     for (const c of runnable) {
@@ -306,6 +314,7 @@ export async function runDetectionDelay(methods: readonly CutMethod[]): Promise<
     );
     const rows = runnable.map((c): DetectionRow => {
       const after = (atMs: number | null) => (atMs === null || c.cutAtMs === null ? null : (atMs - c.cutAtMs) / 1000);
+      const willSec = after(c.willMs);
       const alertmanagerSec = after(c.alertmanagerMs);
       const webhookSec = after(c.webhookMs);
       const target = targetSec(c.keepaliveSec);
@@ -315,6 +324,7 @@ export async function runDetectionDelay(methods: readonly CutMethod[]): Promise<
         method: c.method,
         mbPerMonth: Number(((costs.get(c.keepaliveSec) ?? 0) / MB).toFixed(2)),
         targetSec: target,
+        willSec,
         alertmanagerSec,
         webhookSec,
         met: alertmanagerSec !== null && webhookSec !== null && Math.max(alertmanagerSec, webhookSec) <= target,
@@ -330,11 +340,12 @@ export async function runDetectionDelay(methods: readonly CutMethod[]): Promise<
 function detectionLines(rows: readonly DetectionRow[], netnsSkipped: string | null): string[] {
   const s = (v: number | null) => (v === null ? 'none' : `${v.toFixed(0)} s`);
   const lines = [
-    'keepalive  delivery  data/month  cut      Alertmanager  webhook  target (1.5 x keepalive + 30 s)',
+    'keepalive  delivery  data/month  cut      will     Alertmanager  webhook  target (1.5 x keepalive + 30 s)',
     ...rows.map(
       (r) =>
-        `${`${r.keepaliveSec} s`.padEnd(10)} ${`${r.deliverySec} s`.padEnd(9)} ${`${r.mbPerMonth.toFixed(2)} MB`.padEnd(11)} ${r.method.padEnd(8)} ${s(r.alertmanagerSec).padEnd(13)} ${s(r.webhookSec).padEnd(8)} <= ${r.targetSec} s: ${r.met ? 'PASS' : 'FAIL'}`,
+        `${`${r.keepaliveSec} s`.padEnd(10)} ${`${r.deliverySec} s`.padEnd(9)} ${`${r.mbPerMonth.toFixed(2)} MB`.padEnd(11)} ${r.method.padEnd(8)} ${s(r.willSec).padEnd(8)} ${s(r.alertmanagerSec).padEnd(13)} ${s(r.webhookSec).padEnd(8)} <= ${r.targetSec} s: ${r.met ? 'PASS' : 'FAIL'}`,
     ),
+    "times from the cut: the broker's will at a subscriber, the offline alert at Alertmanager and at the webhook",
     'data a month: bench:wire model (columnar batches at the delivery interval, TCP + TLS estimate) + keepalive pings',
   ];
   if (netnsSkipped !== null) lines.push(`namespace link cuts not run: ${netnsSkipped}`);

@@ -24,7 +24,8 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/** Polls `check` every 100 ms until it holds; throws after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -43,13 +44,14 @@ const canConnect = (port: number) =>
   });
 
 /**
- * Mosquitto with queues large enough that a slow subscriber's session never drops a message; with
- * `tls`, a second listener (`tlsPort`) serves TLS 1.2+ with that CA's certificate, as the shipped
- * config does.
+ * Mosquitto with queues large enough that a slow subscriber's session never drops a message, on
+ * 127.0.0.1 and on any `extraAddresses` (a site namespace's host end) on the same port; with `tls`,
+ * a second listener (`tlsPort`) serves TLS 1.2+ with that CA's certificate, as the shipped config does.
  */
 export async function startMosquitto(
-  options: { tls?: TestPki } = {},
+  options: { tls?: TestPki; extraAddresses?: readonly string[] } = {},
 ): Promise<Server & { port: number; tlsPort: number | null; pid: number }> {
+  const extraAddresses = options.extraAddresses ?? [];
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-mosq-'));
   const port = await freePort();
   const tlsPort = options.tls === undefined ? null : await freePort();
@@ -68,6 +70,7 @@ export async function startMosquitto(
     conf,
     [
       `listener ${port} 127.0.0.1`,
+      ...extraAddresses.map((address) => `listener ${port} ${address}`),
       'allow_anonymous true',
       'persistence false',
       'max_queued_messages 0',

@@ -11,6 +11,22 @@ import { seeded } from './seeded.js';
 import { StepClock } from './step-clock.js';
 import { DAY_START_MS, SAMPLES_PER_DAY, syntheticSample } from './synthetic-samples.js';
 
+export const DAYS_PER_MONTH = 30;
+export const MB = 1_000_000;
+/** TLS 1.3 with AES-GCM: 5-byte record header + 1 inner content type + 16-byte tag per record. */
+const TLS_RECORD_OVERHEAD_BYTES = 22;
+
+/**
+ * What a keepalive shorter than the delivery interval adds: mqtt.js sends a PINGREQ (2 bytes, and
+ * the broker's 2-byte PINGRESP) after `keepaliveSec` without a packet, so each delivery interval
+ * carries ceil(interval / keepalive) - 1 of them; each exchange is two TLS records. Bytes a month.
+ */
+export function keepaliveBytesPerMonth(deliverySec: number, keepaliveSec: number): number {
+  const pingsPerInterval = Math.max(0, Math.ceil(deliverySec / keepaliveSec) - 1);
+  const intervalsPerMonth = (DAYS_PER_MONTH * 86_400) / deliverySec;
+  return intervalsPerMonth * pingsPerInterval * (2 + 2 + 2 * TLS_RECORD_OVERHEAD_BYTES);
+}
+
 export interface Scenario {
   readonly name: string;
   readonly deliveryMinutes: number;

@@ -15,12 +15,18 @@ import type { PayloadEncoding } from '@pantau/shared';
 import { startMosquitto } from './servers.js';
 import { daySamples, SAMPLES_PER_DAY } from './synthetic-samples.js';
 import { makeTestPki } from './test-pki.js';
-import { measureDay, negotiatedTlsVersion, payloadBytes, type Scenario, type Transport } from './wire-day.js';
+import {
+  DAYS_PER_MONTH,
+  MB,
+  measureDay,
+  negotiatedTlsVersion,
+  payloadBytes,
+  type Scenario,
+  type Transport,
+} from './wire-day.js';
 
-const DAYS_PER_MONTH = 30;
 /** Each simulated day is one connection, so a month counts 30 full handshakes (a solar site's night). */
 const CONNECTIONS_PER_MONTH = DAYS_PER_MONTH;
-const MB = 1_000_000;
 
 interface Measured {
   readonly name: string;

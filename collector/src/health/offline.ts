@@ -128,10 +128,19 @@ function closeEpisode(site: SiteHealth, atMs: number, ctx: EngineContext): void 
   setCondition(site, 'offline', null, atMs, ctx);
 }
 
+/**
+ * When the silence began as known before it: the last sample the site had delivered. Unlike the
+ * onset, revisions never move it, so backfill arriving newest batch first (as agents send it) is
+ * judged against the same moment as the backlog that follows.
+ */
+function silentFromMs(episode: OfflineEpisode): number {
+  return episode.before.lastSampleAtMs ?? episode.onsetMs;
+}
+
 /** Is the Pi seen running well past the moment it should have delivered? Then it kept sampling. */
 function ranThrough(site: SiteHealth, episode: OfflineEpisode): boolean {
   const last = episode.during.lastSameBootAtMs;
-  return last !== null && last > episode.onsetMs + site.expectedDeliveryMs + 2 * site.sampleIntervalMs;
+  return last !== null && last > silentFromMs(episode) + site.expectedDeliveryMs + 2 * site.sampleIntervalMs;
 }
 
 function judge(site: SiteHealth, episode: OfflineEpisode, ctx: EngineContext): CauseView {
@@ -150,7 +159,7 @@ export function noteSample(site: SiteHealth, sample: HealthSample, nowMs: number
     site.lastEpisode = null;
     return;
   }
-  if (sample.atMs <= episode.onsetMs) return;
+  if (sample.atMs <= silentFromMs(episode)) return;
   const sameBoot = sample.bootId === episode.before.bootId;
   const live = episode.endMs !== null && sample.atMs >= episode.endMs - site.sampleIntervalMs;
   if (!live) {

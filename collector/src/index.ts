@@ -17,6 +17,7 @@ export { createGroupCommitter } from './ingest/group-commit.js';
 export { createIngest, type Ingest, type IngestCounters, StoreFailure } from './ingest/ingest.js';
 export { applyPlausibility } from './ingest/plausibility.js';
 export type { RejectReason } from './ingest/rejects.js';
+export * from './leader/index.js';
 export type { StoredCounters } from './store/counters.js';
 export { openConfiguredStore } from './store/open-store.js';
 export { pgMigrations } from './store/postgres/migrations.js';

@@ -61,14 +61,28 @@ function nodeConfig(plan: NodePlan, peers: readonly string[]): string {
   ].join('\n');
 }
 
-/** SIGKILL to a process group (a detached child leads its own). */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
+/** Whether any process of a group is left. */
+function groupAlive(pgid: number): boolean {
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILL to a process group (a detached child leads its own), resolved once every member is gone. */
+async function killGroup(child: ChildProcess): Promise<void> {
+  const pgid = child.pid;
+  if (pgid === undefined) return;
+  const exited = child.exitCode === null && child.signalCode === null ? once(child, 'exit') : null;
+  try {
+    process.kill(-pgid, 'SIGKILL');
   } catch {
     // Already gone.
   }
+  await exited;
+  await until(`process group ${pgid} gone`, async () => !groupAlive(pgid), 30_000);
 }
 
 /**
@@ -146,10 +160,8 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
   }
 
   async function stopAll(): Promise<void> {
-    const exits = children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : null));
-    for (const child of children) killGroup(child);
-    await Promise.all(exits);
-    rmSync(dir, { recursive: true, force: true });
+    await Promise.all(children.map(killGroup));
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 
   const ctl = async (node: string, args: string[]) =>
@@ -193,11 +205,7 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
         }
       },
       running: () => child.exitCode === null && child.signalCode === null,
-      async kill() {
-        const exited = child.exitCode === null && child.signalCode === null ? once(child, 'exit') : null;
-        killGroup(child);
-        await exited;
-      },
+      kill: () => killGroup(child),
     };
   });
 

@@ -60,12 +60,15 @@ describe('collectors on a RabbitMQ cluster', () => {
     balancer = await startTcpBalancer(cluster.nodes.map((n) => n.mqttPort));
   }, 900_000);
   afterAll(async () => {
-    for (const agent of agents) await agent.kill();
-    for (const c of collectors) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-    await balancer?.close();
-    await cluster?.stop();
-    await postgres?.stop();
-    temp.removeAll();
+    try {
+      for (const agent of agents) await agent.kill();
+      for (const c of collectors) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+      await balancer?.close();
+      await cluster?.stop();
+    } finally {
+      await postgres?.stop();
+      temp.removeAll();
+    }
   });
 
   async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {

@@ -98,12 +98,17 @@ async function publishBacklog(cluster: RabbitCluster, messages: number, firstMes
   const per = Math.ceil(messages / cluster.nodes.length);
   const cpuBefore = cluster.nodes.map((n) => procStats(n.beamPid() ?? 0).cpuMs);
   const runs = await Promise.all(
-    cluster.nodes.map((n, i) => prepareLoad(shape, n.mqttUrl, ROOT, per, `bench-${firstMessage}-${i}`, firstMessage + i * per)),
+    cluster.nodes.map((n, i) =>
+      prepareLoad(shape, n.mqttUrl, ROOT, per, `bench-${firstMessage}-${i}`, firstMessage + i * per),
+    ),
   );
   const results = await Promise.all(runs.map((go) => go()));
   const goMs = Math.min(...results.map((r) => r.goMs));
   const endMs = Math.max(...results.map((r) => r.lastPublishMs));
-  const brokerCpuMs = cluster.nodes.reduce((sum, n, i) => sum + procStats(n.beamPid() ?? 0).cpuMs - (cpuBefore[i] ?? 0), 0);
+  const brokerCpuMs = cluster.nodes.reduce(
+    (sum, n, i) => sum + procStats(n.beamPid() ?? 0).cpuMs - (cpuBefore[i] ?? 0),
+    0,
+  );
   return { messages: per * cluster.nodes.length, seconds: (endMs - goMs) / 1000, brokerCpuMs };
 }
 
@@ -137,12 +142,23 @@ async function latency(cluster: RabbitCluster, db: pg.Client) {
   );
   const ms = rows.rows.map((r) => Number(r.ms));
   const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? Number.NaN;
-  return { messages: total, ratePerSec: LATENCY_RATE_PER_SEC, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: at(1) };
+  return {
+    messages: total,
+    ratePerSec: LATENCY_RATE_PER_SEC,
+    p50Ms: at(0.5),
+    p95Ms: at(0.95),
+    p99Ms: at(0.99),
+    maxMs: at(1),
+  };
 }
 
 async function main(): Promise<void> {
   say(`bench:cluster: ${MESSAGES} batches of ${PER_BATCH} samples, 3 RabbitMQ nodes, PostgreSQL; starting the servers`);
-  say(`(a shared 2-core machine, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}: the figures are noisy)`);
+  say(
+    `(a shared 2-core machine, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}: the figures are noisy)`,
+  );
   const [cluster, postgres] = await Promise.all([startRabbitCluster(3), startPostgres()]);
   const db = new pg.Client({ connectionString: postgres.url });
   try {
@@ -154,7 +170,9 @@ async function main(): Promise<void> {
     // 1. Into the cluster, nobody consuming: what the brokers alone take.
     const ingress = await publishBacklog(cluster, MESSAGES, 0);
     const ingressPerSec = ingress.messages / ingress.seconds;
-    say(`into the cluster: ${round(ingressPerSec)} messages/s (${round(ingressPerSec * PER_BATCH)} samples/s), QoS 1 acknowledged by the quorum; broker CPU ${round(ingress.brokerCpuMs / ingress.seconds / 10)} % of a core`);
+    say(
+      `into the cluster: ${round(ingressPerSec)} messages/s (${round(ingressPerSec * PER_BATCH)} samples/s), QoS 1 acknowledged by the quorum; broker CPU ${round(ingress.brokerCpuMs / ingress.seconds / 10)} % of a core`,
+    );
 
     // 2. One collector drains that backlog.
     const one = startCollector('bench-col-a', urls, postgres.url);
@@ -165,11 +183,16 @@ async function main(): Promise<void> {
     const oneSeconds = (Date.now() - t1) / 1000;
     const onePerSec = ingress.messages / oneSeconds;
     await stopCollector(one);
-    say(`one collector drains it: ${round(onePerSec)} messages/s (${round(onePerSec * PER_BATCH)} samples/s) into PostgreSQL`);
+    say(
+      `one collector drains it: ${round(onePerSec)} messages/s (${round(onePerSec * PER_BATCH)} samples/s) into PostgreSQL`,
+    );
 
     // 3. Two collectors, competing consumers, drain a second backlog.
     const second = await publishBacklog(cluster, MESSAGES, ingress.messages);
-    const pair = [startCollector('bench-col-a', urls, postgres.url), startCollector('bench-col-b', [...urls].reverse(), postgres.url)];
+    const pair = [
+      startCollector('bench-col-a', urls, postgres.url),
+      startCollector('bench-col-b', [...urls].reverse(), postgres.url),
+    ];
     const t2 = Date.now();
     await Promise.all(pair.map(started));
     await until(async () => (await count(db)) >= (ingress.messages + second.messages) * PER_BATCH, 600_000);
@@ -179,8 +202,12 @@ async function main(): Promise<void> {
     // 4. Latency at a steady rate with both collectors consuming.
     const lat = await latency(cluster, db);
     const handled = await Promise.all(pair.map(stopCollector));
-    say(`two collectors drain it: ${round(twoPerSec)} messages/s together (they handled ${handled.join(' and ')} messages, latency phase included)`);
-    say(`publish -> collector at ${lat.ratePerSec} messages/s: p50 ${lat.p50Ms} ms, p95 ${lat.p95Ms} ms, p99 ${lat.p99Ms} ms, max ${lat.maxMs} ms`);
+    say(
+      `two collectors drain it: ${round(twoPerSec)} messages/s together (they handled ${handled.join(' and ')} messages, latency phase included)`,
+    );
+    say(
+      `publish -> collector at ${lat.ratePerSec} messages/s: p50 ${lat.p50Ms} ms, p95 ${lat.p95Ms} ms, p99 ${lat.p99Ms} ms, max ${lat.maxMs} ms`,
+    );
     const memory = cluster.nodes.map((n) => round(procStats(n.beamPid() ?? 0).rssBytes / 1_048_576));
     process.stdout.write(
       `${JSON.stringify({

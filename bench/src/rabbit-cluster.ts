@@ -17,7 +17,11 @@ const START_TIMEOUT_MS = 300_000;
  * SUBSCRIBE fails and the connection is closed. Mirroring those queues on every node lets a
  * surviving mirror take over (docs/scaling.md).
  */
-export const MQTT_SESSION_POLICY = ['pantau-mqtt-sessions', '^mqtt-subscription-', '{"ha-mode":"all","ha-sync-mode":"automatic"}'];
+export const MQTT_SESSION_POLICY = [
+  'pantau-mqtt-sessions',
+  '^mqtt-subscription-',
+  '{"ha-mode":"all","ha-sync-mode":"automatic"}',
+];
 
 export interface RabbitNode {
   readonly name: string;
@@ -178,10 +182,17 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
     const firstChild = startNode(first, []);
     processes.push(firstChild);
     await until(`rabbitmq node ${first.name}`, () => answers(first, firstChild), START_TIMEOUT_MS);
-    const joiners = rest.map((plan) => startNode(plan, plans.map((p) => p.name)));
+    const joiners = rest.map((plan) =>
+      startNode(
+        plan,
+        plans.map((p) => p.name),
+      ),
+    );
     processes.push(...joiners);
     await Promise.all(
-      rest.map((plan, i) => until(`rabbitmq node ${plan.name}`, () => answers(plan, joiners[i] as ChildProcess), START_TIMEOUT_MS)),
+      rest.map((plan, i) =>
+        until(`rabbitmq node ${plan.name}`, () => answers(plan, joiners[i] as ChildProcess), START_TIMEOUT_MS),
+      ),
     );
     await ctl(first.name, ['set_policy', '--apply-to', 'queues', ...MQTT_SESSION_POLICY]);
   } catch (error) {

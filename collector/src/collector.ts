@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { guard, type Logger } from '@pantau/shared';
+import amqp from 'amqplib';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { CollectorConfig } from './config/schema.js';
 import { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
 import { buildHttpHandler } from './http/http-handler.js';
 import { type HttpServer, listenHttp } from './http/http-server.js';
-import amqp from 'amqplib';
 import { createAmqpInput, redactUrl } from './ingest/amqp-input.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
@@ -78,7 +78,11 @@ async function openInput(config: CollectorConfig, ingest: Ingest, log: Logger) {
   }
   const broker =
     config.mqtt.url === undefined
-      ? await startEmbeddedBroker(config.embeddedBroker.host, config.embeddedBroker.port, log.child({ module: 'broker' }))
+      ? await startEmbeddedBroker(
+          config.embeddedBroker.host,
+          config.embeddedBroker.port,
+          log.child({ module: 'broker' }),
+        )
       : null;
   const brokerUrl = broker?.url ?? config.mqtt.url ?? '';
   const subscriber = createSubscriber(

@@ -82,7 +82,9 @@ describe('collectors on a RabbitMQ cluster', () => {
   }
   const storedCount = async () => Number((await query<{ n: string }>('SELECT count(*) AS n FROM samples'))[0]?.n);
 
-  it('loses no sample and stores none twice when a node and a collector die mid-stream', { timeout: 900_000 }, async () => {
+  it('loses no sample and stores none twice when a node and a collector die mid-stream', {
+    timeout: 900_000,
+  }, async () => {
     expect((await cluster.runningNodes()).sort()).toEqual(cluster.nodes.map((n) => n.name).sort());
     const urls = cluster.nodes.map((n) => n.amqpUrl);
     const collectorEnv = (id: string, order: string[]) => ({
@@ -124,7 +126,12 @@ describe('collectors on a RabbitMQ cluster', () => {
     await cluster.nodes[0]?.kill();
     a.child.kill('SIGKILL');
     const atKill = await storedCount();
-    await waitFor('samples flowing after the kills', async () => (await storedCount()) >= atKill + SITES * 15, 300_000, 500);
+    await waitFor(
+      'samples flowing after the kills',
+      async () => (await storedCount()) >= atKill + SITES * 15,
+      300_000,
+      500,
+    );
 
     for (const agent of agents) agent.child.kill('SIGTERM');
     await Promise.all(agents.map((agent) => agent.exited));
@@ -138,7 +145,9 @@ describe('collectors on a RabbitMQ cluster', () => {
     const total = taken.reduce((n, t) => n + t.seqs.length, 0);
     await waitFor('every taken sample stored', async () => (await storedCount()) >= total, 120_000, 500);
 
-    const rows = await query<{ site_id: string; seq: string }>('SELECT site_id, seq FROM samples ORDER BY site_id, seq');
+    const rows = await query<{ site_id: string; seq: string }>(
+      'SELECT site_id, seq FROM samples ORDER BY site_id, seq',
+    );
     for (const { site, seqs } of taken) {
       const stored = rows.filter((r) => r.site_id === site).map((r) => Number(r.seq));
       expect(stored).toEqual([...seqs].sort((x, y) => x - y));

@@ -9,7 +9,7 @@ export function refuseContradictions(config: CollectorConfig, ctx: z.RefinementC
   const issue = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const { mqtt, ingest, store, http, embeddedBroker, input, amqp } = config;
   if (input.kind === 'amqp') {
-    if (amqp.urls === undefined) issue(['amqp', 'urls'], 'input.kind amqp needs the cluster nodes\' AMQP URLs');
+    if (amqp.urls === undefined) issue(['amqp', 'urls'], "input.kind amqp needs the cluster nodes' AMQP URLs");
     // The queue already spreads messages over collectors; MQTT connections would receive nothing.
     if (ingest.connections > 1) issue(['ingest', 'connections'], 'applies to MQTT input; with amqp use amqp.prefetch');
   } else if (amqp.urls !== undefined) {

@@ -76,7 +76,10 @@ export function createAmqpInput(
 
   function onMessage(ch: ConfirmChannel, message: ConsumeMessage | null): void {
     // null: the broker cancelled the consumer (the queue was deleted); consume again from scratch.
-    if (message === null) return lost('consumer_cancelled');
+    if (message === null) {
+      lost('consumer_cancelled');
+      return;
+    }
     counts.delivered += 1;
     if (message.fields.redelivered) counts.redelivered += 1;
     const topic = routingKeyToMqttTopic(message.fields.routingKey);
@@ -136,7 +139,10 @@ export function createAmqpInput(
         return;
       } catch (error) {
         lastError = error;
-        log.warn({ event: 'amqp_connect_failed', url: redactUrl(url), err: (error as Error).message }, 'node unreachable');
+        log.warn(
+          { event: 'amqp_connect_failed', url: redactUrl(url), err: (error as Error).message },
+          'node unreachable',
+        );
       }
     }
     throw lastError;

@@ -23,7 +23,9 @@ export async function fencedTransaction<T>(
   try {
     await db.query('BEGIN');
     await db.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.round(leaseMs)}`);
-    const row = await db.query<{ epoch: string }>('SELECT epoch::text AS epoch FROM evaluator_lease WHERE id = 1 FOR SHARE');
+    const row = await db.query<{ epoch: string }>(
+      'SELECT epoch::text AS epoch FROM evaluator_lease WHERE id = 1 FOR SHARE',
+    );
     const current = row.rows[0] === undefined ? null : Number(row.rows[0].epoch);
     if (current !== epoch) {
       await db.query('ROLLBACK');

@@ -47,7 +47,9 @@ export async function openPgLockSession(options: PgLockSessionOptions): Promise<
   }
   return {
     async tryAcquire() {
-      const locked = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${EVALUATOR_LOCK_SQL}) AS locked`);
+      const locked = await client.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(${EVALUATOR_LOCK_SQL}) AS locked`,
+      );
       if (locked.rows[0]?.locked !== true) return null;
       await client.query(CREATE_LEASE);
       const next = await client.query<{ epoch: string }>(NEXT_EPOCH, [options.holder, options.nowMs()]);

@@ -82,11 +82,7 @@ describe('AMQP input', () => {
     await input.start();
     const m = models[0] as FakeModel;
     expect(m.queueArgs).toMatchObject({ durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    expect(m.bound).toEqual([
-      'pantau.v1.site.*.telemetry',
-      'pantau.v1.site.*.resend-reply',
-      'pantau.v1.site.*.status',
-    ]);
+    expect(m.bound).toEqual(['pantau.v1.site.*.telemetry', 'pantau.v1.site.*.resend-reply', 'pantau.v1.site.*.status']);
     m.deliver('pantau.v1.site.kutim-01.telemetry', 'x');
     await settle();
     expect(seen).toEqual(['pantau/v1/site/kutim-01/telemetry']);

@@ -8,6 +8,7 @@ import amqp from 'amqplib';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { prepareLoad } from './ingest-load.js';
+import { jsonLines } from './json-lines.js';
 import { realisticSample } from './payloads.js';
 import { procStats } from './proc-stats.js';
 import { type RabbitCluster, startRabbitCluster } from './rabbit-cluster.js';
@@ -60,15 +61,7 @@ function startCollector(id: string, urls: string[], dbUrl: string): CollectorRun
       PANTAU_LOG_LEVEL: 'info',
     },
   });
-  const lines: Record<string, unknown>[] = [];
-  let pending = '';
-  child.stdout?.on('data', (chunk) => {
-    pending += String(chunk);
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete) if (line.startsWith('{')) lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
-  return { child, lines };
+  return { child, lines: jsonLines(child.stdout) };
 }
 
 async function started(c: CollectorRun): Promise<void> {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { jsonLines } from '@pantau/bench/json-lines';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgentProcess } from '../helpers/agent-process.js';
@@ -24,21 +25,7 @@ function startCollectorProcess(env: Record<string, string>): CollectorProcess {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { PATH: process.env.PATH, ...env },
   });
-  const lines: Record<string, unknown>[] = [];
-  let pending = '';
-  child.stdout?.on('data', (chunk) => {
-    pending += String(chunk);
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete) {
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // Not a log line.
-      }
-    }
-  });
-  return { child, lines };
+  return { child, lines: jsonLines(child.stdout) };
 }
 
 /**

@@ -39,6 +39,8 @@ export async function prepareLoad(
   root: string,
   messages: number,
   tag: string,
+  /** The number of the first message: loads run side by side (one per broker node) take distinct ones. */
+  firstMessage = 0,
 ): Promise<() => Promise<LoadResult>> {
   const per = Math.ceil(messages / shape.generators);
   const children = Array.from({ length: shape.generators }, () => fork(new URL('./load.js', import.meta.url)));
@@ -48,8 +50,8 @@ export async function prepareLoad(
       child.send({
         url,
         root,
-        from: g * per,
-        to: Math.min(messages, (g + 1) * per),
+        from: firstMessage + g * per,
+        to: firstMessage + Math.min(messages, (g + 1) * per),
         sites: shape.sites,
         perBatch: shape.perBatch,
         nowMs: shape.nowMs,

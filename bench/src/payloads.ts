@@ -1,7 +1,7 @@
 import { encodePayload, type PayloadEncoding, type SampleInput } from '@pantau/shared';
 
 /** A realistic one-minute sample: two latency targets, uptime, usage, clients, power (~900 bytes of JSON). */
-function sample(seq: number, wallMs: number): SampleInput {
+export function realisticSample(seq: number, wallMs: number): SampleInput {
   return {
     seq,
     bootId: '3f1c2a9e-8d7b-4c6a-9e5f-1a2b3c4d5e6f',
@@ -95,7 +95,7 @@ export function encodeMessage(
   const round = Math.floor(i / sites);
   const samples = Array.from({ length: perBatch }, (_, k) => {
     const seq = round * perBatch + k;
-    return sample(seq, nowMs - 3_600_000 + seq * 60_000);
+    return realisticSample(seq, nowMs - 3_600_000 + seq * 60_000);
   });
   return {
     topic: `${root}/site/${siteId}/telemetry`,

@@ -33,7 +33,7 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
   }
 }
 
-const canConnect = (port: number) =>
+export const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.once('connect', () => {

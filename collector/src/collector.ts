@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { guard, type Logger } from '@pantau/shared';
+import amqp from 'amqplib';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { CollectorConfig } from './config/schema.js';
 import { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
 import type { HealthRunner } from './health/health-runner.js';
 import { buildHttpHandler } from './http/http-handler.js';
 import { type HttpServer, listenHttp } from './http/http-server.js';
+import { createAmqpInput, redactUrl } from './ingest/amqp-input.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createSubscriber, type Subscriber } from './ingest/subscriber.js';
@@ -64,6 +66,54 @@ export function groupCommitMax(ingest: CollectorConfig['ingest'], store: Pick<St
   if (ingest.groupCommitMax !== undefined) return ingest.groupCommitMax;
   return store.commitsOffThread ? Math.max(1, Math.round(ingest.connections / 4)) : DEFAULT_GROUP_COMMIT_MAX;
 }
+/** Messages that may be committing at once: one per MQTT connection, or the AMQP prefetch. */
+function messagesInFlight(config: CollectorConfig): number {
+  return config.input.kind === 'amqp' ? config.amqp.prefetch : config.ingest.connections;
+}
+
+/** The input that feeds ingest: a RabbitMQ queue, or MQTT (the configured broker, else the embedded one). */
+async function openInput(
+  config: CollectorConfig,
+  ingest: Ingest,
+  log: Logger,
+  onConnection: ((up: boolean) => void) | undefined,
+) {
+  const input = log.child({ module: 'subscriber' });
+  if (config.input.kind === 'amqp') {
+    const urls = config.amqp.urls ?? [];
+    const subscriber = createAmqpInput({ ...config.amqp, urls, topicRoot: config.topicRoot }, ingest, {
+      connect: (url) => amqp.connect(url),
+      after: (ms, fn) => {
+        const timer = setTimeout(fn, ms);
+        return () => clearTimeout(timer);
+      },
+      log: input,
+    });
+    return { subscriber, broker: null, brokerUrl: redactUrl(urls[0] ?? '') };
+  }
+  const broker =
+    config.mqtt.url === undefined
+      ? await startEmbeddedBroker(
+          config.embeddedBroker.host,
+          config.embeddedBroker.port,
+          log.child({ module: 'broker' }),
+        )
+      : null;
+  const brokerUrl = broker?.url ?? config.mqtt.url ?? '';
+  const subscriber = createSubscriber(
+    {
+      ...config.mqtt,
+      url: brokerUrl,
+      topicRoot: config.topicRoot,
+      connections: config.ingest.connections,
+      onConnection,
+    },
+    ingest,
+    input,
+  );
+  return { subscriber, broker, brokerUrl };
+}
+
 /** Builds the collector; nothing runs until `start()`. */
 export function createCollector(deps: CollectorDeps): Collector {
   const { config, log } = deps;
@@ -102,7 +152,7 @@ export function createCollector(deps: CollectorDeps): Collector {
       log: log.child({ module: 'ingest' }),
       nowMs: deps.nowMs,
       committer:
-        config.ingest.connections > 1
+        messagesInFlight(config) > 1
           ? createGroupCommitter(deps.store, groupCommitMax(config.ingest, deps.store))
           : undefined,
       onSamples: config.gaps.enabled ? gaps.noteSite : undefined,
@@ -137,29 +187,11 @@ export function createCollector(deps: CollectorDeps): Collector {
         });
         http = await listenHttp(handler, config.http.host, config.http.port);
       }
-      if (config.mqtt.url === undefined) {
-        broker = await startEmbeddedBroker(
-          config.embeddedBroker.host,
-          config.embeddedBroker.port,
-          log.child({ module: 'broker' }),
-        );
-        brokerUrl = broker.url;
-      } else {
-        brokerUrl = config.mqtt.url;
-      }
       // Before subscribing: the retained statuses the broker hands over at once find health started.
       await health?.start();
-      subscriber = createSubscriber(
-        {
-          ...config.mqtt,
-          url: brokerUrl,
-          topicRoot: config.topicRoot,
-          connections: config.ingest.connections,
-          onConnection: health === null ? undefined : (up) => void health.onBroker(up),
-        },
-        ingest,
-        log.child({ module: 'subscriber' }),
-      );
+      const onConnection = health === null ? undefined : (up: boolean) => void health.onBroker(up);
+      const input = await openInput(config, ingest, log, onConnection);
+      ({ broker, brokerUrl, subscriber } = input);
       await subscriber.start();
       const every = deps.every ?? realEvery;
       const stopStoreJobs = startStoreJobs(config, { store: deps.store, nowMs: deps.nowMs, log, every });
@@ -186,7 +218,7 @@ export function createCollector(deps: CollectorDeps): Collector {
         await health?.stop();
         await broker?.close();
         await deps.store.close();
-        log.info({ event: 'stopped', ...ingest.counters() }, 'collector stopped');
+        log.info({ event: 'stopped', ...ingest.counters(), input: subscriber?.counters?.() }, 'collector stopped');
       })();
       return stopping;
     },

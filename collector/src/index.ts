@@ -18,10 +18,19 @@ export * from './health/index.js';
 export { buildHttpHandler } from './http/http-handler.js';
 export { listenHttp } from './http/http-server.js';
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
+export {
+  type AmqpInput,
+  type AmqpInputCounters,
+  createAmqpInput,
+  declareIngestQueue,
+  redactUrl,
+} from './ingest/amqp-input.js';
+export { mqttTopicToRoutingKey, routingKeyToMqttTopic } from './ingest/amqp-topics.js';
 export { createGroupCommitter } from './ingest/group-commit.js';
 export { createIngest, type Ingest, type IngestCounters, StoreFailure } from './ingest/ingest.js';
 export { applyPlausibility } from './ingest/plausibility.js';
 export type { RejectReason } from './ingest/rejects.js';
+export * from './leader/index.js';
 export type { StoredCounters } from './store/counters.js';
 export { openConfiguredStore } from './store/open-store.js';
 export { pgMigrations } from './store/postgres/migrations.js';

@@ -71,6 +71,12 @@ export const agentConfigSchema = z
         reconnectWithinMs: z.int().min(10).max(3_600_000).default(60_000),
         /** The first connection after start waits a random time up to this (a fleet boots together). */
         startDelayMaxMs: z.int().min(0).max(3_600_000).default(30_000),
+        /**
+         * `auto`: MQTT 5, and 3.1.1 from the broker's first "unacceptable protocol version". `3.1.1`
+         * from the start, for a broker that drops an MQTT 5 CONNECT without answering (RabbitMQ's
+         * MQTT plugin before 3.13: docs/scaling.md).
+         */
+        protocol: z.enum(['auto', '3.1.1']).default('auto'),
       })
       .prefault({}),
     /** How samples travel: how often, how compressed, how fast a backlog drains. */
@@ -186,6 +192,7 @@ export const agentEnvMap: EnvMap = {
   PANTAU_MQTT_BACKOFF_MIN_MS: { path: ['mqtt', 'backoffMinMs'], type: 'number' },
   PANTAU_MQTT_BACKOFF_MAX_MS: { path: ['mqtt', 'backoffMaxMs'], type: 'number' },
   PANTAU_MQTT_START_DELAY_MAX_MS: { path: ['mqtt', 'startDelayMaxMs'], type: 'number' },
+  PANTAU_MQTT_PROTOCOL: { path: ['mqtt', 'protocol'], type: 'string' },
   PANTAU_MQTT_RECONNECT_WITHIN_MS: { path: ['mqtt', 'reconnectWithinMs'], type: 'number' },
   PANTAU_SAMPLE_INTERVAL_SEC: { path: ['sample', 'intervalSec'], type: 'number' },
   PANTAU_DELIVERY_PROFILE: { path: ['delivery', 'profile'], type: 'string' },

@@ -7,8 +7,14 @@ import type { CollectorConfig } from './schema.js';
  */
 export function refuseContradictions(config: CollectorConfig, ctx: z.RefinementCtx): void {
   const issue = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  const { mqtt, ingest, store, http, embeddedBroker } = config;
-  if (mqtt.url === undefined) {
+  const { mqtt, ingest, store, http, embeddedBroker, input, amqp } = config;
+  if (input.kind === 'amqp') {
+    if (amqp.urls === undefined) issue(['amqp', 'urls'], "input.kind amqp needs the cluster nodes' AMQP URLs");
+    // The queue already spreads messages over collectors; MQTT connections would receive nothing.
+    if (ingest.connections > 1) issue(['ingest', 'connections'], 'applies to MQTT input; with amqp use amqp.prefetch');
+  } else if (amqp.urls !== undefined) {
+    issue(['amqp', 'urls'], 'is read only with input.kind: amqp; set input.kind: amqp, or remove amqp.urls');
+  } else if (mqtt.url === undefined) {
     // The embedded broker (aedes) has no shared subscriptions: a `$share/...` filter matches nothing.
     if (mqtt.shareGroup !== undefined) {
       issue(['mqtt', 'shareGroup'], 'needs mqtt.url: the embedded broker has no shared subscriptions');

@@ -29,6 +29,27 @@ export const collectorConfigSchema = z
           .optional(),
       })
       .prefault({}),
+    /** Where messages come from: `mqtt` (a broker's subscription), or `amqp` (a RabbitMQ cluster's queue). */
+    input: z.strictObject({ kind: z.enum(['mqtt', 'amqp']).default('mqtt') }).prefault({}),
+    /** The RabbitMQ cluster, with `input.kind: amqp` (docs/scaling.md). */
+    amqp: z
+      .strictObject({
+        /** Every node's AMQP URL; a lost connection moves on to the next. */
+        urls: z
+          .array(z.string().regex(/^amqps?:\/\/[^\s/]+/, 'an AMQP URL looks like amqp://user:password@host:5672'))
+          .min(1)
+          .max(32)
+          .optional(),
+        /** The quorum queue every collector consumes from, bound to `amq.topic`; created if missing. */
+        queue: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]{1,200}$/, 'a queue name is 1-200 characters of A-Z, a-z, 0-9, ".", "_" or "-"')
+          .default('pantau.ingest'),
+        /** Unacknowledged messages per collector: how many ingest may commit in one group. */
+        prefetch: z.int().min(1).max(10_000).default(64),
+        reconnectMs: z.int().min(100).max(600_000).default(2000),
+      })
+      .prefault({}),
     /** Used only when `mqtt.url` is unset. */
     embeddedBroker: z
       .strictObject({
@@ -145,6 +166,8 @@ export const collectorEnvMap: EnvMap = {
   PANTAU_MQTT_USERNAME: { path: ['mqtt', 'username'], type: 'string' },
   PANTAU_MQTT_PASSWORD: { path: ['mqtt', 'password'], type: 'string' },
   PANTAU_MQTT_CLIENT_ID: { path: ['mqtt', 'clientId'], type: 'string' },
+  PANTAU_INPUT_KIND: { path: ['input', 'kind'], type: 'string' },
+  PANTAU_AMQP_URLS: { path: ['amqp', 'urls'], type: 'json' },
   PANTAU_BROKER_HOST: { path: ['embeddedBroker', 'host'], type: 'string' },
   PANTAU_BROKER_PORT: { path: ['embeddedBroker', 'port'], type: 'number' },
   PANTAU_SQLITE_PATH: { path: ['store', 'sqlitePath'], type: 'string' },

@@ -24,6 +24,8 @@ export interface Subscriber {
   /** Publishes QoS 1 on the first connection (resend requests, alerts); resolves on the broker's PUBACK. */
   publish(topic: string, payload: Buffer, options?: { readonly retain?: boolean }): Promise<void>;
   stop(): Promise<void>;
+  /** What the input itself counted (deliveries, redeliveries), where it counts anything. */
+  counters?(): Readonly<Record<string, number>>;
 }
 
 /** The subscription filters: shared ones for the load, status unshared (every collector keeps every status). */

@@ -36,6 +36,20 @@ describe("the collector's config refuses what it would otherwise ignore", () => 
     expect(load('mqtt: { url: "mqtt://127.0.0.1:1884", shareGroup: noc }\ningest: { connections: 4 }\n').ok).toBe(true);
   });
 
+  it('an AMQP input without its nodes, AMQP nodes the MQTT input would ignore, MQTT connections on AMQP', () => {
+    const fields = (result: ReturnType<typeof load>) => problems(result).map((l) => l.split(':')[0]);
+    expect(fields(load('input: { kind: amqp }\n'))).toEqual(['amqp.urls']);
+    expect(fields(load('amqp: { urls: ["amqp://noc:5672"] }\n'))).toEqual(['amqp.urls']);
+    expect(
+      fields(load('input: { kind: amqp }\namqp: { urls: ["amqp://noc:5672"] }\ningest: { connections: 4 }\n')),
+    ).toEqual(['ingest.connections']);
+    expect(fields(load('', { PANTAU_INPUT_KIND: 'amqp', PANTAU_AMQP_URLS: '["http://noc"]' }))).toEqual([
+      'amqp.urls.0',
+    ]);
+    const ok = load('', { PANTAU_INPUT_KIND: 'amqp', PANTAU_AMQP_URLS: '["amqp://a:5672","amqp://b:5672"]' });
+    expect(ok.ok && ok.value.amqp).toMatchObject({ urls: ['amqp://a:5672', 'amqp://b:5672'], queue: 'pantau.ingest' });
+  });
+
   it('the HTTP server on the embedded broker port, a password without a user, a SQLite setting for PostgreSQL', () => {
     const text =
       'http: { enabled: true, port: 1883 }\nmqtt: { password: pw }\n' +

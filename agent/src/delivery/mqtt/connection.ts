@@ -20,6 +20,8 @@ export interface ConnectionOptions {
   readonly backoff: ReconnectOptions;
   /** The first attempt waits a random time up to this, so a fleet that boots together spreads out. */
   readonly startDelayMaxMs: number;
+  /** `3.1.1` skips the MQTT 5 attempt (protocol-version.ts); default `auto`. */
+  readonly protocol?: 'auto' | '3.1.1' | undefined;
 }
 
 export interface ConnectionDeps {
@@ -66,7 +68,7 @@ const STABLE_CONNECTION_MS = 60_000;
 
 export function createConnection(options: ConnectionOptions, deps: ConnectionDeps): Connection {
   const { clock, log } = deps;
-  const protocol = createProtocolVersion(log);
+  const protocol = createProtocolVersion(log, options.protocol === '3.1.1' ? 4 : 5);
   const policy = createReconnectPolicy(options.backoff, deps.random);
   let stopped = false;
   let cancelRetry = () => {};

@@ -17,8 +17,8 @@ export interface ProtocolVersion {
   refused(code: number | null): boolean;
 }
 
-export function createProtocolVersion(log: Logger): ProtocolVersion {
-  let current: 4 | 5 = 5;
+export function createProtocolVersion(log: Logger, initial: 4 | 5 = 5): ProtocolVersion {
+  let current: 4 | 5 = initial;
   return {
     get current() {
       return current;

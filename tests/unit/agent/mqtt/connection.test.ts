@@ -7,6 +7,7 @@ import { FakeClock, silentLogger } from '../../../helpers/fakes.js';
 function connection(
   overrides: Partial<ConnectionDeps> = {},
   backoff = { minMs: 1000, maxMs: 4000, reconnectWithinMs: 4000 },
+  protocol: 'auto' | '3.1.1' = 'auto',
 ) {
   const clock = new FakeClock();
   const mqtt = new FakeMqtt();
@@ -38,6 +39,7 @@ function connection(
       connectTimeoutMs: 5000,
       backoff,
       startDelayMaxMs: 30_000,
+      protocol,
     },
     deps,
   );
@@ -102,6 +104,18 @@ describe('the connection', () => {
     expect(mqtt.links).toHaveLength(2);
     clock.advance(1);
     expect(mqtt.links).toHaveLength(3);
+    expect(mqtt.last.options.protocolVersion).toBe(4);
+    c.stop();
+  });
+
+  it('speaks 3.1.1 from the first attempt when told to, for a broker that drops MQTT 5 unanswered', () => {
+    const { c, mqtt, clock } = connection({}, undefined, '3.1.1');
+    c.start();
+    clock.advance(30_000);
+    expect(mqtt.last.options.protocolVersion).toBe(4);
+    mqtt.last.close();
+    clock.advance(1000);
+    expect(mqtt.links).toHaveLength(2);
     expect(mqtt.last.options.protocolVersion).toBe(4);
     c.stop();
   });

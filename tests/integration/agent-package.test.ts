@@ -18,13 +18,14 @@ let debs: Record<string, string>;
 let upgradeDeb: string;
 let mosquitto: Mosquitto;
 
+// Three packages bundled and xz-compressed: minutes on a loaded 2-core machine; the bound only stops a hang.
 beforeAll(async () => {
   const out = dirs.make('debs');
   debs = await buildAgentPackages(out, { version: VERSION, arches: ['arm64', 'armhf'] });
   upgradeDeb =
     (await buildAgentPackages(dirs.make('debs-upgrade'), { version: UPGRADE, arches: ['arm64'] })).arm64 ?? '';
   mosquitto = await startMosquitto({ users: { [SITE]: 'rahasia' } });
-});
+}, 900_000);
 afterAll(async () => {
   await mosquitto?.stop();
   dirs.removeAll();
@@ -211,7 +212,9 @@ describe('installed into a temporary root', () => {
 });
 
 describe('the arm64 package under qemu-user', () => {
-  it("runs pantau-agent check with Debian 13's arm64 Node, its serial addon loading", async (ctx) => {
+  it("runs pantau-agent check with Debian 13's arm64 Node, its serial addon loading", {
+    timeout: 900_000,
+  }, async (ctx) => {
     if ((await runProgram('qemu-aarch64', ['--version'])).code !== 0) {
       // Skipped only on a machine without qemu-user (.ci/run installs it).
       ctx.skip('qemu-aarch64 is not installed (Debian: qemu-user)');

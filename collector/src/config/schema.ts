@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOPIC_ROOT, type EnvMap, logLevels, topicRootSchema } from '@pantau/shared';
 import { z } from 'zod';
+import { reportsConfigSchema } from '../reports/config.js';
 import { refuseContradictions } from './contradictions.js';
 
 export const collectorConfigSchema = z
@@ -132,6 +133,8 @@ export const collectorConfigSchema = z
       })
       .prefault({}),
     log: z.strictObject({ level: z.enum(logLevels).default('info') }).prefault({}),
+    /** Planner reports and the open-data export (docs/reports.md). */
+    reports: reportsConfigSchema,
   })
   .superRefine(refuseContradictions);
 export type CollectorConfig = z.infer<typeof collectorConfigSchema>;

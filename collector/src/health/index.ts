@@ -1,5 +1,5 @@
 export * from '../alerts/alert-record.js';
-export * from '../alerts/catalogue/catalogue.js';
+export * from '../i18n/catalogue.js';
 export * from '../alerts/controls.js';
 export * from '../alerts/dispatcher.js';
 export * from '../alerts/incident-book.js';

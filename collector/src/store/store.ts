@@ -65,6 +65,8 @@ export interface ReportStore {
   /** The sequence numbers received for a site, as compact ranges in order. */
   receivedRanges(siteId: string): Promise<SeqRange[]>;
   rollups(siteId: string, grain: RollupGrain, fromMs: number, toMs: number): Promise<Rollup[]>;
+  /** Every site's roll-ups of one grain with buckets in [fromMs, toMs), by site id then bucket. */
+  rollupsInRange(grain: RollupGrain, fromMs: number, toMs: number): Promise<Rollup[]>;
   completeness(siteId: string, fromMs: number, toMs: number): Promise<DayCompleteness[]>;
   /** The quarantine, newest first. */
   listRejects(limit: number): Promise<StoredReject[]>;

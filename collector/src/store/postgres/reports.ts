@@ -47,6 +47,13 @@ export function postgresReports(pool: pg.Pool): ReportStore {
       );
       return res.rows.map(rollupFromRow);
     },
+    async rollupsInRange(grain, fromMs, toMs) {
+      const res = await pool.query<RollupRow>(
+        `SELECT * FROM rollups WHERE grain = $1 AND bucket_ms >= $2 AND bucket_ms < $3 ORDER BY site_id, bucket_ms`,
+        [grain, fromMs, toMs],
+      );
+      return res.rows.map(rollupFromRow);
+    },
     async completeness(siteId, fromMs, toMs) {
       const res = await pool.query<RollupRow>(
         `SELECT bucket_ms, received, expected FROM rollups

@@ -37,6 +37,7 @@ export const FORWARDED_METHODS = [
   'listSamples',
   'receivedRanges',
   'rollups',
+  'rollupsInRange',
   'completeness',
   'listRejects',
   'counters',

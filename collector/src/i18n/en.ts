@@ -1,4 +1,4 @@
-/** English alert texts. Placeholders in braces; every key has its Bahasa Indonesia twin in id.ts. */
+/** English texts of alerts and reports. Placeholders in braces; every key has its Bahasa Indonesia twin in id.ts. */
 export const en = {
   'offline.firing': '{site} offline since {since}; likely cause: {cause} ({detail})',
   'offline.resolved': '{site} back online after {duration}; cause: {cause} ({detail})',

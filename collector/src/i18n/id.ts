@@ -1,6 +1,6 @@
 import type { MessageKey } from './en.js';
 
-/** Teks peringatan dalam Bahasa Indonesia; setiap kunci ada juga di en.ts. */
+/** Teks peringatan dan laporan dalam Bahasa Indonesia; setiap kunci ada juga di en.ts. */
 export const id: Record<MessageKey, string> = {
   'offline.firing': '{site} offline sejak {since}; kemungkinan penyebab: {cause} ({detail})',
   'offline.resolved': '{site} kembali online setelah {duration}; penyebab: {cause} ({detail})',

@@ -8,7 +8,7 @@ import type { SiteRegistry } from '../registry/site-registry.js';
 import type { Rollup } from '../store/rollup.js';
 import type { ReportStore } from '../store/store.js';
 import { areaReports } from './areas.js';
-import { downtimeMinutes, offlineEpisodes } from './downtime.js';
+import { applyDowntime, type OfflineEpisode, offlineEpisodes } from './downtime.js';
 import type { ReportRange } from './range.js';
 import { rangeHours, siteUse } from './site-use.js';
 import { emptyTally, figuresOf, mergeTally, type Tally } from './tally.js';
@@ -36,14 +36,15 @@ export async function buildReport(range: ReportRange, filters: ReportFilters, de
   // A site heard but not registered is shown (without a region), unless the report is of one kabupaten.
   if (filters.kabupatenCode === undefined) for (const id of bySite.keys()) if (!records.has(id)) records.set(id, null);
   const { slots, hourParts } = rangeHours(range);
-  const periodEndMs = Math.min(range.toMs, Math.max(range.fromMs, deps.nowMs));
+  const periodEndMs = periodEnd(range, deps.nowMs);
 
   const built: { record: SiteRecord | null; report: Omit<SiteReport, 'underused' | 'figures'>; tally: Tally }[] = [];
   const dayFacts: SiteDayFacts[] = [];
   for (const [siteId, record] of [...records.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const warnVolts = batteryWarnVolts(record?.lowVoltageDisconnectVolts ?? null, deps.health.power);
     const use = siteUse(siteId, bySite.get(siteId) ?? [], range, hourParts, warnVolts);
-    const heard = await addDowntime(use.tally, use.heard, siteId, range, periodEndMs, deps);
+    const episodes = await siteEpisodes(siteId, range, deps);
+    const heard = applyDowntime(use.tally, episodes, range.fromMs, periodEndMs, deps.nowMs);
     dayFacts.push(...use.days);
     built.push({
       record,
@@ -111,7 +112,17 @@ export async function buildReport(range: ReportRange, filters: ReportFilters, de
   };
 }
 
-function groupBySite(rows: readonly Rollup[]): Map<string, Rollup[]> {
+/** A site's offline episodes touching the range, or null where no health history is kept. */
+export async function siteEpisodes(
+  siteId: string,
+  range: ReportRange,
+  deps: Pick<ReportDeps, 'history' | 'nowMs'>,
+): Promise<OfflineEpisode[] | null> {
+  if (deps.history === null) return null;
+  return offlineEpisodes(await deps.history.history(siteId, range.fromMs - HISTORY_LOOKBACK_MS, deps.nowMs + 1));
+}
+
+export function groupBySite(rows: readonly Rollup[]): Map<string, Rollup[]> {
   const bySite = new Map<string, Rollup[]>();
   for (const r of rows) {
     const list = bySite.get(r.siteId);
@@ -121,33 +132,9 @@ function groupBySite(rows: readonly Rollup[]): Map<string, Rollup[]> {
   return bySite;
 }
 
-/**
- * Downtime by cause from the health history where it is kept, else the period's minutes nothing
- * was heard (`unclassified`). Returns whether anything was heard of the site; a site never heard
- * has no period (its availability is unknown, not zero).
- */
-async function addDowntime(
-  tally: Tally,
-  heardInRollups: boolean,
-  siteId: string,
-  range: ReportRange,
-  periodEndMs: number,
-  deps: ReportDeps,
-): Promise<boolean> {
-  const periodMinutes = (periodEndMs - range.fromMs) / 60_000;
-  if (deps.history === null) {
-    if (!heardInRollups) return false;
-    tally.downMinutes.unclassified += Math.max(0, periodMinutes - tally.onlineMinutes);
-  } else {
-    const history = await deps.history.history(siteId, range.fromMs - HISTORY_LOOKBACK_MS, deps.nowMs + 1);
-    const minutes = downtimeMinutes(offlineEpisodes(history), range.fromMs, periodEndMs, deps.nowMs);
-    const down = Object.entries(minutes);
-    if (!heardInRollups && down.length === 0) return false;
-    for (const [cause, m] of down) tally.downMinutes[cause as keyof Tally['downMinutes']] += m;
-  }
-  tally.heardSites = 1;
-  tally.periodMinutes = periodMinutes;
-  return true;
+/** A range still under way ends now. */
+export function periodEnd(range: Pick<ReportRange, 'fromMs' | 'toMs'>, nowMs: number): number {
+  return Math.min(range.toMs, Math.max(range.fromMs, nowMs));
 }
 
 function heatmapOf(active: readonly (readonly number[])[] | null, slots: readonly (readonly number[])[]) {

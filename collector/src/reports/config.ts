@@ -10,6 +10,8 @@ export const reportsConfigSchema = z
     /** Days, nights and the hour-of-day heatmap are counted in this zone. */
     timeZone: z.enum(reportTimeZones).default('Asia/Makassar'),
     language: z.enum(['en', 'id']).default('id'),
+    /** The Chromium that prints PDF reports (Debian's package); never a downloaded browser. */
+    chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
     openData: z
       .strictObject({
         /** What a regency publishes the export under; an SPDX identifier. */

@@ -1,4 +1,5 @@
 import type { Transition } from '../health/ports.js';
+import type { Tally } from './tally.js';
 import { type DowntimeCause, downtimeCauses } from './types.js';
 
 export interface OfflineEpisode {
@@ -50,4 +51,32 @@ export function downtimeMinutes(
     minutes[e.cause] = (minutes[e.cause] ?? 0) + (end - start) / 60_000;
   }
   return minutes;
+}
+
+/**
+ * Adds a site's downtime over [fromMs, periodEndMs) to `tally`: by cause from its offline episodes
+ * where the health history is kept, else the minutes nothing was heard (`unclassified`). Returns
+ * whether anything was heard of the site; a site never heard has no period (its availability is
+ * unknown, not zero).
+ */
+export function applyDowntime(
+  tally: Tally,
+  episodes: readonly OfflineEpisode[] | null,
+  fromMs: number,
+  periodEndMs: number,
+  nowMs: number,
+): boolean {
+  const periodMinutes = Math.max(0, (periodEndMs - fromMs) / 60_000);
+  const heardInRollups = tally.received > 0;
+  if (episodes === null) {
+    if (!heardInRollups) return false;
+    tally.downMinutes.unclassified += Math.max(0, periodMinutes - tally.onlineMinutes);
+  } else {
+    const down = Object.entries(downtimeMinutes(episodes, fromMs, periodEndMs, nowMs));
+    if (!heardInRollups && down.length === 0) return false;
+    for (const [cause, m] of down) tally.downMinutes[cause as DowntimeCause] += m;
+  }
+  tally.heardSites = 1;
+  tally.periodMinutes = periodMinutes;
+  return true;
 }

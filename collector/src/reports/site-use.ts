@@ -16,7 +16,6 @@ const LATENCY_ROLES = ['internet', 'noc'] as const;
 export interface SiteUse {
   /** Usage, latency, throughput, battery and completeness; downtime is the caller's. */
   readonly tally: Tally;
-  readonly heard: boolean;
   readonly latencyRole: string | null;
   /** Active minutes per local `[weekday][hour]`, summed over the range. */
   readonly activeByHour: readonly (readonly number[])[];
@@ -109,5 +108,5 @@ export function siteUse(
     });
   }
   for (const volts of nightMin.values()) if (volts <= batteryWarnVolts) tally.lowBatteryNights++;
-  return { tally, heard: tally.received > 0, latencyRole: role, activeByHour, days: [...days.values()] };
+  return { tally, latencyRole: role, activeByHour, days: [...days.values()] };
 }

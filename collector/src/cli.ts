@@ -14,6 +14,14 @@ Usage:
                                                   implausible figures, resend requests, recoveries
   pantau-collector completeness --site ID [--days N] [--config FILE] [--db PATH] [--json]
                                                   received / expected samples per UTC day
+  pantau-collector report --from DATE --to DATE [--format csv|json|html|pdf] [--kabupaten CODE]
+                  [--lang en|id] [--out FILE] [--sites FILE] [--config FILE] [--db PATH]
+                                                  the planner report: availability and why it was
+                                                  lost, use, quality, underused sites, per site,
+                                                  kecamatan and kabupaten (docs/reports.md)
+  pantau-collector export --from DATE --to DATE [--out DIR] [--sites FILE] [--config FILE] [--db PATH]
+                                                  open data: per-site daily availability and use
+                                                  as CSV, with a metadata JSON (docs/reports.md)
   pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S] [--agent CMD]
                                                   collector + embedded broker + a real agent here
   pantau-collector --help | --version
@@ -30,6 +38,15 @@ Options:
       --samples N       stop the demo after N stored samples (default: run until Ctrl-C)
       --agent CMD       the pantau-agent bin the demo starts (default: pantau-agent on PATH)
       --interval-sec S  the demo agent's sampling interval (default: 5)
+      --from DATE       the first day of a report or export (YYYY-MM-DD, local days: reports.timeZone)
+      --to DATE         the last day, included
+      --format F        csv, json, html or pdf (default: html)
+      --kabupaten CODE  only the sites of one kabupaten, e.g. 64.08
+      --lang L          en or id: the report's language (default: reports.language)
+      --out PATH        report: the file to write (default: standard output; pdf needs it);
+                        export: the folder for its two files (default: the current one)
+      --sites FILE      the site registry (CSV or YAML, as docs/health.md describes): names and
+                        region codes; sites heard but not in it are reported as unregistered
 
 Environment (overrides the file):
   PANTAU_MQTT_URL, PANTAU_MQTT_USERNAME, PANTAU_MQTT_PASSWORD, PANTAU_MQTT_CLIENT_ID,
@@ -56,8 +73,37 @@ export type CollectorCommand =
       siteId: string;
       days: number;
     }
+  | ReportCommand
+  | ExportCommand
   | { kind: 'demo'; dir: string; samples: number | undefined; intervalSec: number; agent: string }
   | { kind: 'usage_error'; message: string };
+
+export const reportFormats = ['csv', 'json', 'html', 'pdf'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+interface StoreOptions {
+  configPath: string | undefined;
+  dbPath: string | undefined;
+}
+
+export interface ReportCommand extends StoreOptions {
+  kind: 'report';
+  from: string;
+  to: string;
+  format: ReportFormat;
+  kabupatenCode: string | undefined;
+  lang: 'en' | 'id' | undefined;
+  out: string | undefined;
+  sitesPath: string | undefined;
+}
+
+export interface ExportCommand extends StoreOptions {
+  kind: 'export';
+  from: string;
+  to: string;
+  outDir: string;
+  sitesPath: string | undefined;
+}
 
 export function parseCollectorArgs(
   argv: readonly string[],
@@ -101,6 +147,33 @@ export function parseCollectorArgs(
         days: days ?? 7,
       };
     }
+    case 'report':
+    case 'export': {
+      if (values.from === undefined || values.to === undefined) {
+        return { kind: 'usage_error', message: `${command} needs --from DATE and --to DATE (YYYY-MM-DD)` };
+      }
+      const common = { configPath, dbPath: values.db, from: values.from, to: values.to, sitesPath: values.sites };
+      if (command === 'export') return { kind: 'export', ...common, outDir: values.out ?? '.' };
+      const format = values.format ?? 'html';
+      if (!(reportFormats as readonly string[]).includes(format)) {
+        return { kind: 'usage_error', message: `--format ${format}: one of ${reportFormats.join(', ')}` };
+      }
+      const lang = values.lang;
+      if (lang !== undefined && lang !== 'en' && lang !== 'id') {
+        return { kind: 'usage_error', message: `--lang ${lang}: en or id` };
+      }
+      if (format === 'pdf' && values.out === undefined) {
+        return { kind: 'usage_error', message: '--format pdf needs --out FILE' };
+      }
+      return {
+        kind: 'report',
+        ...common,
+        format: format as ReportFormat,
+        kabupatenCode: values.kabupaten,
+        lang,
+        out: values.out,
+      };
+    }
     case 'demo': {
       const samples = positiveInt(values.samples, '--samples');
       const intervalSec = positiveInt(values['interval-sec'] ?? '5', '--interval-sec');
@@ -141,6 +214,13 @@ function parse(argv: readonly string[]) {
       limit: { type: 'string' },
       'interval-sec': { type: 'string' },
       agent: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      kabupaten: { type: 'string' },
+      lang: { type: 'string' },
+      out: { type: 'string' },
+      sites: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
 import { createCollector } from './collector.js';
 import { formatCompletenessTable } from './commands/completeness.js';
+import { runReportCommand } from './commands/report-command.js';
 import { formatRejectsTable } from './commands/rejects.js';
 import { formatSitesTable } from './commands/sites.js';
 import { formatStatsTable } from './commands/stats.js';
@@ -53,6 +55,12 @@ async function main(): Promise<number> {
       if (config === null) return 2;
       return report(config, command);
     }
+    case 'report':
+    case 'export': {
+      const config = await readConfig(command.configPath);
+      if (config === null) return 2;
+      return report(config, command);
+    }
   }
 }
 
@@ -86,7 +94,8 @@ async function serve(config: CollectorConfig): Promise<number> {
   return 0;
 }
 
-type ReportCommand = Extract<CollectorCommand, { kind: 'sites' | 'stats' | 'rejects' | 'completeness' }>;
+type ReadCommand = Extract<CollectorCommand, { kind: 'sites' | 'stats' | 'rejects' | 'completeness' }>;
+type ReportCommand = ReadCommand | Extract<CollectorCommand, { kind: 'report' | 'export' }>;
 
 /** The read-only commands: open the configured store (never create a SQLite file), print, close. */
 async function report(config: CollectorConfig, command: ReportCommand): Promise<number> {
@@ -105,14 +114,29 @@ async function report(config: CollectorConfig, command: ReportCommand): Promise<
       : { ...config, store: { ...config.store, sqlitePath: path, postgresUrl: undefined, sqliteWorker: false } },
   );
   try {
-    process.stdout.write(await reportText(store, command));
+    if (command.kind !== 'report' && command.kind !== 'export') {
+      process.stdout.write(await reportText(store, command));
+      return 0;
+    }
+    const result = await runReportCommand(command, config, store, {
+      readText: (p) => readFile(p, 'utf8'),
+      writeFile: (p, data) => writeFile(p, data),
+      stdout: (text) => process.stdout.write(text),
+      joinPath: join,
+      nowMs: Date.now,
+    });
+    if (!result.ok) {
+      process.stderr.write(`pantau-collector: ${result.message} (${result.code})\n`);
+      return result.code === 'report_range_invalid' ? 2 : 1;
+    }
+    process.stderr.write(result.value);
     return 0;
   } finally {
     await store.close();
   }
 }
 
-async function reportText(store: ReportStore, command: ReportCommand): Promise<string> {
+async function reportText(store: ReportStore, command: ReadCommand): Promise<string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   switch (command.kind) {
     case 'sites': {

@@ -199,7 +199,8 @@ export function reportBuildContract(name: string, open: () => Promise<Store>): v
         period: { from: '2026-11-23', to: '2026-11-24', timeZone: 'UTC' },
         file: { name: 'pantau-open-data-2026-11-23-2026-11-24.csv', rows: 4 },
       });
-      for (const c of data.metadata.columns) expect([c.name, c.description.en, c.description.id].every(Boolean)).toBe(true);
+      for (const c of data.metadata.columns)
+        expect([c.name, c.description.en, c.description.id].every(Boolean)).toBe(true);
       const table = rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [columns[i], v])));
       expect(table.map((r) => [r.date, r.site_id, r.kabupaten_code, r.kecamatan_code, r.desa_code])).toEqual([
         ['2026-11-23', 'kutim-a', '64.08', '64.08.05', '64.08.05.2001'],

@@ -75,7 +75,8 @@ export async function fillReportFixture(store: Store): Promise<void> {
     );
   }
   a.push(sample(80, 24 * 60 + 3 * 60, { power: { batteryVolts: 11.7 } }));
-  for (let i = 0; i < a.length; i += 100) await insert(store, batch('kutim-a', a.slice(i, i + 100)), DAY0 + 3 * 86_400_000);
+  for (let i = 0; i < a.length; i += 100)
+    await insert(store, batch('kutim-a', a.slice(i, i + 100)), DAY0 + 3 * 86_400_000);
   const b: SampleInput[] = [];
   for (let m = 0; m < 2 * 24 * 60; m++) {
     b.push(
@@ -85,7 +86,8 @@ export async function fillReportFixture(store: Store): Promise<void> {
       }),
     );
   }
-  for (let i = 0; i < b.length; i += 500) await insert(store, batch('kutim-b', b.slice(i, i + 500)), DAY0 + 3 * 86_400_000);
+  for (let i = 0; i < b.length; i += 500)
+    await insert(store, batch('kutim-b', b.slice(i, i + 500)), DAY0 + 3 * 86_400_000);
   await insert(store, batch('stray', [sample(1, 600, {})]), DAY0 + 3 * 86_400_000);
   while ((await store.refreshRollups(1000)) > 0) {
     // Until every touched site-day is rolled up.

@@ -87,7 +87,8 @@ export const en = {
   'report.scope.kabupaten': 'Kabupaten {kabupaten} ({code})',
   'report.generated': 'Generated {at}; days and hours in {zone}.',
   'report.source.health_history': 'Downtime and its causes come from the health history.',
-  'report.source.rollups': 'No health history: downtime is the time nothing was heard from a site, its cause not classified.',
+  'report.source.rollups':
+    'No health history: downtime is the time nothing was heard from a site, its cause not classified.',
   'report.section.total': 'All sites in the report',
   'report.section.kabupaten': 'By kabupaten',
   'report.section.kecamatan': 'By kecamatan',
@@ -97,7 +98,8 @@ export const en = {
   'report.section.underused.adoption': 'Online but little used: the village does not use it (outreach)',
   'report.section.underused.availability': 'Little used because offline: a technician is needed',
   'report.section.heatmaps': 'Use by hour of day and day of week',
-  'report.heatmap.note': 'Share (%) of each hour\'s minutes with client traffic, averaged over the period; no content is seen.',
+  'report.heatmap.note':
+    "Share (%) of each hour's minutes with client traffic, averaged over the period; no content is seen.",
   'report.none': 'None.',
   'report.unregistered': 'not registered',
   'report.col.site': 'Site',

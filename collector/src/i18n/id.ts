@@ -91,7 +91,8 @@ export const id: Record<MessageKey, string> = {
   'report.scope.kabupaten': 'Kabupaten {kabupaten} ({code})',
   'report.generated': 'Dibuat {at}; hari dan jam dalam {zone}.',
   'report.source.health_history': 'Waktu mati dan penyebabnya dari riwayat kesehatan lokasi.',
-  'report.source.rollups': 'Tanpa riwayat kesehatan: waktu mati adalah waktu lokasi tidak terdengar, penyebabnya tidak tercatat.',
+  'report.source.rollups':
+    'Tanpa riwayat kesehatan: waktu mati adalah waktu lokasi tidak terdengar, penyebabnya tidak tercatat.',
   'report.section.total': 'Semua lokasi dalam laporan',
   'report.section.kabupaten': 'Per kabupaten',
   'report.section.kecamatan': 'Per kecamatan',
@@ -101,7 +102,8 @@ export const id: Record<MessageKey, string> = {
   'report.section.underused.adoption': 'Online tetapi jarang dipakai: desa tidak memakainya (sosialisasi)',
   'report.section.underused.availability': 'Jarang dipakai karena offline: perlu teknisi',
   'report.section.heatmaps': 'Pemakaian menurut jam dan hari',
-  'report.heatmap.note': 'Persentase menit dengan lalu lintas klien pada setiap jam, rata-rata selama periode; isi tidak dilihat.',
+  'report.heatmap.note':
+    'Persentase menit dengan lalu lintas klien pada setiap jam, rata-rata selama periode; isi tidak dilihat.',
   'report.none': 'Tidak ada.',
   'report.unregistered': 'belum terdaftar',
   'report.col.site': 'Lokasi',

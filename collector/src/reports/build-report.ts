@@ -27,7 +27,11 @@ export interface ReportDeps {
 }
 
 /** The planner report over `range` (docs/reports.md): pure data, for any renderer. */
-export async function buildReport(range: ReportRange, filters: ReportFilters, deps: ReportDeps): Promise<PlannerReport> {
+export async function buildReport(
+  range: ReportRange,
+  filters: ReportFilters,
+  deps: ReportDeps,
+): Promise<PlannerReport> {
   const registered = (await deps.registry.list()).filter(
     (s) => filters.kabupatenCode === undefined || s.kabupatenCode === filters.kabupatenCode,
   );

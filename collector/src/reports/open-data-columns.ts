@@ -21,7 +21,10 @@ export const OPEN_DATA_COLUMNS: readonly OpenDataColumn[] = [
     name: 'date',
     type: 'date',
     unit: null,
-    description: { en: 'Local day (YYYY-MM-DD) in the time zone named in the metadata', id: 'Hari lokal (YYYY-MM-DD) dalam zona waktu pada metadata' },
+    description: {
+      en: 'Local day (YYYY-MM-DD) in the time zone named in the metadata',
+      id: 'Hari lokal (YYYY-MM-DD) dalam zona waktu pada metadata',
+    },
     value: (_s, _f, date) => date,
   },
   {
@@ -187,7 +190,12 @@ export interface OpenDataMetadata {
   readonly licence: { readonly id: string; readonly url: string };
   readonly period: { readonly from: string; readonly to: string; readonly timeZone: string };
   readonly generatedAt: string;
-  readonly file: { readonly name: string; readonly format: 'text/csv'; readonly encoding: 'UTF-8'; readonly rows: number };
+  readonly file: {
+    readonly name: string;
+    readonly format: 'text/csv';
+    readonly encoding: 'UTF-8';
+    readonly rows: number;
+  };
   readonly columns: readonly Omit<OpenDataColumn, 'value'>[];
   readonly personalData: string;
 }

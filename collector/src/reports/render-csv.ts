@@ -32,12 +32,40 @@ export function toCsv(report: PlannerReport): string {
   const rows: string[] = [csvLine([...HEAD, ...FIGURE_COLUMNS.map((c) => c.id)])];
   const figures = (f: ReportFigures) => FIGURE_COLUMNS.map((c) => cellText(c.value(f)));
   const source = report.sites[0]?.availabilitySource ?? '';
-  rows.push(csvLine(['total', '', '', report.filters.kabupatenCode ?? '', '', '', '', '', '', source, '', ...figures(report.total)]));
+  rows.push(
+    csvLine([
+      'total',
+      '',
+      '',
+      report.filters.kabupatenCode ?? '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      source,
+      '',
+      ...figures(report.total),
+    ]),
+  );
   for (const a of [...report.kabupaten, ...report.kecamatan]) {
     const kabupatenCode = a.level === 'kabupaten' ? a.code : (a.parentCode ?? '');
     const kecamatanCode = a.level === 'kecamatan' ? a.code : '';
     rows.push(
-      csvLine([a.level, a.code, a.name, kabupatenCode, kecamatanCode, '', '', '', '', source, '', ...figures(a.figures)]),
+      csvLine([
+        a.level,
+        a.code,
+        a.name,
+        kabupatenCode,
+        kecamatanCode,
+        '',
+        '',
+        '',
+        '',
+        source,
+        '',
+        ...figures(a.figures),
+      ]),
     );
   }
   for (const s of report.sites) {

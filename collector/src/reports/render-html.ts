@@ -26,10 +26,7 @@ export function toHtml(report: PlannerReport, lang: Language): string {
       [...labels.map((k) => t(k)), ...columns.map((c) => t(c.heading))],
       list.map((r) => ({
         key: r.key,
-        cells: [
-          ...r.label,
-          ...columns.map((c) => ({ text: cellText(c.value(r.figures)), col: c.id, numeric: true })),
-        ],
+        cells: [...r.label, ...columns.map((c) => ({ text: cellText(c.value(r.figures)), col: c.id, numeric: true }))],
       })),
       t('report.none'),
     );

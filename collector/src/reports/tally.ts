@@ -96,9 +96,10 @@ export function figuresOf(t: Tally): ReportFigures {
     sites: t.sites,
     availabilityPct: t.periodMinutes === 0 ? null : round(100 * (1 - downMinutes / t.periodMinutes), 2),
     downtimeHours: round(downMinutes / 60, 1),
-    downtimeHoursByCause: Object.fromEntries(
-      downtimeCauses.map((c) => [c, round(t.downMinutes[c] / 60, 1)]),
-    ) as Record<DowntimeCause, number>,
+    downtimeHoursByCause: Object.fromEntries(downtimeCauses.map((c) => [c, round(t.downMinutes[c] / 60, 1)])) as Record<
+      DowntimeCause,
+      number
+    >,
     clientDownGb: round(t.clientRxBytes / 1e9, 3),
     clientUpGb: round(t.clientTxBytes / 1e9, 3),
     activeHoursPerDay: t.sites === 0 || t.days === 0 ? 0 : round(t.activeMinutes / 60 / t.days / t.sites, 2),

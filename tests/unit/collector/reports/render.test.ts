@@ -26,13 +26,17 @@ beforeAll(async () => {
   await fillReportFixture(store);
   const range = reportRange('2026-11-23', '2026-11-24', 'Asia/Makassar');
   if (!range.ok) throw new Error(range.message);
-  report = await buildReport(range.value, {}, {
-    rollups: store,
-    registry: reportRegistry(),
-    history: null,
-    health: defaultHealthConfig(),
-    nowMs: DAY0 + 3 * MS_PER_DAY,
-  });
+  report = await buildReport(
+    range.value,
+    {},
+    {
+      rollups: store,
+      registry: reportRegistry(),
+      history: null,
+      health: defaultHealthConfig(),
+      nowMs: DAY0 + 3 * MS_PER_DAY,
+    },
+  );
 }, 60_000);
 afterAll(async () => {
   await store?.close();
@@ -77,7 +81,8 @@ describe('report formats', () => {
         seen.add(`${cell.row}/${cell.col}`);
       }
       // Every figure of every CSV row is on the page.
-      for (const key of csv.keys()) for (const c of FIGURE_COLUMNS) expect(seen.has(`${key}/${c.id}`), `${key}/${c.id}`).toBe(true);
+      for (const key of csv.keys())
+        for (const c of FIGURE_COLUMNS) expect(seen.has(`${key}/${c.id}`), `${key}/${c.id}`).toBe(true);
     }
     expect(csv.get('site:kutim-a')?.availability_pct).toBe(String(report.sites[0]?.figures.availabilityPct));
     expect(csv.get('kabupaten:64.08')?.sites).toBe('2');

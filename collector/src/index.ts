@@ -24,6 +24,7 @@ export { pgMigrations } from './store/postgres/migrations.js';
 export { openPostgresStore } from './store/postgres/postgres-store.js';
 export type * from './store/records.js';
 export * from './store/latency-histogram.js';
+export { ROLLUP_COLUMNS, rollupValues } from './store/report-rows.js';
 export type { Rollup, RollupGrain, ThroughputResult } from './store/rollup.js';
 export type { SampleFacts } from './store/sample-facts.js';
 export { sqliteMigrations } from './store/sqlite/migrations.js';

@@ -97,7 +97,7 @@ export function reportStoreContract(name: string, open: () => Promise<Store>): v
       while ((await store.refreshRollups(100)) > 0) {
         // Until every touched site-day is rolled up.
       }
-      const hours = await store.rollupsInRange('hour', DAY0, DAY0 + 2 * MS_PER_DAY);
+      const hours = await store.rollupsInRange('hour', DAY0, DAY0 + 2 * MS_PER_DAY, null);
       expect(hours.map((r) => [r.siteId, r.bucketMs])).toEqual([
         ['a-site', DAY0 + MS_PER_DAY + 3_600_000],
         ['b-site', DAY0 + 3_600_000],
@@ -108,9 +108,12 @@ export function reportStoreContract(name: string, open: () => Promise<Store>): v
         [latencyBucket(40), 1],
         [latencyBucket(80), 1],
       ]);
-      expect(await store.rollupsInRange('day', DAY0 + MS_PER_DAY, DAY0 + 2 * MS_PER_DAY)).toMatchObject([
+      expect(await store.rollupsInRange('day', DAY0 + MS_PER_DAY, DAY0 + 2 * MS_PER_DAY, null)).toMatchObject([
         { siteId: 'a-site', bucketMs: DAY0 + MS_PER_DAY },
       ]);
+      expect(
+        (await store.rollupsInRange('hour', DAY0, DAY0 + 2 * MS_PER_DAY, ['b-site', 'x'])).map((r) => r.siteId),
+      ).toEqual(['b-site']);
     });
   });
 }

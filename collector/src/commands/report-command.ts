@@ -46,7 +46,7 @@ async function loadRegistry(path: string | undefined, io: ReportIo): Promise<Res
 export async function runReportCommand(
   command: ReportCommand | ExportCommand,
   config: CollectorConfig,
-  store: Pick<ReportStore, 'rollupsInRange'>,
+  store: Pick<ReportStore, 'rollupsInRange' | 'listSites'>,
   io: ReportIo,
 ): Promise<Result<string>> {
   const range = reportRange(command.from, command.to, config.reports.timeZone);

@@ -17,8 +17,11 @@ import type { PlannerReport, ReportFilters, SiteReport, UnderusedEntry, Underuse
 /** How far back the health history is read for outages that began before the range. */
 const HISTORY_LOOKBACK_MS = 35 * MS_PER_DAY;
 
+/** Sites whose roll-ups are read at once: bounds a report's memory whatever the fleet. */
+const SITES_PER_READ = 100;
+
 export interface ReportDeps {
-  readonly rollups: Pick<ReportStore, 'rollupsInRange'>;
+  readonly rollups: Pick<ReportStore, 'rollupsInRange' | 'listSites'>;
   readonly registry: Pick<SiteRegistry, 'list'>;
   /** The health history; null where none is kept: downtime is then the minutes nothing was heard. */
   readonly history: Pick<HealthStateStore, 'history'> | null;
@@ -35,18 +38,22 @@ export async function buildReport(
   const registered = (await deps.registry.list()).filter(
     (s) => filters.kabupatenCode === undefined || s.kabupatenCode === filters.kabupatenCode,
   );
-  const bySite = groupBySite(await deps.rollups.rollupsInRange('hour', range.fromMs, range.toMs));
   const records = new Map<string, SiteRecord | null>(registered.map((s) => [s.siteId, s]));
   // A site heard but not registered is shown (without a region), unless the report is of one kabupaten.
-  if (filters.kabupatenCode === undefined) for (const id of bySite.keys()) if (!records.has(id)) records.set(id, null);
+  if (filters.kabupatenCode === undefined) {
+    for (const s of await deps.rollups.listSites()) if (!records.has(s.siteId)) records.set(s.siteId, null);
+  }
   const { slots, hourParts } = rangeHours(range);
   const periodEndMs = periodEnd(range, deps.nowMs);
 
   const built: { record: SiteRecord | null; report: Omit<SiteReport, 'underused' | 'figures'>; tally: Tally }[] = [];
   const dayFacts: SiteDayFacts[] = [];
-  for (const [siteId, record] of [...records.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for await (const { siteId, hours } of siteHours([...records.keys()], range, deps)) {
+    const record = records.get(siteId) ?? null;
+    // An unregistered site appears only if it was heard in the range.
+    if (record === null && hours.length === 0) continue;
     const warnVolts = batteryWarnVolts(record?.lowVoltageDisconnectVolts ?? null, deps.health.power);
-    const use = siteUse(siteId, bySite.get(siteId) ?? [], range, hourParts, warnVolts);
+    const use = siteUse(siteId, hours, range, hourParts, warnVolts);
     const episodes = await siteEpisodes(siteId, range, deps);
     const heard = applyDowntime(use.tally, episodes, range.fromMs, periodEndMs, deps.nowMs);
     dayFacts.push(...use.days);
@@ -126,14 +133,20 @@ export async function siteEpisodes(
   return offlineEpisodes(await deps.history.history(siteId, range.fromMs - HISTORY_LOOKBACK_MS, deps.nowMs + 1));
 }
 
-export function groupBySite(rows: readonly Rollup[]): Map<string, Rollup[]> {
-  const bySite = new Map<string, Rollup[]>();
-  for (const r of rows) {
-    const list = bySite.get(r.siteId);
-    if (list === undefined) bySite.set(r.siteId, [r]);
-    else list.push(r);
+/** Each site's hourly roll-ups in the range, in site id order, read a slice of sites at a time. */
+export async function* siteHours(
+  siteIds: readonly string[],
+  range: ReportRange,
+  deps: Pick<ReportDeps, 'rollups'>,
+): AsyncGenerator<{ siteId: string; hours: Rollup[] }> {
+  const ids = [...siteIds].sort();
+  for (let i = 0; i < ids.length; i += SITES_PER_READ) {
+    const slice = ids.slice(i, i + SITES_PER_READ);
+    const bySite = new Map<string, Rollup[]>(slice.map((id) => [id, []]));
+    for (const r of await deps.rollups.rollupsInRange('hour', range.fromMs, range.toMs, slice))
+      bySite.get(r.siteId)?.push(r);
+    for (const id of slice) yield { siteId: id, hours: bySite.get(id) ?? [] };
   }
-  return bySite;
 }
 
 /** A range still under way ends now. */

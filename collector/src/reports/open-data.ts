@@ -1,7 +1,7 @@
 import { MS_PER_DAY } from '@pantau/shared';
 import { batteryWarnVolts } from '../health/power.js';
 import type { Rollup } from '../store/rollup.js';
-import { groupBySite, periodEnd, type ReportDeps, siteEpisodes } from './build-report.js';
+import { periodEnd, type ReportDeps, siteEpisodes, siteHours } from './build-report.js';
 import type { ReportsConfig } from './config.js';
 import { applyDowntime } from './downtime.js';
 import { OPEN_DATA_COLUMNS, openDataMetadata, type OpenDataMetadata } from './open-data-columns.js';
@@ -30,14 +30,16 @@ export async function buildOpenDataExport(
   config: ReportsConfig['openData'],
 ): Promise<OpenDataExport> {
   const sites = await deps.registry.list();
-  const bySite = groupBySite(await deps.rollups.rollupsInRange('hour', range.fromMs, range.toMs));
+  const records = new Map(sites.map((s) => [s.siteId, s]));
   const { hourParts } = rangeHours(range);
   const lines = [csvLine(OPEN_DATA_COLUMNS.map((c) => c.name))];
   let rows = 0;
-  for (const site of sites) {
+  for await (const { siteId, hours } of siteHours([...records.keys()], range, deps)) {
+    const site = records.get(siteId);
+    if (site === undefined) continue;
     const episodes = await siteEpisodes(site.siteId, range, deps);
     const byDay = new Map<number, Rollup[]>();
-    for (const h of bySite.get(site.siteId) ?? []) {
+    for (const h of hours) {
       const dayMs = hourParts.get(h.bucketMs)?.dayMs;
       if (dayMs === undefined) continue;
       byDay.set(dayMs, [...(byDay.get(dayMs) ?? []), h]);

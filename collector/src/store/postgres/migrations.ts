@@ -138,14 +138,13 @@ export const pgMigrations: readonly string[] = [
    );
    CREATE INDEX resend_asks_time ON resend_asks (asked_ms);`,
   // 3: SQLite's migration 5 (reports): throughput facts, latency buckets and throughput tests per
-  // roll-up, an index for every site's roll-ups of a range; days still holding samples rolled up again.
+  // roll-up; days still holding samples rolled up again.
   `ALTER TABLE samples
      ADD COLUMN throughput_down_bits_per_sec double precision,
      ADD COLUMN throughput_up_bits_per_sec   double precision;
    ALTER TABLE rollups
      ADD COLUMN latency_histogram text NOT NULL DEFAULT '{}',
      ADD COLUMN throughput        text NOT NULL DEFAULT '[]';
-   CREATE INDEX rollups_range ON rollups (grain, bucket_ms);
    INSERT INTO dirty_days (site_id, day_ms) SELECT site_id, bucket_ms FROM rollups WHERE grain = 'day'
      ON CONFLICT DO NOTHING;`,
 ];

@@ -192,13 +192,12 @@ export const sqliteMigrations: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX resend_asks_time ON resend_asks (asked_ms);`,
   // 5: reports (docs/reports.md). Throughput test results as sample facts; per roll-up, latency in
-  // buckets (percentiles over a month merge from them) and the throughput tests; an index for
-  // reading every site's roll-ups of a range. Days still holding samples are rolled up again.
+  // buckets (percentiles over a month merge from them) and the throughput tests. Days still
+  // holding samples are rolled up again.
   `ALTER TABLE samples ADD COLUMN throughput_down_bits_per_sec REAL;
    ALTER TABLE samples ADD COLUMN throughput_up_bits_per_sec REAL;
    ALTER TABLE rollups ADD COLUMN latency_histogram TEXT NOT NULL DEFAULT '{}';
    ALTER TABLE rollups ADD COLUMN throughput TEXT NOT NULL DEFAULT '[]';
-   CREATE INDEX rollups_range ON rollups (grain, bucket_ms);
    INSERT OR IGNORE INTO dirty_days (site_id, day_ms) SELECT site_id, bucket_ms FROM rollups WHERE grain = 'day';`,
 ];
 

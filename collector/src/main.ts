@@ -5,8 +5,8 @@ import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pant
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
 import { createCollector } from './collector.js';
 import { formatCompletenessTable } from './commands/completeness.js';
-import { runReportCommand } from './commands/report-command.js';
 import { formatRejectsTable } from './commands/rejects.js';
+import { runReportCommand } from './commands/report-command.js';
 import { formatSitesTable } from './commands/sites.js';
 import { formatStatsTable } from './commands/stats.js';
 import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';

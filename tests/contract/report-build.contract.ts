@@ -12,7 +12,7 @@ import {
   type Transition,
 } from '@pantau/collector';
 import { MS_PER_DAY, MS_PER_HOUR } from '@pantau/shared';
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY0, fillReportFixture, reportRegistry } from './report-fixture.js';
 
 const H = MS_PER_HOUR;

@@ -4,7 +4,7 @@ import type { Rollup } from '../store/rollup.js';
 import { periodEnd, type ReportDeps, siteEpisodes, siteHours } from './build-report.js';
 import type { ReportsConfig } from './config.js';
 import { applyDowntime } from './downtime.js';
-import { OPEN_DATA_COLUMNS, openDataMetadata, type OpenDataMetadata } from './open-data-columns.js';
+import { OPEN_DATA_COLUMNS, type OpenDataMetadata, openDataMetadata } from './open-data-columns.js';
 import type { ReportRange } from './range.js';
 import { csvLine } from './render-csv.js';
 import { rangeHours, siteUse } from './site-use.js';

@@ -1,5 +1,5 @@
-import { type Language, type MessageKey, render } from '../i18n/catalogue.js';
 import { formatTime, word } from '../alerts/texts.js';
+import { type Language, type MessageKey, render } from '../i18n/catalogue.js';
 import { cellText, FIGURE_COLUMNS, type FigureColumn } from './columns.js';
 import { escapeHtml, type HtmlCell, htmlTable, REPORT_CSS } from './html-parts.js';
 import type { PlannerReport, ReportFigures, SiteReport } from './types.js';

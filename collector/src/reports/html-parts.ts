@@ -22,7 +22,8 @@ export function htmlTable(
     .map((r) => {
       const cells = r.cells
         .map((c) => {
-          const attrs = `${c.col === undefined ? '' : ` data-col="${escapeHtml(c.col)}"`}${c.numeric ? ' class="n"' : ''}`;
+          const col = c.col === undefined ? '' : ` data-col="${escapeHtml(c.col)}"`;
+          const attrs = `${col}${c.numeric ? ' class="n"' : ''}`;
           return `<td${attrs}>${escapeHtml(c.text === '' ? '–' : c.text)}</td>`;
         })
         .join('');
@@ -46,7 +47,8 @@ p { margin: 2px 0; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
-th { background: #e8eef5; text-align: left; font-weight: 600; font-size: 7.5pt; padding: 3px 4px; border: 1px solid #c9d3de; }
+th { background: #e8eef5; text-align: left; font-weight: 600; font-size: 7.5pt; padding: 3px 4px;
+  border: 1px solid #c9d3de; }
 td { padding: 2px 4px; border: 1px solid #dde3ea; font-size: 8pt; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr:nth-child(even) td { background: #f7f9fb; }
@@ -54,7 +56,8 @@ tbody tr:nth-child(even) td { background: #f7f9fb; }
 .heatmaps { display: flex; flex-wrap: wrap; gap: 10px; }
 .heatmap { break-inside: avoid; page-break-inside: avoid; }
 .heatmap table { width: auto; }
-.heatmap td, .heatmap th { width: 11px; height: 11px; padding: 0; border: 1px solid #fff; font-size: 6pt; text-align: center; }
+.heatmap td, .heatmap th { width: 11px; height: 11px; padding: 0; border: 1px solid #fff; font-size: 6pt;
+  text-align: center; }
 .heatmap th { background: none; border: none; font-weight: normal; }
 .heatmap td.none { background: #eee; }
 section { margin-bottom: 6px; }

@@ -223,6 +223,7 @@ export function openDataMetadata(
     file: { name: csvName, format: 'text/csv', encoding: 'UTF-8', rows },
     columns: OPEN_DATA_COLUMNS.map(({ value: _, ...c }) => c),
     personalData:
-      'None: sites are public buildings; traffic is counted in bytes and devices in numbers, with no address, name or content.',
+      'None: sites are public buildings; traffic is counted in bytes and devices in numbers, ' +
+      'with no address, name or content.',
   };
 }

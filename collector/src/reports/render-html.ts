@@ -41,6 +41,8 @@ export function toHtml(report: PlannerReport, lang: Language): string {
   const areaLabels: MessageKey[] = ['report.col.code', 'report.col.area'];
   const siteLabels: MessageKey[] = ['report.col.site', 'report.col.name', 'report.col.kecamatan'];
   const title = t('report.title', { from: report.range.fromDate, to: report.range.toDate });
+  const generatedAt = formatTime(report.generatedAtMs, report.range.timeZone);
+  const everyRow = [...rows.total, ...rows.kabupaten, ...rows.kecamatan, ...rows.sites];
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -53,7 +55,7 @@ export function toHtml(report: PlannerReport, lang: Language): string {
 <header>
 <h1>${escapeHtml(title)}</h1>
 <p><strong>${escapeHtml(scope)}</strong></p>
-<p class="meta">${escapeHtml(t('report.generated', { at: formatTime(report.generatedAtMs, report.range.timeZone), zone: report.range.timeZone }))}
+<p class="meta">${escapeHtml(t('report.generated', { at: generatedAt, zone: report.range.timeZone }))}
 ${escapeHtml(t(`report.source.${source}`))}</p>
 </header>
 <section id="total"><h2>${escapeHtml(t('report.section.total'))}</h2>
@@ -65,7 +67,7 @@ ${figureTable(rows.kecamatan, MAIN_COLUMNS, areaLabels)}</section>
 <section id="sites"><h2>${escapeHtml(t('report.section.sites'))}</h2>
 ${figureTable(rows.sites, MAIN_COLUMNS, siteLabels)}</section>
 <section id="downtime"><h2>${escapeHtml(t('report.section.downtime'))}</h2>
-${figureTable([...rows.total, ...rows.kabupaten, ...rows.kecamatan, ...rows.sites], CAUSE_COLUMNS, ['report.col.area'])}</section>
+${figureTable(everyRow, CAUSE_COLUMNS, ['report.col.area'])}</section>
 ${underusedSection(report, lang)}
 ${heatmapSection(report.sites, lang)}
 </body>
@@ -129,6 +131,11 @@ ${table('adoption')}
 ${table('availability')}</section>`;
 }
 
+/** Darker the more of the hour was in use. */
+function shade(pct: number): string {
+  return `rgba(31, 95, 153, ${Math.min(1, pct / 100).toFixed(2)})`;
+}
+
 function heatmapSection(sites: readonly SiteReport[], lang: Language): string {
   const t = (key: MessageKey) => render(lang, key, {});
   const hours = Array.from({ length: 24 }, (_, h) => `<th>${h % 6 === 0 ? h : ''}</th>`).join('');
@@ -141,14 +148,15 @@ function heatmapSection(sites: readonly SiteReport[], lang: Language): string {
             .map((v) =>
               v === null
                 ? '<td class="none"></td>'
-                : `<td title="${v} %" data-v="${v}" style="background: rgba(31, 95, 153, ${Math.min(1, v / 100).toFixed(2)})"></td>`,
+                : `<td title="${v} %" data-v="${v}" style="background: ${shade(v)}"></td>`,
             )
             .join('');
           return `<tr><th>${escapeHtml(t(`report.weekday.${weekday}` as MessageKey))}</th>${cells}</tr>`;
         })
         .join('');
       const title = `${s.name ?? s.siteId} (${s.siteId})`;
-      return `<div class="heatmap" data-site="${escapeHtml(s.siteId)}"><h3>${escapeHtml(title)}</h3><table><thead><tr><th></th>${hours}</tr></thead><tbody>${body}</tbody></table></div>`;
+      const table = `<table><thead><tr><th></th>${hours}</tr></thead><tbody>${body}</tbody></table>`;
+      return `<div class="heatmap" data-site="${escapeHtml(s.siteId)}"><h3>${escapeHtml(title)}</h3>${table}</div>`;
     })
     .join('\n');
   return `<section id="heatmaps"><h2>${escapeHtml(t('report.section.heatmaps'))}</h2>

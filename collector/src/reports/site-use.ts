@@ -40,6 +40,8 @@ export function rangeHours(range: ReportRange): { slots: number[][]; hourParts: 
   return { slots, hourParts };
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface HourParts {
   readonly date: string;
   readonly hour: number;
@@ -64,7 +66,7 @@ export function siteUse(
   tally.sites = 1;
   const activeByHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const nightMin = new Map<string, number>();
-  const days = new Map<number, SiteDayFacts & { clientsMax: number | null }>();
+  const days = new Map<number, Mutable<SiteDayFacts>>();
   const role = LATENCY_ROLES.find((r) => hours.some((h) => h.latencyHistogram[r] !== undefined)) ?? null;
   for (const h of hours) {
     const parts = hourParts.get(h.bucketMs);
@@ -87,25 +89,26 @@ export function siteUse(
         nightMin.set(parts.night, Math.min(nightMin.get(parts.night) ?? Number.POSITIVE_INFINITY, h.batteryMinVolts));
       }
     }
-    const day = days.get(parts.dayMs) ?? {
-      siteId,
-      dayMs: parts.dayMs,
-      onlineMinutes: 0,
-      activeMinutes: 0,
-      clientBytes: 0,
-      clientsMax: null,
-      received: 0,
-      expected: 0,
-    };
-    days.set(parts.dayMs, {
-      ...day,
-      onlineMinutes: day.onlineMinutes + h.onlineMinutes,
-      activeMinutes: day.activeMinutes + h.activeMinutes,
-      clientBytes: day.clientBytes + h.clientRxBytes + h.clientTxBytes,
-      clientsMax: h.clientsMax === null ? day.clientsMax : Math.max(day.clientsMax ?? 0, h.clientsMax),
-      received: day.received + h.received,
-      expected: day.expected + h.expected,
-    });
+    let day = days.get(parts.dayMs);
+    if (day === undefined) {
+      day = {
+        siteId,
+        dayMs: parts.dayMs,
+        onlineMinutes: 0,
+        activeMinutes: 0,
+        clientBytes: 0,
+        clientsMax: null,
+        received: 0,
+        expected: 0,
+      };
+      days.set(parts.dayMs, day);
+    }
+    day.onlineMinutes += h.onlineMinutes;
+    day.activeMinutes += h.activeMinutes;
+    day.clientBytes += h.clientRxBytes + h.clientTxBytes;
+    if (h.clientsMax !== null) day.clientsMax = Math.max(day.clientsMax ?? 0, h.clientsMax);
+    day.received += h.received;
+    day.expected += h.expected;
   }
   for (const volts of nightMin.values()) if (volts <= batteryWarnVolts) tally.lowBatteryNights++;
   return { tally, latencyRole: role, activeByHour, days: [...days.values()] };

@@ -41,7 +41,8 @@ async function main(): Promise<number> {
     case 'check': {
       const config = await readConfig(command.configPath);
       if (!config.ok) {
-        const line = { id: 'config', ok: false, detail: config.message, code: config.code };
+        const detail = [{ key: 'detail.text', params: { text: config.message } } as const];
+        const line = { id: 'config', ok: false, detail, code: config.code };
         process.stdout.write(renderChecks([line], command.lang));
         return 2;
       }

@@ -30,6 +30,14 @@ Usage:
                                                   implausible figures, resend requests, recoveries
   pantau-collector completeness --site ID [--days N] [--config FILE] [--db PATH] [--json]
                                                   received / expected samples per UTC day
+  pantau-collector report --from DATE --to DATE [--format csv|json|html|pdf] [--kabupaten CODE]
+                  [--lang en|id] [--out FILE] [--sites FILE] [--config FILE] [--db PATH]
+                                                  the planner report: availability and why it was
+                                                  lost, use, quality, underused sites, per site,
+                                                  kecamatan and kabupaten (docs/reports.md)
+  pantau-collector export --from DATE --to DATE [--out DIR] [--sites FILE] [--config FILE] [--db PATH]
+                                                  open data: per-site daily availability and use
+                                                  as CSV, with a metadata JSON (docs/reports.md)
   pantau-collector demo [--dir DIR] [--samples N] [--interval-sec S] [--agent CMD] [--fleet SCRIPT]
                         [--fleet-sites N]         collector + embedded broker + a real agent here
                                                   (+ a simulated fleet)
@@ -43,7 +51,7 @@ Options:
       --days N          days back from today, today included (default: 7)
       --limit N         most rejects shown (default: 50)
       --for DURATION    how long a silence or maintenance window lasts: 90m, 2h, 1d
-      --from, --until   ISO times, e.g. 2026-12-02T08:00+08:00 (--from defaults to now)
+      --from, --until   alerts: ISO times, e.g. 2026-12-02T08:00+08:00 (--from defaults to now)
       --kind K,...      a silence's alert kinds (default: all): offline, degraded, power_at_risk,
                         underused, data_problem
       --by NAME         who acknowledges or silences (default: $USER)
@@ -55,6 +63,15 @@ Options:
       --fleet SCRIPT    also run this fleet simulator (a Node script; pnpm demo passes the
                         checkout's) against the embedded broker
       --fleet-sites N   simulated sites beside the real agent (default: 20)
+      --from DATE       report, export: the first day (YYYY-MM-DD, local days: reports.timeZone)
+      --to DATE         the last day, included
+      --format F        csv, json, html or pdf (default: html)
+      --kabupaten CODE  only the sites of one kabupaten, e.g. 64.08
+      --lang L          en or id: the report's language (default: reports.language)
+      --out PATH        report: the file to write (default: standard output; pdf needs it);
+                        export: the folder for its two files (default: the current one)
+      --sites FILE      the site registry (CSV or YAML, as docs/health.md describes): names and
+                        region codes; sites heard but not in it are reported as unregistered
 
 Environment (overrides the file):
   PANTAU_MQTT_URL, PANTAU_MQTT_USERNAME, PANTAU_MQTT_PASSWORD, PANTAU_MQTT_CLIENT_ID,
@@ -98,6 +115,8 @@ export type CollectorCommand =
       siteId: string;
       days: number;
     }
+  | ReportCommand
+  | ExportCommand
   | {
       kind: 'demo';
       dir: string;
@@ -107,6 +126,33 @@ export type CollectorCommand =
       fleet: { script: string; sites: number } | null;
     }
   | { kind: 'usage_error'; message: string };
+
+export const reportFormats = ['csv', 'json', 'html', 'pdf'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+interface StoreOptions {
+  configPath: string | undefined;
+  dbPath: string | undefined;
+}
+
+export interface ReportCommand extends StoreOptions {
+  kind: 'report';
+  from: string;
+  to: string;
+  format: ReportFormat;
+  kabupatenCode: string | undefined;
+  lang: 'en' | 'id' | undefined;
+  out: string | undefined;
+  sitesPath: string | undefined;
+}
+
+export interface ExportCommand extends StoreOptions {
+  kind: 'export';
+  from: string;
+  to: string;
+  outDir: string;
+  sitesPath: string | undefined;
+}
 
 export function parseCollectorArgs(
   argv: readonly string[],
@@ -172,6 +218,33 @@ export function parseCollectorArgs(
         days: days ?? 7,
       };
     }
+    case 'report':
+    case 'export': {
+      if (values.from === undefined || values.to === undefined) {
+        return { kind: 'usage_error', message: `${command} needs --from DATE and --to DATE (YYYY-MM-DD)` };
+      }
+      const common = { configPath, dbPath: values.db, from: values.from, to: values.to, sitesPath: values.sites };
+      if (command === 'export') return { kind: 'export', ...common, outDir: values.out ?? '.' };
+      const format = values.format ?? 'html';
+      if (!(reportFormats as readonly string[]).includes(format)) {
+        return { kind: 'usage_error', message: `--format ${format}: one of ${reportFormats.join(', ')}` };
+      }
+      const lang = values.lang;
+      if (lang !== undefined && lang !== 'en' && lang !== 'id') {
+        return { kind: 'usage_error', message: `--lang ${lang}: en or id` };
+      }
+      if (format === 'pdf' && values.out === undefined) {
+        return { kind: 'usage_error', message: '--format pdf needs --out FILE' };
+      }
+      return {
+        kind: 'report',
+        ...common,
+        format: format as ReportFormat,
+        kabupatenCode: values.kabupaten,
+        lang,
+        out: values.out,
+      };
+    }
     case 'demo': {
       const samples = positiveInt(values.samples, '--samples');
       const intervalSec = positiveInt(values['interval-sec'] ?? '5', '--interval-sec');
@@ -226,6 +299,11 @@ function parse(argv: readonly string[]) {
       by: { type: 'string' },
       note: { type: 'string' },
       comment: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      lang: { type: 'string' },
+      out: { type: 'string' },
+      sites: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -31,12 +31,15 @@ export { createIngest, type Ingest, type IngestCounters, StoreFailure } from './
 export { applyPlausibility } from './ingest/plausibility.js';
 export type { RejectReason } from './ingest/rejects.js';
 export * from './leader/index.js';
+export * from './reports/index.js';
 export type { StoredCounters } from './store/counters.js';
+export * from './store/latency-histogram.js';
 export { openConfiguredStore } from './store/open-store.js';
 export { pgMigrations } from './store/postgres/migrations.js';
 export { openPostgresStore } from './store/postgres/postgres-store.js';
 export type * from './store/records.js';
-export type { Rollup, RollupGrain } from './store/rollup.js';
+export { ROLLUP_COLUMNS, rollupValues } from './store/report-rows.js';
+export type { Rollup, RollupGrain, ThroughputResult } from './store/rollup.js';
 export type { SampleFacts } from './store/sample-facts.js';
 export { sqliteMigrations } from './store/sqlite/migrations.js';
 export { openSqliteStore } from './store/sqlite/sqlite-store.js';

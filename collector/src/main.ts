@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
 import { fetchPoster } from './alerts/sinks/sink.js';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
@@ -10,6 +11,7 @@ import { formatCompletenessTable } from './commands/completeness.js';
 import { formatHealthTable, formatHistory, healthViews } from './commands/health-report.js';
 import { importSites, setSite } from './commands/registry-commands.js';
 import { formatRejectsTable } from './commands/rejects.js';
+import { runReportCommand } from './commands/report-command.js';
 import { formatSitesTable } from './commands/sites.js';
 import { formatStatsTable } from './commands/stats.js';
 import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
@@ -68,6 +70,12 @@ async function main(): Promise<number> {
       const config = await readConfig(command.configPath);
       if (config === null) return 2;
       return operate(config, command);
+    }
+    case 'report':
+    case 'export': {
+      const config = await readConfig(command.configPath);
+      if (config === null) return 2;
+      return report(config, command);
     }
   }
 }
@@ -160,7 +168,8 @@ async function serve(config: CollectorConfig): Promise<number> {
   return 0;
 }
 
-type ReportCommand = Extract<CollectorCommand, { kind: 'sites' | 'stats' | 'rejects' | 'completeness' | 'health' }>;
+type ReadCommand = Extract<CollectorCommand, { kind: 'sites' | 'stats' | 'rejects' | 'completeness' | 'health' }>;
+type ReportCommand = ReadCommand | Extract<CollectorCommand, { kind: 'report' | 'export' }>;
 
 /** The read-only commands: open the configured store (never create a SQLite file), print, close. */
 async function report(config: CollectorConfig, command: ReportCommand): Promise<number> {
@@ -174,14 +183,29 @@ async function report(config: CollectorConfig, command: ReportCommand): Promise<
   }
   const store = await openConfiguredStore(commandStoreConfig(config, command.dbPath));
   try {
-    process.stdout.write(await reportText(store, command));
+    if (command.kind !== 'report' && command.kind !== 'export') {
+      process.stdout.write(await reportText(store, command));
+      return 0;
+    }
+    const result = await runReportCommand(command, config, store, {
+      readText: (p) => readFile(p, 'utf8'),
+      writeFile: (p, data) => writeFile(p, data),
+      stdout: (text) => process.stdout.write(text),
+      joinPath: join,
+      nowMs: Date.now,
+    });
+    if (!result.ok) {
+      process.stderr.write(`pantau-collector: ${result.message} (${result.code})\n`);
+      return result.code === 'report_range_invalid' ? 2 : 1;
+    }
+    process.stderr.write(result.value);
     return 0;
   } finally {
     await store.close();
   }
 }
 
-async function reportText(store: Store, command: ReportCommand): Promise<string> {
+async function reportText(store: Store, command: ReadCommand): Promise<string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   switch (command.kind) {
     case 'sites': {

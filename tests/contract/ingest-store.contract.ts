@@ -51,6 +51,7 @@ export function ingestStoreContract(name: string, open: () => Promise<Store>): v
         usage: { rxBytes: 5000, txBytes: 1000, agentRxBytes: 100, agentTxBytes: 200 },
         clients: { clientsInterval: 7 },
         power: { batteryVolts: 12.5, underVoltageNow: false, underVoltageSinceBoot: true },
+        throughput: { endpointHost: 'noc', downBitsPerSec: 25e6, upBitsPerSec: 4.5e6 },
       };
       await insert(store, batch('s1', [synced(10, 10, { probes })]), DAY0 + HOURS(1));
       await insert(store, batch('s1', [synced(3, 3)]), DAY0 + HOURS(2));
@@ -89,6 +90,8 @@ export function ingestStoreContract(name: string, open: () => Promise<Store>): v
         previousRunClean: false,
         systemUptimeMs: 5000,
         errors: 'latency.internet:no_reply',
+        throughputDownBitsPerSec: 25e6,
+        throughputUpBitsPerSec: 4.5e6,
       });
     });
 

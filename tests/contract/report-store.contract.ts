@@ -1,4 +1,4 @@
-import type { Store } from '@pantau/collector';
+import { latencyBucket, type Store } from '@pantau/collector';
 import { MS_PER_DAY } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { batch, DAY0, freshStoreEachTest, insert, MIN, seqBatch, synced } from './store-fixtures.js';
@@ -77,6 +77,43 @@ export function reportStoreContract(name: string, open: () => Promise<Store>): v
         systemUptimeMs: null,
         errors: null,
       });
+    });
+
+    it('reads the roll-ups of every site over a range at once, with latency buckets and throughput tests', async () => {
+      const probes = (rtt: number) => ({
+        latency: { targets: [{ role: 'internet' as const, host: 'i', rttAvgMs: rtt }] },
+      });
+      await insert(
+        store,
+        batch('b-site', [
+          synced(1, 60, { probes: probes(40) }),
+          synced(2, 61, {
+            probes: { ...probes(80), throughput: { endpointHost: 'noc', downBitsPerSec: 2e7, upBitsPerSec: 5e6 } },
+          }),
+        ]),
+        DAY0,
+      );
+      await insert(store, batch('a-site', [synced(1, 60 + MS_PER_DAY / MIN, { probes: probes(10) })]), DAY0);
+      while ((await store.refreshRollups(100)) > 0) {
+        // Until every touched site-day is rolled up.
+      }
+      const hours = await store.rollupsInRange('hour', DAY0, DAY0 + 2 * MS_PER_DAY, null);
+      expect(hours.map((r) => [r.siteId, r.bucketMs])).toEqual([
+        ['a-site', DAY0 + MS_PER_DAY + 3_600_000],
+        ['b-site', DAY0 + 3_600_000],
+      ]);
+      const b = hours[1];
+      expect(b?.throughput).toEqual([{ atMs: DAY0 + 61 * MIN, downBitsPerSec: 2e7, upBitsPerSec: 5e6 }]);
+      expect(b?.latencyHistogram.internet).toEqual([
+        [latencyBucket(40), 1],
+        [latencyBucket(80), 1],
+      ]);
+      expect(await store.rollupsInRange('day', DAY0 + MS_PER_DAY, DAY0 + 2 * MS_PER_DAY, null)).toMatchObject([
+        { siteId: 'a-site', bucketMs: DAY0 + MS_PER_DAY },
+      ]);
+      expect(
+        (await store.rollupsInRange('hour', DAY0, DAY0 + 2 * MS_PER_DAY, ['b-site', 'x'])).map((r) => r.siteId),
+      ).toEqual(['b-site']);
     });
   });
 }

@@ -3,6 +3,7 @@ import { encodePayload, MS_PER_DAY, sampleSchema } from '@pantau/shared';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportBuildContract } from '../contract/report-build.contract.js';
 import { storeContracts } from '../contract/store-contracts.js';
 import { batch, DAY0, insert, synced } from '../contract/store-fixtures.js';
 import { silentLogger } from '../helpers/fakes.js';
@@ -30,6 +31,7 @@ async function freshStore(): Promise<Store> {
 }
 
 storeContracts('PostgreSQL', freshStore);
+reportBuildContract('PostgreSQL', freshStore);
 
 describe('PostgreSQL store', () => {
   it('lets two stores (two collectors) migrate the same database at once and share it', async () => {

@@ -2,14 +2,21 @@ import type { LatencyTarget, Result, SampleInput } from '@pantau/shared';
 import type { AgentConfig } from '../config/schema.js';
 import type { BrokerCheckCode } from './broker-round-trip.js';
 import { formatValues } from './format-section.js';
+import type { CheckMessage } from './messages.js';
 
-/** One line of the self-test: a check, whether it passed, what it saw, and the code of a failure. */
+/**
+ * One line of the self-test: a check, whether it passed, what it saw (texts rendered in the
+ * technician's language, joined by `; `), and the code of a failure.
+ */
 export interface CheckLine {
   readonly id: string;
   readonly ok: boolean;
-  readonly detail: string;
+  readonly detail: readonly CheckMessage[];
   readonly code: string | null;
 }
+
+/** Words from elsewhere (a broker's or the system's error message), shown as they came. */
+const text = (t: string): CheckMessage[] => [{ key: 'detail.text', params: { text: t } }];
 
 export interface CheckDeps {
   readonly config: AgentConfig;
@@ -35,20 +42,27 @@ export async function runChecks(deps: CheckDeps): Promise<CheckLine[]> {
     {
       id: 'config',
       ok: true,
-      detail: `site ${config.siteId}, broker ${config.mqtt.url}, every ${config.sample.intervalSec} s`,
+      detail: [
+        {
+          key: 'detail.config',
+          params: { site: config.siteId, broker: config.mqtt.url, intervalSec: config.sample.intervalSec },
+        },
+      ],
       code: null,
     },
     broker.ok
       ? {
           id: 'broker',
           ok: true,
-          detail: `round trip ${broker.value.roundTripMs} ms via ${config.mqtt.url}`,
+          detail: [
+            { key: 'detail.broker', params: { roundTripMs: broker.value.roundTripMs, broker: config.mqtt.url } },
+          ],
           code: null,
         }
-      : { id: 'broker', ok: false, detail: broker.message, code: broker.code },
+      : { id: 'broker', ok: false, detail: text(broker.message), code: broker.code },
     synced
-      ? { id: 'clock', ok: true, detail: 'synchronised (NTP)', code: null }
-      : { id: 'clock', ok: false, detail: 'not synchronised', code: 'clock_unsynced' },
+      ? { id: 'clock', ok: true, detail: [{ key: 'detail.clock_synced' }], code: null }
+      : { id: 'clock', ok: false, detail: [{ key: 'detail.clock_unsynced' }], code: 'clock_unsynced' },
     diskLine(disk, deps.requiredDiskBytes, config.dataDir),
   ];
   for (const [name, section] of Object.entries(sample.probes ?? {})) {
@@ -67,10 +81,10 @@ function diskLine(
   requiredBytes: number,
   dataDir: string,
 ): CheckLine {
-  if (!disk.ok) return { id: 'disk', ok: false, detail: disk.message, code: disk.code };
+  if (!disk.ok) return { id: 'disk', ok: false, detail: text(disk.message), code: disk.code };
   const freeMb = Math.floor(disk.value.freeBytes / 1e6);
   const needMb = Math.ceil(requiredBytes / 1e6);
-  const detail = `${freeMb} MB free in ${dataDir}, the spool needs up to ${needMb} MB`;
+  const detail: CheckMessage[] = [{ key: 'detail.disk', params: { freeMb, dataDir, needMb } }];
   return disk.value.freeBytes >= requiredBytes
     ? { id: 'disk', ok: true, detail, code: null }
     : { id: 'disk', ok: false, detail, code: 'disk_low' };
@@ -79,13 +93,24 @@ function diskLine(
 function latencyLine(section: { targets?: LatencyTarget[]; error?: string | null }): CheckLine {
   const targets = section.targets ?? [];
   const sectionError = section.error ?? null;
-  if (sectionError !== null) return { id: 'latency', ok: false, detail: sectionError, code: sectionError };
+  if (sectionError !== null) {
+    return {
+      id: 'latency',
+      ok: false,
+      detail: [{ key: 'detail.error', params: { code: sectionError } }],
+      code: sectionError,
+    };
+  }
   const failed = targets.find((t) => t.error !== null);
-  const detail = targets
-    .map((t) =>
-      t.error === null ? `${t.role} ${t.host} ${t.rttAvgMs} ms, loss ${t.lossPct} %` : `${t.role} ${t.host} ${t.error}`,
-    )
-    .join('; ');
+  const detail = targets.map(
+    (t): CheckMessage =>
+      t.error === null
+        ? {
+            key: 'detail.target',
+            params: { role: t.role, host: t.host, rttMs: String(t.rttAvgMs), lossPct: String(t.lossPct) },
+          }
+        : { key: 'detail.target_failed', params: { role: t.role, host: t.host, code: t.error } },
+  );
   return { id: 'latency', ok: failed === undefined, detail, code: failed?.error ?? null };
 }
 
@@ -102,7 +127,7 @@ function probeLine(name: string, section: unknown): CheckLine {
     return {
       id: name,
       ok: true,
-      detail: `counters readable (${formatValues(values)}); traffic shows from the second sample`,
+      detail: [{ key: 'detail.not_yet', params: { values: formatValues(values) } }],
       code: null,
     };
   }
@@ -111,7 +136,13 @@ function probeLine(name: string, section: unknown): CheckLine {
   return {
     id: name,
     ok: error === null,
-    detail: error === null ? shown : [error, shown].filter(Boolean).join(': '),
+    detail: [
+      error === null
+        ? { key: 'detail.values', params: { values: shown } }
+        : shown === ''
+          ? { key: 'detail.error', params: { code: error } }
+          : { key: 'detail.error_values', params: { code: error, values: shown } },
+    ],
     code: error,
   };
 }

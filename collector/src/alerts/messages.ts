@@ -1,10 +1,10 @@
 import { type Alert, type Incident, PROTOCOL_VERSION } from '@pantau/shared';
 import type { HealthConfig } from '../health/config.js';
+import type { Language, MessageKey } from '../i18n/catalogue.js';
+import { messageKey } from '../i18n/catalogue.js';
 import type { SiteRecord } from '../registry/site-record.js';
 import type { AlertRecord, IncidentRecord } from './alert-record.js';
 import { severityOf } from './alert-record.js';
-import type { Language, MessageKey } from './catalogue/catalogue.js';
-import { messageKey } from './catalogue/catalogue.js';
 import { bothLanguages, formatDuration, formatTime, inLanguages, word } from './texts.js';
 
 export type Texts = { readonly en: string; readonly id: string };

@@ -1,5 +1,5 @@
 import type { HealthConfig } from '../health/config.js';
-import { type Language, type MessageKey, messageKey, type Params, render } from './catalogue/catalogue.js';
+import { type Language, type MessageKey, messageKey, type Params, render } from '../i18n/catalogue.js';
 
 const ZONE_NAMES: Readonly<Record<string, string>> = {
   'Asia/Jakarta': 'WIB',

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOPIC_ROOT, type EnvMap, logLevels, topicRootSchema } from '@pantau/shared';
 import { z } from 'zod';
 import { healthConfigSchema } from '../health/config.js';
+import { reportsConfigSchema } from '../reports/config.js';
 import { refuseContradictions } from './contradictions.js';
 
 export const collectorConfigSchema = z
@@ -156,6 +157,8 @@ export const collectorConfigSchema = z
     log: z.strictObject({ level: z.enum(logLevels).default('info') }).prefault({}),
     /** Site health, alerts and their delivery (docs/health.md, "Configuration"). */
     health: healthConfigSchema.prefault({}),
+    /** Planner reports and the open-data export (docs/reports.md). */
+    reports: reportsConfigSchema,
   })
   .superRefine(refuseContradictions);
 export type CollectorConfig = z.infer<typeof collectorConfigSchema>;

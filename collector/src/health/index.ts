@@ -1,5 +1,4 @@
 export * from '../alerts/alert-record.js';
-export * from '../alerts/catalogue/catalogue.js';
 export * from '../alerts/controls.js';
 export * from '../alerts/dispatcher.js';
 export * from '../alerts/incident-book.js';
@@ -11,6 +10,7 @@ export * from '../alerts/sinks/mqtt.js';
 export * from '../alerts/sinks/sink.js';
 export * from '../alerts/sinks/webhook.js';
 export * from '../alerts/texts.js';
+export * from '../i18n/catalogue.js';
 export * from '../registry/csv.js';
 export * from '../registry/regions.js';
 export * from '../registry/site-import.js';

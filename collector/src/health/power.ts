@@ -5,6 +5,14 @@ import type { SunView } from './sun.js';
 
 export type SunLookup = (key: string, atMs: number, latitude: number, longitude: number) => SunView | null;
 
+/** The battery's warning level: a share above its low-voltage disconnect where known, else a fixed level. */
+export function batteryWarnVolts(
+  disconnectVolts: number | null,
+  config: Pick<HealthConfig['power'], 'warnVolts' | 'warnAboveDisconnectPct'>,
+): number {
+  return disconnectVolts === null ? config.warnVolts : disconnectVolts * (1 + config.warnAboveDisconnectPct / 100);
+}
+
 /**
  * Power at risk, judged at the site's newest battery reading: under the warning level, or (at
  * night, where the site's coordinates are known) the night's discharge extrapolated to the
@@ -15,8 +23,7 @@ export function judgePower(site: SiteHealth, config: HealthConfig['power'], sun:
   if (newest === undefined) return null;
   const [atMs, volts] = newest;
   const knownDisconnect = site.registryDisconnectVolts ?? site.last?.disconnectVolts ?? null;
-  const warnVolts =
-    knownDisconnect === null ? config.warnVolts : knownDisconnect * (1 + config.warnAboveDisconnectPct / 100);
+  const warnVolts = batteryWarnVolts(knownDisconnect, config);
   if (volts <= warnVolts) {
     return { cause: 'battery_low', detail: 'under_warning', sinceMs: atMs, values: { volts, warnVolts } };
   }

@@ -96,6 +96,8 @@ export interface RollupRow {
   client_rx_bytes: number;
   client_tx_bytes: number;
   latency: string;
+  latency_histogram: string;
+  throughput: string;
   battery_min_volts: number | null;
   battery_max_volts: number | null;
   clients_max: number | null;
@@ -116,6 +118,8 @@ export function rollupFromRow(r: RollupRow): Rollup {
     clientRxBytes: r.client_rx_bytes,
     clientTxBytes: r.client_tx_bytes,
     latency: JSON.parse(r.latency) as Rollup['latency'],
+    latencyHistogram: JSON.parse(r.latency_histogram) as Rollup['latencyHistogram'],
+    throughput: JSON.parse(r.throughput) as Rollup['throughput'],
     batteryMinVolts: r.battery_min_volts,
     batteryMaxVolts: r.battery_max_volts,
     clientsMax: r.clients_max,
@@ -143,11 +147,14 @@ export function rollupValues(r: Rollup): unknown[] {
     r.clientsMax,
     r.received,
     r.expected,
+    JSON.stringify(r.latencyHistogram),
+    JSON.stringify(r.throughput),
   ];
 }
 
 export const ROLLUP_COLUMNS = `site_id, grain, bucket_ms, samples, online_minutes, active_minutes, rx_bytes, tx_bytes,
-  client_rx_bytes, client_tx_bytes, latency, battery_min_volts, battery_max_volts, clients_max, received, expected`;
+  client_rx_bytes, client_tx_bytes, latency, battery_min_volts, battery_max_volts, clients_max, received, expected,
+  latency_histogram, throughput`;
 
 /** Completeness from the day roll-ups' rows. */
 export function dayCompleteness(

@@ -1,4 +1,5 @@
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '@pantau/shared';
+import { histogramOf, type LatencyHistogram } from './latency-histogram.js';
 import { FACT_COLUMNS, type SampleFacts } from './sample-facts.js';
 
 export type RollupGrain = 'hour' | 'day';
@@ -15,6 +16,16 @@ export interface LatencyPercentiles {
   readonly samples: number;
 }
 
+/** One active throughput test, as the sample that carries its result. */
+export interface ThroughputResult {
+  readonly atMs: number;
+  readonly downBitsPerSec: number | null;
+  readonly upBitsPerSec: number | null;
+}
+
+/** Tests kept per bucket: a site tests nightly; more than this in an hour is a misconfigured agent. */
+const MAX_THROUGHPUT_RESULTS = 24;
+
 /** One site over one hour or one UTC day (docs/storage.md defines each figure). */
 export interface Rollup {
   readonly siteId: string;
@@ -29,6 +40,10 @@ export interface Rollup {
   readonly clientTxBytes: number;
   /** Per latency role that answered at least once. */
   readonly latency: Readonly<Partial<Record<string, LatencyPercentiles>>>;
+  /** Per latency role: its round trips in buckets, so percentiles over many buckets can be merged. */
+  readonly latencyHistogram: Readonly<Partial<Record<string, LatencyHistogram>>>;
+  /** The throughput tests that finished in the bucket, oldest first (at most 24). */
+  readonly throughput: readonly ThroughputResult[];
   readonly batteryMinVolts: number | null;
   readonly batteryMaxVolts: number | null;
   readonly clientsMax: number | null;
@@ -49,6 +64,8 @@ const ROLLUP_FACT_KEYS = [
   'rttTerminalMs',
   'rttInternetMs',
   'rttNocMs',
+  'throughputDownBitsPerSec',
+  'throughputUpBitsPerSec',
 ] as const satisfies readonly (keyof SampleFacts)[];
 
 /** A stored sample as a roll-up reads it. */
@@ -117,6 +134,7 @@ export function computeRollup(
   let batteryMin: number | null = null;
   let batteryMax: number | null = null;
   let clientsMax: number | null = null;
+  const throughput: ThroughputResult[] = [];
   for (const r of rows) {
     const minute = Math.floor(r.effectiveMs / MS_PER_MINUTE);
     online.add(minute);
@@ -130,6 +148,13 @@ export function computeRollup(
       batteryMax = batteryMax === null ? r.batteryVolts : Math.max(batteryMax, r.batteryVolts);
     }
     if (r.clients !== null) clientsMax = Math.max(clientsMax ?? 0, r.clients);
+    if (r.throughputDownBitsPerSec !== null || r.throughputUpBitsPerSec !== null) {
+      throughput.push({
+        atMs: r.effectiveMs,
+        downBitsPerSec: r.throughputDownBitsPerSec,
+        upBitsPerSec: r.throughputUpBitsPerSec,
+      });
+    }
     for (const [role, key] of roles) {
       const v = r[key];
       if (v === null) continue;
@@ -139,10 +164,13 @@ export function computeRollup(
     }
   }
   const latency: Record<string, LatencyPercentiles> = {};
+  const latencyHistogram: Record<string, LatencyHistogram> = {};
   for (const [role, values] of Object.entries(rtts)) {
     values.sort((a, b) => a - b);
     latency[role] = { p50Ms: percentile(values, 50), p95Ms: percentile(values, 95), samples: values.length };
+    latencyHistogram[role] = histogramOf(values);
   }
+  throughput.sort((a, b) => a.atMs - b.atMs);
   return {
     siteId,
     grain,
@@ -155,6 +183,8 @@ export function computeRollup(
     clientRxBytes,
     clientTxBytes,
     latency,
+    latencyHistogram,
+    throughput: throughput.slice(-MAX_THROUGHPUT_RESULTS),
     batteryMinVolts: batteryMin,
     batteryMaxVolts: batteryMax,
     clientsMax,

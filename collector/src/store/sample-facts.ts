@@ -30,6 +30,9 @@ export interface SampleFacts {
   readonly systemUptimeMs: number | null;
   /** `section:code` (latency: `latency.<role>:code`) for each error in the sample, space-separated; null when none. */
   readonly errors: string | null;
+  /** An active throughput test's result, in the one sample taken when it finished. */
+  readonly throughputDownBitsPerSec: number | null;
+  readonly throughputUpBitsPerSec: number | null;
 }
 
 export type FactKind = 'int' | 'real' | 'bool' | 'text';
@@ -62,6 +65,8 @@ export const FACT_COLUMNS: readonly FactColumn[] = [
   { key: 'previousRunClean', column: 'previous_run_clean', kind: 'bool' },
   { key: 'systemUptimeMs', column: 'system_uptime_ms', kind: 'int' },
   { key: 'errors', column: 'errors', kind: 'text' },
+  { key: 'throughputDownBitsPerSec', column: 'throughput_down_bits_per_sec', kind: 'real' },
+  { key: 'throughputUpBitsPerSec', column: 'throughput_up_bits_per_sec', kind: 'real' },
 ];
 
 /** The one text fact's position; the others are numbers or booleans (packed as numbers for the SQLite worker). */
@@ -92,7 +97,7 @@ const AT = Object.fromEntries(FACT_COLUMNS.map((f, i) => [f.key, i])) as Record<
 
 /** The facts of a sample, in `FACT_COLUMNS` order. */
 export function sampleFactValues(sample: Sample): FactValues {
-  const { usage, power, uptime, clients } = sample.probes;
+  const { usage, power, uptime, clients, throughput } = sample.probes;
   const values = new Array<number | boolean | string | null>(FACT_COLUMNS.length).fill(null);
   // A failed reading's figures are partial; an implausible one is already null, and the rest stand.
   if (usage !== undefined && (usage.error === null || usage.error === IMPLAUSIBLE_VALUE)) {
@@ -115,6 +120,10 @@ export function sampleFactValues(sample: Sample): FactValues {
     values[AT.systemUptimeMs] = uptime.systemUptimeMs;
   }
   values[AT.errors] = errorList(sample);
+  if (throughput !== undefined && (throughput.error === null || throughput.error === IMPLAUSIBLE_VALUE)) {
+    values[AT.throughputDownBitsPerSec] = throughput.downBitsPerSec;
+    values[AT.throughputUpBitsPerSec] = throughput.upBitsPerSec;
+  }
   return values;
 }
 

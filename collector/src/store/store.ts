@@ -68,6 +68,16 @@ export interface ReportStore {
   /** The sequence numbers received for a site, as compact ranges in order. */
   receivedRanges(siteId: string): Promise<SeqRange[]>;
   rollups(siteId: string, grain: RollupGrain, fromMs: number, toMs: number): Promise<Rollup[]>;
+  /**
+   * The roll-ups of these sites (null: every site) of one grain with buckets in [fromMs, toMs), by
+   * site id then bucket. A report reads a fleet a slice of sites at a time, so its memory stays bounded.
+   */
+  rollupsInRange(
+    grain: RollupGrain,
+    fromMs: number,
+    toMs: number,
+    siteIds: readonly string[] | null,
+  ): Promise<Rollup[]>;
   completeness(siteId: string, fromMs: number, toMs: number): Promise<DayCompleteness[]>;
   /** The quarantine, newest first. */
   listRejects(limit: number): Promise<StoredReject[]>;

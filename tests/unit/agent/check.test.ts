@@ -2,6 +2,7 @@ import { agentConfigSchema } from '@pantau/agent';
 import { fail, ok } from '@pantau/shared';
 import { describe, expect, it } from 'vitest';
 import { formatValue } from '../../../agent/src/check/format-section.js';
+import { checkCatalogues, placeholdersOf } from '../../../agent/src/check/messages.js';
 import { renderChecks } from '../../../agent/src/check/render.js';
 import { type CheckDeps, runChecks } from '../../../agent/src/check/run-checks.js';
 
@@ -112,5 +113,57 @@ describe('pantau-agent check', () => {
     expect(formatValue('rttAvgMs', 12)).toBe('12 ms');
     expect(formatValue('systemUptimeMs', 3 * 86_400_000)).toBe('3 d');
     expect(formatValue('source', 'vedirect')).toBe('vedirect');
+  });
+
+  it('says every detail in Bahasa Indonesia with --lang id, not only the labels', async () => {
+    const lines = await runChecks(
+      deps({ clockSynced: async () => false, diskSpace: async () => ok({ freeBytes: 1e6 }) }),
+    );
+    const id = renderChecks(lines, 'id');
+    expect(id).toContain('lokasi kutim-01, broker mqtt://127.0.0.1:1883, setiap 60 detik');
+    expect(id).toContain('pulang-pergi 42 ms lewat mqtt://127.0.0.1:1883');
+    expect(id).toContain('[ GAGAL ] jam          belum sinkron');
+    expect(id).toContain('1 MB kosong di /var/lib/pantau, spool perlu hingga 10 MB');
+    expect(id).toContain('gateway 192.168.1.1 0.5 ms, hilang 0 %');
+    for (const english of [
+      'round trip',
+      ' via ',
+      'not synchronised',
+      'MB free',
+      'the spool needs',
+      'loss ',
+      'every 60 s',
+    ]) {
+      expect(id).not.toContain(english);
+    }
+  });
+
+  it('keeps the columns in line whatever the marks and titles are, in both languages', async () => {
+    const lines = await runChecks(
+      deps({
+        brokerRoundTrip: async () => fail('broker_refused', 'Connection refused: Not authorized'),
+        clockSynced: async () => false,
+      }),
+    );
+    for (const lang of ['en', 'id'] as const) {
+      const text = renderChecks(lines, lang).split('\n');
+      const checkLines = text.filter((l) => l.startsWith('['));
+      // Where each line's detail starts: past the mark, the title and two spaces.
+      const detailAt = checkLines.map((l) => /^\[ [A-Z]+ +\] \S+ +/.exec(l)?.[0].length);
+      expect(new Set(detailAt).size, lang).toBe(1);
+      const fixAt = text.filter((l) => l.includes('-> ')).map((l) => l.indexOf('->'));
+      expect(fixAt.length).toBeGreaterThan(0);
+      expect(new Set([...fixAt, detailAt[0]]).size, lang).toBe(1);
+    }
+  });
+
+  it('has every self-test text in English and in Bahasa Indonesia, with the same placeholders', () => {
+    const en = checkCatalogues.en as Record<string, string>;
+    const id = checkCatalogues.id as Record<string, string>;
+    expect(Object.keys(id).sort()).toEqual(Object.keys(en).sort());
+    for (const key of Object.keys(en)) {
+      expect([key, placeholdersOf(id[key] ?? '')]).toEqual([key, placeholdersOf(en[key] ?? '')]);
+      expect(id[key], key).not.toBe('');
+    }
   });
 });

@@ -29,6 +29,8 @@ const figures: SampleFacts = {
   previousRunClean: true,
   systemUptimeMs: 3 * MS_PER_HOUR,
   errors: 'latency.internet:no_reply',
+  throughputDownBitsPerSec: null,
+  throughputUpBitsPerSec: null,
 };
 
 describe('sites table', () => {

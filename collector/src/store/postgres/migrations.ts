@@ -206,6 +206,16 @@ export const pgMigrations: readonly string[] = [
      note         text    NOT NULL,
      requested_ms bigint NOT NULL
    );`,
+  // 4: SQLite's migration 6 (reports): throughput facts, latency buckets and throughput tests per
+  // roll-up; days still holding samples rolled up again.
+  `ALTER TABLE samples
+     ADD COLUMN throughput_down_bits_per_sec double precision,
+     ADD COLUMN throughput_up_bits_per_sec   double precision;
+   ALTER TABLE rollups
+     ADD COLUMN latency_histogram text NOT NULL DEFAULT '{}',
+     ADD COLUMN throughput        text NOT NULL DEFAULT '[]';
+   INSERT INTO dirty_days (site_id, day_ms) SELECT site_id, bucket_ms FROM rollups WHERE grain = 'day'
+     ON CONFLICT DO NOTHING;`,
 ];
 
 /** Data steps by migration number. */

@@ -47,6 +47,23 @@ export function postgresReports(pool: pg.Pool): ReportStore {
       );
       return res.rows.map(rollupFromRow);
     },
+    async rollupsInRange(grain, fromMs, toMs, siteIds) {
+      const res =
+        siteIds === null
+          ? await pool.query<RollupRow>(
+              'SELECT * FROM rollups WHERE grain = $1 AND bucket_ms >= $2 AND bucket_ms < $3',
+              [grain, fromMs, toMs],
+            )
+          : await pool.query<RollupRow>(
+              `SELECT * FROM rollups
+               WHERE site_id = ANY($4::text[]) AND grain = $1 AND bucket_ms >= $2 AND bucket_ms < $3`,
+              [grain, fromMs, toMs, siteIds],
+            );
+      // Sorted here: the database's collation may order text otherwise than SQLite does.
+      return res.rows
+        .map(rollupFromRow)
+        .sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : a.bucketMs - b.bucketMs));
+    },
     async completeness(siteId, fromMs, toMs) {
       const res = await pool.query<RollupRow>(
         `SELECT bucket_ms, received, expected FROM rollups

@@ -41,6 +41,7 @@ export const FORWARDED_METHODS = [
   'listSamples',
   'receivedRanges',
   'rollups',
+  'rollupsInRange',
   'completeness',
   'listRejects',
   'counters',

@@ -260,6 +260,14 @@ export const sqliteMigrations: readonly string[] = [
      note         TEXT    NOT NULL,
      requested_ms INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 6: reports (docs/reports.md). Throughput test results as sample facts; per roll-up, latency in
+  // buckets (percentiles over a month merge from them) and the throughput tests. Days still
+  // holding samples are rolled up again.
+  `ALTER TABLE samples ADD COLUMN throughput_down_bits_per_sec REAL;
+   ALTER TABLE samples ADD COLUMN throughput_up_bits_per_sec REAL;
+   ALTER TABLE rollups ADD COLUMN latency_histogram TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE rollups ADD COLUMN throughput TEXT NOT NULL DEFAULT '[]';
+   INSERT OR IGNORE INTO dirty_days (site_id, day_ms) SELECT site_id, bucket_ms FROM rollups WHERE grain = 'day';`,
 ];
 
 /** Data steps by migration number. */

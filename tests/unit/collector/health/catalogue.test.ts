@@ -1,7 +1,7 @@
 import { catalogues, placeholders, render } from '@pantau/collector';
 import { describe, expect, it } from 'vitest';
 
-describe('alert texts', () => {
+describe('alert and report texts (one catalogue per language)', () => {
   const en = catalogues.en as Record<string, string>;
   const id = catalogues.id as Record<string, string>;
 

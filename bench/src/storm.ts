@@ -153,6 +153,9 @@ interface RunResult {
   readonly sites: number;
   readonly sentSamples: number;
   readonly storedSamples: number;
+  /** Still in the agents' spools at the end (never acknowledged by the broker): not lost, not sent. */
+  readonly undeliveredSamples: number;
+  /** Acknowledged by the broker and not in the store. */
   readonly lostSamples: number;
   readonly duplicates: number | null;
   readonly allOnlineSec: number | null;
@@ -248,7 +251,10 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   await store.close();
   brokerWatch.stop();
   collectorWatch.stop();
-  await Promise.all(workers.map((w) => request(w, { type: 'stop' }, 'stopped')));
+  const stops = await Promise.all(workers.map((w) => request(w, { type: 'stop' }, 'stopped')));
+  const undelivered = stops.reduce((sum, m) => sum + Number(m.undelivered ?? 0), 0);
+  // The collector takes what the broker holds for its session before it is stopped.
+  await drainCollector(collector.dbPath, sent - undelivered);
   await stopChild(collector.child);
   const finalStore = openSqliteStore(collector.dbPath);
   const storedSamples = (await finalStore.listSites()).reduce((sum, s) => sum + s.samples, 0);
@@ -265,7 +271,8 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
     sites: SITES,
     sentSamples: sent,
     storedSamples,
-    lostSamples: sent - storedSamples,
+    undeliveredSamples: undelivered,
+    lostSamples: sent - undelivered - storedSamples,
     duplicates,
     allOnlineSec: allOnline === null ? null : round(allOnline),
     agentsDrainedSec: drained === null ? null : round(drained),
@@ -277,6 +284,23 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
     workersPeakRssMb: round(workersPeakRss / 1e6),
     completed: allStored !== null,
   };
+}
+
+/** Waits until the store holds `expected` samples, or a minute passes without progress. */
+async function drainCollector(dbPath: string, expected: number): Promise<void> {
+  const store = openSqliteStore(dbPath);
+  let last = -1;
+  let sinceMs = performance.now();
+  for (;;) {
+    const count = (await store.listSites()).reduce((sum, s) => sum + s.samples, 0);
+    if (count >= expected) break;
+    if (count !== last) {
+      last = count;
+      sinceMs = performance.now();
+    } else if (performance.now() - sinceMs > 60_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  await store.close();
 }
 
 function round(n: number): number {
@@ -312,7 +336,8 @@ async function main(): Promise<void> {
     for (const r of results) {
       say(
         `${r.jitter ? 'jittered backoff ' : 'no jitter        '} all online ${r.allOnlineSec ?? '-'} s, agents drained ${r.agentsDrainedSec ?? '-'} s, ` +
-          `all stored ${r.allStoredSec ?? '-'} s; lost ${r.lostSamples} of ${r.sentSamples}, duplicates ${r.duplicates}; ` +
+          `all stored ${r.allStoredSec ?? '-'} s; lost ${r.lostSamples} of ${r.sentSamples - r.undeliveredSamples} acknowledged ` +
+          `(${r.undeliveredSamples} still in the spools), duplicates ${r.duplicates}; ` +
           `broker peak ${r.brokerPeakCpuPct} % CPU ${r.brokerPeakRssMb} MB, collector peak ${r.collectorPeakCpuPct} % CPU ${r.collectorPeakRssMb} MB` +
           (r.completed ? '' : ' (NOT COMPLETED within the timeout)'),
       );

@@ -34,6 +34,9 @@ let sites: VirtualSite[] = [];
 let uplinkUp = false;
 let progress: NodeJS.Timeout | null = null;
 
+// A coordinator that died leaves no worker behind.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (raw) => {
   const command = commandSchema.parse(raw);
   void handle(command).catch((error: unknown) => {

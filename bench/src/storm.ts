@@ -1,6 +1,5 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,8 +9,7 @@ import { createLogger } from '@pantau/shared';
 import { writeBacklog } from './fleet/backlog.js';
 import { planFleet } from './fleet/site-plan.js';
 import { MS_PER_DAY } from './fleet/sun.js';
-import { procStats } from './proc-stats.js';
-import { freePort } from './servers.js';
+import { running, startBroker, startCollector, stopChild, watch } from './storm-servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,90 +33,6 @@ const SEED = Number(values.seed);
 const root = new URL('../..', import.meta.url).pathname;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-interface Peak {
-  rssBytes: number;
-  cpuPct: number;
-}
-
-/** Peak CPU (over half-second windows) and RSS of a process, read from /proc. */
-function watch(pid: number): { peak: Peak; stop(): void } {
-  const peak: Peak = { rssBytes: 0, cpuPct: 0 };
-  let last = { cpuMs: procStats(pid).cpuMs, atMs: performance.now() };
-  const timer = setInterval(() => {
-    try {
-      const now = procStats(pid);
-      const atMs = performance.now();
-      peak.rssBytes = Math.max(peak.rssBytes, now.rssBytes);
-      peak.cpuPct = Math.max(peak.cpuPct, ((now.cpuMs - last.cpuMs) / (atMs - last.atMs)) * 100);
-      last = { cpuMs: now.cpuMs, atMs };
-    } catch {
-      // The process has ended.
-    }
-  }, 500);
-  return { peak, stop: () => clearInterval(timer) };
-}
-
-/** Mosquitto with the shipped config's limits (deploy/mosquitto/mosquitto.conf), anonymous on loopback. */
-async function startBroker(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const data = join(dir, 'mosquitto');
-  mkdirSync(data, { recursive: true });
-  chmodSync(data, 0o777);
-  const conf = join(data, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      'per_listener_settings true',
-      'persistence true',
-      `persistence_location ${data}/`,
-      'autosave_interval 300',
-      'persistent_client_expiration 30d',
-      'max_queued_messages 4000000',
-      'max_queued_bytes 1500000000',
-      'memory_limit 3221225472',
-      'max_packet_size 1048576',
-      'log_dest none',
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  return { url: `mqtt://127.0.0.1:${port}`, child };
-}
-
-/** The collector as its own process (`pantau-collector serve`), SQLite, its log to a file. */
-async function startCollector(
-  dir: string,
-  brokerUrl: string,
-): Promise<{ child: ChildProcess; dbPath: string; output: () => string }> {
-  const dbPath = join(dir, 'pantau.sqlite');
-  const config = join(dir, 'collector.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      mqtt: { url: brokerUrl, clientId: 'pantau-collector-storm', ...(CONNECTIONS > 1 ? { shareGroup: 'noc' } : {}) },
-      store: { sqlitePath: dbPath },
-      ingest: { connections: CONNECTIONS },
-      log: { level: 'info' },
-    }),
-  );
-  const child = spawn(process.execPath, [join(root, 'collector/dist/main.js'), 'serve', '--config', config], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk) => {
-    text = (text + String(chunk)).slice(-200_000);
-  });
-  const deadline = Date.now() + 60_000;
-  while (!text.includes('"event":"started"')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the collector did not start:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { child, dbPath, output: () => text };
-}
-
 interface WorkerState {
   child: ChildProcess;
   connected: number;
@@ -137,15 +51,6 @@ function request(worker: WorkerState, message: object, reply: string): Promise<R
     worker.child.on('message', onMessage);
     worker.child.send(message);
   });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 interface RunResult {
@@ -173,7 +78,7 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   const dir = join(baseDir, jitter ? 'jitter' : 'no-jitter');
   mkdirSync(dir, { recursive: true });
   const broker = await startBroker(dir);
-  const collector = await startCollector(dir, broker.url);
+  const collector = await startCollector(root, dir, broker.url, CONNECTIONS);
   const brokerWatch = watch(broker.child.pid ?? 0);
   const collectorWatch = watch(collector.child.pid ?? 0);
   const workers: WorkerState[] = Array.from({ length: WORKERS }, () => ({
@@ -184,6 +89,7 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   }));
   let workersPeakRss = 0;
   for (const w of workers) {
+    running.add(w.child);
     w.child.on('message', (m: { type: string; connected?: number; drained?: number; rssBytes?: number }) => {
       if (m.type !== 'progress') return;
       w.connected = m.connected ?? 0;
@@ -262,7 +168,7 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   const stoppedLine = collector
     .output()
     .split('\n')
-    .find((line) => line.includes('"event":"stopped"'));
+    .find((line: string) => line.includes('"event":"stopped"'));
   const duplicates = stoppedLine === undefined ? null : Number(JSON.parse(stoppedLine).duplicates);
   await stopChild(broker.child);
   rmSync(dir, { recursive: true, force: true });

@@ -183,6 +183,8 @@ async function main(): Promise<number> {
   if (orphaned !== null) clearInterval(orphaned);
   report('end');
   say('Stopping the sites...');
+  // Each site's stop delivers for up to 5 s of its clock: real seconds, not accelerated ones.
+  clock.setSpeed(1);
   await fleet.stop();
   await collector?.stop();
   for (const signal of signals) process.off(signal, onSignal);

@@ -14,7 +14,7 @@ import { MS_PER_DAY } from './fleet/sun.js';
 const USAGE = `pnpm simulate [--sites N] [--seed S] [--broker URL] [--speed X] [--start ISO-TIME]
                [--dir DIR] [--registry FILE.csv|FILE.yaml] [--duration-sec S] [--status-sec S]
                [--sample-interval-sec S] [--delivery-interval-sec S] [--outage-chance P] [--cloudy-chance P]
-               [--stop-with-parent]`;
+               [--stop-with-parent] [--verbose]`;
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     'outage-chance': { type: 'string', default: String(defaultWorldOptions.outageChancePerDay) },
     'cloudy-chance': { type: 'string', default: String(defaultWorldOptions.cloudyDayChance) },
     'stop-with-parent': { type: 'boolean' },
+    verbose: { type: 'boolean' },
     help: { type: 'boolean' },
   },
 });
@@ -182,6 +183,8 @@ async function main(): Promise<number> {
   if (orphaned !== null) clearInterval(orphaned);
   report('end');
   say('Stopping the sites...');
+  // Each site's stop delivers for up to 5 s of its clock: real seconds, not accelerated ones.
+  clock.setSpeed(1);
   await fleet.stop();
   await collector?.stop();
   for (const signal of signals) process.off(signal, onSignal);

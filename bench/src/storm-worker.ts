@@ -34,6 +34,9 @@ let sites: VirtualSite[] = [];
 let uplinkUp = false;
 let progress: NodeJS.Timeout | null = null;
 
+// A coordinator that died leaves no worker behind.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (raw) => {
   const command = commandSchema.parse(raw);
   void handle(command).catch((error: unknown) => {
@@ -87,8 +90,10 @@ async function handle(command: z.infer<typeof commandSchema>): Promise<void> {
     case 'stop': {
       if (progress !== null) clearInterval(progress);
       report();
+      const agents = sites.map((site) => site.agent);
       await Promise.all(sites.map((site) => site.stop()));
-      send({ type: 'stopped' });
+      // What the broker never acknowledged stays in the spools: not sent, so not lost.
+      send({ type: 'stopped', undelivered: agents.reduce((sum, agent) => sum + (agent?.stats.spoolDepth ?? 0), 0) });
       process.disconnect();
       return;
     }

@@ -1,6 +1,5 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,8 +9,7 @@ import { createLogger } from '@pantau/shared';
 import { writeBacklog } from './fleet/backlog.js';
 import { planFleet } from './fleet/site-plan.js';
 import { MS_PER_DAY } from './fleet/sun.js';
-import { procStats } from './proc-stats.js';
-import { freePort } from './servers.js';
+import { running, startBroker, startCollector, stopChild, watch } from './storm-servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,90 +33,6 @@ const SEED = Number(values.seed);
 const root = new URL('../..', import.meta.url).pathname;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-interface Peak {
-  rssBytes: number;
-  cpuPct: number;
-}
-
-/** Peak CPU (over half-second windows) and RSS of a process, read from /proc. */
-function watch(pid: number): { peak: Peak; stop(): void } {
-  const peak: Peak = { rssBytes: 0, cpuPct: 0 };
-  let last = { cpuMs: procStats(pid).cpuMs, atMs: performance.now() };
-  const timer = setInterval(() => {
-    try {
-      const now = procStats(pid);
-      const atMs = performance.now();
-      peak.rssBytes = Math.max(peak.rssBytes, now.rssBytes);
-      peak.cpuPct = Math.max(peak.cpuPct, ((now.cpuMs - last.cpuMs) / (atMs - last.atMs)) * 100);
-      last = { cpuMs: now.cpuMs, atMs };
-    } catch {
-      // The process has ended.
-    }
-  }, 500);
-  return { peak, stop: () => clearInterval(timer) };
-}
-
-/** Mosquitto with the shipped config's limits (deploy/mosquitto/mosquitto.conf), anonymous on loopback. */
-async function startBroker(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const data = join(dir, 'mosquitto');
-  mkdirSync(data, { recursive: true });
-  chmodSync(data, 0o777);
-  const conf = join(data, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      'per_listener_settings true',
-      'persistence true',
-      `persistence_location ${data}/`,
-      'autosave_interval 300',
-      'persistent_client_expiration 30d',
-      'max_queued_messages 4000000',
-      'max_queued_bytes 1500000000',
-      'memory_limit 3221225472',
-      'max_packet_size 1048576',
-      'log_dest none',
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  return { url: `mqtt://127.0.0.1:${port}`, child };
-}
-
-/** The collector as its own process (`pantau-collector serve`), SQLite, its log to a file. */
-async function startCollector(
-  dir: string,
-  brokerUrl: string,
-): Promise<{ child: ChildProcess; dbPath: string; output: () => string }> {
-  const dbPath = join(dir, 'pantau.sqlite');
-  const config = join(dir, 'collector.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      mqtt: { url: brokerUrl, clientId: 'pantau-collector-storm', ...(CONNECTIONS > 1 ? { shareGroup: 'noc' } : {}) },
-      store: { sqlitePath: dbPath },
-      ingest: { connections: CONNECTIONS },
-      log: { level: 'info' },
-    }),
-  );
-  const child = spawn(process.execPath, [join(root, 'collector/dist/main.js'), 'serve', '--config', config], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk) => {
-    text = (text + String(chunk)).slice(-200_000);
-  });
-  const deadline = Date.now() + 60_000;
-  while (!text.includes('"event":"started"')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the collector did not start:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { child, dbPath, output: () => text };
-}
-
 interface WorkerState {
   child: ChildProcess;
   connected: number;
@@ -139,20 +53,14 @@ function request(worker: WorkerState, message: object, reply: string): Promise<R
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 interface RunResult {
   readonly jitter: boolean;
   readonly sites: number;
   readonly sentSamples: number;
   readonly storedSamples: number;
+  /** Still in the agents' spools at the end (never acknowledged by the broker): not lost, not sent. */
+  readonly undeliveredSamples: number;
+  /** Acknowledged by the broker and not in the store. */
   readonly lostSamples: number;
   readonly duplicates: number | null;
   readonly allOnlineSec: number | null;
@@ -170,7 +78,7 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   const dir = join(baseDir, jitter ? 'jitter' : 'no-jitter');
   mkdirSync(dir, { recursive: true });
   const broker = await startBroker(dir);
-  const collector = await startCollector(dir, broker.url);
+  const collector = await startCollector(root, dir, broker.url, CONNECTIONS);
   const brokerWatch = watch(broker.child.pid ?? 0);
   const collectorWatch = watch(collector.child.pid ?? 0);
   const workers: WorkerState[] = Array.from({ length: WORKERS }, () => ({
@@ -181,6 +89,7 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   }));
   let workersPeakRss = 0;
   for (const w of workers) {
+    running.add(w.child);
     w.child.on('message', (m: { type: string; connected?: number; drained?: number; rssBytes?: number }) => {
       if (m.type !== 'progress') return;
       w.connected = m.connected ?? 0;
@@ -248,7 +157,10 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   await store.close();
   brokerWatch.stop();
   collectorWatch.stop();
-  await Promise.all(workers.map((w) => request(w, { type: 'stop' }, 'stopped')));
+  const stops = await Promise.all(workers.map((w) => request(w, { type: 'stop' }, 'stopped')));
+  const undelivered = stops.reduce((sum, m) => sum + Number(m.undelivered ?? 0), 0);
+  // The collector takes what the broker holds for its session before it is stopped.
+  await drainCollector(collector.dbPath, sent - undelivered);
   await stopChild(collector.child);
   const finalStore = openSqliteStore(collector.dbPath);
   const storedSamples = (await finalStore.listSites()).reduce((sum, s) => sum + s.samples, 0);
@@ -256,7 +168,7 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   const stoppedLine = collector
     .output()
     .split('\n')
-    .find((line) => line.includes('"event":"stopped"'));
+    .find((line: string) => line.includes('"event":"stopped"'));
   const duplicates = stoppedLine === undefined ? null : Number(JSON.parse(stoppedLine).duplicates);
   await stopChild(broker.child);
   rmSync(dir, { recursive: true, force: true });
@@ -265,7 +177,8 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
     sites: SITES,
     sentSamples: sent,
     storedSamples,
-    lostSamples: sent - storedSamples,
+    undeliveredSamples: undelivered,
+    lostSamples: sent - undelivered - storedSamples,
     duplicates,
     allOnlineSec: allOnline === null ? null : round(allOnline),
     agentsDrainedSec: drained === null ? null : round(drained),
@@ -277,6 +190,23 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
     workersPeakRssMb: round(workersPeakRss / 1e6),
     completed: allStored !== null,
   };
+}
+
+/** Waits until the store holds `expected` samples, or a minute passes without progress. */
+async function drainCollector(dbPath: string, expected: number): Promise<void> {
+  const store = openSqliteStore(dbPath);
+  let last = -1;
+  let sinceMs = performance.now();
+  for (;;) {
+    const count = (await store.listSites()).reduce((sum, s) => sum + s.samples, 0);
+    if (count >= expected) break;
+    if (count !== last) {
+      last = count;
+      sinceMs = performance.now();
+    } else if (performance.now() - sinceMs > 60_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  await store.close();
 }
 
 function round(n: number): number {
@@ -312,7 +242,8 @@ async function main(): Promise<void> {
     for (const r of results) {
       say(
         `${r.jitter ? 'jittered backoff ' : 'no jitter        '} all online ${r.allOnlineSec ?? '-'} s, agents drained ${r.agentsDrainedSec ?? '-'} s, ` +
-          `all stored ${r.allStoredSec ?? '-'} s; lost ${r.lostSamples} of ${r.sentSamples}, duplicates ${r.duplicates}; ` +
+          `all stored ${r.allStoredSec ?? '-'} s; lost ${r.lostSamples} of ${r.sentSamples - r.undeliveredSamples} acknowledged ` +
+          `(${r.undeliveredSamples} still in the spools), duplicates ${r.duplicates}; ` +
           `broker peak ${r.brokerPeakCpuPct} % CPU ${r.brokerPeakRssMb} MB, collector peak ${r.collectorPeakCpuPct} % CPU ${r.collectorPeakRssMb} MB` +
           (r.completed ? '' : ' (NOT COMPLETED within the timeout)'),
       );

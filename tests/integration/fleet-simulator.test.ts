@@ -60,7 +60,7 @@ describe('the fleet simulator through a real Mosquitto into the collector', { ti
           jitter: true,
           sampling: true,
           mqtt: { keepaliveSec: 9000 },
-          // A stop delivers what is left: up to two simulated minutes, some 130 ms here.
+          // A stop delivers what is left, for up to two minutes.
           delivery: { flushOnStopMs: 120_000 },
         },
         world: { outageChancePerDay: 0.6, cloudyDayChance: 0 },
@@ -91,6 +91,8 @@ describe('the fleet simulator through a real Mosquitto into the collector', { ti
       120_000,
       200,
     );
+    // Real time for the stop: its bounded flush (two minutes) then has time to deliver the rest.
+    clock.setSpeed(1);
     await running.stop();
     fleet = null;
 

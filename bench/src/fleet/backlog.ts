@@ -1,6 +1,7 @@
 import { openFileSpool, type SpoolIo } from '@pantau/agent';
 import type { Logger, SampleInput } from '@pantau/shared';
 import { createDraw } from './draw.js';
+import { powerSection } from './sim-probes.js';
 import type { SitePlan } from './site-plan.js';
 import { createSiteWorld, defaultWorldOptions } from './site-world.js';
 import { MS_PER_MINUTE } from './sun.js';
@@ -37,7 +38,6 @@ export async function writeBacklog(options: {
       const atMs = options.fromMs + (i + 1) * MS_PER_MINUTE;
       world.advanceTo(atMs);
       const use = world.usage(atMs - MS_PER_MINUTE, atMs);
-      const p = world.power;
       const sample: SampleInput = {
         seq: spool.lastSeq + 1,
         bootId: options.bootId,
@@ -69,14 +69,7 @@ export async function writeBacklog(options: {
             peakTxBitsPerSec: use.peakTxBitsPerSec,
           },
           clients: { source: 'dhcp', clientsInterval: use.clients, clientsHour: use.clients },
-          power: {
-            source: 'epever',
-            batteryVolts: p.batteryVolts,
-            batteryAmps: p.batteryAmps,
-            panelVolts: p.panelVolts,
-            solarWatts: p.solarWatts,
-            chargeState: p.chargeState,
-          },
+          power: powerSection(world.power, plan),
         },
       };
       const stored = await spool.append(sample);

@@ -1,4 +1,5 @@
 import { type AnyProbe, type Clock, type ProbeContext, rttStats } from '@pantau/agent';
+import type { PowerReading } from './battery-model.js';
 import { between, type Draw } from './draw.js';
 import type { SitePlan } from './site-plan.js';
 import type { SiteWorld } from './site-world.js';
@@ -104,19 +105,21 @@ export function createSimProbes(deps: SimProbeDeps): AnyProbe[] {
     },
     {
       name: 'power',
-      async measure() {
-        const p = world.power;
-        return {
-          source: 'epever',
-          batteryVolts: p.batteryVolts,
-          batteryAmps: p.batteryAmps,
-          panelVolts: p.panelVolts,
-          solarWatts: p.solarWatts,
-          chargeState: p.chargeState,
-          lowVoltageDisconnectVolts: plan.lowVoltageDisconnectVolts,
-          chargerError: 0,
-        };
-      },
+      measure: async () => powerSection(world.power, plan),
     },
   ];
+}
+
+/** The power section an EPever controller would give for the battery's state. */
+export function powerSection(p: PowerReading, plan: Pick<SitePlan, 'lowVoltageDisconnectVolts'>) {
+  return {
+    source: 'epever' as const,
+    batteryVolts: p.batteryVolts,
+    batteryAmps: p.batteryAmps,
+    panelVolts: p.panelVolts,
+    solarWatts: p.solarWatts,
+    chargeState: p.chargeState,
+    lowVoltageDisconnectVolts: plan.lowVoltageDisconnectVolts,
+    chargerError: 0,
+  };
 }

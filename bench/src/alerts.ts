@@ -44,6 +44,8 @@ async function main(): Promise<void> {
       sites: Number(option('sites', '500')),
       days: Number(option('days', '30')),
       seed: Number(option('seed', '11')),
+      ...(process.argv.includes('--until-day') ? { untilDays: Number(option('until-day', '30')) } : {}),
+      ...(process.argv.includes('--trace') ? { trace: option('trace', '') } : {}),
     };
     const result = await runFleetMonth(options);
     const report = reportFleetMonth(options, result);

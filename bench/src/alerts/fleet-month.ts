@@ -19,6 +19,10 @@ export interface FleetMonthOptions {
   readonly sites: number;
   readonly days: number;
   readonly seed: number;
+  /** Stop after this many days (the plan is still the whole month's): to look into one day. */
+  readonly untilDays?: number;
+  /** Print this site's messages, history lines and notifications as they happen (to stderr). */
+  readonly trace?: string;
 }
 
 export interface FleetMonthResult {
@@ -55,7 +59,10 @@ export async function runFleetMonth(options: FleetMonthOptions): Promise<FleetMo
   const flush = async () => {
     const messages = inbox.sort((a, b) => a.atMs - b.atMs);
     inbox = [];
-    for (const m of messages) await collector.receive(m);
+    for (const m of messages) {
+      if (m.siteId === options.trace) traceLine(m.atMs, 'status' in m ? m.status : m.samples);
+      await collector.receive(m);
+    }
   };
   await flush();
 
@@ -69,7 +76,8 @@ export async function runFleetMonth(options: FleetMonthOptions): Promise<FleetMo
   let brokerUp = true;
   let heldWills: SiteStatus[] = [];
   // The month, then six hours more so the last outages' backfill arrives.
-  const endMs = MONTH_START_MS + options.days * DAY_MS + 6 * 3_600_000;
+  const endMs = MONTH_START_MS + (options.untilDays ?? options.days) * DAY_MS + 6 * 3_600_000;
+  let traced = { transitions: 0, notifications: 0 };
   for (let t = MONTH_START_MS + STEP_MS; t <= endMs; t += STEP_MS) {
     while (actions.length > 0 && (actions[0]?.atMs ?? endMs) <= t) {
       const action = actions.shift();
@@ -96,6 +104,7 @@ export async function runFleetMonth(options: FleetMonthOptions): Promise<FleetMo
     for (const a of agents) a.step(t - STEP_MS, t, plan.weather(a.site.record.kabupatenCode, t), brokerUp);
     await flush();
     await collector.tick(t);
+    if (options.trace !== undefined) traced = traceSite(options.trace, collector, traced);
   }
 
   const linkOutages: Record<string, number> = {};
@@ -107,6 +116,20 @@ export async function runFleetMonth(options: FleetMonthOptions): Promise<FleetMo
     noc: plan.noc,
     wallMs: performance.now() - t0,
   };
+}
+
+function traceLine(atMs: number, what: unknown): void {
+  process.stderr.write(`${new Date(atMs).toISOString()} ${JSON.stringify(what)}\n`);
+}
+
+/** Prints what is new for one site since `seen`: its history lines and its notifications. */
+function traceSite(siteId: string, collector: NocCollector, seen: { transitions: number; notifications: number }) {
+  for (const t of collector.transitions.slice(seen.transitions)) if (t.siteId === siteId) traceLine(t.atMs, t);
+  for (const n of collector.notifications.slice(seen.notifications)) {
+    const listed = n.incident?.sites.some((s) => s.siteId === siteId) === true;
+    if (n.alert?.siteId === siteId || listed) traceLine(n.createdMs, { event: n.event, id: n.id });
+  }
+  return { transitions: collector.transitions.length, notifications: collector.notifications.length };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;

@@ -33,6 +33,23 @@ function line(siteId: string, event: Transition['event'], atMs: number, cause: s
   };
 }
 
+function areaUpdate(atMs: number, sites: { siteId: string; sinceMs: number }[]): Notification {
+  return {
+    id: `area/${atMs}`,
+    key: 'area/64.08',
+    createdMs: atMs,
+    event: 'update',
+    alert: null,
+    incident: {
+      id: 'area/64.08',
+      kind: 'area_offline',
+      sites: sites.map((s) => ({ ...s, recoveredAtMs: null })),
+    } as unknown as Notification['incident'],
+    texts: null,
+    previousCause: null,
+  };
+}
+
 describe("bench:alerts' scoring of alert quality against the injected truth", () => {
   it('counts an alert in a real outage as right, one without as wrong, one after a NOC restart as the NOC', () => {
     const outages = [
@@ -57,5 +74,25 @@ describe("bench:alerts' scoring of alert quality against the injected truth", ()
     expect([s.longOutages, s.longDetected, s.missed.map((o) => o.siteId)]).toEqual([2, 1, ['b']]);
     // a's outage: first view unknown, revised to link once its backfill arrived.
     expect([s.causeJudged, s.causeCorrect, s.firstCauseCorrect]).toEqual([1, 1, 0]);
+  });
+
+  it('counts a site listed again in an open area incident for a new outage as an alert of that outage', () => {
+    const outages = [
+      { siteId: 'a', startMs: T0, endMs: T0 + 5 * MINUTE, cause: 'link' as const, origin: 'flap' as const },
+      {
+        siteId: 'a',
+        startMs: T0 + 60 * MINUTE,
+        endMs: T0 + 200 * MINUTE,
+        cause: 'power' as const,
+        origin: 'power_cut' as const,
+      },
+    ];
+    const first = { siteId: 'a', sinceMs: T0 };
+    const notifications = [
+      areaUpdate(T0 + 2 * MINUTE, [first]),
+      areaUpdate(T0 + 70 * MINUTE, [first, { siteId: 'a', sinceMs: T0 + 59 * MINUTE }]),
+    ];
+    const s = score(outages, notifications, [], []);
+    expect([s.alerts, s.truePositives, s.longDetected, s.longOutages]).toEqual([2, 2, 1, 1]);
   });
 });

@@ -27,8 +27,9 @@ export function siteAlerts(notifications: readonly Notification[]): SiteAlert[] 
     }
     const incident = n.incident;
     if (incident?.kind !== 'area_offline' || (n.event !== 'firing' && n.event !== 'update')) continue;
+    // A site back and down again within the incident's window is listed again, with its new onset.
     for (const s of incident.sites) {
-      const key = `${incident.id}/${s.siteId}`;
+      const key = `${incident.id}/${s.siteId}/${s.sinceMs}`;
       if (listed.has(key)) continue;
       listed.add(key);
       alerts.push({ siteId: s.siteId, atMs: n.createdMs, via: 'incident' });

@@ -164,7 +164,10 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
   }
 
   async function stopAll(): Promise<void> {
-    await Promise.all(children.map(killGroup));
+    // The nodes first: a node that sees its epmd gone starts `epmd -daemon` again (rabbit_epmd_monitor),
+    // and a daemon would outlive the cluster.
+    await Promise.all(children.filter((c) => c !== epmd).map(killGroup));
+    await killGroup(epmd);
     rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 

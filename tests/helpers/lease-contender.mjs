@@ -31,9 +31,9 @@ lease.onChange((epoch) => {
   say({ event: 'epoch', epoch });
 });
 
-async function write(epoch, event) {
+async function write(epoch, event, through = pool) {
   try {
-    const result = await fencedTransaction(pool, epoch, leaseMs, (db) =>
+    const result = await fencedTransaction(through, epoch, leaseMs, (db) =>
       db.query('INSERT INTO lease_writes (holder, epoch) VALUES ($1, $2)', [holder, epoch]),
     );
     say({ event, epoch, ok: result.ok, currentEpoch: result.ok ? epoch : result.currentEpoch });
@@ -52,7 +52,11 @@ setInterval(() => {
   });
 }, 100);
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'write' && lastLed !== null) void write(lastLed, 'forced');
+  if (line !== 'write' || lastLed === null) return;
+  // A pool of its own: the resumed process's pool may still hold a connection the server ended.
+  const fresh = new pg.Pool({ connectionString: url, max: 1 });
+  fresh.on('error', () => {});
+  void write(lastLed, 'forced', fresh).finally(() => fresh.end());
 });
 lease.start();
 say({ event: 'started' });

@@ -115,6 +115,10 @@ export function createAmqpInput(
       m.on('close', () => {
         if (model === m) lost('connection_closed');
       });
+      // A channel the broker closed (a protocol error) stops deliveries while the connection stays.
+      ch.on('close', () => {
+        if (channel === ch) lost('channel_closed');
+      });
       const consumer = await ch.consume(options.queue, (msg) => onMessage(ch, msg), { noAck: false });
       consumerTag = consumer.consumerTag;
       log.info({ event: 'consuming', url: redactUrl(url), queue: options.queue }, 'consuming the ingest queue');

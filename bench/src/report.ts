@@ -23,6 +23,7 @@ import {
 import { MS_PER_DAY, MS_PER_HOUR } from '@pantau/shared';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { registeredFleet } from './fleet.js';
 import { seeded } from './seeded.js';
 import { startPostgres } from './servers.js';
 
@@ -49,29 +50,6 @@ const range = (() => {
   if (!r.ok) throw new Error(r.message);
   return r.value;
 })();
-
-function fleet(): SiteRecord[] {
-  return Array.from({ length: SITES }, (_, i) => {
-    const kab = `64.${String(1 + (i % 10)).padStart(2, '0')}`;
-    const kec = `${kab}.${String(1 + (Math.floor(i / 10) % 18)).padStart(2, '0')}`;
-    return {
-      siteId: `site-${String(i).padStart(4, '0')}`,
-      name: `Site ${i}`,
-      kabupatenCode: kab,
-      kabupaten: `Kabupaten ${kab}`,
-      kecamatanCode: kec,
-      kecamatan: `Kecamatan ${kec}`,
-      desaCode: `${kec}.2001`,
-      desa: 'Desa',
-      group: i % 3 === 0 ? 'school' : 'village_office',
-      latitude: -1,
-      longitude: 116,
-      lowVoltageDisconnectVolts: 11.5,
-      sampleIntervalSec: null,
-      deliveryIntervalSec: null,
-    };
-  });
-}
 
 /** A month of one site's hours (with outages, school-hour use, a nightly speed test) and its days. */
 function siteRollups(siteId: string, random: () => number): Rollup[] {
@@ -261,7 +239,7 @@ function timingText(t: ReturnType<typeof summary>): string {
 }
 
 async function main(): Promise<void> {
-  const sites = fleet();
+  const sites = registeredFleet(SITES, seeded(11));
   const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-report-'));
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const result: Record<string, unknown> = {

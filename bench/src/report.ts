@@ -38,6 +38,7 @@ const { values } = parseArgs({
     sites: { type: 'string', default: '1000' },
     runs: { type: 'string', default: '3' },
     'skip-pg': { type: 'boolean', default: false },
+    'skip-sqlite': { type: 'boolean', default: false },
     pdf: { type: 'boolean', default: false },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
@@ -251,29 +252,31 @@ async function main(): Promise<void> {
   };
   let met = true;
   try {
-    const path = join(dir, 'pantau.sqlite');
-    (await openSqliteStore(path)).close();
-    const t0 = performance.now();
-    const rows = fillSqlite(path, sites);
-    out(`SQLite: ${rows.toLocaleString('en')} roll-up rows (hourly and daily) written in ${seconds(t0)} s`);
-    const sqlite = openSqliteStore(path);
-    const { runs, report } = await timeReports(sqlite, sites);
-    const s = summary(runs);
-    met &&= s.worstTotalMs <= TARGET_MS;
-    out(`SQLite: report of ${report.sites.length} sites over ${range.days} days: ${timingText(s)}`);
-    result.rollupRows = rows;
-    result.sqlite = s;
-    if (values.pdf) {
-      const p0 = performance.now();
-      const pdf = await toPdf(toHtml(report, 'id'), { executablePath: values.chromium, timeoutMs: 600_000 });
-      result.pdfMs = Math.round(performance.now() - p0);
-      result.pdfBytes = pdf.byteLength;
-      out(
-        `PDF of that report (${report.sites.length} sites, heatmaps included): ${result.pdfMs} ms, ` +
-          `${pdf.byteLength} bytes`,
-      );
+    if (!values['skip-sqlite']) {
+      const path = join(dir, 'pantau.sqlite');
+      (await openSqliteStore(path)).close();
+      const t0 = performance.now();
+      const rows = fillSqlite(path, sites);
+      out(`SQLite: ${rows.toLocaleString('en')} roll-up rows (hourly and daily) written in ${seconds(t0)} s`);
+      const sqlite = openSqliteStore(path);
+      const { runs, report } = await timeReports(sqlite, sites);
+      const s = summary(runs);
+      met &&= s.worstTotalMs <= TARGET_MS;
+      out(`SQLite: report of ${report.sites.length} sites over ${range.days} days: ${timingText(s)}`);
+      result.rollupRows = rows;
+      result.sqlite = s;
+      if (values.pdf) {
+        const p0 = performance.now();
+        const pdf = await toPdf(toHtml(report, 'id'), { executablePath: values.chromium, timeoutMs: 600_000 });
+        result.pdfMs = Math.round(performance.now() - p0);
+        result.pdfBytes = pdf.byteLength;
+        out(
+          `PDF of that report (${report.sites.length} sites, heatmaps included): ${result.pdfMs} ms, ` +
+            `${pdf.byteLength} bytes`,
+        );
+      }
+      await sqlite.close();
     }
-    await sqlite.close();
     if (!values['skip-pg']) {
       const server = await startPostgres();
       try {

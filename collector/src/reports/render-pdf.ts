@@ -1,5 +1,3 @@
-import { chromium } from 'playwright-core';
-
 export interface PdfOptions {
   /** The system's Chromium (Debian: /usr/bin/chromium); a browser is never downloaded. */
   readonly executablePath: string;
@@ -13,6 +11,8 @@ export interface PdfOptions {
  */
 export async function toPdf(html: string, options: PdfOptions): Promise<Uint8Array> {
   const timeout = options.timeoutMs ?? 60_000;
+  // Loaded when a PDF is asked for: playwright-core is large, and every collector start would pay for it.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: options.executablePath,
     headless: true,

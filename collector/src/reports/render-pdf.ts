@@ -10,7 +10,7 @@ export interface PdfOptions {
  * (the heatmaps) kept, page numbers in the footer. The page loads nothing from the network.
  */
 export async function toPdf(html: string, options: PdfOptions): Promise<Uint8Array> {
-  const timeout = options.timeoutMs ?? 60_000;
+  const timeout = options.timeoutMs ?? 180_000;
   // Loaded when a PDF is asked for: playwright-core is large, and every collector start would pay for it.
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({

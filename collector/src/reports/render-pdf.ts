@@ -7,7 +7,8 @@ export interface PdfOptions {
 
 /**
  * Prints the report's HTML (`toHtml`) to PDF with headless Chromium: A4 landscape, backgrounds
- * (the heatmaps) kept, page numbers in the footer. The page loads nothing from the network.
+ * (the heatmaps) kept, a page-number footer asked for (docs/reports.md). The page loads nothing from
+ * the network.
  */
 export async function toPdf(html: string, options: PdfOptions): Promise<Uint8Array> {
   const timeout = options.timeoutMs ?? 180_000;

@@ -5,8 +5,8 @@ import {
   createSunCache,
   defaultHealthConfig,
   type HealthSample,
-  type SiteRecord,
 } from '@pantau/collector';
+import { registeredFleet } from '../fleet.js';
 import { seeded } from '../seeded.js';
 
 /**
@@ -19,29 +19,6 @@ const PASSES = 7;
 /** The issue's target for one pass over 100,000 sites. */
 export const TARGET_PASS_MS = 1000;
 const START_MS = Date.UTC(2026, 10, 23, 12, 0); // 20:00 WITA: night, the battery rules are live
-
-function fleet(random: () => number, count: number): SiteRecord[] {
-  return Array.from({ length: count }, (_, i) => {
-    const kab = `64.${String(1 + (i % 10)).padStart(2, '0')}`;
-    const kec = `${kab}.${String(1 + (Math.floor(i / 10) % 18)).padStart(2, '0')}`;
-    return {
-      siteId: `site-${i}`,
-      name: `Site ${i}`,
-      kabupatenCode: kab,
-      kabupaten: `Kabupaten ${kab}`,
-      kecamatanCode: kec,
-      kecamatan: `Kecamatan ${kec}`,
-      desaCode: `${kec}.2001`,
-      desa: 'Desa',
-      group: 'village_office',
-      latitude: -2 + 3 * random(),
-      longitude: 115 + 3 * random(),
-      lowVoltageDisconnectVolts: 11.5,
-      sampleIntervalSec: null,
-      deliveryIntervalSec: null,
-    };
-  });
-}
 
 function sample(seq: number, atMs: number, volts: number): HealthSample {
   return {
@@ -105,7 +82,7 @@ export interface EvalPassResult {
 export function runEvalPasses(siteCount: number): EvalPassResult {
   const random = seeded(11);
   const config = defaultHealthConfig();
-  const records = fleet(random, siteCount);
+  const records = registeredFleet(siteCount, random);
   const byId = new Map(records.map((r) => [r.siteId, r]));
   let ids = 0;
   const newId = (prefix: string) => `${prefix}/${++ids}`;

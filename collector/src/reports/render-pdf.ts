@@ -1,5 +1,3 @@
-import { chromium } from 'playwright-core';
-
 export interface PdfOptions {
   /** The system's Chromium (Debian: /usr/bin/chromium); a browser is never downloaded. */
   readonly executablePath: string;
@@ -9,10 +7,13 @@ export interface PdfOptions {
 
 /**
  * Prints the report's HTML (`toHtml`) to PDF with headless Chromium: A4 landscape, backgrounds
- * (the heatmaps) kept, page numbers in the footer. The page loads nothing from the network.
+ * (the heatmaps) kept, a page-number footer asked for (docs/reports.md). The page loads nothing from
+ * the network.
  */
 export async function toPdf(html: string, options: PdfOptions): Promise<Uint8Array> {
-  const timeout = options.timeoutMs ?? 60_000;
+  const timeout = options.timeoutMs ?? 180_000;
+  // Loaded when a PDF is asked for: playwright-core is large, and every collector start would pay for it.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: options.executablePath,
     headless: true,

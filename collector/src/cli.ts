@@ -70,8 +70,8 @@ Options:
       --lang L          en or id: the report's language (default: reports.language)
       --out PATH        report: the file to write (default: standard output; pdf needs it);
                         export: the folder for its two files (default: the current one)
-      --sites FILE      the site registry (CSV or YAML, as docs/health.md describes): names and
-                        region codes; sites heard but not in it are reported as unregistered
+      --sites FILE      a site registry file (CSV or YAML, as docs/health.md describes) instead of
+                        the one in the store; sites heard but not in it are reported as unregistered
 
 Environment (overrides the file):
   PANTAU_MQTT_URL, PANTAU_MQTT_USERNAME, PANTAU_MQTT_PASSWORD, PANTAU_MQTT_CLIENT_ID,

@@ -1,7 +1,6 @@
 import { fail, ok, type Result } from '@pantau/shared';
 import type { ExportCommand, ReportCommand } from '../cli.js';
 import type { CollectorConfig } from '../config/schema.js';
-import { defaultHealthConfig } from '../health/config.js';
 import { formatRowError, parseSiteFile, siteFileFormat } from '../registry/site-import.js';
 import { createMemoryRegistry, type SiteRegistry } from '../registry/site-registry.js';
 import { buildReport, type ReportDeps } from '../reports/build-report.js';
@@ -11,6 +10,7 @@ import { toCsv } from '../reports/render-csv.js';
 import { toHtml } from '../reports/render-html.js';
 import { toJson } from '../reports/render-json.js';
 import { toPdf } from '../reports/render-pdf.js';
+import type { HealthStateStore } from '../health/ports.js';
 import type { ReportStore } from '../store/store.js';
 
 export interface ReportIo {
@@ -22,9 +22,13 @@ export interface ReportIo {
   readonly nowMs: () => number;
 }
 
-/** The site registry from `--sites`, else none (every site heard is then unregistered). */
-async function loadRegistry(path: string | undefined, io: ReportIo): Promise<Result<SiteRegistry>> {
-  if (path === undefined) return ok(createMemoryRegistry());
+/** The site registry from `--sites`, else the one in the store (`sites import`). */
+async function loadRegistry(
+  path: string | undefined,
+  stored: Pick<SiteRegistry, 'list'>,
+  io: ReportIo,
+): Promise<Result<Pick<SiteRegistry, 'list'>>> {
+  if (path === undefined) return ok(stored);
   let text: string;
   try {
     text = await io.readText(path);
@@ -40,24 +44,26 @@ async function loadRegistry(path: string | undefined, io: ReportIo): Promise<Res
 }
 
 /**
- * `report` and `export`: read the store, write the files. The health history is not read yet: until
- * the collector keeps it in its store, downtime is the time nothing was heard (docs/reports.md).
+ * `report` and `export`: read the store (roll-ups, the registry unless `--sites` names a file, and
+ * the health history, which splits downtime by cause), write the files.
  */
 export async function runReportCommand(
   command: ReportCommand | ExportCommand,
   config: CollectorConfig,
-  store: Pick<ReportStore, 'rollupsInRange' | 'listSites'>,
+  store: Pick<ReportStore, 'rollupsInRange' | 'listSites'> &
+    Pick<SiteRegistry, 'list'> &
+    Pick<HealthStateStore, 'history'>,
   io: ReportIo,
 ): Promise<Result<string>> {
   const range = reportRange(command.from, command.to, config.reports.timeZone);
   if (!range.ok) return range;
-  const registry = await loadRegistry(command.sitesPath, io);
+  const registry = await loadRegistry(command.sitesPath, store, io);
   if (!registry.ok) return registry;
   const deps: ReportDeps = {
     rollups: store,
     registry: registry.value,
-    history: null,
-    health: defaultHealthConfig(),
+    history: store,
+    health: config.health,
     nowMs: io.nowMs(),
   };
   if (command.kind === 'export') {

@@ -1,6 +1,7 @@
 import { fail, ok, type Result } from '@pantau/shared';
 import type { ExportCommand, ReportCommand } from '../cli.js';
 import type { CollectorConfig } from '../config/schema.js';
+import type { HealthStateStore } from '../health/ports.js';
 import { formatRowError, parseSiteFile, siteFileFormat } from '../registry/site-import.js';
 import { createMemoryRegistry, type SiteRegistry } from '../registry/site-registry.js';
 import { buildReport, type ReportDeps } from '../reports/build-report.js';
@@ -10,7 +11,6 @@ import { toCsv } from '../reports/render-csv.js';
 import { toHtml } from '../reports/render-html.js';
 import { toJson } from '../reports/render-json.js';
 import { toPdf } from '../reports/render-pdf.js';
-import type { HealthStateStore } from '../health/ports.js';
 import type { ReportStore } from '../store/store.js';
 
 export interface ReportIo {

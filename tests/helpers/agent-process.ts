@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shippedAgentLaunch } from '@pantau/agent/launch';
+import { eachLine, jsonObject } from '@pantau/bench/json-lines';
 import { AGENT_MAIN, LOOPBACK_ONLY_AGENT_ENV } from './bins.js';
 import { waitFor } from './wait.js';
 
@@ -35,20 +36,11 @@ export function startAgentProcess(env: Record<string, string>, args: readonly st
   const output: string[] = [];
   const lines: LogLine[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    let pending = '';
-    stream?.on('data', (chunk) => {
-      pending += String(chunk);
-      const complete = pending.split('\n');
-      pending = complete.pop() ?? '';
-      for (const line of complete) {
-        output.push(line);
-        try {
-          const parsed: unknown = JSON.parse(line);
-          if (typeof parsed === 'object' && parsed !== null) lines.push(parsed as LogLine);
-        } catch {
-          // Not JSON: kept in `output`, where a test can say it should not be.
-        }
-      }
+    eachLine(stream, (line) => {
+      output.push(line);
+      // Other lines (a crash's stack) stay in `output`, where a test can show or check them.
+      const parsed = jsonObject(line);
+      if (parsed !== null) lines.push(parsed as LogLine);
     });
   }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>((resolve) => {

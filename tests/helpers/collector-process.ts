@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { eachLine, jsonObject } from '@pantau/bench/json-lines';
 import { COLLECTOR_MAIN } from './bins.js';
 import { waitFor } from './wait.js';
 
@@ -23,20 +24,11 @@ export function startCollectorProcess(configPath: string): CollectorProcess {
   const lines: CollectorLogLine[] = [];
   const output: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    let pending = '';
-    stream?.on('data', (chunk) => {
-      pending += String(chunk);
-      const complete = pending.split('\n');
-      pending = complete.pop() ?? '';
-      for (const line of complete) {
-        output.push(line);
-        try {
-          const parsed: unknown = JSON.parse(line);
-          if (typeof parsed === 'object' && parsed !== null) lines.push(parsed as CollectorLogLine);
-        } catch {
-          // Not JSON (a crash's stack): kept in `output` for the failure message.
-        }
-      }
+    eachLine(stream, (line) => {
+      output.push(line);
+      // Other lines (a crash's stack) stay in `output`, where a test can show or check them.
+      const parsed = jsonObject(line);
+      if (parsed !== null) lines.push(parsed as CollectorLogLine);
     });
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

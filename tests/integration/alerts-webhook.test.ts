@@ -119,12 +119,11 @@ describe('webhook notifications to a real HTTP receiver', () => {
     expect(new Set(got.map((b) => b.id)).size).toBe(2);
     // Each key (the site's alert, the NOC's restart incident) is delivered in its own order, checked
     // above for the alert; the two keys go out side by side, in either order.
-    expect(delivered(r).map((q) => JSON.parse(q.body).incident?.cause ?? 'alert').sort()).toEqual([
-      'alert',
-      'alert',
-      'collector_restart',
-      'collector_restart',
-    ]);
+    expect(
+      delivered(r)
+        .map((q) => JSON.parse(q.body).incident?.cause ?? 'alert')
+        .sort(),
+    ).toEqual(['alert', 'alert', 'collector_restart', 'collector_restart']);
     expect(await h2.store.waiting('webhook')).toBe(0);
   });
 });

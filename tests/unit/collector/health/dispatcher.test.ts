@@ -5,27 +5,10 @@ import {
   createMemoryHealthStore,
   type Notification,
   type OutboxItem,
-  type SinkName,
 } from '@pantau/collector';
 import { describe, expect, it, vi } from 'vitest';
+import { item, notification } from '../../../contract/health-fixtures.js';
 import { silentLogger } from '../../../helpers/fakes.js';
-
-function notification(id: string, key: string, createdMs = 0): Notification {
-  return {
-    id,
-    key,
-    createdMs,
-    event: 'firing',
-    alert: null,
-    incident: null,
-    texts: { en: id, id },
-    previousCause: null,
-  };
-}
-
-function item(sink: SinkName, n: Notification): OutboxItem {
-  return { sink, notification: n, attempts: 0, nextAttemptMs: 0, lastError: null };
-}
 
 async function fill(store: ReturnType<typeof createMemoryHealthStore>, items: OutboxItem[]) {
   await store.commit({
@@ -86,9 +69,9 @@ describe('alert dispatcher', () => {
       { retryMinMs: 5000, retryMaxMs: 60_000, maxAgeMs: 86_400_000, batch: 10 },
       { outbox: store, sinks, nowMs: () => now, random: () => 0, log: silentLogger() },
     );
-    const a = notification('a', 'site-1/offline');
-    const b = notification('b', 'site-1/offline');
-    const c = notification('c', 'site-2/offline');
+    const a = notification('a', 'site-1/offline', 0);
+    const b = notification('b', 'site-1/offline', 0);
+    const c = notification('c', 'site-2/offline', 0);
     await fill(
       store,
       [a, b, c].flatMap((n) => [item('webhook', n), item('mqtt', n), item('alertmanager', n)]),
@@ -132,7 +115,10 @@ describe('alert dispatcher', () => {
         log: silentLogger(),
       },
     );
-    await fill(store, [item('webhook', notification('refused', 'k1')), item('webhook', notification('old', 'k2'))]);
+    await fill(store, [
+      item('webhook', notification('refused', 'k1', 0)),
+      item('webhook', notification('old', 'k2', 0)),
+    ]);
     await dispatcher.pump();
     expect(store.givenUp().map((i) => i.notification.id)).toEqual(['refused']);
     now = 11_000;

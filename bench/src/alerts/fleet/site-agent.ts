@@ -2,6 +2,7 @@ import type { HealthSample } from '@pantau/collector';
 import type { SiteStatus } from '@pantau/shared';
 import { SiteBattery } from './battery-model.js';
 import type { FleetSite } from './fleet-sites.js';
+import { simulatedStatus } from './site-status.js';
 import type { LinkDown, LinkOrigin } from './truth-plan.js';
 
 const MINUTE_MS = 60_000;
@@ -219,21 +220,8 @@ export class SiteAgent {
   }
 
   private status(state: SiteStatus['state'], reason: SiteStatus['reason'], atMs: number): SiteStatus {
-    return {
-      v: 1,
-      siteId: this.siteId,
-      state,
-      reason,
-      epoch: this.epoch,
-      atMs,
-      bootId: this.bootId,
-      agentVersion: '0.1.0',
-      configHash: null,
-      spoolDepth: this.backlog.length,
-      droppedSamples: 0,
-      spoolFault: null,
-      inventory: null,
-    };
+    const { siteId, epoch, bootId } = this;
+    return simulatedStatus({ siteId, state, reason, epoch, atMs, bootId, spoolDepth: this.backlog.length });
   }
 }
 

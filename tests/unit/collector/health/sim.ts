@@ -1,3 +1,4 @@
+import { simulatedStatus } from '@pantau/bench/site-status';
 import {
   type AlertOutbox,
   type AlertSink,
@@ -134,21 +135,8 @@ export class SimSite {
   }
 
   private status(state: SiteStatus['state'], reason: SiteStatus['reason'], atMs: number): SiteStatus {
-    return {
-      v: 1,
-      siteId: this.siteId,
-      state,
-      reason,
-      epoch: this.epoch,
-      atMs,
-      bootId: this.bootId,
-      agentVersion: '0.1.0',
-      configHash: null,
-      spoolDepth: 0,
-      droppedSamples: 0,
-      spoolFault: null,
-      inventory: null,
-    };
+    const { siteId, epoch, bootId } = this;
+    return simulatedStatus({ siteId, state, reason, epoch, atMs, bootId, spoolDepth: 0 });
   }
 }
 

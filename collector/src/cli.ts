@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type AlertsAction, parseAlertsAction, siteSetArgs } from './commands/health-args.js';
+import { type ProvisionArgs, parseProvisionArgs } from './commands/provision-command.js';
 
 export const COLLECTOR_HELP = `pantau-collector: stores village-site telemetry at the NOC and shows it.
 
@@ -15,6 +16,14 @@ Usage:
   pantau-collector sites set SITE --FIELD VALUE... [--config FILE] [--db PATH]
                                                   change fields of one site (CSV or YAML names;
                                                   an empty value clears an optional field)
+  pantau-collector provision SITE [--rotate] [--FIELD VALUE...] [--config FILE] [--db PATH]
+                                                  a broker login for the site (registered here with
+                                                  the fields of \`sites set\`, or already), its agent
+                                                  config, CA and a QR code (docs/provisioning.md);
+                                                  --rotate replaces the password of a site that has one
+  pantau-collector decommission SITE [--config FILE] [--db PATH]
+                                                  removes the site's login and its registry row
+                                                  (also: provision SITE --revoke)
   pantau-collector health [--site ID] [--config FILE] [--db PATH] [--json]
                                                   each site's states, causes and since when; with
                                                   --site also its history of the last 7 days
@@ -125,6 +134,7 @@ export type CollectorCommand =
       agent: string;
       fleet: { script: string; sites: number } | null;
     }
+  | { kind: 'provision'; configPath: string | undefined; dbPath: string | undefined; args: ProvisionArgs }
   | { kind: 'usage_error'; message: string };
 
 export const reportFormats = ['csv', 'json', 'html', 'pdf'] as const;
@@ -167,6 +177,11 @@ export function parseCollectorArgs(
     if (rest.assignments.length === 0) return { kind: 'usage_error', message: 'sites set needs --FIELD VALUE' };
     const configPath = rest.config ?? (env.PANTAU_CONFIG || undefined);
     return { kind: 'sites_set', configPath, dbPath: rest.db, siteId, assignments: rest.assignments };
+  }
+  if (argv[0] === 'provision' || argv[0] === 'decommission') {
+    const args = parseProvisionArgs(argv[0], argv.slice(1));
+    if (typeof args === 'string') return { kind: 'usage_error', message: args };
+    return { kind: 'provision', configPath: args.config ?? (env.PANTAU_CONFIG || undefined), dbPath: args.db, args };
   }
   let parsed: ReturnType<typeof parse>;
   try {

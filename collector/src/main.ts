@@ -9,6 +9,7 @@ import { createCollector, type Publish, realEvery } from './collector.js';
 import { runAlertsCommand } from './commands/alerts-command.js';
 import { formatCompletenessTable } from './commands/completeness.js';
 import { formatHealthTable, formatHistory, healthViews } from './commands/health-report.js';
+import { runProvision } from './commands/provision-command.js';
 import { importSites, setSite } from './commands/registry-commands.js';
 import { formatRejectsTable } from './commands/rejects.js';
 import { runReportCommand } from './commands/report-command.js';
@@ -18,6 +19,7 @@ import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './
 import { runDemo } from './demo.js';
 import { createHealthRunner } from './health/health-runner.js';
 import { createSunCache } from './health/sun.js';
+import { realProvisionIo } from './provision/real-io.js';
 import { openConfiguredStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { COLLECTOR_VERSION } from './version.js';
@@ -66,6 +68,7 @@ async function main(): Promise<number> {
     }
     case 'sites_import':
     case 'sites_set':
+    case 'provision':
     case 'alerts': {
       const config = await readConfig(command.configPath);
       if (config === null) return 2;
@@ -80,7 +83,7 @@ async function main(): Promise<number> {
   }
 }
 
-type OperatorCommand = Extract<CollectorCommand, { kind: 'sites_import' | 'sites_set' | 'alerts' }>;
+type OperatorCommand = Extract<CollectorCommand, { kind: 'sites_import' | 'sites_set' | 'provision' | 'alerts' }>;
 
 /** Commands that change the registry or the alert controls: the store is created if need be. */
 async function operate(config: CollectorConfig, command: OperatorCommand): Promise<number> {
@@ -100,7 +103,14 @@ async function operate(config: CollectorConfig, command: OperatorCommand): Promi
         ? await importSites(store, command.file, text)
         : command.kind === 'sites_set'
           ? await setSite(store, command.siteId, command.assignments)
-          : await runAlertsCommand(store, command.action, command.json, Date.now());
+          : command.kind === 'provision'
+            ? await runProvision(command.args, {
+                registry: store,
+                config: config.provision,
+                topicRoot: config.topicRoot,
+                io: realProvisionIo(config.provision),
+              })
+            : await runAlertsCommand(store, command.action, command.json, Date.now());
     process.stdout.write(result.out);
     process.stderr.write(result.err);
     return result.code;

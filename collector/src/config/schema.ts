@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOPIC_ROOT, type EnvMap, logLevels, topicRootSchema } from '@pantau/shared';
 import { z } from 'zod';
 import { healthConfigSchema } from '../health/config.js';
+import { provisionConfigSchema } from '../provision/config.js';
 import { reportsConfigSchema } from '../reports/config.js';
 import { refuseContradictions } from './contradictions.js';
 
@@ -159,6 +160,8 @@ export const collectorConfigSchema = z
     health: healthConfigSchema.prefault({}),
     /** Planner reports and the open-data export (docs/reports.md). */
     reports: reportsConfigSchema,
+    /** Sites' broker logins and agent configs (docs/provisioning.md). */
+    provision: provisionConfigSchema,
   })
   .superRefine(refuseContradictions);
 export type CollectorConfig = z.infer<typeof collectorConfigSchema>;

@@ -7,6 +7,7 @@ export { type Collector, createCollector, groupCommitMax } from './collector.js'
 export { runAlertsCommand } from './commands/alerts-command.js';
 export { parseDuration, resolveWindow } from './commands/health-args.js';
 export { formatHealthTable, healthViews } from './commands/health-report.js';
+export { parseProvisionArgs, runProvision } from './commands/provision-command.js';
 export { importSites, setSite } from './commands/registry-commands.js';
 export { formatSitesTable } from './commands/sites.js';
 export { formatStatsTable } from './commands/stats.js';
@@ -31,6 +32,7 @@ export { createIngest, type Ingest, type IngestCounters, StoreFailure } from './
 export { applyPlausibility } from './ingest/plausibility.js';
 export type { RejectReason } from './ingest/rejects.js';
 export * from './leader/index.js';
+export * from './provision/index.js';
 export * from './reports/index.js';
 export type { StoredCounters } from './store/counters.js';
 export * from './store/latency-histogram.js';

@@ -40,6 +40,12 @@ export interface ShippedMosquitto {
   password(user: string): string;
   /** The config as started: the shipped file with this test's paths and ports. */
   readonly configText: string;
+  /** Where its password files and ACL are (the shipped /etc/mosquitto/). */
+  readonly etcDir: string;
+  /** The running broker's process id, kept up to date by the test (Mosquitto writes none in the foreground). */
+  readonly pidFile: string;
+  /** How many times it has reloaded its files (SIGHUP) so far, from its log. */
+  reloads(): number;
   /** Adds a login with deploy/mosquitto/pantau-broker-user; a running broker reads it on `reload()`. */
   addUser(kind: 'site' | 'collector', name: string): Promise<string>;
   /** SIGHUP: Mosquitto reads its password and ACL files again. */
@@ -100,7 +106,13 @@ export async function startShippedMosquitto(
   for (const collector of users.collectors ?? ['pantau-collector']) await addUser('collector', collector);
   const logPath = join(dir, 'mosquitto.log');
   const ports = [sitesPort, tlsPort, nocPort];
-  let child = await launchMosquitto(configPath, ports, () => logText(logPath).slice(-2000));
+  const pidFile = join(dir, 'test-broker.pid');
+  const launch = async () => {
+    const started = await launchMosquitto(configPath, ports, () => logText(logPath).slice(-2000));
+    writeFileSync(pidFile, `${started.pid}\n`);
+    return started;
+  };
+  let child = await launch();
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal);
@@ -118,6 +130,9 @@ export async function startShippedMosquitto(
       return password;
     },
     configText,
+    etcDir: etc,
+    pidFile,
+    reloads: () => logText(logPath).split('Reloading config').length - 1,
     addUser,
     async reload() {
       const before = logText(logPath).length;
@@ -137,7 +152,7 @@ export async function startShippedMosquitto(
     halt: () => end('SIGTERM'),
     crash: () => end('SIGKILL'),
     async resume() {
-      child = await launchMosquitto(configPath, ports, () => logText(logPath).slice(-2000));
+      child = await launch();
     },
     async stop() {
       await end('SIGTERM');

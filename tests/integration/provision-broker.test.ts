@@ -226,3 +226,54 @@ describe('provision on the shipped Mosquitto, over TLS with its ACL', () => {
     expect(result.stderr).toContain('reload it (`systemctl reload mosquitto`)');
   });
 });
+
+describe('provision on a broker whose ACL lacks the site patterns', () => {
+  it('adds them after the lines already there, and the new site then publishes on its own topics', async () => {
+    const shipped = readFileSync(new URL('../../deploy/mosquitto/pantau.acl', import.meta.url), 'utf8');
+    const withoutPatterns = shipped.replace(/^pattern .*\n/gm, '');
+    const bare = await startShippedMosquitto({ sites: [OLD_SITE] }, { acl: withoutPatterns });
+    const watcher = await mqtt.connectAsync(bare.nocUrl, {
+      username: 'pantau-collector',
+      password: bare.password('pantau-collector'),
+      clientId: 'pantau-collector-watch',
+      clean: true,
+    });
+    try {
+      const seen: string[] = [];
+      watcher.on('message', (topic) => seen.push(topic));
+      await watcher.subscribeAsync('pantau/v1/site/+/telemetry', { qos: 1 });
+      const config = join(dir, 'collector-bare.yaml');
+      writeFileSync(
+        config,
+        readFileSync(collectorConfig, 'utf8')
+          .replaceAll(broker.etcDir, bare.etcDir)
+          .replace(broker.pidFile, bare.pidFile)
+          .replace(broker.sitesTlsUrl, bare.sitesTlsUrl)
+          .replace(broker.pki.caFile, bare.pki.caFile)
+          .replace(join(dir, 'pantau.sqlite'), join(dir, 'bare.sqlite')),
+      );
+      const reloadsBefore = bare.reloads();
+      const result = await runBin(COLLECTOR_MAIN, ['provision', SITE, ...FIELDS('SD'), '--config', config], {
+        timeoutMs: 120_000,
+      });
+      expect(result.stdout).toContain(`${SITE}: provisioned; the site patterns were added to the ACL`);
+      await waitFor('the broker to reload its files', () => bare.reloads() > reloadsBefore);
+      const acl = readFileSync(join(bare.etcDir, 'pantau.acl'), 'utf8');
+      expect(acl.startsWith(withoutPatterns)).toBe(true);
+      const password = /^ {2}password {2}(\S+)$/m.exec(result.stdout)?.[1] ?? '';
+      const site = await mqtt.connectAsync(bare.sitesTlsUrl, {
+        username: SITE,
+        password,
+        ca: readFileSync(bare.pki.caFile),
+        clean: true,
+        reconnectPeriod: 0,
+      });
+      await site.publishAsync(`pantau/v1/site/${SITE}/telemetry`, batchFor(SITE), { qos: 1 });
+      await site.endAsync();
+      await waitFor("the site's telemetry at the NOC", () => seen.includes(`pantau/v1/site/${SITE}/telemetry`));
+    } finally {
+      await watcher.endAsync();
+      await bare.stop();
+    }
+  });
+});

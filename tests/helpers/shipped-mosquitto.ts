@@ -104,6 +104,9 @@ export async function startShippedMosquitto(
   };
   for (const site of users.sites ?? []) await addUser('site', site);
   for (const collector of users.collectors ?? ['pantau-collector']) await addUser('collector', collector);
+  // Without sites yet, an empty file (as docs/provisioning.md sets up): Mosquitto refuses a missing one.
+  const sitesFile = join(etc, 'pantau-sites.passwd');
+  if (!existsSync(sitesFile)) writeFileSync(sitesFile, '', { mode: 0o644 });
   const logPath = join(dir, 'mosquitto.log');
   const ports = [sitesPort, tlsPort, nocPort];
   const pidFile = join(dir, 'test-broker.pid');

@@ -42,7 +42,7 @@ export interface ShippedMosquitto {
   readonly configText: string;
   /** Where its password files and ACL are (the shipped /etc/mosquitto/). */
   readonly etcDir: string;
-  /** The running broker's process id, kept up to date by the test (Mosquitto writes none in the foreground). */
+  /** The shipped config's pid_file, which Mosquitto writes: what `provision.reload.pidFile` names. */
   readonly pidFile: string;
   /** How many times it has reloaded its files (SIGHUP) so far, from its log. */
   reloads(): number;
@@ -109,10 +109,11 @@ export async function startShippedMosquitto(
   if (!existsSync(sitesFile)) writeFileSync(sitesFile, '', { mode: 0o644 });
   const logPath = join(dir, 'mosquitto.log');
   const ports = [sitesPort, tlsPort, nocPort];
-  const pidFile = join(dir, 'test-broker.pid');
+  const pidFile = join(dir, 'mosquitto.pid');
   const launch = async () => {
     const started = await launchMosquitto(configPath, ports, () => logText(logPath).slice(-2000));
-    writeFileSync(pidFile, `${started.pid}\n`);
+    // The shipped pid_file: Mosquitto writes it once it has dropped root, after opening its listeners.
+    await waitFor('the broker pid file', () => logText(pidFile).trim() === String(started.pid));
     return started;
   };
   let child = await launch();

@@ -4,6 +4,7 @@ import { encodePayload } from '@pantau/shared';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_MAIN, COLLECTOR_MAIN, LOOPBACK_ONLY_AGENT_ENV, runBin } from '../helpers/bins.js';
+import { writeProvisioningConfig } from '../helpers/provision.js';
 import { type ShippedMosquitto, startShippedMosquitto } from '../helpers/shipped-mosquitto.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { waitFor } from '../helpers/wait.js';
@@ -45,21 +46,7 @@ const telemetrySeen: string[] = [];
 beforeAll(async () => {
   broker = await startShippedMosquitto({ sites: [OLD_SITE] });
   dir = dirs.make('provision-broker');
-  collectorConfig = join(dir, 'collector.yaml');
-  writeFileSync(
-    collectorConfig,
-    [
-      `store: { sqlitePath: ${join(dir, 'pantau.sqlite')} }`,
-      'provision:',
-      `  siteBrokerUrl: ${broker.sitesTlsUrl}`,
-      `  passwordFile: ${join(broker.etcDir, 'pantau-sites.passwd')}`,
-      `  aclFile: ${join(broker.etcDir, 'pantau.acl')}`,
-      `  caFile: ${broker.pki.caFile}`,
-      `  outDir: ${join(dir, 'provisioned')}`,
-      `  reload: { pidFile: ${broker.pidFile} }`,
-      '',
-    ].join('\n'),
-  );
+  collectorConfig = writeProvisioningConfig(dir, 'collector.yaml', broker);
   noc = await mqtt.connectAsync(broker.nocUrl, {
     username: 'pantau-collector',
     password: broker.password('pantau-collector'),
@@ -242,16 +229,7 @@ describe('provision on a broker whose ACL lacks the site patterns', () => {
       const seen: string[] = [];
       watcher.on('message', (topic) => seen.push(topic));
       await watcher.subscribeAsync('pantau/v1/site/+/telemetry', { qos: 1 });
-      const config = join(dir, 'collector-bare.yaml');
-      writeFileSync(
-        config,
-        readFileSync(collectorConfig, 'utf8')
-          .replaceAll(broker.etcDir, bare.etcDir)
-          .replace(broker.pidFile, bare.pidFile)
-          .replace(broker.sitesTlsUrl, bare.sitesTlsUrl)
-          .replace(broker.pki.caFile, bare.pki.caFile)
-          .replace(join(dir, 'pantau.sqlite'), join(dir, 'bare.sqlite')),
-      );
+      const config = writeProvisioningConfig(dir, 'collector-bare.yaml', bare);
       const reloadsBefore = bare.reloads();
       const result = await runBin(COLLECTOR_MAIN, ['provision', SITE, ...FIELDS('SD'), '--config', config], {
         timeoutMs: 120_000,

@@ -97,18 +97,13 @@ export async function provisionSite(
       );
     }
     const password = newSitePassword((n) => io.randomBytes(n));
-    const hashed = mosquittoHash(password, io.randomBytes(12));
-    await io.writeAtomic(config.passwordFile, setPasswordEntry(passwords, siteId, hashed), owner);
-    const acl = (await io.readText(config.aclFile)) ?? '';
-    const withPatterns = withSitePatterns(acl, request.topicRoot);
-    if (withPatterns !== acl) await io.writeAtomic(config.aclFile, withPatterns, owner);
-
     const agentYaml = agentConfigYaml({ siteId, password, brokerUrl }, request.record, request.topicRoot);
     const r = request.record;
     const place = r === null ? null : `${r.name}, ${r.desa}, ${r.kecamatan}, ${r.kabupaten}`;
     const card = siteCardText({ siteId, place, brokerUrl, password });
     // The QR code holds the config without its comments: fewer modules, easier to photograph.
     const qr = await siteQr(agentYaml.replace(/^#.*\n/gm, ''));
+    // The site's files first: a login whose password was never written down would be lost to all.
     const bundleDir = io.joinPath(config.outDir, siteId);
     await io.writeBundle(bundleDir, [
       { name: 'agent.yaml', data: agentYaml, mode: 0o600 },
@@ -117,12 +112,26 @@ export async function provisionSite(
       { name: 'qr.svg', data: qr.svg, mode: 0o600 },
       { name: 'qr.png', data: qr.png, mode: 0o600 },
     ]);
+    let aclPatternsAdded = false;
+    try {
+      const acl = (await io.readText(config.aclFile)) ?? '';
+      const withPatterns = withSitePatterns(acl, request.topicRoot);
+      aclPatternsAdded = withPatterns !== acl;
+      // The password file last: a failure before it leaves no login whose password nobody has.
+      if (aclPatternsAdded) await io.writeAtomic(config.aclFile, withPatterns, owner);
+      const hashed = mosquittoHash(password, io.randomBytes(12));
+      await io.writeAtomic(config.passwordFile, setPasswordEntry(passwords, siteId, hashed), owner);
+    } catch (error) {
+      // Files whose password the broker does not hold would only mislead the technician.
+      await io.removeBundle(bundleDir);
+      throw error;
+    }
     const reload = await io.reload();
     return ok({
       siteId,
       password,
       rotated: existing !== null,
-      aclPatternsAdded: withPatterns !== acl,
+      aclPatternsAdded,
       bundleDir,
       card,
       qr,

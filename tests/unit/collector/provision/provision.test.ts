@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentConfigSchema } from '@pantau/agent';
 import {
@@ -147,11 +147,18 @@ describe('provisionSite on real files', () => {
     expect(readFileSync(config.passwordFile, 'utf8')).toBe('pantau-collector:$7$101$aaaa$bbbb\n');
   });
 
-  it('an unwritable password file is provision_files_unwritable, not a crash', async () => {
-    const { config } = setup();
-    const bad = { ...config, passwordFile: join(config.outDir, 'no-such-folder', 'passwd') };
-    expect(await provisionSite(request('a-site'), bad, realProvisionIo(bad))).toMatchObject({
+  it('a file that cannot be written is provision_files_unwritable, not a crash, and leaves no site files', async () => {
+    const { dir, config } = setup();
+    // The ACL's folder is missing: its patterns cannot be written, after the site's files were.
+    const noAclFolder = { ...config, aclFile: join(dir, 'no-such-folder', 'acl') };
+    expect(await provisionSite(request('a-site'), noAclFolder, realProvisionIo(noAclFolder))).toMatchObject({
       ok: false,
+      code: 'provision_files_unwritable',
+    });
+    expect(existsSync(join(config.outDir, 'a-site'))).toBe(false);
+    expect(passwordEntry(readFileSync(config.passwordFile, 'utf8'), 'a-site')).toBeNull();
+    const noFolder = { ...config, passwordFile: join(dir, 'no-such-folder', 'passwd') };
+    expect(await provisionSite(request('a-site'), noFolder, realProvisionIo(noFolder))).toMatchObject({
       code: 'provision_files_unwritable',
     });
   });

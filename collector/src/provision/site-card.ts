@@ -1,5 +1,3 @@
-import QRCode from 'qrcode';
-
 export interface SiteCardText {
   readonly siteId: string;
   readonly place: string | null;
@@ -30,6 +28,8 @@ export interface SiteQr {
  * text is the whole /etc/pantau/agent.yaml. Error correction M (15 %): a printed card may get dirty.
  */
 export async function siteQr(text: string): Promise<SiteQr> {
+  // Loaded here, not with the module: every other command of the bin would pay for it at start.
+  const { default: QRCode } = await import('qrcode');
   const options = { errorCorrectionLevel: 'M' } as const;
   const [terminal, svg, png] = await Promise.all([
     QRCode.toString(text, { ...options, type: 'terminal', small: true }),

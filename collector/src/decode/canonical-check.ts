@@ -13,7 +13,11 @@ import { z } from 'zod';
  * what it accepts or how it reads a message. tests/unit/collector/canonical-check.test.ts checks
  * that on mutated messages, and `pnpm fuzz` on every payload it makes.
  */
-export type CanonicalCheck = (value: unknown) => boolean;
+export interface CanonicalCheck {
+  (value: unknown): boolean;
+  /** Compiles the check now (as the collector starts) rather than on the first message. */
+  prepare(): void;
+}
 
 let ajv: Ajv | undefined;
 function makeAjv(): Ajv {
@@ -63,11 +67,12 @@ export function hasRefinement(schema: z.ZodType): boolean {
  * that only read the store never need it.
  */
 export function compileCanonicalCheck(schema: z.ZodType): CanonicalCheck {
-  if (hasRefinement(schema)) return () => false;
+  if (hasRefinement(schema)) return Object.assign(() => false, { prepare: () => {} });
   let validate: ValidateFunction | undefined;
-  return (value) => {
+  const prepare = (): ValidateFunction => {
     ajv ??= makeAjv();
     validate ??= ajv.compile(z.toJSONSchema(schema, { io: 'output', target: 'draft-7' }));
-    return validate(value);
+    return validate;
   };
+  return Object.assign((value: unknown) => (validate ?? prepare())(value), { prepare });
 }

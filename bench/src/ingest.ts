@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   collectorConfigSchema,
-  openPostgresStore,
   openSqliteStore,
   openSqliteStoreInWorker,
   type Store,
@@ -166,16 +165,14 @@ async function main(): Promise<void> {
     if (!values['skip-pg']) {
       postgres = await startPostgres();
       const url = postgres.url;
-      runs.push([
-        'postgres',
-        async () => openPostgresStore({ connectionString: url, maxConnections: Number(values['pg-connections']) }),
-        PG_MESSAGES,
-        Number(values['pg-connections']),
-      ]);
+      for (const connections of values['pg-connections'].split(',').map(Number)) {
+        // A database of its own for each run: the loads of two runs hold the same sites and seqs.
+        runs.push(['postgres', () => openFreshPostgres(url, connections), PG_MESSAGES, connections]);
+      }
     }
     for (const [i, [name, open, messages, connections]] of runs.entries()) {
       const alone = await storeAloneRun(
-        name === 'postgres' ? () => openFreshPostgres(postgres?.url ?? '', Number(values['pg-connections'])) : open,
+        open,
         encodeMessages(messages),
         collectorConfigSchema.shape.ingest.parse(ingestConfig(connections)),
       );

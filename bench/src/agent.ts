@@ -186,7 +186,10 @@ try {
       `agent/floor RSS max ${(agent.rssMaxBytes / floor.rssMaxBytes).toFixed(2)}x; ` +
       `floor within ${TARGETS.rssMaxMb} MB: ${floor.rssMaxBytes / MB <= TARGETS.rssMaxMb ? 'yes' : 'no'}`,
   );
-  console.log(`processes started after warm-up, by command: ${spawnList(agent.spawnsByCommand)}`);
+  console.log(
+    `processes started after warm-up, by command: ${spawnList(agent.spawnsByCommand)} ` +
+      `(the host inventory's, ${agent.inventorySpawns}, are a daily job's, not a cycle's)`,
+  );
   if (baselines.length > 0) printBaselines(agent, floor, baselines);
   if (agent.longTasks !== undefined) printLongTasks(agent.longTasks);
   console.log(
@@ -216,7 +219,8 @@ interface BaselineResult {
   readonly subject: string;
   readonly launch: AgentLaunch;
   /** That commit's own runner's figures (older runners do not count spawns by command). */
-  readonly agent: Omit<RunnerResult, 'spawnsByCommand'> & Partial<Pick<RunnerResult, 'spawnsByCommand'>>;
+  readonly agent: Omit<RunnerResult, 'spawnsByCommand' | 'inventorySpawns'> &
+    Partial<Pick<RunnerResult, 'spawnsByCommand' | 'inventorySpawns'>>;
 }
 
 /** This agent's figures over the baseline's, and each against the same floor, measured in this run. */

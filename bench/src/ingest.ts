@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -131,6 +131,7 @@ async function main(): Promise<void> {
   const mosquitto = await startMosquitto();
   const results: Record<string, unknown>[] = [];
   let postgres: Server | undefined;
+  let dir: string | undefined;
   try {
     const broker = await brokerOnly(mosquitto);
     say(
@@ -139,7 +140,8 @@ async function main(): Promise<void> {
         `(${Math.round(broker.generatorCpuMs / broker.seconds / 10)} % of a core), ` +
         `broker ${Math.round(broker.brokerCpuMs / broker.seconds / 10)} % of a core`,
     );
-    const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-'));
+    const sqliteDir = mkdtempSync(join(tmpdir(), 'pantau-bench-'));
+    dir = sqliteDir;
     const runs: [string, () => Promise<Store>, number, number][] = values['sqlite-connections']
       .split(',')
       .map(Number)
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
           'sqlite',
           async () => {
             opened += 1;
-            const path = join(dir, `c${c}-${opened}.sqlite`);
+            const path = join(sqliteDir, `c${c}-${opened}.sqlite`);
             const onWorker = SQLITE_THREAD === 'auto' ? c > 1 : SQLITE_THREAD === 'worker';
             return onWorker ? openSqliteStoreInWorker(path) : openSqliteStore(path);
           },
@@ -254,6 +256,7 @@ async function main(): Promise<void> {
   } finally {
     await postgres?.stop();
     await mosquitto.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -34,7 +34,7 @@ export type { GrpcUnaryClient } from './probes/terminal/grpc-unary.js';
 export type { LegResult, ThroughputTransport } from './probes/throughput/http-transport.js';
 export type { LinkSnapshot } from './probes/uptime/link-state.js';
 export type { TrafficMeter } from './probes/usage/traffic-meter.js';
-export type { Scheduler } from './schedule/calendar.js';
+export type { CalendarWhen, Scheduler } from './schedule/calendar.js';
 export { type CycleSchedule, type CycleTick, createCycleScheduler } from './schedule/cycles.js';
 export * from './service/sd-notify.js';
 export { systemdNotifySend } from './service/systemd-notify.js';

@@ -3,9 +3,10 @@
  * local targets, in its own process started with the bin's launch flags, measuring itself.
  * Configured by the PANTAU_BENCH environment variable (JSON); prints one JSON line.
  */
-import { createHook } from 'node:async_hooks';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { agentConfigSchema, createCycleScheduler, openAgent, realAgentIo, systemClock } from '@pantau/agent';
 import { createLogger } from '@pantau/shared';
@@ -36,7 +37,15 @@ export interface RunnerResult {
   readonly heapUsedEndBytes: number;
   readonly cpuMsPerCycle: number;
   readonly childCpuMsPerCycle: number;
+  /** Processes the sample cycles started (the host inventory's are counted apart). */
   readonly spawnsPerCycle: number;
+  /** The processes started after warm-up, by command (a shell's by the command it runs). */
+  readonly spawnsByCommand: Readonly<Record<string, number>>;
+  /**
+   * Processes the host inventory started after warm-up: a daily job, a minute after start, which
+   * this run's fast cycles reach within its measured part.
+   */
+  readonly inventorySpawns: number;
   readonly icmpTargetsPerCycle: number;
   readonly eventLoopMaxBlockMs: number;
   readonly eventLoopP99Ms: number;
@@ -51,13 +60,27 @@ export interface RunnerResult {
 
 const options = JSON.parse(process.env.PANTAU_BENCH ?? '{}') as RunnerOptions;
 
-// Every child process anything in this process starts (ping, a shell) creates one PROCESSWRAP.
+// Every child process anything in this process starts (ping, a shell, exec, execFile) goes through
+// ChildProcess#spawn; counted by command, so a process that is not the ping is named.
 let spawns = 0;
-createHook({
-  init(_id, type) {
-    if (type === 'PROCESSWRAP') spawns += 1;
-  },
-}).enable();
+let inventorySpawns = 0;
+let spawnsByCommand = new Map<string, number>();
+// What started a process: the inventory's reads run inside `spawnOrigin.run('inventory', ...)`.
+const spawnOrigin = new AsyncLocalStorage<'inventory'>();
+// Node's own method, not in its types: every way of starting a process ends in it.
+interface SpawningPrototype {
+  spawn(this: ChildProcess, options: { file: string; args?: readonly string[] }): unknown;
+}
+const prototype = ChildProcess.prototype as unknown as SpawningPrototype;
+const spawnChild = prototype.spawn;
+prototype.spawn = function countedSpawn(spawnOptions) {
+  const fromInventory = spawnOrigin.getStore() === 'inventory';
+  if (fromInventory) inventorySpawns += 1;
+  else spawns += 1;
+  const command = `${fromInventory ? 'inventory: ' : ''}${commandName(spawnOptions.file, spawnOptions.args ?? [])}`;
+  spawnsByCommand.set(command, (spawnsByCommand.get(command) ?? 0) + 1);
+  return spawnChild.call(this, spawnOptions);
+};
 
 // A power monitor (INA219 through hwmon) and the Pi's throttle word, in a sysfs tree of files.
 const sysfsRoot = join(options.dir, 'sys');
@@ -91,7 +114,7 @@ const config = agentConfigSchema.parse({
 const icmpTargetsPerCycle = config.probes.latency.targets.length;
 
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-let baseline = { rssBytes: 0, cpuMs: 0, childCpuMs: 0, spawns: 0 };
+let baseline = { rssBytes: 0, cpuMs: 0, childCpuMs: 0, spawns: 0, inventorySpawns: 0 };
 const rssSeries: [number, number][] = [];
 let stopProfile: (() => Promise<LongTaskReport>) | null = null;
 let stopLoopWatch: () => LoopBlocks = () => ({
@@ -105,8 +128,10 @@ const done = new Promise<void>((resolve) => {
   finished = resolve;
 });
 
+const io = realAgentIo(config);
 const agent = await openAgent(config, {
-  ...realAgentIo(config),
+  ...io,
+  inventory: { read: () => spawnOrigin.run('inventory', () => io.inventory.read()) },
   // The agent's own schedule at a faster interval than the config's whole seconds.
   cycles: countedCycles(
     createCycleScheduler(options.intervalMs, {
@@ -122,7 +147,8 @@ const agent = await openAgent(config, {
       // left out of every figure, which are about the agent running for months.
       if (run === options.warmupCycles) {
         const now = procStats(process.pid);
-        baseline = { rssBytes: now.rssBytes, cpuMs: now.cpuMs, childCpuMs: now.childCpuMs, spawns };
+        baseline = { rssBytes: now.rssBytes, cpuMs: now.cpuMs, childCpuMs: now.childCpuMs, spawns, inventorySpawns };
+        spawnsByCommand = new Map();
         loopDelay.reset();
         loopDelay.enable();
         stopLoopWatch = watchLoopBlocks();
@@ -160,6 +186,8 @@ const result: RunnerResult = {
   cpuMsPerCycle: (end.cpuMs - baseline.cpuMs) / options.cycles,
   childCpuMsPerCycle: (end.childCpuMs - baseline.childCpuMs) / options.cycles,
   spawnsPerCycle: (spawns - baseline.spawns) / options.cycles,
+  spawnsByCommand: Object.fromEntries(spawnsByCommand),
+  inventorySpawns: inventorySpawns - baseline.inventorySpawns,
   icmpTargetsPerCycle,
   eventLoopMaxBlockMs: loopDelay.max / 1e6,
   eventLoopP99Ms: loopDelay.percentile(99) / 1e6,
@@ -186,6 +214,13 @@ async function lastSampleProbes(): Promise<string[]> {
   const [sample] = spool.range(spool.lastSeq, spool.lastSeq, 1).samples;
   spool.close();
   return Object.keys(sample?.probes ?? {});
+}
+
+/** `ping` for `/usr/bin/ping -c 1 ...`; for `/bin/sh -c "lsblk -b ..."` the shell's first word, `lsblk`. */
+function commandName(file: string, args: readonly string[]): string {
+  const shell = /(^|\/)(ba|da)?sh$/.test(file) && args[1] === '-c';
+  const first = shell ? ((args[2] ?? '').trim().split(/\s+/)[0] ?? '') : file;
+  return shell ? `sh -c ${basename(first)}` : basename(first);
 }
 
 function slope(points: readonly [number, number][]): number {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ export async function runCollectd(
   intervalMs: number,
   warmupCycles: number,
   cycles: number,
+  /** Told of the collectd process, so an interrupted bench can stop it. */
+  track: (child: ChildProcess) => void = () => {},
 ): Promise<CollectdResult> {
   const config = join(dir, 'collectd.conf');
   writeFileSync(
@@ -53,6 +55,7 @@ export async function runCollectd(
     ].join('\n'),
   );
   const child = spawn(COLLECTD_BIN, ['-f', '-C', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  track(child);
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr += String(chunk);

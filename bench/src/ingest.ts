@@ -9,17 +9,11 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  collectorConfigSchema,
-  openPostgresStore,
-  openSqliteStore,
-  openSqliteStoreInWorker,
-  type Store,
-} from '@pantau/collector';
+import { collectorConfigSchema, openSqliteStore, openSqliteStoreInWorker, type Store } from '@pantau/collector';
 import { collectorRun } from './ingest-collector-run.js';
 import { cpuMeter, type LoadShape, prepareLoad } from './ingest-load.js';
 import { openFreshPostgres, storeAloneRun } from './ingest-store-alone.js';
@@ -137,6 +131,7 @@ async function main(): Promise<void> {
   const mosquitto = await startMosquitto();
   const results: Record<string, unknown>[] = [];
   let postgres: Server | undefined;
+  let dir: string | undefined;
   try {
     const broker = await brokerOnly(mosquitto);
     say(
@@ -145,7 +140,8 @@ async function main(): Promise<void> {
         `(${Math.round(broker.generatorCpuMs / broker.seconds / 10)} % of a core), ` +
         `broker ${Math.round(broker.brokerCpuMs / broker.seconds / 10)} % of a core`,
     );
-    const dir = mkdtempSync(join(tmpdir(), 'pantau-bench-'));
+    const sqliteDir = mkdtempSync(join(tmpdir(), 'pantau-bench-'));
+    dir = sqliteDir;
     const runs: [string, () => Promise<Store>, number, number][] = values['sqlite-connections']
       .split(',')
       .map(Number)
@@ -155,7 +151,7 @@ async function main(): Promise<void> {
           'sqlite',
           async () => {
             opened += 1;
-            const path = join(dir, `c${c}-${opened}.sqlite`);
+            const path = join(sqliteDir, `c${c}-${opened}.sqlite`);
             const onWorker = SQLITE_THREAD === 'auto' ? c > 1 : SQLITE_THREAD === 'worker';
             return onWorker ? openSqliteStoreInWorker(path) : openSqliteStore(path);
           },
@@ -166,16 +162,14 @@ async function main(): Promise<void> {
     if (!values['skip-pg']) {
       postgres = await startPostgres();
       const url = postgres.url;
-      runs.push([
-        'postgres',
-        async () => openPostgresStore({ connectionString: url, maxConnections: Number(values['pg-connections']) }),
-        PG_MESSAGES,
-        Number(values['pg-connections']),
-      ]);
+      for (const connections of values['pg-connections'].split(',').map(Number)) {
+        // A database of its own for each run: the loads of two runs hold the same sites and seqs.
+        runs.push(['postgres', () => openFreshPostgres(url, connections), PG_MESSAGES, connections]);
+      }
     }
     for (const [i, [name, open, messages, connections]] of runs.entries()) {
       const alone = await storeAloneRun(
-        name === 'postgres' ? () => openFreshPostgres(postgres?.url ?? '', Number(values['pg-connections'])) : open,
+        open,
         encodeMessages(messages),
         collectorConfigSchema.shape.ingest.parse(ingestConfig(connections)),
       );
@@ -215,7 +209,8 @@ async function main(): Promise<void> {
           `(${alone.samplesPerSec} samples/s); ` +
           `whole collector ${wholeToStore.toFixed(2)}x the store alone ` +
           `(target <= ${TARGET_WHOLE_TO_STORE}x: ${wholeToStore <= TARGET_WHOLE_TO_STORE ? 'PASS' : 'FAIL'}); ` +
-          `the collector's roll-ups recomputed ${r.rollupSiteDaysDuringRun} site-days during its run`,
+          `both roll up every site-day they touched (the store alone ${alone.rollupSiteDays}; the collector ` +
+          `${r.rollupSiteDaysDuringRun} on its timer during the run, ${r.rollupSiteDaysDrained} at its end)`,
       );
     }
     const sqliteRuns = results.filter((r) => r.store === 'sqlite');
@@ -261,6 +256,7 @@ async function main(): Promise<void> {
   } finally {
     await postgres?.stop();
     await mosquitto.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 

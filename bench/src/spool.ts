@@ -7,7 +7,7 @@
  * written by the kernel, not this process, and is not in either figure.
  * The last line printed is one JSON object with every figure.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,11 +58,13 @@ async function benchLog(): Promise<Figures> {
   }
   const elapsed = performance.now() - started;
   spool.close();
-  return {
+  const figures = {
     writeBytesPerDay: writeBytes() - before,
     diskBytesPerDay: dirBytes(dir),
     msPerAppend: elapsed / SAMPLES_PER_DAY,
   };
+  rmSync(dir, { recursive: true, force: true });
+  return figures;
 }
 
 function benchSqlite(): Figures | null {
@@ -98,11 +100,13 @@ function benchSqlite(): Figures | null {
   }
   const elapsed = performance.now() - started;
   db.close();
-  return {
+  const figures = {
     writeBytesPerDay: writeBytes() - before,
     diskBytesPerDay: dirBytes(dir),
     msPerAppend: elapsed / SAMPLES_PER_DAY,
   };
+  rmSync(dir, { recursive: true, force: true });
+  return figures;
 }
 
 async function main(): Promise<void> {

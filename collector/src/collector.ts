@@ -187,8 +187,10 @@ export function createCollector(deps: CollectorDeps): Collector {
         });
         http = await listenHttp(handler, config.http.host, config.http.port);
       }
-      // Before subscribing: the retained statuses the broker hands over at once find health started.
+      // Before subscribing: the retained statuses the broker hands over at once find health started,
+      // and the first messages find the decoders compiled.
       await health?.start();
+      ingest.prepare();
       const onConnection = health === null ? undefined : (up: boolean) => void health.onBroker(up);
       const input = await openInput(config, ingest, log, onConnection);
       ({ broker, brokerUrl, subscriber } = input);

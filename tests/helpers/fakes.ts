@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { FileReader, HostInfo, Pinger, PingOutcome, PingRequest, Scheduler } from '@pantau/agent';
+import type { CalendarWhen, FileReader, HostInfo, Pinger, PingOutcome, PingRequest, Scheduler } from '@pantau/agent';
 import { StepClock } from '@pantau/bench/step-clock';
 import { createLogger, type Logger, ok } from '@pantau/shared';
 
@@ -43,9 +43,9 @@ export class FakePinger implements Pinger {
 
 /** Jobs run only when the test says so. */
 export class ManualScheduler implements Scheduler {
-  jobs: { expression: string; job: () => Promise<void> }[] = [];
-  schedule(expression: string, job: () => Promise<void>): () => void {
-    const entry = { expression, job };
+  jobs: { when: CalendarWhen; job: () => Promise<void> }[] = [];
+  schedule(when: CalendarWhen, job: () => Promise<void>): () => void {
+    const entry = { when, job };
     this.jobs.push(entry);
     return () => {
       this.jobs = this.jobs.filter((j) => j !== entry);

@@ -85,7 +85,7 @@ describe("the collector's HTTP server and the agent's throughput runner", () => 
     const probe = createThroughputProbe({
       transport: transport(endpoint, { maxBytes: 1_000_000 }),
       scheduler: new ManualScheduler(),
-      cron: '0 0 2 * * *',
+      when: { kind: 'daily', minuteOfDay: 120 },
       endpointHost: '127.0.0.1',
       maxTestBytes: 2_000_000,
       budget: { wouldExceed: () => false, add: (b) => added.push(b) },

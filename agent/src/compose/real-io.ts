@@ -15,7 +15,7 @@ import { createSystemPinger } from '../probes/latency/pinger.js';
 import { createNetConnector } from '../probes/latency/tcp-connector.js';
 import { createNodePowerIo } from '../probes/power/power-io.js';
 import { createHttp2GrpcClient } from '../probes/terminal/grpc-unary.js';
-import { createCronCalendar } from '../schedule/calendar.js';
+import { createCalendar } from '../schedule/calendar.js';
 import { createCycleScheduler } from '../schedule/cycles.js';
 import { createNetSnmpClient } from '../snmp/net-snmp-client.js';
 import type { AgentIo } from './agent-io.js';
@@ -51,7 +51,7 @@ export function realAgentIo(
     connector: createNetConnector(clock),
     gatewayDetector: createGatewayDetector(nodeFileReader),
     grpc: createHttp2GrpcClient(clock),
-    calendar: createCronCalendar({ clock, log }),
+    calendar: createCalendar({ clock, log }),
     cycles: createCycleScheduler(config.sample.intervalSec * 1000, {
       clock,
       log: log.child({ module: 'cycles' }),

@@ -27,7 +27,7 @@ import type { HistoryCursor } from './terminal/history-window.js';
 import { createStarlinkDish, type StarlinkDish } from './terminal/starlink-dish.js';
 import { createTerminalProbe } from './terminal/terminal-probe.js';
 import { createHttpTransport } from './throughput/http-transport.js';
-import { nightWindowCron } from './throughput/night-window.js';
+import { nightWindowMinute } from './throughput/night-window.js';
 import { createThroughputProbe } from './throughput/throughput-probe.js';
 import { buildUptimeProbe } from './uptime/build-uptime-probe.js';
 import type { LinkState } from './uptime/link-state.js';
@@ -180,7 +180,10 @@ export const probeFactories: { readonly [N in keyof ProbeConfigs & ProbeName]: F
         { clock: deps.clock, randomBytes: deps.randomBytes },
       ),
       scheduler: deps.calendar,
-      cron: t.cron ?? nightWindowCron(t.nightWindow, deps.random),
+      when:
+        t.cron === undefined
+          ? { kind: 'daily', minuteOfDay: nightWindowMinute(t.nightWindow, deps.random) }
+          : { kind: 'cron', expression: t.cron },
       endpointHost: new URL(endpoint).hostname,
       maxTestBytes: 2 * t.maxBytes,
       budget: deps.budget,

@@ -25,3 +25,8 @@ export const decodeIngestPayload: PayloadDecoder = createPayloadDecoder({
   buildSamples: createSampleBuilders(),
   isCanonical: (kind, value) => canonicalChecks[kind](value),
 });
+
+/** Compiles the checks of what ingest receives now, so the first messages do not pay for it. */
+export function prepareIngestDecoders(): void {
+  for (const kind of ['telemetry', 'status', 'resend-reply'] as const) canonicalChecks[kind].prepare();
+}

@@ -7,7 +7,7 @@ import {
   type SiteStatus,
   type TelemetryBatch,
 } from '@pantau/shared';
-import { decodeIngestPayload } from '../decode/index.js';
+import { decodeIngestPayload, prepareIngestDecoders } from '../decode/index.js';
 import type { BatchItem, InsertResult } from '../store/records.js';
 import type { IngestStore } from '../store/store.js';
 import type { GroupCommitter } from './group-commit.js';
@@ -210,6 +210,8 @@ export function createIngest(options: IngestOptions, deps: IngestDeps) {
 
   return {
     handle,
+    /** Compiles the decoders' checks (ajv generates their code) before the first message arrives. */
+    prepare: prepareIngestDecoders,
     /** Resolves once every message handed over so far is stored or rejected. */
     async drain(): Promise<void> {
       while (inflight.size > 0) await Promise.all(inflight);

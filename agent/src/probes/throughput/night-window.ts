@@ -6,14 +6,13 @@ export interface NightWindow {
 }
 
 /**
- * A node-cron expression (seconds field first) for once a day at one minute inside the window.
- * The minute is drawn once from `random` (a number in [0, 1)), so a fleet of sites spreads its
- * tests over the night instead of all hitting the endpoint at 01:00.
+ * The local minute of the day (0-1439) the test runs at, once a day inside the window. The minute
+ * is drawn once from `random` (a number in [0, 1)), so a fleet of sites spreads its tests over the
+ * night instead of all hitting the endpoint at 01:00.
  */
-export function nightWindowCron(window: NightWindow, random: () => number): string {
+export function nightWindowMinute(window: NightWindow, random: () => number): number {
   const hours = (window.toHour - window.fromHour + 24) % 24 || 24;
   const minutes = hours * 60;
   const drawn = Math.min(minutes - 1, Math.max(0, Math.floor(random() * minutes)));
-  const minuteOfDay = (window.fromHour * 60 + drawn) % (24 * 60);
-  return `0 ${minuteOfDay % 60} ${Math.floor(minuteOfDay / 60)} * * *`;
+  return (window.fromHour * 60 + drawn) % (24 * 60);
 }

@@ -1,14 +1,14 @@
 import { guard, type Logger, type ThroughputSection } from '@pantau/shared';
 import { httpLinkBytes } from '../../budget/link-costs.js';
-import type { Scheduler } from '../../schedule/calendar.js';
+import type { CalendarWhen, Scheduler } from '../../schedule/calendar.js';
 import type { OccasionalProbe } from '../probe.js';
 import type { LegResult, ThroughputTransport } from './http-transport.js';
 
 export interface ThroughputProbeDeps {
   readonly transport: ThroughputTransport;
   readonly scheduler: Scheduler;
-  /** node-cron expression (seconds first): when the test runs. */
-  readonly cron: string;
+  /** When the test runs. */
+  readonly when: CalendarWhen;
   /** Shown in the section, to tell test servers apart. */
   readonly endpointHost: string;
   /** The most the test can move in both directions (payload bytes); the budget must hold it. */
@@ -110,7 +110,7 @@ export function createThroughputProbe(deps: ThroughputProbeDeps): ThroughputProb
       return section ?? undefined;
     },
     start() {
-      unschedule ??= deps.scheduler.schedule(deps.cron, runNow);
+      unschedule ??= deps.scheduler.schedule(deps.when, runNow);
     },
     async stop() {
       unschedule?.();

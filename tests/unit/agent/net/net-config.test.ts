@@ -92,7 +92,7 @@ describe('agent wiring', () => {
     );
     await agent.start();
     try {
-      expect(scheduler.jobs.map((j) => j.expression)).toContain('0 15 2 * * *');
+      expect(scheduler.jobs.map((j) => j.when)).toContainEqual({ kind: 'daily', minuteOfDay: 2 * 60 + 15 });
       await agent.cycle();
       expect(agent.budget.usage()).toEqual({ budgetUsedBytes: 2 * 328, budgetCapBytes: 1_000_000 });
     } finally {

@@ -1,8 +1,7 @@
 import type { LegResult } from '@pantau/agent';
 import { fail, ok } from '@pantau/shared';
-import cron from 'node-cron';
 import { describe, expect, it } from 'vitest';
-import { nightWindowCron } from '../../../../agent/src/probes/throughput/night-window.js';
+import { nightWindowMinute } from '../../../../agent/src/probes/throughput/night-window.js';
 import { createThroughputProbe } from '../../../../agent/src/probes/throughput/throughput-probe.js';
 import { captureLogger, ManualScheduler } from '../../../helpers/fakes.js';
 import { FakeTransport } from '../../../helpers/net-fakes.js';
@@ -21,7 +20,7 @@ function setup(
   const probe = createThroughputProbe({
     transport,
     scheduler,
-    cron: '0 17 3 * * *',
+    when: { kind: 'daily', minuteOfDay: 3 * 60 + 17 },
     endpointHost: 'noc.example',
     maxTestBytes: 20_000_000,
     budget: { wouldExceed: () => options.wouldExceed ?? false, add: (b) => added.push(b) },
@@ -55,7 +54,7 @@ describe('throughput probe', () => {
   it('runs on its cron schedule from start() until stop()', async () => {
     const { probe, transport, scheduler } = setup();
     probe.start();
-    expect(scheduler.jobs.map((j) => j.expression)).toEqual(['0 17 3 * * *']);
+    expect(scheduler.jobs.map((j) => j.when)).toEqual([{ kind: 'daily', minuteOfDay: 3 * 60 + 17 }]);
     await scheduler.fire();
     expect(transport.downloads).toBe(1);
     await probe.stop();
@@ -126,16 +125,15 @@ describe('throughput probe', () => {
 describe('night window', () => {
   it('draws one minute inside the window, once a day', () => {
     const window = { fromHour: 1, toHour: 5 };
-    expect(nightWindowCron(window, () => 0)).toBe('0 0 1 * * *');
-    expect(nightWindowCron(window, () => 0.5)).toBe('0 0 3 * * *');
-    expect(nightWindowCron(window, () => 0.999_999)).toBe('0 59 4 * * *');
-    for (const r of [0, 0.1, 0.37, 0.99]) expect(cron.validate(nightWindowCron(window, () => r))).toBe(true);
+    expect(nightWindowMinute(window, () => 0)).toBe(60);
+    expect(nightWindowMinute(window, () => 0.5)).toBe(3 * 60);
+    expect(nightWindowMinute(window, () => 0.999_999)).toBe(4 * 60 + 59);
   });
 
   it('wraps past midnight', () => {
     const window = { fromHour: 23, toHour: 2 };
-    expect(nightWindowCron(window, () => 0)).toBe('0 0 23 * * *');
-    expect(nightWindowCron(window, () => 0.5)).toBe('0 30 0 * * *');
-    expect(nightWindowCron(window, () => 0.999)).toBe('0 59 1 * * *');
+    expect(nightWindowMinute(window, () => 0)).toBe(23 * 60);
+    expect(nightWindowMinute(window, () => 0.5)).toBe(30);
+    expect(nightWindowMinute(window, () => 0.999)).toBe(60 + 59);
   });
 });

@@ -88,13 +88,14 @@ async function assembleReport(
 
   const built: { record: SiteRecord | null; report: Omit<SiteReport, 'underused' | 'figures'>; tally: Tally }[] = [];
   const dayFacts: SiteDayFacts[] = [];
+  const episodesOf = episodesReader([...records.keys()], range, deps);
   for await (const { siteId, heard: rolledUp, use: useOf } of siteUses([...records.keys()])) {
     const record = records.get(siteId) ?? null;
     // An unregistered site appears only if it was heard in the range.
     if (record === null && !rolledUp) continue;
     const warnVolts = batteryWarnVolts(record?.lowVoltageDisconnectVolts ?? null, deps.health.power);
     const use = useOf(warnVolts);
-    const episodes = await siteEpisodes(siteId, range, deps);
+    const episodes = await episodesOf(siteId);
     const heard = applyDowntime(use.tally, episodes, range.fromMs, periodEndMs, deps.nowMs);
     dayFacts.push(...use.days);
     built.push({
@@ -171,6 +172,37 @@ export async function siteEpisodes(
 ): Promise<OfflineEpisode[] | null> {
   if (deps.history === null) return null;
   return offlineEpisodes(await deps.history.history(siteId, range.fromMs - HISTORY_LOOKBACK_MS, deps.nowMs + 1));
+}
+
+/**
+ * Reads sites' offline episodes a slice of sites ahead, the slice's reads at once (PostgreSQL runs
+ * them on several connections, the worker thread back to back): one round trip's wait a slice, not
+ * one a site. Ask for the sites in id order.
+ */
+export function episodesReader(
+  siteIds: readonly string[],
+  range: ReportRange,
+  deps: Pick<ReportDeps, 'history' | 'nowMs'>,
+): (siteId: string) => Promise<OfflineEpisode[] | null> {
+  const ids = [...siteIds].sort();
+  const position = new Map(ids.map((id, i) => [id, i]));
+  let slice = new Map<string, Promise<OfflineEpisode[] | null>>();
+  return (siteId) => {
+    let episodes = slice.get(siteId);
+    if (episodes === undefined) {
+      const at = position.get(siteId) ?? 0;
+      slice = new Map(
+        [siteId, ...ids.slice(at + 1, at + SITES_PER_READ)].map((id) => {
+          const read = siteEpisodes(id, range, deps);
+          // Awaited when its site's turn comes; a failure is reported there, not as unhandled now.
+          read.catch(() => {});
+          return [id, read];
+        }),
+      );
+      episodes = slice.get(siteId) as Promise<OfflineEpisode[] | null>;
+    }
+    return episodes;
+  };
 }
 
 /** Each site's daily facts in the range, in site id order, read a slice of sites at a time. */

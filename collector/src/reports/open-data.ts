@@ -1,6 +1,6 @@
 import { MS_PER_DAY } from '@pantau/shared';
 import { batteryWarnVolts } from '../health/power.js';
-import { periodEnd, type ReportDeps, siteDays, siteEpisodes } from './build-report.js';
+import { episodesReader, periodEnd, type ReportDeps, siteDays } from './build-report.js';
 import type { ReportsConfig } from './config.js';
 import { applyDowntime } from './downtime.js';
 import { OPEN_DATA_COLUMNS, type OpenDataMetadata, openDataMetadata } from './open-data-columns.js';
@@ -32,10 +32,11 @@ export async function buildOpenDataExport(
   const records = new Map(sites.map((s) => [s.siteId, s]));
   const lines = [csvLine(OPEN_DATA_COLUMNS.map((c) => c.name))];
   let rows = 0;
+  const episodesOf = episodesReader([...records.keys()], range, deps);
   for await (const { siteId, days } of siteDays([...records.keys()], range, deps)) {
     const site = records.get(siteId);
     if (site === undefined) continue;
-    const episodes = await siteEpisodes(site.siteId, range, deps);
+    const episodes = await episodesOf(site.siteId);
     const byDay = new Map(days.map((d) => [d.dayMs, d]));
     const warnVolts = batteryWarnVolts(site.lowVoltageDisconnectVolts, deps.health.power);
     for (let d = 0; d < range.days; d++) {

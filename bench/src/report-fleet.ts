@@ -26,13 +26,15 @@ export interface SiteMonth {
 
 const CAUSES = ['power', 'link', 'terminal'] as const;
 
-function siteMonth(siteId: string, range: ReportRange, random: () => number): SiteMonth {
-  const rows: Rollup[] = [];
-  const transitions: Transition[] = [];
-  const outageEvery = 50 + Math.floor(random() * 400);
-  let day: Rollup | null = null;
-  let outageSinceMs: number | null = null;
-  const offline = (event: Transition['event'], atMs: number, sinceMs: number, cause: string): Transition => ({
+/** One line of a site's offline history, as the health evaluator commits it. */
+export function offlineLine(
+  siteId: string,
+  event: Transition['event'],
+  atMs: number,
+  sinceMs: number,
+  cause: string,
+): Transition {
+  return {
     siteId,
     kind: 'offline',
     event,
@@ -43,7 +45,17 @@ function siteMonth(siteId: string, range: ReportRange, random: () => number): Si
     previousCause: null,
     previousDetail: null,
     episodeId: null,
-  });
+  };
+}
+
+function siteMonth(siteId: string, range: ReportRange, random: () => number): SiteMonth {
+  const rows: Rollup[] = [];
+  const transitions: Transition[] = [];
+  const outageEvery = 50 + Math.floor(random() * 400);
+  let day: Rollup | null = null;
+  let outageSinceMs: number | null = null;
+  const offline = (event: Transition['event'], atMs: number, sinceMs: number, cause: string) =>
+    offlineLine(siteId, event, atMs, sinceMs, cause);
   for (let ms = range.fromMs - MS_PER_HOUR * 8; ms < range.toMs; ms += MS_PER_HOUR) {
     const localHour = (new Date(ms).getUTCHours() + 8) % 24;
     const online = Math.floor(ms / MS_PER_HOUR) % outageEvery < 3 ? 0 : 60;

@@ -1,3 +1,4 @@
+import { offlineLine } from '@pantau/bench/report-fleet';
 import {
   buildOpenDataExport,
   buildReport,
@@ -11,7 +12,6 @@ import {
   reportRange,
   reportsConfigSchema,
   type Store,
-  type Transition,
 } from '@pantau/collector';
 import { MS_PER_DAY, MS_PER_HOUR } from '@pantau/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,19 +24,7 @@ function range(from: string, to: string, timeZone: ReportTimeZone) {
   return r.value;
 }
 
-const offline = (siteId: string, event: Transition['event'], atMs: number, sinceMs: number, cause: string) =>
-  ({
-    siteId,
-    kind: 'offline',
-    event,
-    atMs,
-    sinceMs,
-    cause,
-    detail: cause,
-    previousCause: null,
-    previousDetail: null,
-    episodeId: null,
-  }) as Transition;
+const offline = offlineLine;
 
 /**
  * The planner report read from the daily facts (report_days) equals the report computed from the

@@ -1,3 +1,4 @@
+import { seeded } from '@pantau/bench/seeded';
 import { createMemoryRegistry, type SiteRecord, type Store, siteRecordSchema } from '@pantau/collector';
 import { MS_PER_DAY, MS_PER_HOUR, type SampleInput } from '@pantau/shared';
 import { batch, insert } from './store-fixtures.js';
@@ -6,18 +7,6 @@ import { batch, insert } from './store-fixtures.js';
 export const MONTH0 = Date.UTC(2026, 9, 31);
 export const MONTH_DAYS = 32;
 const STEP_MS = 10 * 60_000;
-
-/** A small deterministic generator (mulberry32), so each run builds the same month. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const record = (siteId: string, group: string, kabupatenCode: string, lvd?: number): SiteRecord =>
   siteRecordSchema.parse({
@@ -125,7 +114,7 @@ function batteryVolts(ms: number): number {
 
 /** Fills the store with the generated month and rolls it up. */
 export async function fillMonth(store: Store, seed: number): Promise<void> {
-  const random = seededRandom(seed);
+  const random = seeded(seed);
   for (const shape of SHAPES) {
     const samples = monthSamples(shape, random);
     for (let i = 0; i < samples.length; i += 500) {

@@ -205,37 +205,38 @@ export function episodesReader(
   };
 }
 
-/** Each site's daily facts in the range, in site id order, read a slice of sites at a time. */
+/** Each site's rows, in site id order, read `SITES_PER_READ` sites a query, so memory stays bounded. */
+async function* bySlices<T extends { readonly siteId: string }>(
+  siteIds: readonly string[],
+  read: (slice: readonly string[]) => Promise<readonly T[]>,
+): AsyncGenerator<{ siteId: string; rows: T[] }> {
+  const ids = [...siteIds].sort();
+  for (let i = 0; i < ids.length; i += SITES_PER_READ) {
+    const slice = ids.slice(i, i + SITES_PER_READ);
+    const bySite = new Map<string, T[]>(slice.map((id) => [id, []]));
+    for (const row of await read(slice)) bySite.get(row.siteId)?.push(row);
+    for (const id of slice) yield { siteId: id, rows: bySite.get(id) ?? [] };
+  }
+}
+
+/** Each site's daily facts in the range, in site id order. */
 export async function* siteDays(
   siteIds: readonly string[],
   range: ReportRange,
   deps: Pick<ReportDeps, 'rollups'>,
 ): AsyncGenerator<{ siteId: string; days: ReportDay[] }> {
-  const ids = [...siteIds].sort();
-  for (let i = 0; i < ids.length; i += SITES_PER_READ) {
-    const slice = ids.slice(i, i + SITES_PER_READ);
-    const bySite = new Map<string, ReportDay[]>(slice.map((id) => [id, []]));
-    for (const d of await deps.rollups.reportDays(range.timeZone, range.fromMs, range.toMs, slice)) {
-      bySite.get(d.siteId)?.push(d);
-    }
-    for (const id of slice) yield { siteId: id, days: bySite.get(id) ?? [] };
-  }
+  const read = (slice: readonly string[]) => deps.rollups.reportDays(range.timeZone, range.fromMs, range.toMs, slice);
+  for await (const { siteId, rows } of bySlices(siteIds, read)) yield { siteId, days: rows };
 }
 
-/** Each site's hourly roll-ups in the range, in site id order, read a slice of sites at a time. */
+/** Each site's hourly roll-ups in the range, in site id order. */
 export async function* siteHours(
   siteIds: readonly string[],
   range: ReportRange,
   deps: Pick<ReportDeps, 'rollups'>,
 ): AsyncGenerator<{ siteId: string; hours: Rollup[] }> {
-  const ids = [...siteIds].sort();
-  for (let i = 0; i < ids.length; i += SITES_PER_READ) {
-    const slice = ids.slice(i, i + SITES_PER_READ);
-    const bySite = new Map<string, Rollup[]>(slice.map((id) => [id, []]));
-    for (const r of await deps.rollups.rollupsInRange('hour', range.fromMs, range.toMs, slice))
-      bySite.get(r.siteId)?.push(r);
-    for (const id of slice) yield { siteId: id, hours: bySite.get(id) ?? [] };
-  }
+  const read = (slice: readonly string[]) => deps.rollups.rollupsInRange('hour', range.fromMs, range.toMs, slice);
+  for await (const { siteId, rows } of bySlices(siteIds, read)) yield { siteId, hours: rows };
 }
 
 /** A range still under way ends now. */

@@ -4,6 +4,7 @@ import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportBuildContract } from '../contract/report-build.contract.js';
+import { reportMonthContract } from '../contract/report-month.contract.js';
 import { storeContracts } from '../contract/store-contracts.js';
 import { batch, DAY0, insert, synced } from '../contract/store-fixtures.js';
 import { silentLogger } from '../helpers/fakes.js';
@@ -32,6 +33,7 @@ async function freshStore(): Promise<Store> {
 
 storeContracts('PostgreSQL', freshStore);
 reportBuildContract('PostgreSQL', freshStore);
+reportMonthContract('PostgreSQL', freshStore);
 
 describe('PostgreSQL store', () => {
   it('lets two stores (two collectors) migrate the same database at once and share it', async () => {

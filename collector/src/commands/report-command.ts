@@ -50,7 +50,7 @@ async function loadRegistry(
 export async function runReportCommand(
   command: ReportCommand | ExportCommand,
   config: CollectorConfig,
-  store: Pick<ReportStore, 'rollupsInRange' | 'listSites'> &
+  store: Pick<ReportStore, 'reportDays' | 'rollupsInRange' | 'listSites'> &
     Pick<SiteRegistry, 'list'> &
     Pick<HealthStateStore, 'history'>,
   io: ReportIo,

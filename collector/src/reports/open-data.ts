@@ -1,13 +1,12 @@
 import { MS_PER_DAY } from '@pantau/shared';
 import { batteryWarnVolts } from '../health/power.js';
-import type { Rollup } from '../store/rollup.js';
-import { periodEnd, type ReportDeps, siteEpisodes, siteHours } from './build-report.js';
+import { episodesReader, periodEnd, type ReportDeps, siteDays } from './build-report.js';
 import type { ReportsConfig } from './config.js';
 import { applyDowntime } from './downtime.js';
 import { OPEN_DATA_COLUMNS, type OpenDataMetadata, openDataMetadata } from './open-data-columns.js';
-import type { ReportRange } from './range.js';
+import { localParts, type ReportRange } from './range.js';
 import { csvLine } from './render-csv.js';
-import { rangeHours, siteUse } from './site-use.js';
+import { siteUseFromDays } from './site-use.js';
 import { figuresOf } from './tally.js';
 
 export interface OpenDataExport {
@@ -31,28 +30,24 @@ export async function buildOpenDataExport(
 ): Promise<OpenDataExport> {
   const sites = await deps.registry.list();
   const records = new Map(sites.map((s) => [s.siteId, s]));
-  const { hourParts } = rangeHours(range);
   const lines = [csvLine(OPEN_DATA_COLUMNS.map((c) => c.name))];
   let rows = 0;
-  for await (const { siteId, hours } of siteHours([...records.keys()], range, deps)) {
+  const episodesOf = episodesReader([...records.keys()], range, deps);
+  for await (const { siteId, days } of siteDays([...records.keys()], range, deps)) {
     const site = records.get(siteId);
     if (site === undefined) continue;
-    const episodes = await siteEpisodes(site.siteId, range, deps);
-    const byDay = new Map<number, Rollup[]>();
-    for (const h of hours) {
-      const dayMs = hourParts.get(h.bucketMs)?.dayMs;
-      if (dayMs === undefined) continue;
-      byDay.set(dayMs, [...(byDay.get(dayMs) ?? []), h]);
-    }
+    const episodes = await episodesOf(site.siteId);
+    const byDay = new Map(days.map((d) => [d.dayMs, d]));
     const warnVolts = batteryWarnVolts(site.lowVoltageDisconnectVolts, deps.health.power);
     for (let d = 0; d < range.days; d++) {
       const fromMs = range.fromMs + d * MS_PER_DAY;
       const dayRange: ReportRange = { ...range, fromMs, toMs: fromMs + MS_PER_DAY, days: 1 };
       if (dayRange.fromMs >= deps.nowMs) break;
-      const use = siteUse(site.siteId, byDay.get(dayRange.fromMs) ?? [], dayRange, hourParts, warnVolts);
+      const day = byDay.get(fromMs);
+      const use = siteUseFromDays(site.siteId, day === undefined ? [] : [day], dayRange, warnVolts);
       if (!applyDowntime(use.tally, episodes, dayRange.fromMs, periodEnd(dayRange, deps.nowMs), deps.nowMs)) continue;
       const figures = figuresOf(use.tally);
-      const date = hourParts.get(dayRange.fromMs)?.date ?? '';
+      const date = localParts(fromMs, range.timeZone).date;
       lines.push(csvLine(OPEN_DATA_COLUMNS.map((c) => c.value(site, figures, date))));
       rows++;
     }

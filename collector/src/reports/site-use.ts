@@ -1,16 +1,10 @@
 import { MS_PER_DAY, MS_PER_HOUR } from '@pantau/shared';
 import type { SiteDayFacts } from '../health/underused.js';
 import { addHistogram } from '../store/latency-histogram.js';
+import { NIGHT_ENDS_HOUR, NIGHT_STARTS_HOUR, REPORT_LATENCY_ROLES, type ReportDay } from '../store/report-days.js';
 import type { Rollup } from '../store/rollup.js';
 import { localDayStartMs, localParts, type ReportRange } from './range.js';
 import { emptyTally, type Tally } from './tally.js';
-
-/** Local hours from this one on belong to the night; before `NIGHT_ENDS_HOUR` to the night before. */
-const NIGHT_STARTS_HOUR = 18;
-const NIGHT_ENDS_HOUR = 6;
-
-/** The latency roles a report reads, in order of preference: what the village's users feel. */
-const LATENCY_ROLES = ['internet', 'noc'] as const;
 
 /** One site's use over the range, from its hourly roll-ups. */
 export interface SiteUse {
@@ -55,6 +49,10 @@ function previousDate(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/**
+ * One site's use from its hourly roll-ups: the reference computation, which `siteUseFromDays`
+ * answers the same from the daily facts (tests/unit/collector/report-days.test.ts checks).
+ */
 export function siteUse(
   siteId: string,
   hours: readonly Rollup[],
@@ -67,7 +65,7 @@ export function siteUse(
   const activeByHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const nightMin = new Map<string, number>();
   const days = new Map<number, Mutable<SiteDayFacts>>();
-  const role = LATENCY_ROLES.find((r) => hours.some((h) => h.latencyHistogram[r] !== undefined)) ?? null;
+  const role = REPORT_LATENCY_ROLES.find((r) => hours.some((h) => h.latencyHistogram[r] !== undefined)) ?? null;
   for (const h of hours) {
     const parts = hourParts.get(h.bucketMs);
     if (parts === undefined) continue;
@@ -112,4 +110,53 @@ export function siteUse(
   }
   for (const volts of nightMin.values()) if (volts <= batteryWarnVolts) tally.lowBatteryNights++;
   return { tally, latencyRole: role, activeByHour, days: [...days.values()] };
+}
+
+/** One site's use over the range from its daily facts (the days of `range`, in `range.timeZone`). */
+export function siteUseFromDays(
+  siteId: string,
+  days: readonly ReportDay[],
+  range: ReportRange,
+  batteryWarnVolts: number,
+): SiteUse {
+  const tally = emptyTally(range.days);
+  tally.sites = 1;
+  const activeByHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  // A night is keyed by its evening's day: a morning belongs to the day before's night.
+  const nightMin = new Map<number, number>();
+  const night = (dayMs: number, volts: number | null) => {
+    if (volts !== null) nightMin.set(dayMs, Math.min(nightMin.get(dayMs) ?? Number.POSITIVE_INFINITY, volts));
+  };
+  const role = REPORT_LATENCY_ROLES.find((r) => days.some((d) => d.latencyHistogram[r] !== undefined)) ?? null;
+  const dayFacts: SiteDayFacts[] = [];
+  for (const d of days) {
+    if (d.dayMs < range.fromMs || d.dayMs >= range.toMs) continue;
+    tally.onlineMinutes += d.onlineMinutes;
+    tally.activeMinutes += d.activeMinutes;
+    tally.clientRxBytes += d.clientRxBytes;
+    tally.clientTxBytes += d.clientTxBytes;
+    if (d.clientsMax !== null) tally.peakClients = Math.max(tally.peakClients ?? 0, d.clientsMax);
+    const histogram = role === null ? undefined : d.latencyHistogram[role];
+    if (histogram !== undefined) addHistogram(tally.latency, histogram);
+    if (d.throughput.length > 0) tally.throughput.push(...d.throughput);
+    tally.received += d.received;
+    tally.expected += d.expected;
+    const row = activeByHour[localParts(d.dayMs, range.timeZone).weekday] as number[];
+    for (let hour = 0; hour < 24; hour++) row[hour] = (row[hour] ?? 0) + (d.activeByHour[hour] ?? 0);
+    if (d.batteryKnown) tally.batteryKnown = true;
+    night(d.dayMs - MS_PER_DAY, d.batteryMinMorningVolts);
+    night(d.dayMs, d.batteryMinEveningVolts);
+    dayFacts.push({
+      siteId,
+      dayMs: d.dayMs,
+      onlineMinutes: d.onlineMinutes,
+      activeMinutes: d.activeMinutes,
+      clientBytes: d.clientRxBytes + d.clientTxBytes,
+      clientsMax: d.clientsMax,
+      received: d.received,
+      expected: d.expected,
+    });
+  }
+  for (const volts of nightMin.values()) if (volts <= batteryWarnVolts) tally.lowBatteryNights++;
+  return { tally, latencyRole: role, activeByHour, days: dayFacts };
 }

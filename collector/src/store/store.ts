@@ -2,6 +2,7 @@ import type { SiteStatus } from '@pantau/shared';
 import type { AlertOutbox, ControlsStore, HealthStateStore } from '../health/ports.js';
 import type { DailyFactsSource } from '../health/underused.js';
 import type { SiteRegistry } from '../registry/site-registry.js';
+import type { ReportTimeZone } from '../reports/config.js';
 import type { StoredCounters } from './counters.js';
 import type {
   BatchItem,
@@ -13,6 +14,7 @@ import type {
   StoredReject,
   StoredSample,
 } from './records.js';
+import type { ReportDay } from './report-days.js';
 import type { Rollup, RollupGrain } from './rollup.js';
 
 /*
@@ -78,6 +80,17 @@ export interface ReportStore {
     toMs: number,
     siteIds: readonly string[] | null,
   ): Promise<Rollup[]>;
+  /**
+   * Reports' daily facts of these sites (null: every site) for the local days of `timeZone` starting
+   * in [fromMs, toMs), by site id then day. The first call for a zone fills its days from the hourly
+   * roll-ups (once); the roll-up job keeps them up to date from then on.
+   */
+  reportDays(
+    timeZone: ReportTimeZone,
+    fromMs: number,
+    toMs: number,
+    siteIds: readonly string[] | null,
+  ): Promise<ReportDay[]>;
   completeness(siteId: string, fromMs: number, toMs: number): Promise<DayCompleteness[]>;
   /** The quarantine, newest first. */
   listRejects(limit: number): Promise<StoredReject[]>;

@@ -106,9 +106,12 @@ export function postgresHealthState(pool: pg.Pool): HealthStateStore & DailyFact
       });
     },
     async history(siteId, fromMs, toMs) {
+      // `=` and `IS NULL`, not `IS NOT DISTINCT FROM`: PostgreSQL cannot search an index with the
+      // latter, and would read the whole history for each site.
       const res = await pool.query<TransitionRow>(
         `SELECT ${TRANSITION_COLUMNS.join(', ')} FROM health_transitions
-         WHERE site_id IS NOT DISTINCT FROM $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY id`,
+         WHERE ${siteId === null ? 'site_id IS NULL AND $1::text IS NULL' : 'site_id = $1'}
+           AND at_ms >= $2 AND at_ms < $3 ORDER BY id`,
         [siteId, fromMs, toMs],
       );
       return res.rows.map(transitionFromRow);

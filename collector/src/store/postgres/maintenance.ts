@@ -5,6 +5,7 @@ import { ROLLUP_COLUMNS, rollupValues } from '../report-rows.js';
 import { computeDay, dayBelowSeqs, type FactRow, rollupFactsQuery } from '../rollup.js';
 import type { MaintenanceStore } from '../store.js';
 import { type Db, inTransaction } from './pool.js';
+import { refreshReportDays } from './report-days.js';
 
 /** The maintenance role on PostgreSQL: roll-ups and retention. */
 export function postgresMaintenance(pool: pg.Pool): MaintenanceStore {
@@ -60,7 +61,11 @@ async function refreshDay(db: Db, siteId: string, dayMs: number): Promise<void> 
     dayMs,
     dayMs + MS_PER_DAY,
   ]);
-  if (rows.length === 0) return;
+  if (rows.length > 0) await rollUp(db, siteId, dayMs, rows);
+  await refreshReportDays(db, siteId, dayMs);
+}
+
+async function rollUp(db: Db, siteId: string, dayMs: number, rows: readonly FactRow[]): Promise<void> {
   const prev = await db.query<{ b: number; s: number | null }>(
     'SELECT b, (SELECT max(seq) FROM samples WHERE site_id = $1 AND seq < b) AS s FROM unnest($2::bigint[]) b',
     [siteId, dayBelowSeqs(rows)],

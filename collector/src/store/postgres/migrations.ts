@@ -216,6 +216,28 @@ export const pgMigrations: readonly string[] = [
      ADD COLUMN throughput        text NOT NULL DEFAULT '[]';
    INSERT INTO dirty_days (site_id, day_ms) SELECT site_id, bucket_ms FROM rollups WHERE grain = 'day'
      ON CONFLICT DO NOTHING;`,
+  // 5: SQLite's migration 7: reports' daily facts per site and local day, per time zone asked for.
+  `CREATE TABLE report_zones (time_zone text PRIMARY KEY);
+   CREATE TABLE report_days (
+     time_zone                 text    NOT NULL,
+     site_id                   text    NOT NULL,
+     day_ms                    bigint  NOT NULL,
+     online_minutes            integer NOT NULL,
+     active_minutes            integer NOT NULL,
+     client_rx_bytes           bigint  NOT NULL,
+     client_tx_bytes           bigint  NOT NULL,
+     clients_max               integer,
+     received                  integer NOT NULL,
+     expected                  integer NOT NULL,
+     active_by_hour            text    NOT NULL,
+     battery_known             boolean NOT NULL,
+     battery_min_morning_volts double precision,
+     battery_min_evening_volts double precision,
+     latency_internet          text,
+     latency_noc               text,
+     throughput                text    NOT NULL,
+     PRIMARY KEY (time_zone, site_id, day_ms)
+   );`,
 ];
 
 /** Data steps by migration number. */

@@ -6,6 +6,7 @@ import { postgresIngest } from './ingest.js';
 import { postgresMaintenance } from './maintenance.js';
 import { openPool } from './pool.js';
 import { postgresRegistry } from './registry.js';
+import { postgresReportDays } from './report-days.js';
 import { postgresReports } from './reports.js';
 
 export interface PostgresStoreOptions {
@@ -26,6 +27,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...postgresGaps(pool),
     ...postgresMaintenance(pool),
     ...postgresReports(pool),
+    ...postgresReportDays(pool),
     ...postgresRegistry(pool),
     ...postgresHealthState(pool),
     ...postgresOutbox(pool),

@@ -13,8 +13,8 @@ import { readCounters } from './counters.js';
 
 const SITE_LIST = siteListQuery((alias) => `"${alias}"`);
 
-/** The reports role on PostgreSQL. */
-export function postgresReports(pool: pg.Pool): ReportStore {
+/** The reports role on PostgreSQL (its daily facts in report-days.ts). */
+export function postgresReports(pool: pg.Pool): Omit<ReportStore, 'reportDays'> {
   return {
     async listSites() {
       return (await pool.query<SiteRow & Record<string, unknown>>(SITE_LIST)).rows.map(toSummary);

@@ -8,6 +8,7 @@ import { sqliteHealthState } from './health-state.js';
 import { sqliteIngest } from './ingest.js';
 import { sqliteMaintenance } from './maintenance.js';
 import { sqliteRegistry } from './registry.js';
+import { sqliteReportDays } from './report-days.js';
 import { sqliteReports } from './reports.js';
 
 /**
@@ -42,6 +43,7 @@ export const FORWARDED_METHODS = [
   'receivedRanges',
   'rollups',
   'rollupsInRange',
+  'reportDays',
   'completeness',
   'listRejects',
   'counters',
@@ -73,11 +75,13 @@ void allForwarded;
 /** The connection, its migrations and each role's statements, on this thread. */
 export function openSqliteCore(path: string): SqliteCore {
   const db = openSqliteDatabase(path);
+  const { refreshReportDays, reportDays } = sqliteReportDays(db);
   return {
     ...sqliteIngest(db),
     ...sqliteGaps(db),
-    ...sqliteMaintenance(db),
+    ...sqliteMaintenance(db, { refreshReportDays }),
     ...sqliteReports(db),
+    reportDays,
     ...sqliteRegistry(db),
     ...sqliteHealthState(db),
     ...sqliteOutbox(db),

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { PAYLOAD_MARGIN_MS } from '../batch-rows.js';
 import { ROLLUP_COLUMNS, rollupValues } from '../report-rows.js';
 import { computeDay, type FactRow, rollupFactsQuery } from '../rollup.js';
+import type { sqliteReportDays } from './report-days.js';
 
 /** Payloads deleted per statement when pruning. */
 const PAYLOAD_PRUNE_CHUNK = 10_000;
@@ -13,7 +14,10 @@ const ROLLUP_DAYS_PER_TRANSACTION = 200;
 const yieldToEvents = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The maintenance role on SQLite: roll-ups and retention. */
-export function sqliteMaintenance(db: Database.Database) {
+export function sqliteMaintenance(
+  db: Database.Database,
+  reportDays: Pick<ReturnType<typeof sqliteReportDays>, 'refreshReportDays'>,
+) {
   const selectDirty = db.prepare<[number], { site_id: string; day_ms: number }>(
     'SELECT site_id, day_ms FROM dirty_days LIMIT ?',
   );
@@ -51,9 +55,11 @@ export function sqliteMaintenance(db: Database.Database) {
     if (dayMs < (getMeta.get('pruned_before_ms')?.value ?? 0)) return;
     const rows = selectDayFacts.all(siteId, dayMs, dayMs + MS_PER_DAY);
     deleteRollups.run(siteId, dayMs, dayMs + MS_PER_DAY);
-    if (rows.length === 0) return;
-    const { day, hours } = computeDay(siteId, dayMs, rows, (below) => previousSeq.get(siteId, below)?.s ?? null);
-    for (const r of [day, ...hours]) insertRollup.run(rollupValues(r));
+    if (rows.length > 0) {
+      const { day, hours } = computeDay(siteId, dayMs, rows, (below) => previousSeq.get(siteId, below)?.s ?? null);
+      for (const r of [day, ...hours]) insertRollup.run(rollupValues(r));
+    }
+    reportDays.refreshReportDays(siteId, dayMs);
   });
   const refreshDaysTx = db.transaction((days: readonly { site_id: string; day_ms: number }[]) => {
     for (const d of days) refreshDayTx(d.site_id, d.day_ms);

@@ -268,6 +268,30 @@ export const sqliteMigrations: readonly string[] = [
    ALTER TABLE rollups ADD COLUMN latency_histogram TEXT NOT NULL DEFAULT '{}';
    ALTER TABLE rollups ADD COLUMN throughput TEXT NOT NULL DEFAULT '[]';
    INSERT OR IGNORE INTO dirty_days (site_id, day_ms) SELECT site_id, bucket_ms FROM rollups WHERE grain = 'day';`,
+  // 7: reports' daily facts per site and local day (docs/reports.md, "Design"), kept for each time
+  // zone a report has asked for; a zone's days are filled from the hourly roll-ups when a report
+  // first asks for it, then kept up to date by the roll-up job.
+  `CREATE TABLE report_zones (time_zone TEXT PRIMARY KEY) WITHOUT ROWID;
+   CREATE TABLE report_days (
+     time_zone                 TEXT    NOT NULL,
+     site_id                   TEXT    NOT NULL,
+     day_ms                    INTEGER NOT NULL,
+     online_minutes            INTEGER NOT NULL,
+     active_minutes            INTEGER NOT NULL,
+     client_rx_bytes           INTEGER NOT NULL,
+     client_tx_bytes           INTEGER NOT NULL,
+     clients_max               INTEGER,
+     received                  INTEGER NOT NULL,
+     expected                  INTEGER NOT NULL,
+     active_by_hour            TEXT    NOT NULL,
+     battery_known             INTEGER NOT NULL,
+     battery_min_morning_volts REAL,
+     battery_min_evening_volts REAL,
+     latency_internet          TEXT,
+     latency_noc               TEXT,
+     throughput                TEXT    NOT NULL,
+     PRIMARY KEY (time_zone, site_id, day_ms)
+   ) WITHOUT ROWID;`,
 ];
 
 /** Data steps by migration number. */

@@ -5,6 +5,10 @@ describe('health config', () => {
   it('has defaults for everything', () => {
     const config = defaultHealthConfig();
     expect(config.alerts.tolerance.offline).toEqual({ fireAfterSec: 10, resolveAfterSec: 60 });
+    // The detection time of a silent outage is built from these (docs/health.md, "How it is found").
+    expect([config.evaluateIntervalSec, config.offline.willSettleSec, config.alerts.grouping.waitSec]).toEqual([
+      5, 5, 10,
+    ]);
     expect(config.delivery.alertmanager.repostSec).toBe(60);
     expect(config.underused.groups.school.minClientMbPerOnlineHour).toBe(50);
   });

@@ -11,6 +11,19 @@ describe('health config', () => {
     ]);
     expect(config.delivery.alertmanager.repostSec).toBe(60);
     expect(config.underused.groups.school.minClientMbPerOnlineHour).toBe(50);
+    // Reports read up to 366 days of history and 35 days before them (docs/reports.md).
+    expect(config.retention).toEqual({ historyDays: 401, outboxDays: 30, pruneIntervalSec: 3600 });
+  });
+
+  it('refuses a retention that would delete outbox items still being retried, or an unknown key', () => {
+    const issues = (input: unknown) =>
+      healthConfigSchema.safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues({ retention: { outboxDays: 2 }, delivery: { maxAgeSec: 3 * 86_400 } })).toEqual([
+      'retention.outboxDays: keep outbox items longer than delivery.maxAgeSec, for which they are retried',
+    ]);
+    expect(issues({ retention: { outboxDays: 4 }, delivery: { maxAgeSec: 3 * 86_400 } })).toBeUndefined();
+    expect(issues({ retention: { historyDays: 0 } })?.[0]).toMatch(/^retention.historyDays: /);
+    expect(issues({ retention: { transitionDays: 400 } })?.[0]).toMatch(/transitionDays/);
   });
 
   it('names the field and the problem: a webhook without a secret, a URL that is not http', () => {

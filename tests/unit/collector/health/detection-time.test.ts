@@ -1,11 +1,11 @@
 import { defaultHealthConfig } from '@pantau/collector';
 import { describe, expect, it } from 'vitest';
-import { harness, kutimSite, MINUTE, runAgents, SimAgent, SimSite, START_MS } from './sim.js';
+import { type HarnessOptions, harness, kutimSite, MINUTE, runAgents, SimAgent, SimSite, START_MS } from './sim.js';
 
 const PASS_MS = 5000;
 
 /** A site that has delivered for half an hour; its will arrives between two evaluation passes. */
-async function willBetweenPasses(config?: Parameters<typeof harness>[1]['config']) {
+async function willBetweenPasses(config?: HarnessOptions['config']) {
   const h = await harness([kutimSite('kutim-a')], config === undefined ? {} : { config });
   const agent = new SimAgent(new SimSite('kutim-a', START_MS), START_MS);
   await runAgents(h, [agent], START_MS + 30 * MINUTE);

@@ -94,6 +94,7 @@ function beforeEvidence(site: SiteHealth): BeforeEvidence {
     underVoltage: last?.underVoltageNow === true,
     linkDown: last?.linkUp === false,
     terminalDown: last?.terminalDown === true,
+    dishOutage: last?.dishOutage ?? null,
   };
 }
 
@@ -175,6 +176,10 @@ export function noteSample(site: SiteHealth, sample: HealthSample, nowMs: number
       d.firstLinkDownAtMs = Math.min(d.firstLinkDownAtMs ?? sample.atMs, sample.atMs);
     }
     if (sample.terminalDown) d.terminalDown++;
+    if (sample.dishOutage !== null) {
+      d.dishOutage = (d.dishOutage ?? 0) + 1;
+      if (sample.dishOutage === 'obstructed') d.dishObstructed = (d.dishObstructed ?? 0) + 1;
+    }
   }
   const a = episode.after;
   if (!sameBoot && episode.before.bootId !== null && a.newBoot !== true) {

@@ -37,6 +37,7 @@ export function inferCause(e: CauseEvidence, config: HealthConfig['offline']): C
       };
     }
     if (e.after.terminalRebooted === true) return { cause: 'terminal', detail: 'terminal_rebooted' };
+    if (e.after.routerRebooted === true) return { cause: 'terminal', detail: 'router_rebooted' };
     if (e.during.linkDown > 0) return { cause: 'link', detail: 'link_down' };
     return { cause: 'link', detail: 'broker_unreachable' };
   }
@@ -50,6 +51,7 @@ export function inferCause(e: CauseEvidence, config: HealthConfig['offline']): C
     }
     if (e.after.newBoot === false) {
       if (e.after.terminalRebooted === true) return { cause: 'terminal', detail: 'terminal_rebooted' };
+      if (e.after.routerRebooted === true) return { cause: 'terminal', detail: 'router_rebooted' };
       if (e.after.agentRestarted === true) return { cause: 'agent', detail: 'agent_restarted' };
       if (e.after.agentRestarted === false) return { cause: 'agent', detail: 'agent_hung' };
     }

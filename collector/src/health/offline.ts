@@ -195,6 +195,9 @@ export function noteSample(site: SiteHealth, sample: HealthSample, nowMs: number
   if (live && a.terminalRebooted === null && sample.terminalUptimeMs !== null) {
     a.terminalRebooted = sample.terminalUptimeMs < sample.atMs - episode.onsetMs;
   }
+  if (live && (a.routerRebooted ?? null) === null && sample.routerUptimeMs !== null) {
+    a.routerRebooted = sample.routerUptimeMs < sample.atMs - episode.onsetMs;
+  }
   revise(site, episode, nowMs, ctx);
 }
 

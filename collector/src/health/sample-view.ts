@@ -13,6 +13,8 @@ export interface HealthSample {
   readonly linkUp: boolean | null;
   readonly previousRunClean: boolean | null;
   readonly terminalUptimeMs: number | null;
+  /** The site's router's uptime (SNMP), where the agent reads one. */
+  readonly routerUptimeMs: number | null;
   /** The terminal did not answer (`terminal_unreachable`, `terminal_timeout`). */
   readonly terminalDown: boolean;
   /**
@@ -66,6 +68,7 @@ export function toHealthSample(sample: Sample, atMs: number): HealthSample {
     linkUp: uptime?.linkUp ?? null,
     previousRunClean: uptime?.previousRunClean ?? null,
     terminalUptimeMs: uptime?.terminalUptimeMs ?? null,
+    routerUptimeMs: uptime?.routerUptimeMs ?? null,
     terminalDown: uptime?.error != null && TERMINAL_DOWN.has(uptime.error) && uptime.terminalUptimeMs === null,
     dishOutage: dishOutageOf(terminal),
     batteryVolts: power?.batteryVolts ?? null,

@@ -40,6 +40,8 @@ export interface AfterEvidence {
   agentRestarted: boolean | null;
   /** The terminal's uptime is shorter than the time since the silence began. */
   terminalRebooted: boolean | null;
+  /** The same of the router (absent in state saved before it was kept). */
+  routerRebooted?: boolean | null;
   underVoltageSinceBoot: boolean | null;
 }
 

@@ -61,6 +61,7 @@ export const en = {
   'detail.maintenance': 'in a maintenance window',
   'detail.terminal_down': 'the Pi ran on but the terminal did not answer',
   'detail.terminal_rebooted': 'the terminal rebooted',
+  'detail.router_rebooted': 'the router rebooted',
   'detail.terminal_down_before': 'the terminal stopped answering before the silence',
   'detail.dish_obstructed': 'the Pi ran on but the dish lost service: its view of the sky is obstructed',
   'detail.dish_outage': 'the Pi ran on but the dish reported an outage of its own',

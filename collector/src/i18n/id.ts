@@ -65,6 +65,7 @@ export const id: Record<MessageKey, string> = {
   'detail.maintenance': 'dalam jadwal pemeliharaan',
   'detail.terminal_down': 'Pi tetap hidup tetapi terminal tidak menjawab',
   'detail.terminal_rebooted': 'terminal melakukan restart',
+  'detail.router_rebooted': 'router melakukan restart',
   'detail.terminal_down_before': 'terminal berhenti menjawab sebelum sunyi',
   'detail.dish_obstructed': 'Pi tetap hidup tetapi dish kehilangan layanan: pandangannya ke langit terhalang',
   'detail.dish_outage': 'Pi tetap hidup tetapi dish melaporkan gangguan sendiri',

@@ -178,6 +178,10 @@ describe('causes', () => {
     );
     expect(cause({ a: { newBoot: false, agentRestarted: true } })).toBe('agent/agent_restarted');
     expect(cause({ a: { newBoot: false, terminalRebooted: true } })).toBe('terminal/terminal_rebooted');
+    expect(cause({ a: { newBoot: false, agentRestarted: false, routerRebooted: true } })).toBe(
+      'terminal/router_rebooted',
+    );
+    expect(cause({ d: { sameBoot: 30, linkDown: 28 }, a: { routerRebooted: true } })).toBe('terminal/router_rebooted');
     expect(cause({ a: { returned: false, newBoot: null } })).toBe('unknown/connection_lost');
     expect(cause({ a: { returned: false, newBoot: null }, b: { linkDown: true } })).toBe('link/link_down_before');
   });

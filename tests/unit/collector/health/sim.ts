@@ -100,6 +100,7 @@ export class SimSite {
       previousRunClean: this.previousRunClean,
       terminalUptimeMs: atMs - this.terminalStartMs,
       terminalDown: false,
+      routerUptimeMs: null,
       dishOutage: this.dishOutage,
       batteryVolts: this.batteryVolts,
       lowVoltageDisconnectVolts: null,

@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { HealthRetention } from '../../health/ports.js';
 import { HEALTH_PRUNE_CHUNK, healthPruneStatements } from '../health-rows.js';
-
-const yieldToEvents = () => new Promise((resolve) => setImmediate(resolve));
+import { yieldToEvents } from './maintenance.js';
 
 /** Retention of health data on SQLite, a chunk per transaction so that writers get in between. */
 export function sqliteHealthRetention(db: Database.Database): HealthRetention {

@@ -1,8 +1,16 @@
-import type { AlertOutbox, ControlsStore, HealthStateStore, SiteRegistry, Store } from '@pantau/collector';
+import type {
+  AlertOutbox,
+  ControlsStore,
+  HealthRetention,
+  HealthStateStore,
+  SiteRegistry,
+  Store,
+} from '@pantau/collector';
 import { alertOutboxContract } from './alert-outbox.contract.js';
 import { controlsContract } from './controls.contract.js';
 import { dailyFactsContract } from './daily-facts.contract.js';
 import { gapStoreContract } from './gap-store.contract.js';
+import { healthRetentionContract } from './health-retention.contract.js';
 import { healthStateContract } from './health-state.contract.js';
 import { ingestStoreContract } from './ingest-store.contract.js';
 import { maintenanceStoreContract } from './maintenance-store.contract.js';
@@ -26,10 +34,13 @@ export function storeContracts(name: string, open: () => Promise<Store>): void {
 /** The health roles' suites (the memory store runs these too). */
 export function healthStoreContracts(
   name: string,
-  open: () => Promise<SiteRegistry & HealthStateStore & AlertOutbox & ControlsStore & { close(): Promise<void> }>,
+  open: () => Promise<
+    SiteRegistry & HealthStateStore & AlertOutbox & ControlsStore & HealthRetention & { close(): Promise<void> }
+  >,
 ): void {
   registryContract(name, open);
   healthStateContract(name, open);
   alertOutboxContract(name, open);
   controlsContract(name, open);
+  healthRetentionContract(name, open);
 }

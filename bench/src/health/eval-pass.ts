@@ -32,6 +32,8 @@ function sample(seq: number, atMs: number, volts: number): HealthSample {
     previousRunClean: true,
     terminalUptimeMs: 900_000_000,
     terminalDown: false,
+    routerUptimeMs: null,
+    dishOutage: null,
     batteryVolts: volts,
     lowVoltageDisconnectVolts: null,
     underVoltageNow: false,

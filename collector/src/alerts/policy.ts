@@ -221,8 +221,10 @@ export function createAlertPolicy(deps: PolicyDeps) {
     }
     switch (record.phase) {
       case 'pending': {
-        const waitSec = record.kind === 'offline' ? alerts.grouping.waitSec : 0;
-        if (nowMs - record.changedMs < (tolerance.fireAfterSec + waitSec) * 1000) return true;
+        // The tolerance and the wait for an area's other sites run side by side: both ask about
+        // the same seconds after the transition, and each second here adds to the detection time.
+        const holdSec = Math.max(tolerance.fireAfterSec, record.kind === 'offline' ? alerts.grouping.waitSec : 0);
+        if (nowMs - record.changedMs < holdSec * 1000) return true;
         fire(record, nowMs, out);
         out.alerts.add(record);
         return record.incidentId === null && (record.notified !== 'firing' || alerts.renotifySec > 0);

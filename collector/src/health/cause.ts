@@ -27,9 +27,17 @@ export function inferCause(e: CauseEvidence, config: HealthConfig['offline']): C
   const powerBefore = powerEvidenceBefore(e.before, config);
   // The Pi kept sampling through the silence: the delivery path failed, not the site's power.
   if (e.during.sameBoot > 0) {
-    if (e.during.terminalDown > 0 || e.after.terminalRebooted === true) {
-      return { cause: 'terminal', detail: e.during.terminalDown > 0 ? 'terminal_down' : 'terminal_rebooted' };
+    const dish = e.during.dishOutage ?? 0;
+    if (e.during.terminalDown > 0) return { cause: 'terminal', detail: 'terminal_down' };
+    // The dish said it had no service: its sky view (trees, a roof) or the dish itself, not the Pi's link.
+    if (dish > 0) {
+      return {
+        cause: 'terminal',
+        detail: 2 * (e.during.dishObstructed ?? 0) >= dish ? 'dish_obstructed' : 'dish_outage',
+      };
     }
+    if (e.after.terminalRebooted === true) return { cause: 'terminal', detail: 'terminal_rebooted' };
+    if (e.after.routerRebooted === true) return { cause: 'terminal', detail: 'router_rebooted' };
     if (e.during.linkDown > 0) return { cause: 'link', detail: 'link_down' };
     return { cause: 'link', detail: 'broker_unreachable' };
   }
@@ -43,12 +51,14 @@ export function inferCause(e: CauseEvidence, config: HealthConfig['offline']): C
     }
     if (e.after.newBoot === false) {
       if (e.after.terminalRebooted === true) return { cause: 'terminal', detail: 'terminal_rebooted' };
+      if (e.after.routerRebooted === true) return { cause: 'terminal', detail: 'router_rebooted' };
       if (e.after.agentRestarted === true) return { cause: 'agent', detail: 'agent_restarted' };
       if (e.after.agentRestarted === false) return { cause: 'agent', detail: 'agent_hung' };
     }
   }
   if (powerBefore !== null) return { cause: 'power', detail: powerBefore };
   if (e.before.terminalDown) return { cause: 'terminal', detail: 'terminal_down_before' };
+  if ((e.before.dishOutage ?? null) !== null) return { cause: 'terminal', detail: 'dish_outage_before' };
   if (e.before.linkDown) return { cause: 'link', detail: 'link_down_before' };
   return { cause: 'unknown', detail: e.source === 'will' ? 'connection_lost' : 'silent' };
 }

@@ -140,6 +140,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
             terminalUptimeMs: s.terminalUptimeMs,
             linkUp: s.linkUp,
             terminalDown: s.terminalDown,
+            dishOutage: s.dishOutage,
             underVoltageNow: s.underVoltageNow,
             disconnectVolts: s.lowVoltageDisconnectVolts ?? site.last?.disconnectVolts ?? null,
           };

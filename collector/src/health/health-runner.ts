@@ -9,6 +9,7 @@ import type { HealthStores } from '../store/store.js';
 import type { HealthConfig } from './config.js';
 import { createHealthService, type HealthService } from './health-service.js';
 import type { SunLookup } from './power.js';
+import { pruneHealthData } from './retention.js';
 import { healthSamplesOf } from './sample-view.js';
 
 export interface HealthRunnerDeps {
@@ -185,6 +186,9 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
       });
       job('health_sync', config.syncIntervalSec * 1000, sync);
       job('health_usage', config.usageIntervalSec * 1000, service.evaluateUsage);
+      job('health_prune', config.retention.pruneIntervalSec * 1000, () =>
+        pruneHealthData(store, config.retention, deps.nowMs(), log),
+      );
       if (repost !== undefined)
         job('alertmanager_repost', config.delivery.alertmanager.repostSec * 1000, service.repost);
       log.info({ event: 'health_started', sinks: sinks.map((s) => s.name) }, 'health and alerts started');

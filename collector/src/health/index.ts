@@ -27,6 +27,7 @@ export * from './memory-store.js';
 export * from './noc-guard.js';
 export * from './ports.js';
 export * from './power.js';
+export * from './retention.js';
 export * from './sample-view.js';
 export * from './site-state.js';
 export * from './sun.js';

@@ -6,6 +6,7 @@ import type {
   AlertOutbox,
   ControlsStore,
   HealthCommit,
+  HealthRetention,
   HealthSnapshotData,
   HealthStateStore,
   Transition,
@@ -26,7 +27,8 @@ interface Parked extends OutboxItem {
  */
 export function createMemoryHealthStore(): HealthStateStore &
   AlertOutbox &
-  ControlsStore & { readonly givenUp: () => OutboxItem[] } {
+  ControlsStore &
+  HealthRetention & { readonly givenUp: () => OutboxItem[] } {
   const sites = new Map<string, string>();
   const alerts = new Map<string, string>();
   const incidents = new Map<string, string>();
@@ -47,17 +49,17 @@ export function createMemoryHealthStore(): HealthStateStore &
         sites: [...sites.values()].map((s) => JSON.parse(s)),
         noc: noc === null ? null : JSON.parse(noc),
         alerts: [...alerts.values()].map((a) => JSON.parse(a)),
-        openIncidents: [...incidents.values()].map((i) => JSON.parse(i) as IncidentRecord),
+        openIncidents: [...incidents.values()]
+          .map((i) => JSON.parse(i) as IncidentRecord)
+          .filter((i) => i.endsAtMs === null),
         savedAtMs,
       };
     },
     async commit(change: HealthCommit) {
       for (const s of change.sites) sites.set(s.siteId, JSON.stringify(s));
       for (const a of change.alerts) alerts.set(a.key, JSON.stringify(a));
-      for (const i of change.incidents) {
-        if (i.endsAtMs === null) incidents.set(i.id, JSON.stringify(i));
-        else incidents.delete(i.id);
-      }
+      // Ended incidents are kept for the record, as the databases keep them, until retention.
+      for (const i of change.incidents) incidents.set(i.id, JSON.stringify(i));
       transitions.push(...clone(change.transitions));
       for (const item of clone(change.outbox)) {
         // The same decision saved twice is kept once, as the databases' unique (sink, id) does.
@@ -129,5 +131,37 @@ export function createMemoryHealthStore(): HealthStateStore &
     async ackApplied(ack) {
       if (acks.get(ack.key)?.requestedMs === ack.requestedMs) acks.delete(ack.key);
     },
+    async pruneHealth({ historyBeforeMs, outboxBeforeMs }) {
+      const kept = transitions.filter(
+        (t, i) => t.atMs >= historyBeforeMs || (t.event === 'began' && t.siteId !== null && stillOpen(t, i)),
+      );
+      const pruned = transitions.length - kept.length;
+      transitions.splice(0, transitions.length, ...kept);
+      let controls = 0;
+      for (const map of [silences, windows] as const) {
+        for (const [id, c] of map) {
+          if (c.endsMs >= historyBeforeMs) continue;
+          map.delete(id);
+          controls++;
+        }
+      }
+      let ended = 0;
+      for (const [id, json] of incidents) {
+        const endsAtMs = (JSON.parse(json) as IncidentRecord).endsAtMs;
+        if (endsAtMs === null || endsAtMs >= historyBeforeMs) continue;
+        incidents.delete(id);
+        ended++;
+      }
+      const before = outbox.length;
+      outbox.splice(0, outbox.length, ...outbox.filter((o) => o.notification.createdMs >= outboxBeforeMs));
+      return { transitions: pruned, incidents: ended, controls, outbox: before - outbox.length };
+    },
   };
+
+  /** No line after the i-th says its state ended. */
+  function stillOpen(began: Transition, i: number): boolean {
+    return !transitions.some(
+      (t, j) => j > i && t.siteId === began.siteId && t.kind === began.kind && t.event === 'ended',
+    );
+  }
 }

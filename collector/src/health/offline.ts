@@ -94,6 +94,7 @@ function beforeEvidence(site: SiteHealth): BeforeEvidence {
     underVoltage: last?.underVoltageNow === true,
     linkDown: last?.linkUp === false,
     terminalDown: last?.terminalDown === true,
+    dishOutage: last?.dishOutage ?? null,
   };
 }
 
@@ -175,6 +176,10 @@ export function noteSample(site: SiteHealth, sample: HealthSample, nowMs: number
       d.firstLinkDownAtMs = Math.min(d.firstLinkDownAtMs ?? sample.atMs, sample.atMs);
     }
     if (sample.terminalDown) d.terminalDown++;
+    if (sample.dishOutage !== null) {
+      d.dishOutage = (d.dishOutage ?? 0) + 1;
+      if (sample.dishOutage === 'obstructed') d.dishObstructed = (d.dishObstructed ?? 0) + 1;
+    }
   }
   const a = episode.after;
   if (!sameBoot && episode.before.bootId !== null && a.newBoot !== true) {
@@ -189,6 +194,9 @@ export function noteSample(site: SiteHealth, sample: HealthSample, nowMs: number
   }
   if (live && a.terminalRebooted === null && sample.terminalUptimeMs !== null) {
     a.terminalRebooted = sample.terminalUptimeMs < sample.atMs - episode.onsetMs;
+  }
+  if (live && (a.routerRebooted ?? null) === null && sample.routerUptimeMs !== null) {
+    a.routerRebooted = sample.routerUptimeMs < sample.atMs - episode.onsetMs;
   }
   revise(site, episode, nowMs, ctx);
 }

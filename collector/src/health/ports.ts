@@ -87,3 +87,28 @@ export interface ControlsStore {
   /** The collector applied (or refused) this ask; a newer ask for the same key stays. */
   ackApplied(ack: AckRequest): Promise<void>;
 }
+
+/** What retention deletes of health data: what lies before these times. */
+export interface HealthHorizon {
+  /** History lines, ended incidents, ended silences and maintenance windows. */
+  readonly historyBeforeMs: number;
+  /** Outbox items by creation (given up, or waiting for a sink no longer configured). */
+  readonly outboxBeforeMs: number;
+}
+
+/** How many of each were deleted. */
+export interface HealthPruned {
+  readonly transitions: number;
+  readonly incidents: number;
+  readonly controls: number;
+  readonly outbox: number;
+}
+
+/** Retention of health data (a store role). */
+export interface HealthRetention {
+  /**
+   * Deletes what lies before the horizon, except the line where a state still open began (the
+   * history must still say since when it holds, however long ago).
+   */
+  pruneHealth(horizon: HealthHorizon): Promise<HealthPruned>;
+}

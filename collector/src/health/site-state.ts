@@ -13,6 +13,8 @@ export interface BeforeEvidence {
   underVoltage: boolean;
   readonly linkDown: boolean;
   readonly terminalDown: boolean;
+  /** The dish's own outage cause in the last sample (absent in state saved before it was kept). */
+  readonly dishOutage?: string | null;
 }
 
 /** Samples taken while the site was unheard, delivered after it came back (backfill). */
@@ -22,6 +24,9 @@ export interface DuringEvidence {
   sameBoot: number;
   linkDown: number;
   terminalDown: number;
+  /** Samples in which the dish reported an outage, and of those, an obstructed sky (absent: none). */
+  dishOutage?: number;
+  dishObstructed?: number;
   firstLinkDownAtMs: number | null;
   lastSameBootAtMs: number | null;
 }
@@ -35,6 +40,8 @@ export interface AfterEvidence {
   agentRestarted: boolean | null;
   /** The terminal's uptime is shorter than the time since the silence began. */
   terminalRebooted: boolean | null;
+  /** The same of the router (absent in state saved before it was kept). */
+  routerRebooted?: boolean | null;
   underVoltageSinceBoot: boolean | null;
 }
 
@@ -109,6 +116,7 @@ export interface SiteHealth {
     terminalUptimeMs: number | null;
     linkUp: boolean | null;
     terminalDown: boolean;
+    dishOutage?: string | null;
     underVoltageNow: boolean | null;
     disconnectVolts: number | null;
   } | null;

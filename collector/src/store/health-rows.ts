@@ -184,3 +184,25 @@ export function siteDayFromRow(row: SiteDayRow): SiteDayFacts {
     expected: Number(row.expected),
   };
 }
+
+/** Rows retention deletes per statement, so that a first run over years of history never holds the store long. */
+export const HEALTH_PRUNE_CHUNK = 10_000;
+
+/**
+ * Retention's deletes in either store's placeholders (`before`: the horizon, `limit`: a chunk).
+ * A history line where a state began stays while nothing later says the state ended.
+ */
+export function healthPruneStatements(before: string, limit: string) {
+  return {
+    transitions: `DELETE FROM health_transitions WHERE id IN (
+      SELECT t.id FROM health_transitions t
+      WHERE t.at_ms < ${before} AND NOT (t.event = 'began' AND t.site_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM health_transitions e
+        WHERE e.site_id = t.site_id AND e.at_ms >= t.at_ms AND e.id > t.id AND e.kind = t.kind AND e.event = 'ended'))
+      ORDER BY t.id LIMIT ${limit})`,
+    outbox: `DELETE FROM alert_outbox WHERE id IN (
+      SELECT id FROM alert_outbox WHERE created_ms < ${before} ORDER BY id LIMIT ${limit})`,
+    incidents: `DELETE FROM incidents WHERE ends_at_ms < ${before}`,
+    controls: `DELETE FROM alert_controls WHERE ends_ms < ${before}`,
+  };
+}

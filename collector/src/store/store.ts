@@ -1,5 +1,5 @@
 import type { SiteStatus } from '@pantau/shared';
-import type { AlertOutbox, ControlsStore, HealthStateStore } from '../health/ports.js';
+import type { AlertOutbox, ControlsStore, HealthRetention, HealthStateStore } from '../health/ports.js';
 import type { DailyFactsSource } from '../health/underused.js';
 import type { SiteRegistry } from '../registry/site-registry.js';
 import type { ReportTimeZone } from '../reports/config.js';
@@ -102,7 +102,13 @@ export interface ReportStore {
  * outbox, the operator's controls, and the daily roll-ups as health reads them. The roles'
  * interfaces live beside their callers (health/ports.ts, registry/site-registry.ts).
  */
-export interface HealthStores extends SiteRegistry, HealthStateStore, AlertOutbox, ControlsStore, DailyFactsSource {}
+export interface HealthStores
+  extends SiteRegistry,
+    HealthStateStore,
+    AlertOutbox,
+    ControlsStore,
+    HealthRetention,
+    DailyFactsSource {}
 
 /** Every role of one open store, and its lifecycle. */
 export interface Store extends IngestStore, GapStore, MaintenanceStore, ReportStore, HealthStores {

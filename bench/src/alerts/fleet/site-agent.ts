@@ -158,6 +158,8 @@ export class SiteAgent {
       previousRunClean: this.previousRunClean,
       terminalUptimeMs: atMs - this.bootAtMs + 600_000,
       terminalDown: false,
+      routerUptimeMs: null,
+      dishOutage: null,
       batteryVolts: volts,
       lowVoltageDisconnectVolts: this.site.record.lowVoltageDisconnectVolts === null && volts !== null ? 11.5 : null,
       underVoltageNow: false,

@@ -1,6 +1,7 @@
 import type { Store } from '../store.js';
 import { postgresControls, postgresOutbox } from './alert-outbox.js';
 import { postgresGaps } from './gaps.js';
+import { postgresHealthRetention } from './health-retention.js';
 import { postgresHealthState } from './health-state.js';
 import { postgresIngest } from './ingest.js';
 import { postgresMaintenance } from './maintenance.js';
@@ -32,6 +33,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...postgresHealthState(pool),
     ...postgresOutbox(pool),
     ...postgresControls(pool),
+    ...postgresHealthRetention(pool),
     close() {
       closing ??= pool.end().catch(() => {});
       return closing;

@@ -4,6 +4,7 @@ import type { GapStore, HealthStores, IngestStore, MaintenanceStore, ReportStore
 import { sqliteControls, sqliteOutbox } from './alert-outbox.js';
 import { openSqliteDatabase } from './connection.js';
 import { sqliteGaps } from './gaps.js';
+import { sqliteHealthRetention } from './health-retention.js';
 import { sqliteHealthState } from './health-state.js';
 import { sqliteIngest } from './ingest.js';
 import { sqliteMaintenance } from './maintenance.js';
@@ -68,6 +69,7 @@ export const FORWARDED_METHODS = [
   'requestAck',
   'pendingAcks',
   'ackApplied',
+  'pruneHealth',
 ] as const satisfies readonly ForwardedMethod[];
 const allForwarded: [ForwardedMethod] extends [(typeof FORWARDED_METHODS)[number]] ? true : never = true;
 void allForwarded;
@@ -86,6 +88,7 @@ export function openSqliteCore(path: string): SqliteCore {
     ...sqliteHealthState(db),
     ...sqliteOutbox(db),
     ...sqliteControls(db),
+    ...sqliteHealthRetention(db),
     async close() {
       if (db.open) db.close();
     },

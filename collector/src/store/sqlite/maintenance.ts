@@ -11,7 +11,8 @@ const PAYLOAD_PRUNE_CHUNK = 10_000;
 /** Site-days recomputed per roll-up transaction. */
 const ROLLUP_DAYS_PER_TRANSACTION = 200;
 
-const yieldToEvents = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets the thread's other work (messages, timers) run between chunks of a long job. */
+export const yieldToEvents = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The maintenance role on SQLite: roll-ups and retention. */
 export function sqliteMaintenance(

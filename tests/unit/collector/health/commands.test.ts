@@ -131,4 +131,28 @@ describe('pantau-collector alerts', () => {
     expect(listed.out).toMatch(/kutim-01\/offline\s+firing/);
     expect(listed.out).not.toMatch(/Silences/);
   });
+
+  it('prints the overview and what an action did as JSON with --json', async () => {
+    const { s, ready } = store();
+    await ready;
+    const window = { fromIso: undefined, untilIso: undefined, forMs: 3_600_000 };
+    const scope = { siteId: 'kutim-01' };
+    const silenced = await runAlertsCommand(
+      s,
+      { type: 'silence', scope, kinds: ['offline'], window, by: 'ayu', comment: 'PLN' },
+      true,
+      T0,
+    );
+    expect(JSON.parse(silenced.out)).toMatchObject({
+      id: expect.stringMatching(/^sil-/),
+      scope,
+      endsMs: T0 + 3_600_000,
+    });
+    const listed = JSON.parse((await runAlertsCommand(s, { type: 'list' }, true, T0 + 60_000)).out);
+    expect(listed.alerts.map((a: { key: string; phase: string }) => [a.key, a.phase])).toEqual([
+      ['kutim-01/offline', 'firing'],
+    ]);
+    expect(listed.silences.map((x: { by: string; comment: string }) => [x.by, x.comment])).toEqual([['ayu', 'PLN']]);
+    expect(listed.incidents).toEqual([]);
+  });
 });

@@ -166,8 +166,22 @@ describe('causes', () => {
     expect(cause({ d: { sameBoot: 30, linkDown: 28 } })).toBe('link/link_down');
     expect(cause({ d: { sameBoot: 30, terminalDown: 10 } })).toBe('terminal/terminal_down');
     expect(cause({ d: { sameBoot: 30 } })).toBe('link/broker_unreachable');
+    // The dish's own outage report names the terminal, though the Pi saw its link down with it.
+    expect(cause({ d: { sameBoot: 30, linkDown: 28, dishOutage: 20, dishObstructed: 15 } })).toBe(
+      'terminal/dish_obstructed',
+    );
+    expect(cause({ d: { sameBoot: 30, linkDown: 28, dishOutage: 20, dishObstructed: 2 } })).toBe(
+      'terminal/dish_outage',
+    );
+    expect(cause({ a: { returned: false, newBoot: null }, b: { dishOutage: 'searching' } })).toBe(
+      'terminal/dish_outage_before',
+    );
     expect(cause({ a: { newBoot: false, agentRestarted: true } })).toBe('agent/agent_restarted');
     expect(cause({ a: { newBoot: false, terminalRebooted: true } })).toBe('terminal/terminal_rebooted');
+    expect(cause({ a: { newBoot: false, agentRestarted: false, routerRebooted: true } })).toBe(
+      'terminal/router_rebooted',
+    );
+    expect(cause({ d: { sameBoot: 30, linkDown: 28 }, a: { routerRebooted: true } })).toBe('terminal/router_rebooted');
     expect(cause({ a: { returned: false, newBoot: null } })).toBe('unknown/connection_lost');
     expect(cause({ a: { returned: false, newBoot: null }, b: { linkDown: true } })).toBe('link/link_down_before');
   });

@@ -84,6 +84,27 @@ describe('offline causes from simulated sample streams', () => {
     expect([last?.state, last?.cause, last?.firstCause]).toEqual(['resolved', 'link', 'unknown']);
   });
 
+  it('a dish whose sky view is blocked, the Pi on: revised to terminal (obstructed) once the backfill arrives', async () => {
+    const h = await harness([kutimSite('kutim-o')]);
+    const agent = new SimAgent(new SimSite('kutim-o', START_MS), START_MS);
+    agent.battery = () => 12.8;
+    await runAgents(h, [agent], START_MS + HOUR);
+    // A tree grew into the dish's view: the dish says `obstructed`, and the Pi's link is down with it.
+    agent.site.dishOutage = 'obstructed';
+    agent.linkDown();
+    await runAgents(h, [agent], h.now + 40 * MINUTE);
+    agent.site.dishOutage = null;
+    agent.linkRestored(h.now);
+    await runAgents(h, [agent], h.now + 10 * MINUTE);
+    const all = h.alerts('offline', 'kutim-o');
+    expect(all.map((n) => [n.event, n.alert?.cause, n.alert?.firstCause, n.alert?.detail])).toEqual([
+      ['firing', 'unknown', null, 'connection_lost'],
+      ['resolved', 'terminal', 'unknown', 'dish_obstructed'],
+    ]);
+    expect(all[1]?.texts?.en).toContain('obstructed');
+    expect(all[1]?.texts?.id).toContain('terhalang');
+  });
+
   it('an agent frozen on a running Pi (SIGSTOP) is an agent fault once it answers again', async () => {
     const h = await harness([kutimSite('kutim-c')]);
     const site = new SimSite('kutim-c', START_MS);

@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import {
   createHealthRunner,
   createSunCache,
+  type HealthHorizon,
   type HttpPoster,
   healthConfigSchema,
+  newNocState,
   openSqliteStore,
 } from '@pantau/collector';
 import { siteStatusSchema, telemetryBatchSchema } from '@pantau/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../helpers/fakes.js';
+import { captureLogger, silentLogger } from '../../../helpers/fakes.js';
 import { tempDirs } from '../../../helpers/temp-dirs.js';
 import { kutimSite } from './sim.js';
 
@@ -123,6 +125,74 @@ describe('health in serve (the runner)', () => {
     await runner.stop();
     expect(http.sent.some((r) => r.url.includes('/hook') && r.body.includes('"kind":"offline"'))).toBe(true);
     expect(timers.count()).toBe(0);
+    await store.close();
+  });
+
+  it('deletes old history and outbox items on its timer, and tries again after a failure', async () => {
+    const store = openSqliteStore(join(dirs.make('runner-prune'), 'pantau.sqlite'));
+    const DAY = 86_400_000;
+    const now = T0 + 500 * DAY;
+    const line = (atMs: number, event: 'began' | 'ended') => ({
+      siteId: 'kutim-01',
+      kind: 'offline' as const,
+      event,
+      atMs,
+      sinceMs: T0,
+      cause: 'power',
+      detail: 'unclean_reboot',
+      previousCause: null,
+      previousDetail: null,
+      episodeId: null,
+    });
+    await store.commit({
+      sites: [],
+      noc: newNocState(T0),
+      alerts: [],
+      incidents: [],
+      transitions: [line(T0, 'began'), line(T0 + DAY, 'ended'), line(now - DAY, 'began')],
+      outbox: [],
+      savedAtMs: T0,
+    });
+    let failures = 1;
+    const horizons: HealthHorizon[] = [];
+    const flaky: typeof store = {
+      ...store,
+      async pruneHealth(horizon) {
+        horizons.push(horizon);
+        if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
+        return store.pruneHealth(horizon);
+      },
+    };
+    const timers = manualTimers();
+    const { log, lines } = captureLogger('info');
+    const config = healthConfigSchema.parse({ delivery: { mqtt: { enabled: false } } });
+    const runner = createHealthRunner({
+      config,
+      topicRoot: 'pantau/v1',
+      store: flaky,
+      publisher: { publish: async () => {} },
+      poster: posters().poster,
+      userAgent: 'test',
+      nowMs: () => now,
+      random: () => 0.5,
+      newId: (prefix) => `${prefix}/1`,
+      sun: createSunCache(),
+      every: timers.every,
+      log,
+    });
+    await runner.start();
+    const pruneMs = config.retention.pruneIntervalSec * 1000;
+    for (let run = 0; run < 2; run++) {
+      timers.fire(pruneMs);
+      await runner.idle();
+    }
+    expect(horizons).toHaveLength(2);
+    expect(horizons[0]?.historyBeforeMs).toBe(now - 401 * DAY);
+    expect(horizons[0]?.outboxBeforeMs).toBe(now - 30 * DAY);
+    expect(lines.filter((l) => l.event === 'health_prune').map((l) => l.level)).toEqual([50]);
+    expect(lines.find((l) => l.event === 'health_pruned')).toMatchObject({ transitions: 2 });
+    expect((await store.history('kutim-01', 0, now)).map((t) => t.atMs)).toEqual([now - DAY]);
+    await runner.stop();
     await store.close();
   });
 });

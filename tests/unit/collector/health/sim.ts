@@ -68,6 +68,8 @@ export class SimSite {
   terminalStartMs: number;
   batteryVolts: number | null = null;
   linkUp = true;
+  /** The dish's own outage cause while it reports one (a Starlink dish: `obstructed`, `searching`). */
+  dishOutage: string | null = null;
   rttMs = 40;
   lossPct = 0;
   clockSynced = true;
@@ -98,6 +100,8 @@ export class SimSite {
       previousRunClean: this.previousRunClean,
       terminalUptimeMs: atMs - this.terminalStartMs,
       terminalDown: false,
+      routerUptimeMs: null,
+      dishOutage: this.dishOutage,
       batteryVolts: this.batteryVolts,
       lowVoltageDisconnectVolts: null,
       underVoltageNow: false,

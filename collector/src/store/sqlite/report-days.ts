@@ -72,8 +72,7 @@ export function sqliteReportDays(db: Database.Database) {
       toMs: number,
       siteIds: readonly string[] | null,
     ): Promise<ReportDay[]> {
-      // Immediate: another process (a `report` command beside `serve`) may write between our read and write.
-      if (hasZone.get(timeZone) === undefined) fillZone.immediate(timeZone);
+      fillZone(timeZone);
       if (siteIds === null) return selectAllDays.all(timeZone, fromMs, toMs).map(reportDayFromRow);
       // Site by site along the primary key: a range scan each, nothing to sort.
       return [...siteIds].sort().flatMap((id) => selectSiteDays.all(timeZone, id, fromMs, toMs).map(reportDayFromRow));

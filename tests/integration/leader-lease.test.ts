@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { fencedTransaction, openPgLockSession } from '@pantau/collector';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Postgres, startPostgres } from '../helpers/postgres.js';
@@ -75,6 +76,36 @@ describe('the evaluator lease on a real PostgreSQL', () => {
       await db.end();
     }
   }
+
+  it('a writer whose session the server ends mid-transaction gets an error, and nothing is written', async () => {
+    // The window a SIGSTOPped leader can fall into: between two queries of its fenced transaction.
+    const fenceUrl = await postgres.createDatabase('fence');
+    const lock = await openPgLockSession({
+      connectionString: fenceUrl,
+      holder: 'col-f',
+      leaseMs: 5000,
+      nowMs: Date.now,
+    });
+    const pool = new pg.Pool({ connectionString: fenceUrl, max: 1 });
+    pool.on('error', () => {});
+    try {
+      const epoch = await lock.tryAcquire();
+      expect(epoch).toBe(1);
+      await pool.query('CREATE TABLE fence_writes (id bigserial PRIMARY KEY)');
+      const idleLimitMs = 300;
+      const attempt = fencedTransaction(pool, epoch ?? 0, idleLimitMs, async (db) => {
+        await db.query('INSERT INTO fence_writes DEFAULT VALUES');
+        // Idle in the transaction past its limit: the server ends the session under us.
+        await new Promise((resolve) => setTimeout(resolve, idleLimitMs * 5));
+      });
+      await expect(attempt).rejects.toThrow();
+      const written = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM fence_writes');
+      expect(written.rows[0]?.n).toBe('0');
+    } finally {
+      await lock.close();
+      await pool.end();
+    }
+  });
 
   it('a paused leader loses the lease within its bound, and its write with the old epoch is refused', async () => {
     const a = contender(url, 'col-a');

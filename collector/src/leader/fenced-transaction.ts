@@ -20,6 +20,13 @@ export async function fencedTransaction<T>(
 ): Promise<Fenced<T>> {
   const db = await pool.connect();
   let broken = false;
+  // The pool listens for errors only on idle clients: a session the server ends while we hold it
+  // (idle in transaction past the lease) would otherwise be an unhandled 'error' that ends the
+  // process. The next query, or COMMIT, fails instead, and the write is refused as a whole.
+  const onSessionError = (): void => {
+    broken = true;
+  };
+  db.on('error', onSessionError);
   try {
     await db.query('BEGIN');
     await db.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.round(leaseMs)}`);
@@ -40,6 +47,7 @@ export async function fencedTransaction<T>(
     });
     throw error;
   } finally {
+    db.removeListener('error', onSessionError);
     // A connection the server ended (idle past the lease) must not go back into the pool.
     db.release(broken);
   }

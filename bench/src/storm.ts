@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeSpoolIo } from '@pantau/agent';
@@ -236,7 +236,9 @@ async function main(): Promise<void> {
         `(written once in ${((performance.now() - genStart) / 1000).toFixed(1)} s, copied per site); ` +
         `Mosquitto with the shipped limits; collector (SQLite, ${CONNECTIONS} ingest connections) in its own process.`,
     );
-    say('Figures on a loaded shared 2-core machine: noisy.');
+    const loadAtStart = round(loadavg()[0] ?? 0);
+    // Wall times stretch with what else runs: the load says how much.
+    say(`${cpus().length} cores, load average ${loadAtStart} at the start.`);
     const results: RunResult[] = [];
     for (const jitter of [true, false]) results.push(await run(jitter, templateDir, baseDir));
     for (const r of results) {
@@ -249,9 +251,11 @@ async function main(): Promise<void> {
       );
     }
     const complete = results.every((r) => r.completed && r.lostSamples === 0);
-    if (SITES < 10_000) say(`Run at ${SITES} sites, not the 10,000 the issue asks for (--sites).`);
+    const loadAverage = [loadAtStart, round(loadavg()[0] ?? 0)];
+    say(`Load average ${loadAverage[0]} at the start, ${loadAverage[1]} at the end.`);
+    if (SITES < 10_000) say(`Run at ${SITES} sites, not the 10,000 of the target (--sites).`);
     process.stdout.write(
-      `${JSON.stringify({ bench: 'storm', sites: SITES, workers: WORKERS, backlogPerSite: BACKLOG, outageSec: OUTAGE_MS / 1000, ingestConnections: CONNECTIONS, complete, runs: results })}\n`,
+      `${JSON.stringify({ bench: 'storm', sites: SITES, workers: WORKERS, backlogPerSite: BACKLOG, outageSec: OUTAGE_MS / 1000, ingestConnections: CONNECTIONS, loadAverage, complete, runs: results })}\n`,
     );
   } finally {
     rmSync(baseDir, { recursive: true, force: true });

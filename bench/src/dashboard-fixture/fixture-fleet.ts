@@ -18,14 +18,14 @@ export type FixtureState =
 
 export interface FixtureSite {
   siteId: string;
-  name: string;
+  name: string | null;
   registered: boolean;
-  kabupatenCode: string;
-  kabupaten: string;
-  kecamatanCode: string;
-  kecamatan: string;
-  desa: string;
-  group: string;
+  kabupatenCode: string | null;
+  kabupaten: string | null;
+  kecamatanCode: string | null;
+  kecamatan: string | null;
+  desa: string | null;
+  group: string | null;
   latitude: number | null;
   longitude: number | null;
   state: FixtureState;
@@ -44,7 +44,7 @@ export interface FixtureSite {
 export interface FixtureAlert {
   key: string;
   siteId: string;
-  siteName: string;
+  siteName: string | null;
   kind: string;
   phase: 'firing' | 'resolved';
   cause: string | null;
@@ -208,6 +208,29 @@ export function fixtureFleet(count: number, seed: number, nowMs: number): Fixtur
     }
     history.set(plan.siteId, siteHistory(plan, state, cause, detail, sinceMs, nowMs, draw));
   }
+  // The last site is heard but not in the registry: no name, no area, no coordinates.
+  const last = sites[sites.length - 1];
+  if (last !== undefined && sites.length > 1) {
+    Object.assign(last, {
+      siteId: 'unregistered-pi-01',
+      registered: false,
+      name: null,
+      kabupatenCode: null,
+      kabupaten: null,
+    });
+    Object.assign(last, {
+      kecamatanCode: null,
+      kecamatan: null,
+      desa: null,
+      group: null,
+      latitude: null,
+      longitude: null,
+    });
+    Object.assign(last, { state: 'data_problem', kinds: ['data_problem'], cause: 'unregistered', needsAction: false });
+    for (const a of alerts.filter((x) => x.siteId === plans[plans.length - 1]?.siteId))
+      Object.assign(a, { siteId: last.siteId, siteName: null });
+    history.set(last.siteId, []);
+  }
   const sorted = sortSites(sites);
   return { nowMs, seed, plans, sites: sorted, alerts, history, incidents: areaIncidents(sorted, alerts, nowMs) };
 }
@@ -277,7 +300,8 @@ function areaIncidents(
 ): FixtureFleet['incidents'] {
   const byKecamatan = new Map<string, FixtureSite[]>();
   for (const s of sites)
-    if (s.state === 'offline') byKecamatan.set(s.kecamatanCode, [...(byKecamatan.get(s.kecamatanCode) ?? []), s]);
+    if (s.state === 'offline' && s.kecamatanCode !== null)
+      byKecamatan.set(s.kecamatanCode, [...(byKecamatan.get(s.kecamatanCode) ?? []), s]);
   const incidents: FixtureFleet['incidents'] = [];
   for (const [code, members] of byKecamatan) {
     if (members.length < 2) continue;

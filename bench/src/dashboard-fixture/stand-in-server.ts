@@ -257,7 +257,7 @@ function overview(sites: readonly FixtureSite[], areas: unknown, q: URLSearchPar
     (!q.get('kecamatan') || s.kecamatanCode === q.get('kecamatan')) &&
     (!q.get('group') || s.group === q.get('group')) &&
     (!q.get('state') || s.state === q.get('state')) &&
-    (text === '' || [s.name, s.siteId, s.desa, s.kecamatan].some((v) => v.toLowerCase().includes(text)));
+    (text === '' || [s.name, s.siteId, s.desa, s.kecamatan].some((v) => v?.toLowerCase().includes(text)));
   const matching = sites.filter(keep);
   const counts: Record<string, number> = {
     online: 0,

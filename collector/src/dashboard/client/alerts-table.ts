@@ -23,9 +23,17 @@ export function alertsTable(alerts: readonly Alert[], ctx: AppContext, onChanged
     h(
       'tbody',
       {},
-      alerts.map((alert) => alertRow(alert, ctx, onChanged)),
+      [...alerts].sort(byUrgency).map((alert) => alertRow(alert, ctx, onChanged)),
     ),
   );
+}
+
+const KIND_ORDER = ['offline', 'power_at_risk', 'degraded', 'data_problem', 'underused'];
+
+/** Not yet acknowledged first, then the worst kind, then the oldest. */
+function byUrgency(a: Alert, b: Alert): number {
+  const rank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
+  return Number(a.ackBy !== null) - Number(b.ackBy !== null) || rank(a.kind) - rank(b.kind) || a.sinceMs - b.sinceMs;
 }
 
 function alertRow(alert: Alert, ctx: AppContext, onChanged: () => void): HTMLElement {
@@ -36,7 +44,7 @@ function alertRow(alert: Alert, ctx: AppContext, onChanged: () => void): HTMLEle
     h(
       'td',
       { class: 'site-cell' },
-      h('a', { href: `#/site/${encodeURIComponent(alert.siteId)}` }, alert.siteName),
+      h('a', { href: `#/site/${encodeURIComponent(alert.siteId)}` }, alert.siteName ?? alert.siteId),
       h('small', {}, alert.siteId),
     ),
     h('td', { 'data-label': t('col.kind') }, h('span', { class: `badge st-${alert.kind}` }, tData('kind', alert.kind))),
@@ -44,7 +52,7 @@ function alertRow(alert: Alert, ctx: AppContext, onChanged: () => void): HTMLEle
       'td',
       { 'data-label': t('col.cause') },
       tData('cause', alert.cause),
-      alert.detail === null ? null : h('small', {}, tData('detail', alert.detail)),
+      alert.detail ? h('small', {}, tData('detail', alert.detail)) : null,
       revised
         ? h('small', { class: 'revised' }, t('alerts.revisedFrom', { cause: tData('cause', alert.firstCause) }))
         : null,
@@ -57,7 +65,7 @@ function alertRow(alert: Alert, ctx: AppContext, onChanged: () => void): HTMLEle
     h(
       'td',
       { 'data-label': t('col.phase') },
-      alert.phase,
+      tData('phase', alert.phase),
       alert.flapping ? h('small', { class: 'flapping' }, t('alerts.flapping')) : null,
     ),
     h('td', { 'data-label': t('col.ack') }, ackCell(alert, ctx, onChanged)),

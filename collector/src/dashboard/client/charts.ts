@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { axisTime, t } from './i18n.js';
 
 export interface ChartLine {
   readonly label: string;
@@ -37,7 +37,7 @@ export function timeChart(
     return { element, destroy: () => {} };
   }
   const width = () => Math.max(260, element.clientWidth - 4);
-  const axes: uPlot.Axis[] = [{}, { label: units.left, size: 50 }];
+  const axes: uPlot.Axis[] = [{ values: (_u, splits) => axisLabels(splits) }, { label: units.left, size: 50 }];
   if (units.right !== undefined)
     axes.push({ label: units.right, scale: 'right', side: 1, size: 50, grid: { show: false } });
   const options: uPlot.Options = {
@@ -74,4 +74,12 @@ export function timeChart(
       plot.destroy();
     },
   };
+}
+
+/** Ticks in the dashboard's language and in WITA: hours within two days, dates beyond. */
+function axisLabels(splitsSeconds: readonly number[]): string[] {
+  const first = splitsSeconds[0] ?? 0;
+  const last = splitsSeconds[splitsSeconds.length - 1] ?? first;
+  const withHours = last - first <= 2 * 86_400;
+  return splitsSeconds.map((s) => axisTime(s * 1000, withHours));
 }

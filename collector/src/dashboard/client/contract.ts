@@ -27,14 +27,14 @@ export interface Me {
 
 export interface SiteRow {
   readonly siteId: string;
-  readonly name: string;
+  readonly name: string | null;
   readonly registered: boolean;
-  readonly kabupatenCode: string;
-  readonly kabupaten: string;
-  readonly kecamatanCode: string;
-  readonly kecamatan: string;
-  readonly desa: string;
-  readonly group: string;
+  readonly kabupatenCode: string | null;
+  readonly kabupaten: string | null;
+  readonly kecamatanCode: string | null;
+  readonly kecamatan: string | null;
+  readonly desa: string | null;
+  readonly group: string | null;
   readonly latitude: number | null;
   readonly longitude: number | null;
   readonly state: SiteState;
@@ -77,7 +77,7 @@ export interface Transition {
 export interface Alert {
   readonly key: string;
   readonly siteId: string;
-  readonly siteName: string;
+  readonly siteName: string | null;
   readonly kind: string;
   readonly phase: string;
   readonly cause: string | null;

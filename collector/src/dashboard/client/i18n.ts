@@ -94,3 +94,19 @@ export function formatBytes(bytes: number | null | undefined): string {
   if (bytes >= 1e9) return `${formatNumber(bytes / 1e9, 1)} GB`;
   return `${formatNumber(bytes / 1e6, bytes >= 1e8 ? 0 : 1)} MB`;
 }
+
+const axisFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A chart tick: `14:00` or `3 Dec` (`3 Des`), in WITA. */
+export function axisTime(ms: number, withHours: boolean): string {
+  const cacheKey = `${language}/${withHours}`;
+  let format = axisFormats.get(cacheKey);
+  if (format === undefined) {
+    const parts: Intl.DateTimeFormatOptions = withHours
+      ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : { day: 'numeric', month: 'short' };
+    format = new Intl.DateTimeFormat(LOCALES[language], { timeZone: TIME_ZONE, ...parts });
+    axisFormats.set(cacheKey, format);
+  }
+  return format.format(ms);
+}

@@ -2,6 +2,7 @@ import type { SiteRow } from './contract.js';
 import { h, svg } from './dom.js';
 import { formatNumber, t, tData } from './i18n.js';
 import { fleetView } from './overview-view.js';
+import { siteName } from './site-text.js';
 
 /** Paser (64.01) and Kutai Timur (64.08) with a margin: the map's frame unless a site lies outside. */
 const HOME = { south: -2.6, north: 1.9, west: 115.3, east: 118.9 };
@@ -44,7 +45,8 @@ export function siteMap(sites: readonly SiteRow[]): Node {
 
   const byKabupaten = new Map<string, { name: string; lat: number; lon: number; n: number }>();
   for (const s of placed) {
-    const entry = byKabupaten.get(s.kabupatenCode) ?? { name: s.kabupaten, lat: 0, lon: 0, n: 0 };
+    if (s.kabupatenCode === null) continue;
+    const entry = byKabupaten.get(s.kabupatenCode) ?? { name: s.kabupaten ?? s.kabupatenCode, lat: 0, lon: 0, n: 0 };
     entry.lat += s.latitude;
     entry.lon += s.longitude;
     entry.n += 1;
@@ -61,23 +63,46 @@ export function siteMap(sites: readonly SiteRow[]): Node {
       'a',
       { href: `#/site/${encodeURIComponent(s.siteId)}`, 'data-site': s.siteId },
       svg('circle', { cx: x(s.longitude), cy: y(s.latitude), r: s.needsAction ? 7 : 5, class: `dot st-${s.state}` }),
-      svg('title', {}, `${s.name} (${s.siteId}): ${tData('state', s.state)}`),
+      svg('title', {}, `${siteName(s)} (${s.siteId}): ${tData('state', s.state)}`),
     );
     return link;
   });
 
   const missing = sites.length - placed.length;
+  const urgent = sites.filter((s) => s.needsAction);
   return h(
     'div',
     { class: 'map' },
     h('h2', {}, t('map.title')),
-    svg(
-      'svg',
-      { viewBox: `0 0 ${WIDTH_PX} ${heightPx}`, role: 'img', 'aria-label': t('map.title'), class: 'map-svg' },
-      svg('rect', { x: 0, y: 0, width: WIDTH_PX, height: heightPx, class: 'sea' }),
-      grid,
-      areaLabels,
-      dots,
+    h(
+      'div',
+      { class: 'map-layout' },
+      svg(
+        'svg',
+        { viewBox: `0 0 ${WIDTH_PX} ${heightPx}`, role: 'img', 'aria-label': t('map.title'), class: 'map-svg' },
+        svg('rect', { x: 0, y: 0, width: WIDTH_PX, height: heightPx, class: 'sea' }),
+        grid,
+        areaLabels,
+        dots,
+      ),
+      h(
+        'aside',
+        { class: 'map-side' },
+        h('h3', {}, `${t('overview.needsAction')} (${urgent.length})`),
+        h(
+          'ul',
+          {},
+          urgent.map((s) =>
+            h(
+              'li',
+              {},
+              h('span', { class: `badge st-${s.state}` }, tData('state', s.state)),
+              ' ',
+              h('a', { href: `#/site/${encodeURIComponent(s.siteId)}` }, siteName(s)),
+            ),
+          ),
+        ),
+      ),
     ),
     h('p', { class: 'muted' }, t('map.note')),
     missing > 0 ? h('p', { class: 'muted' }, t('map.noCoordinates', { count: missing })) : null,

@@ -5,6 +5,7 @@ import { h, replace } from './dom.js';
 import { type Filters, filterBar, filterQuery, readFilters, writeFilters } from './filters.js';
 import { formatBytes, formatDuration, formatNumber, formatTime, t, tData } from './i18n.js';
 import { coalesce } from './live.js';
+import { areaText, siteName } from './site-text.js';
 import { countsBar, stateBadge } from './state-badge.js';
 
 /**
@@ -107,8 +108,8 @@ function siteRow(site: SiteRow, nowMs: number): HTMLElement {
       site.needsAction ? h('span', { class: 'action-flag', title: t('overview.needsAction') }, '!') : null,
       kinds.length > 0 ? h('small', { class: 'kinds' }, ` + ${kinds.join(', ')}`) : null,
     ),
-    h('td', { class: 'site-cell' }, h('a', { href }, site.name), h('small', {}, site.siteId)),
-    h('td', { 'data-label': t('col.area') }, `${site.desa}, ${site.kecamatan}, ${site.kabupaten}`),
+    h('td', { class: 'site-cell' }, h('a', { href }, siteName(site)), h('small', {}, site.siteId)),
+    h('td', { 'data-label': t('col.area') }, areaText(site)),
     h('td', { 'data-label': t('col.cause') }, site.state === 'online' ? '' : tData('cause', site.cause)),
     h(
       'td',

@@ -7,6 +7,7 @@ import { h, replace } from './dom.js';
 import { formatNumber, formatTime, t, tData } from './i18n.js';
 import { coalesce } from './live.js';
 import { siteCharts } from './site-charts.js';
+import { areaText, siteName } from './site-text.js';
 import { stateBadge } from './state-badge.js';
 
 const DAY_MS = 86_400_000;
@@ -120,15 +121,16 @@ export const siteView: View = (container, ctx, route) => {
 function renderHead(slot: HTMLElement, detail: SiteDetail): void {
   const { site, health, status } = detail;
   const offline = health?.offline ?? null;
-  const conditions = Object.entries(health?.conditions ?? {});
+  // The API types a condition loosely; one without its figures is left out rather than drawn wrong.
+  const conditions = Object.entries(health?.conditions ?? {}).filter(([, c]) => typeof c?.sinceMs === 'number');
   const revised = offline !== null && offline.firstCause !== null && offline.firstCause !== offline.cause;
   replace(
     slot,
-    h('h1', {}, site.name, ' ', stateBadge(site.state)),
+    h('h1', {}, siteName(site), ' ', stateBadge(site.state)),
     h(
       'p',
       { class: 'muted' },
-      `${site.siteId} · ${site.desa}, ${site.kecamatan} (${site.kecamatanCode}), ${site.kabupaten} · ${t('site.group')}: ${tData('group', site.group)}`,
+      `${site.siteId} · ${areaText(site)}${site.kecamatanCode === null ? '' : ` (${site.kecamatanCode})`} · ${t('site.group')}: ${tData('group', site.group)}`,
     ),
     h(
       'p',
@@ -149,7 +151,7 @@ function renderHead(slot: HTMLElement, detail: SiteDetail): void {
             'li',
             { class: 'st-offline-text' },
             t('site.outage', { since: formatTime(offline.onsetMs), cause: tData('cause', offline.cause) }),
-            offline.detail === null ? null : h('small', {}, tData('detail', offline.detail)),
+            offline.detail ? h('small', {}, tData('detail', offline.detail)) : null,
             revised
               ? h('small', { class: 'revised' }, t('site.firstCause', { cause: tData('cause', offline.firstCause) }))
               : null,
@@ -160,7 +162,7 @@ function renderHead(slot: HTMLElement, detail: SiteDetail): void {
           {},
           h('span', { class: `badge st-${kind}` }, tData('kind', kind)),
           ` ${tData('cause', c.cause)} · ${t('col.since')} ${formatTime(c.sinceMs)}`,
-          c.detail === null ? null : h('small', {}, tData('detail', c.detail)),
+          c.detail ? h('small', {}, tData('detail', c.detail)) : null,
         ),
       ),
     ),
@@ -183,7 +185,7 @@ function timeline(history: readonly Transition[]): Node {
         tr.event === 'cause_revised'
           ? h('span', {}, t('event.revised', { from: tData('cause', tr.previousCause), to: tData('cause', tr.cause) }))
           : h('span', {}, tData('cause', tr.cause)),
-        tr.detail === null ? null : h('small', {}, tData('detail', tr.detail)),
+        tr.detail ? h('small', {}, tData('detail', tr.detail)) : null,
       ),
     ),
   );

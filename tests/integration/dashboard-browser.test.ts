@@ -18,6 +18,8 @@ const dirs = tempDirs();
 let server: DashboardServer;
 let context: BrowserContext;
 let page: Page;
+/** Every URL the browser asked for: all must be the dashboard's own server. */
+const requested: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -39,6 +41,7 @@ beforeAll(async () => {
     ],
   });
   context.setDefaultTimeout(60_000);
+  context.on('request', (request) => requested.push(request.url()));
   page = context.pages()[0] ?? (await context.newPage());
 });
 
@@ -204,6 +207,11 @@ describe('NOC dashboard in Chromium', () => {
     expect(await page.locator('form.ack').count()).toBe(0);
     expect(await page.locator('form.new-control').count()).toBe(0);
     await page.getByText('Only an admin may acknowledge').waitFor();
+  });
+
+  it('asked for nothing but its own server: no CDN, no font, no map tiles', () => {
+    expect(requested.length).toBeGreaterThan(10);
+    expect(requested.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith('data:'))).toEqual([]);
   });
 
   it('fits a phone screen: sites as cards', async () => {

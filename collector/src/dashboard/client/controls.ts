@@ -131,7 +131,7 @@ function newControlForm(ctx: AppContext, status: HTMLElement, reload: () => void
         event.preventDefault();
         // The datetime field is the browser's local time; empty means now.
         const startsMs = starts.value === '' ? ctx.nowMs() : new Date(starts.value).getTime();
-        const endsMs = startsMs + Number(hours.value) * HOUR_MS;
+        const endsMs = Math.round(startsMs + Number(hours.value) * HOUR_MS);
         const body: Record<string, unknown> = {
           scope: { [scopeType.value]: scopeValue.value.trim() },
           startsMs,

@@ -7,6 +7,27 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+const OUTLINES_LICENCE = `MIT License
+
+Copyright (c) 2024 Cahya DSN
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.`;
 const collectorDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const clientDir = join(collectorDir, 'src', 'dashboard', 'client');
 const outDir = join(collectorDir, 'dist', 'dashboard');
@@ -29,10 +50,21 @@ const result = await build({
   assetNames: '[name]-[hash]',
   sourcemap: 'linked',
   legalComments: 'linked',
+  banner: { js: '/*! Pantau NOC dashboard. Third-party licences (uPlot; kabupaten outlines): licences.txt */' },
   metafile: true,
   logLevel: 'warning',
   tsconfig: join(clientDir, 'tsconfig.json'),
 });
+
+// uPlot's MIT licence asks for its notice in every copy; the outlines' data set likewise.
+const licences = [
+  ['uPlot', readFileSync(join(collectorDir, 'node_modules', 'uplot', 'LICENSE'), 'utf8')],
+  ['Kabupaten outlines: wilayah_boundaries by Cahya DSN (see docs/dashboard.md)', OUTLINES_LICENCE],
+];
+writeFileSync(
+  join(assetsDir, 'licences.txt'),
+  licences.map(([name, text]) => `${name}\n\n${text.trim()}\n`).join('\n---\n\n'),
+);
 
 const outputs = Object.keys(result.metafile.outputs).map((path) => basename(path));
 const js = outputs.find((name) => /^app-.*\.js$/.test(name));

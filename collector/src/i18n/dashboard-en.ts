@@ -66,7 +66,7 @@ export const dashboardEn = {
   'col.time': 'Time',
   'map.title': 'Sites by coordinates',
   'map.note':
-    'Positions by latitude and longitude on a 0.5° grid; kabupaten boundaries are not drawn (no boundary data is bundled), each kabupaten is named where its sites are.',
+    'Sites by latitude and longitude over the outlines of Paser and Kutai Timur (open data, simplified to about 1 km) and a 0.5° grid; grey is outside them.',
   'map.noCoordinates': '{count} sites have no coordinates and are not on the map.',
   'site.back': 'Back to the overview',
   'site.notFound': 'No site {siteId}.',

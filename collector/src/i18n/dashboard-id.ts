@@ -68,7 +68,7 @@ export const dashboardId: Record<DashboardKey, string> = {
   'col.time': 'Waktu',
   'map.title': 'Lokasi menurut koordinat',
   'map.note':
-    'Posisi menurut lintang dan bujur pada kisi 0,5°; batas kabupaten tidak digambar (data batas tidak disertakan), setiap kabupaten dinamai di tempat lokasinya berada.',
+    'Lokasi menurut lintang dan bujur di atas batas Kabupaten Paser dan Kutai Timur (data terbuka, disederhanakan sekitar 1 km) dan kisi 0,5°; abu-abu berada di luar keduanya.',
   'map.noCoordinates': '{count} lokasi tidak punya koordinat dan tidak tampil di peta.',
   'site.back': 'Kembali ke ringkasan',
   'site.notFound': 'Tidak ada lokasi {siteId}.',

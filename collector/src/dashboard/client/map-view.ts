@@ -1,18 +1,19 @@
 import type { SiteRow } from './contract.js';
 import { h, svg } from './dom.js';
 import { formatNumber, t, tData } from './i18n.js';
+import { KABUPATEN_OUTLINES, type KabupatenOutline } from './kabupaten-outlines.js';
 import { fleetView } from './overview-view.js';
 import { siteName } from './site-text.js';
 
 /** Paser (64.01) and Kutai Timur (64.08) with a margin: the map's frame unless a site lies outside. */
-const HOME = { south: -2.6, north: 1.9, west: 115.3, east: 118.9 };
+const HOME = frameOf(KABUPATEN_OUTLINES, 0.15);
 const GRID_DEGREES = 0.5;
 const WIDTH_PX = 560;
 
 /**
- * Sites drawn by their coordinates on a plain graticule (equirectangular, the longitude scaled by
- * the cosine of the middle latitude, which near the equator is almost 1). No boundary data is
- * bundled: each kabupaten is named at the middle of its sites (docs/dashboard.md).
+ * Sites drawn by their coordinates over the outlines of the two kabupaten and a graticule
+ * (equirectangular, the longitude scaled by the cosine of the middle latitude, which near the
+ * equator is almost 1). The outlines are bundled (kabupaten-outlines.ts, docs/dashboard.md).
  */
 export function siteMap(sites: readonly SiteRow[]): Node {
   const placed = sites.filter(
@@ -43,18 +44,22 @@ export function siteMap(sites: readonly SiteRow[]): Node {
     grid.push(svg('text', { x: 3, y: y(lat) - 3, class: 'grid-label' }, label));
   }
 
-  const byKabupaten = new Map<string, { name: string; lat: number; lon: number; n: number }>();
-  for (const s of placed) {
-    if (s.kabupatenCode === null) continue;
-    const entry = byKabupaten.get(s.kabupatenCode) ?? { name: s.kabupaten ?? s.kabupatenCode, lat: 0, lon: 0, n: 0 };
-    entry.lat += s.latitude;
-    entry.lon += s.longitude;
-    entry.n += 1;
-    byKabupaten.set(s.kabupatenCode, entry);
-  }
-  const areaLabels = [...byKabupaten.values()].map((k) =>
-    svg('text', { x: x(k.lon / k.n), y: y(k.lat / k.n), class: 'area-label', 'text-anchor': 'middle' }, k.name),
-  );
+  const outlines = KABUPATEN_OUTLINES.map((k) => {
+    const d = k.rings
+      .map((ring) => `M${ring.map(([lon, lat]) => `${x(lon).toFixed(1)},${y(lat).toFixed(1)}`).join('L')}Z`)
+      .join('');
+    const main = [...k.rings].sort((a, b) => b.length - a.length)[0] ?? [];
+    const lons = main.map((p) => p[0]);
+    const lats = main.map((p) => p[1]);
+    const cx = (Math.min(...lons) + Math.max(...lons)) / 2;
+    const cy = (Math.min(...lats) + Math.max(...lats)) / 2;
+    return svg(
+      'g',
+      { 'data-kabupaten': k.code },
+      svg('path', { d, class: 'outline' }),
+      svg('text', { x: x(cx), y: y(cy), class: 'area-label', 'text-anchor': 'middle' }, k.name),
+    );
+  });
 
   // Worst drawn last, so it is on top where sites crowd together.
   const order = [...placed].sort((a, b) => Number(a.needsAction) - Number(b.needsAction));
@@ -80,9 +85,9 @@ export function siteMap(sites: readonly SiteRow[]): Node {
       svg(
         'svg',
         { viewBox: `0 0 ${WIDTH_PX} ${heightPx}`, role: 'img', 'aria-label': t('map.title'), class: 'map-svg' },
-        svg('rect', { x: 0, y: 0, width: WIDTH_PX, height: heightPx, class: 'sea' }),
+        svg('rect', { x: 0, y: 0, width: WIDTH_PX, height: heightPx, class: 'frame' }),
+        outlines,
         grid,
-        areaLabels,
         dots,
       ),
       h(
@@ -110,3 +115,15 @@ export function siteMap(sites: readonly SiteRow[]): Node {
 }
 
 export const mapView = fleetView('/map', (sites) => siteMap(sites));
+
+function frameOf(outlines: readonly KabupatenOutline[], marginDegrees: number) {
+  const points = outlines.flatMap((k) => k.rings.flat());
+  const lons = points.map((p) => p[0]);
+  const lats = points.map((p) => p[1]);
+  return {
+    south: Math.min(...lats) - marginDegrees,
+    north: Math.max(...lats) + marginDegrees,
+    west: Math.min(...lons) - marginDegrees,
+    east: Math.max(...lons) + marginDegrees,
+  };
+}

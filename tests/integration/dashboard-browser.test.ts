@@ -225,5 +225,12 @@ describe('NOC dashboard in Chromium', () => {
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await shot('overview-phone');
+    await siteRows().first().locator('td.site-cell a').click();
+    await waitFor('five charts', async () => (await page.locator('figure.chart').count()) === 5);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.locator('a[data-nav="alerts"]').click();
+    await page.locator('main[data-loaded="true"]').waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot('alerts-phone');
   });
 });

@@ -27,7 +27,11 @@ export function controlsSection(slot: HTMLElement, ctx: AppContext): () => void 
         list,
         rows.length === 0
           ? h('p', { class: 'muted' }, t('controls.none'))
-          : controlsTable(rows, ctx, status, () => void load()),
+          : h(
+              'div',
+              { class: 'scroll-x' },
+              controlsTable(rows, ctx, status, () => void load()),
+            ),
       );
     } catch (error) {
       if (!stopped) replace(list, h('p', { class: 'error' }, t('error.load', { message: errorText(error) })));

@@ -78,7 +78,11 @@ export const siteView: View = (container, ctx, route) => {
       for (const chart of charts) chart.destroy();
       chartSlot.replaceChildren();
       charts = siteCharts(chartSlot, series);
-      replace(completenessSlot, h('h2', {}, t('site.completeness')), completenessTable(completeness));
+      replace(
+        completenessSlot,
+        h('h2', {}, t('site.completeness')),
+        h('div', { class: 'scroll-x' }, completenessTable(completeness)),
+      );
     } catch (error) {
       if (!stopped) replace(chartSlot, h('p', { class: 'error' }, t('error.load', { message: errorText(error) })));
     }

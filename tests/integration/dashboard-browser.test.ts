@@ -175,7 +175,7 @@ describe('NOC dashboard in Chromium', () => {
     await page.locator('a[data-nav="overview"]', { hasText: 'Ringkasan' }).waitFor();
     await page.locator('a[data-nav="overview"]').click();
     await page.locator('main[data-loaded="true"]').waitFor();
-    expect(await page.locator('.count[data-state="offline"] span').textContent()).toBe('luring');
+    expect(await page.locator('.count[data-state="power_at_risk"] span').textContent()).toBe('daya berisiko');
     expect(await page.locator('html').getAttribute('lang')).toBe('id');
     await shot('overview-id');
     // The choice survives a reload.

@@ -258,7 +258,8 @@ function overview(sites: readonly FixtureSite[], areas: unknown, q: URLSearchPar
     (!q.get('group') || s.group === q.get('group')) &&
     (!q.get('state') || s.state === q.get('state')) &&
     (text === '' || [s.name, s.siteId, s.desa, s.kecamatan].some((v) => v?.toLowerCase().includes(text)));
-  const matching = sites.filter(keep);
+  // Sorted on every answer: an acknowledgement changes which sites need action.
+  const matching = sortSites(sites.filter(keep));
   const counts: Record<string, number> = {
     online: 0,
     offline: 0,

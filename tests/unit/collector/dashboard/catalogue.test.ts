@@ -1,4 +1,4 @@
-import { dashboardEn, dashboardId, placeholders } from '@pantau/collector';
+import { catalogues, dashboardEn, dashboardId, placeholders } from '@pantau/collector';
 import { describe, expect, it } from 'vitest';
 
 describe('dashboard texts (one catalogue per language)', () => {
@@ -32,5 +32,17 @@ describe('dashboard texts (one catalogue per language)', () => {
       ...events.map((e) => `event.${e}`),
     ];
     for (const key of wanted) expect(Object.hasOwn(en, key), key).toBe(true);
+  });
+
+  it('name a state with the word the alerts use for that kind, in both languages', () => {
+    for (const [language, dashboard] of [
+      ['en', en],
+      ['id', id],
+    ] as const) {
+      const alerts = catalogues[language] as Record<string, string>;
+      for (const kind of ['offline', 'degraded', 'power_at_risk', 'underused', 'data_problem']) {
+        expect([language, kind, dashboard[`state.${kind}`]]).toEqual([language, kind, alerts[`kind.${kind}`]]);
+      }
+    }
   });
 });

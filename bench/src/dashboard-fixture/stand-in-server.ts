@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadPlaces } from '../fleet/index.js';
+import { overview, siteDetail } from './fixture-answers.js';
 import { type FixtureFleet, type FixtureSite, sortSites } from './fixture-fleet.js';
 import { fixtureCompleteness, fixtureSeries } from './fixture-series.js';
+import { HttpError, numberParam, readJson, sendFile } from './http-io.js';
 
 /**
  * A stand-in for the collector's HTTP API (docs/dashboard.md lists the routes the dashboard uses),
@@ -46,17 +47,6 @@ interface Session {
   readonly csrfToken: string | null;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const BODY_LIMIT_BYTES = 64 * 1024;
 const TYPES: Readonly<Record<string, string>> = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
@@ -248,99 +238,4 @@ function openStream(res: ServerResponse, streams: Set<ServerResponse>): typeof S
   streams.add(res);
   res.on('close', () => streams.delete(res));
   return STREAMING;
-}
-
-function overview(sites: readonly FixtureSite[], areas: unknown, q: URLSearchParams, nowMs: number) {
-  const text = (q.get('q') ?? '').toLowerCase();
-  const keep = (s: FixtureSite) =>
-    (!q.get('kabupaten') || s.kabupatenCode === q.get('kabupaten')) &&
-    (!q.get('kecamatan') || s.kecamatanCode === q.get('kecamatan')) &&
-    (!q.get('group') || s.group === q.get('group')) &&
-    (!q.get('state') || s.state === q.get('state')) &&
-    (text === '' || [s.name, s.siteId, s.desa, s.kecamatan].some((v) => v?.toLowerCase().includes(text)));
-  // Sorted on every answer: an acknowledgement changes which sites need action.
-  const matching = sortSites(sites.filter(keep));
-  const counts: Record<string, number> = {
-    online: 0,
-    offline: 0,
-    degraded: 0,
-    power_at_risk: 0,
-    underused: 0,
-    data_problem: 0,
-    unknown: 0,
-    unregistered: 0,
-    total: matching.length,
-  };
-  for (const s of matching) counts[s.state] = (counts[s.state] ?? 0) + 1;
-  return { generatedAtMs: nowMs, counts, areas, sites: matching };
-}
-
-function siteDetail(site: FixtureSite, fleet: FixtureFleet) {
-  const alerts = fleet.alerts.filter((a) => a.siteId === site.siteId);
-  const offlineAlert = alerts.find((a) => a.kind === 'offline');
-  const conditions: Record<string, { cause: string | null; detail: string | null; sinceMs: number; values: object }> =
-    {};
-  for (const a of alerts)
-    if (a.kind !== 'offline') conditions[a.kind] = { cause: a.cause, detail: a.detail, sinceMs: a.sinceMs, values: {} };
-  return {
-    site,
-    health: {
-      offline:
-        offlineAlert === undefined
-          ? null
-          : {
-              onsetMs: offlineAlert.sinceMs,
-              cause: offlineAlert.cause,
-              detail: offlineAlert.detail,
-              firstCause: offlineAlert.firstCause,
-              firstDetail: offlineAlert.firstCause === offlineAlert.cause ? offlineAlert.detail : 'silent',
-              source: 'silence',
-            },
-      conditions,
-    },
-    status:
-      site.lastSeenMs === null
-        ? null
-        : {
-            state: site.state === 'offline' ? 'offline' : 'online',
-            reason: null,
-            epoch: 1,
-            agentVersion: '0.1.0',
-            receivedMs: site.lastSeenMs,
-          },
-    last: site.lastSeenMs === null ? null : { atMs: site.lastSeenMs, seq: 1000 },
-    alerts,
-    history: fleet.history.get(site.siteId) ?? [],
-  };
-}
-
-async function sendFile(res: ServerResponse, path: string, type: string, cacheControl: string): Promise<void> {
-  try {
-    const body = await readFile(path);
-    res.writeHead(200, { 'content-type': type, 'cache-control': cacheControl, 'content-length': body.length });
-    res.end(body);
-  } catch {
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found (run pnpm build: it builds the dashboard)');
-  }
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT_BYTES) throw new HttpError(413, 'too_large', 'send at most 64 KiB');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  } catch {
-    throw new HttpError(400, 'bad_json', 'send a JSON body');
-  }
-}
-
-function numberParam(q: URLSearchParams, name: string): number | undefined {
-  const value = Number(q.get(name));
-  return q.get(name) !== null && Number.isFinite(value) ? value : undefined;
 }

@@ -170,6 +170,34 @@ describe('NOC dashboard in Chromium', () => {
     await shot('alerts');
   });
 
+  it('sets a silence and a maintenance window as an admin, and ends one', async () => {
+    const form = page.locator('form.new-control');
+    await form.locator('select[name="type"]').selectOption('silence');
+    await form.locator('select[name="scopeType"]').selectOption('kecamatanCode');
+    await form.locator('input[name="scopeValue"]').fill('64.08.05');
+    await form.locator('input[name="kind"][value="underused"]').check();
+    await form.locator('input[name="hours"]').fill('3');
+    await form.locator('input[name="comment"]').fill('survey week');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const silence = page.locator('table.controls tbody tr', { hasText: 'survey week' });
+    await silence.waitFor();
+    expect(await silence.textContent()).toContain('kecamatan 64.08.05');
+    expect(await silence.textContent()).toContain('underused');
+
+    await form.locator('select[name="type"]').selectOption('maintenance');
+    await form.locator('select[name="scopeType"]').selectOption('siteId');
+    await form.locator('input[name="scopeValue"]').fill(server.onlineSiteId());
+    await form.locator('input[name="comment"]').fill('battery swap');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const maintenance = page.locator('table.controls tbody tr', { hasText: 'battery swap' });
+    await maintenance.waitFor();
+    expect(await maintenance.textContent()).toContain('maintenance');
+
+    await silence.getByRole('button', { name: 'End now' }).click();
+    await waitFor('the silence gone from those in force', async () => (await silence.count()) === 0);
+    expect(await maintenance.count()).toBe(1);
+  });
+
   it('switches to Bahasa Indonesia and back, every label from the catalogue', async () => {
     await page.locator('select[name="language"]').selectOption('id');
     await page.locator('a[data-nav="overview"]', { hasText: 'Ringkasan' }).waitFor();

@@ -11,11 +11,13 @@ export interface Live {
 }
 
 const POLL_INTERVAL_MS = 10_000;
+/** Even with nothing pushed, a wall screen's "since" and "last heard" must not go stale. */
+const REFRESH_INTERVAL_MS = 60_000;
 
 /**
  * State changes pushed by the collector (`/api/events`). While the stream is down (a proxy that
  * buffers it, a restart) the browser's own reconnecting goes on, and listeners are ticked every
- * 10 s so the screen still refreshes.
+ * 10 s so the screen still refreshes; while it is up, they are ticked once a minute.
  */
 export function createLive(onMode: (mode: LiveMode) => void): Live {
   const listeners = new Set<LiveListener>();
@@ -44,6 +46,10 @@ export function createLive(onMode: (mode: LiveMode) => void): Live {
     pollTimer = null;
   };
 
+  const refreshTimer = setInterval(() => {
+    if (mode === 'sse') notify(null);
+  }, REFRESH_INTERVAL_MS);
+
   let source: EventSource | null = null;
   if (typeof EventSource === 'function') {
     source = new EventSource('/api/events');
@@ -70,6 +76,7 @@ export function createLive(onMode: (mode: LiveMode) => void): Live {
     mode: () => mode,
     stop() {
       stopPolling();
+      clearInterval(refreshTimer);
       source?.close();
       listeners.clear();
     },

@@ -10,6 +10,8 @@ export interface DashboardServer {
   readonly url: string;
   readonly admin: { readonly user: string; readonly password: string };
   readonly viewer: { readonly user: string; readonly password: string };
+  /** Sites the fleet has (registered or only heard). */
+  readonly siteCount: number;
   /** A site that is online now. */
   onlineSiteId(): string;
   /** Makes a site's state change as the health evaluator would, so `/api/events` reports it. */
@@ -34,6 +36,7 @@ export async function startDashboardServer(sites = 120): Promise<DashboardServer
     url: server.url,
     admin,
     viewer,
+    siteCount: fleet.sites.length,
     onlineSiteId() {
       const site = fleet.sites.find((s) => s.state === 'online');
       if (site === undefined) throw new Error('the fixture fleet has no online site');

@@ -9,7 +9,7 @@ export function overview(sites: readonly FixtureSite[], areas: unknown, q: URLSe
     (!q.get('kecamatan') || s.kecamatanCode === q.get('kecamatan')) &&
     (!q.get('group') || s.group === q.get('group')) &&
     (!q.get('state') || s.state === q.get('state')) &&
-    (text === '' || [s.name, s.siteId, s.desa, s.kecamatan].some((v) => v?.toLowerCase().includes(text)));
+    (text === '' || [s.siteId, s.name, s.desa, s.kecamatan, s.kabupaten].some((v) => v?.toLowerCase().includes(text)));
   // Sorted on every answer: an acknowledgement changes which sites need action.
   const matching = sortSites(sites.filter(keep));
   const counts: Record<string, number> = {

@@ -34,7 +34,7 @@ export const dashboardEn = {
   'filter.kecamatan': 'Kecamatan',
   'filter.group': 'Site group',
   'filter.search': 'Search',
-  'filter.searchHint': 'name, site id or desa',
+  'filter.searchHint': 'name, site id or area',
   'filter.all': 'all',
   'filter.clear': 'Clear filters',
   'overview.shown': '{count} sites',

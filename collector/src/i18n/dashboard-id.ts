@@ -37,7 +37,7 @@ export const dashboardId: Record<DashboardKey, string> = {
   'filter.kecamatan': 'Kecamatan',
   'filter.group': 'Kelompok lokasi',
   'filter.search': 'Cari',
-  'filter.searchHint': 'nama, id lokasi atau desa',
+  'filter.searchHint': 'nama, id lokasi atau wilayah',
   'filter.all': 'semua',
   'filter.clear': 'Hapus filter',
   'overview.shown': '{count} lokasi',

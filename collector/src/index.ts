@@ -12,6 +12,7 @@ export { importSites, setSite } from './commands/registry-commands.js';
 export { formatSitesTable } from './commands/sites.js';
 export { formatStatsTable } from './commands/stats.js';
 export { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
+export { dashboardAssetDir } from './dashboard/assets.js';
 export { compileCanonicalCheck, decodeIngestPayload, hasRefinement } from './decode/index.js';
 export { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
 export { createHealthRunner, type HealthRunner } from './health/health-runner.js';
@@ -19,6 +20,8 @@ export * from './health/index.js';
 export { buildHttpHandler } from './http/http-handler.js';
 export { listenHttp } from './http/http-server.js';
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
+export { dashboardEn } from './i18n/dashboard-en.js';
+export { dashboardId } from './i18n/dashboard-id.js';
 export {
   type AmqpInput,
   type AmqpInputCounters,

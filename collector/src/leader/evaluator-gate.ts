@@ -63,6 +63,8 @@ export function createEvaluatorGate(options: EvaluatorGateOptions, deps: Evaluat
   let stopPolls: (() => void) | null = null;
   let stopping: Promise<void> | null = null;
   let fencedCount = 0;
+  /** The collector's own broker connection, as last told (a runner started later is told too). */
+  let brokerUp = true;
   let takeovers = 0;
 
   /** Leadership changes and polls run one at a time, in order. */
@@ -112,6 +114,7 @@ export function createEvaluatorGate(options: EvaluatorGateOptions, deps: Evaluat
     state.cursor = await deps.events.startCursor();
     await state.session.runner.start();
     state.started = true;
+    if (!brokerUp) void state.session.runner.onBroker(false);
     log.info({ event: 'evaluator_started', epoch }, 'this collector evaluates health and sends alerts');
   }
 
@@ -185,6 +188,7 @@ export function createEvaluatorGate(options: EvaluatorGateOptions, deps: Evaluat
     onBatch: (): undefined => undefined,
     onStatus: (): undefined => undefined,
     onBroker(up: boolean): undefined {
+      brokerUp = up;
       if (leading?.started === true) void leading.session.runner.onBroker(up);
       return undefined;
     },

@@ -37,14 +37,17 @@ afterAll(async () => {
   temp.removeAll();
 });
 
-/** Short lease and passes: a takeover within seconds, alerts within seconds of a will. */
-function writeConfig(dir: string, clientId: string): string {
+/**
+ * Short lease and passes: a takeover within seconds, alerts within seconds of a will. Each test has
+ * its own share group: a stopped collector's session stays subscribed (its share waits for it).
+ */
+function writeConfig(dir: string, clientId: string, dbUrl: string, shareGroup: string): string {
   const path = join(dir, `${clientId}.yaml`);
   writeFileSync(
     path,
     [
-      `mqtt: { url: "${mosquitto.url}", clientId: ${clientId}, shareGroup: noc, keepaliveSec: 5, reconnectMs: 300 }`,
-      `store: { postgresUrl: "${url}", postgresPoolSize: 4, lease: { ttlMs: 3000, renewMs: 500, feedPollMs: 300 } }`,
+      `mqtt: { url: "${mosquitto.url}", clientId: ${clientId}, shareGroup: ${shareGroup}, keepaliveSec: 5, reconnectMs: 300 }`,
+      `store: { postgresUrl: "${dbUrl}", postgresPoolSize: 4, lease: { ttlMs: 3000, renewMs: 500, feedPollMs: 300 } }`,
       'log: { level: info }',
       'health:',
       '  evaluateIntervalSec: 1',
@@ -124,8 +127,8 @@ async function simAgent(siteId: string) {
   };
 }
 
-async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const db = new pg.Client({ connectionString: url });
+async function query<T extends pg.QueryResultRow>(sql: string, dbUrl = url): Promise<T[]> {
+  const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
   try {
     return (await db.query<T>(sql)).rows;
@@ -134,7 +137,31 @@ async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
   }
 }
 
+/** Every site has been heard by the evaluator (its health state says when it last was). */
+async function heardAll(sites: readonly string[], dbUrl: string): Promise<boolean> {
+  const rows = await query<{ site_id: string; state: string }>('SELECT site_id, state FROM health_sites', dbUrl);
+  const heard = rows.filter((r) => (JSON.parse(r.state) as { lastHeardMs: number | null }).lastHeardMs !== null);
+  return sites.every((s) => heard.some((r) => r.site_id === s));
+}
+
+/** Wait until the evaluator has saved passes for `ms` past now. */
+async function passesFor(ms: number, dbUrl: string): Promise<void> {
+  const fromMs = Date.now();
+  await waitFor(`${ms} ms of evaluation passes`, async () => {
+    const rows = await query<{ value: string }>("SELECT value FROM health_meta WHERE key = 'saved_at_ms'", dbUrl);
+    return rows.some((r) => Number(r.value) > fromMs + ms);
+  });
+}
+
 const delivered = () => webhook.requests.filter((r) => r.status === 204);
+/** What the receiver accepted more than once (by notification id), to show if any. */
+function deliveredTwice(): string[] {
+  const id = (r: { headers: Record<string, unknown> }) => String(r.headers['x-pantau-notification-id']);
+  const ids = delivered().map(id);
+  return delivered()
+    .filter((r) => ids.indexOf(id(r)) !== ids.lastIndexOf(id(r)))
+    .map((r) => `${r.receivedAtMs} ${r.body.slice(0, 300)}`);
+}
 const offlineFirings = (siteId: string) =>
   delivered().filter((r) => {
     const body = JSON.parse(r.body) as { event: string; alert: { siteId: string; kind: string } | null };
@@ -146,8 +173,8 @@ describe('one health evaluator among two collectors on a shared subscription and
     timeout: 180_000,
   }, async () => {
     const dir = temp.make('failover');
-    const configA = writeConfig(dir, 'collector-a');
-    const configB = writeConfig(dir, 'collector-b');
+    const configA = writeConfig(dir, 'collector-a', url, 'killed');
+    const configB = writeConfig(dir, 'collector-b', url, 'killed');
     let a = startCollectorProcess(configA);
     collectors.push(a);
     const led = await a.waitForEvent('evaluator_started');
@@ -157,11 +184,7 @@ describe('one health evaluator among two collectors on a shared subscription and
 
     const agents = await Promise.all(SITES.map(simAgent));
     // The leader hears every site, though it receives only its share of their batches.
-    await waitFor('every site heard by the evaluator', async () => {
-      const rows = await query<{ site_id: string; state: string }>('SELECT site_id, state FROM health_sites');
-      const heard = rows.filter((r) => (JSON.parse(r.state) as { lastHeardMs: number | null }).lastHeardMs !== null);
-      return SITES.every((s) => heard.some((r) => r.site_id === s));
-    });
+    await waitFor('every site heard by the evaluator', () => heardAll(SITES, url));
     expect(b.lines.some((l) => l.event === 'evaluator_started')).toBe(false);
 
     await a.kill();
@@ -213,17 +236,12 @@ describe('one health evaluator among two collectors on a shared subscription and
       return SITES.every((s) => lastSeq(s) === (published.get(s) ?? 0) - 1);
     });
     // A few passes after the last alert: nothing is sent again, by either collector.
-    const settledFromMs = Date.now();
-    await waitFor('three seconds of passes by the new leader', async () => {
-      const rows = await query<{ value: string }>("SELECT value FROM health_meta WHERE key = 'saved_at_ms'");
-      return rows.some((r) => Number(r.value) > settledFromMs + 3000);
-    });
+    await passesFor(3000, url);
     const firings = offlineFirings(DYING);
     expect(firings).toHaveLength(1);
     // Sent by the new leader: after the agent died, which was after the takeover.
     expect(firings[0]?.receivedAtMs).toBeGreaterThanOrEqual(diedMs);
-    const ids = delivered().map((r) => String(r.headers['x-pantau-notification-id']));
-    expect(new Set(ids).size).toBe(ids.length);
+    expect(deliveredTwice()).toEqual([]);
     // The restarted collector follows: the lease stays with the one that took over.
     expect(a.lines.some((l) => l.event === 'evaluator_started')).toBe(false);
     const [lease] = await query<{ holder: string; epoch: string }>(
@@ -233,5 +251,66 @@ describe('one health evaluator among two collectors on a shared subscription and
     expect(Number(lease?.epoch)).toBe(Number(takeover.epoch));
     await b.stop();
     await a.stop();
+  });
+
+  it('a paused leader is replaced; resumed, it steps down, and nothing it held is sent twice', {
+    timeout: 180_000,
+  }, async () => {
+    const dbUrl = await postgres.createDatabase('paused');
+    const dir = temp.make('paused');
+    const p = startCollectorProcess(writeConfig(dir, 'collector-p', dbUrl, 'paused'));
+    collectors.push(p);
+    const led = await p.waitForEvent('evaluator_started');
+    const q = startCollectorProcess(writeConfig(dir, 'collector-q', dbUrl, 'paused'));
+    collectors.push(q);
+    await q.waitForEvent('started');
+    const sites = ['ps-1', 'ps-2'];
+    const agents = await Promise.all(sites.map(simAgent));
+    await waitFor('every site heard by the evaluator', () => heardAll(sites, dbUrl));
+
+    // SIGSTOP: the process holds its connections but says nothing; the server ends its lock session.
+    p.child.kill('SIGSTOP');
+    const takeover = await q.waitForEvent('evaluator_started');
+    expect(Number(takeover.epoch)).toBeGreaterThan(Number(led.epoch));
+    const [dying, living] = agents;
+    if (dying === undefined || living === undefined) throw new Error('two agents expected');
+    const diedMs = Date.now();
+    await dying.die();
+    await waitFor('the offline alert of the dead site at the webhook', () => offlineFirings(dying.siteId).length > 0);
+
+    // Resumed, the old leader finds its lease gone (or its next write refused) and stops evaluating.
+    const resumedAt = p.lines.length;
+    p.child.kill('SIGCONT');
+    await p.waitForEvent('evaluator_stopped');
+    const afterResume = p.lines.slice(resumedAt);
+    expect(afterResume.some((l) => l.event === 'leadership_lost' || l.event === 'write_fenced')).toBe(true);
+    expect(afterResume.some((l) => l.event === 'evaluator_started')).toBe(false);
+    await passesFor(3000, dbUrl);
+    const firings = offlineFirings(dying.siteId);
+    expect(firings).toHaveLength(1);
+    expect(firings[0]?.receivedAtMs).toBeGreaterThanOrEqual(diedMs);
+    expect(deliveredTwice()).toEqual([]);
+    const [lease] = await query<{ holder: string; epoch: string }>(
+      'SELECT holder, epoch::text AS epoch FROM evaluator_lease',
+      dbUrl,
+    );
+    expect(lease?.holder).toMatch(/^collector-q@/);
+    expect(Number(lease?.epoch)).toBe(Number(takeover.epoch));
+
+    // Every sample still stored once, those the paused collector held included.
+    await living.end();
+    const published = new Map(agents.map((x) => [x.siteId, x.published()]));
+    await waitFor('every published sample stored', async () => {
+      const rows = await query<{ site_id: string; n: number; seqs: number }>(
+        'SELECT site_id, count(*)::int AS n, count(DISTINCT seq)::int AS seqs FROM samples GROUP BY site_id',
+        dbUrl,
+      );
+      return sites.every((s) => {
+        const row = rows.find((r) => r.site_id === s);
+        return row?.n === published.get(s) && row?.seqs === row?.n;
+      });
+    });
+    await q.stop();
+    await p.stop();
   });
 });

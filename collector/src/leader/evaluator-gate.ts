@@ -175,12 +175,16 @@ export function createEvaluatorGate(options: EvaluatorGateOptions, deps: Evaluat
       });
       return Promise.resolve();
     },
-    /** Stops polling, gives the lease up (another collector takes over) and stops the runner. Safe twice. */
+    /**
+     * Stops polling and the runner, then gives the lease up (another collector takes over). In that
+     * order: a send in progress is marked delivered under this epoch, not sent again by the next
+     * leader. Safe twice.
+     */
     stop(): Promise<void> {
       stopping ??= (async () => {
         stopPolls?.();
-        await deps.lease.stop();
         await serial('evaluator_follow', follow);
+        await deps.lease.stop();
       })();
       return stopping;
     },

@@ -204,6 +204,22 @@ describe('the evaluator gate', () => {
     await gate.stop();
   });
 
+  it('a clean stop stops the runner before it gives the lease up', async () => {
+    const { gate, lease, sessions } = setup();
+    const order: string[] = [];
+    const leaseStop = lease.stop.bind(lease);
+    lease.stop = async () => {
+      order.push(`lease stopped, runner stopped: ${sessions.runs[0]?.stopped}`);
+      await leaseStop();
+    };
+    await gate.start();
+    lease.set(3);
+    await settle();
+    await gate.stop();
+    expect(order).toEqual(['lease stopped, runner stopped: true']);
+    await gate.stop();
+  });
+
   it('a refused write stops the evaluator, is logged, and asks the lease to check its hold', async () => {
     const { gate, lease, store, sessions, poll, lines } = setup();
     await gate.start();

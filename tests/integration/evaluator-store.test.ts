@@ -119,6 +119,29 @@ describe('the health evaluator on a real PostgreSQL', () => {
     expect((await events.batches(both.next, 10)).items).toEqual([]);
   });
 
+  it('a first evaluator (no cursor saved) starts at the present: what was committed before is history', async () => {
+    const freshUrl = await postgres.createDatabase('evaluator_first');
+    const fresh = await openPostgresStore({ connectionString: freshUrl });
+    const freshPool = newPool(freshUrl, 2);
+    try {
+      const insert = (seq: number) =>
+        freshPool.query('INSERT INTO payloads (site_id, received_ms, payload) VALUES ($1, $2, $3)', [
+          'first-1',
+          T0 + seq,
+          Buffer.from(batchPayload('first-1', seq)),
+        ]);
+      await insert(1);
+      const events = postgresStoredEvents(freshPool, captureLogger('info').log);
+      const start = await events.startCursor();
+      await insert(2);
+      const read = await events.batches(start, 10);
+      expect(read.items.map((i) => i.batch.samples[0]?.seq)).toEqual([2]);
+    } finally {
+      await freshPool.end();
+      await fresh.close();
+    }
+  });
+
   it("reads each site's applied status back, wills included", async () => {
     const { log } = captureLogger('info');
     const status = (state: 'online' | 'offline', epoch: number) => ({

@@ -6,8 +6,12 @@ import type { FeedCursor, StoredBatch, StoredEvents, StoredStatus } from '../../
 
 /** The health_meta key under which the evaluator saves how far it read. */
 export const FEED_CURSOR_KEY = 'feed_cursor';
-/** Before any payload stored since the feed began (payloads stored before have no transaction id). */
-const FEED_START = '0:0';
+/**
+ * Where a first evaluator starts: at the present (what is committed now is history its loaded
+ * state stands for), not at the beginning, which may hold months of payloads of collectors that
+ * evaluated on their own before.
+ */
+const PRESENT = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text || ':0' AS cursor";
 
 /**
  * Payloads in the order their transactions are settled: `xact` is the id of the transaction that
@@ -73,7 +77,10 @@ export function postgresStoredEvents(pool: Pick<pg.Pool, 'query'>, log: Logger):
       const res = await pool.query<{ value: string }>('SELECT value FROM health_meta WHERE key = $1', [
         FEED_CURSOR_KEY,
       ]);
-      return res.rows[0]?.value ?? FEED_START;
+      const saved = res.rows[0]?.value;
+      if (saved !== undefined) return saved;
+      const present = await pool.query<{ cursor: string }>(PRESENT);
+      return present.rows[0]?.cursor ?? '0:0';
     },
     async batches(after, limit) {
       const [xact, id] = parseCursor(after);

@@ -41,7 +41,7 @@ const STATUS_SLACK_MS = 60_000;
 export function createPgEvaluator(options: PgEvaluatorOptions, deps: PgEvaluatorDeps) {
   const { log } = deps;
   // Its own small pool: a fenced write holds its connection while it waits for the lease row.
-  const pool = newPool(options.connectionString, 2);
+  const pool = newPool(options.connectionString, 4);
   const lease = createLeaderLease(
     { pollMs: options.renewMs, leaseMs: options.ttlMs },
     {

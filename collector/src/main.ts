@@ -150,7 +150,7 @@ async function readConfig(path: string | undefined): Promise<CollectorConfig | n
 async function serve(config: CollectorConfig): Promise<number> {
   const log = createLogger('pantau-collector', config.log.level);
   const store = await openConfiguredStore(config);
-  const runner = (publish: Publish, healthStore: HealthStores) =>
+  const runner = (publish: Publish, healthStore: HealthStores, handoverWithinMs?: number) =>
     createHealthRunner({
       config: config.health,
       topicRoot: config.topicRoot,
@@ -164,8 +164,12 @@ async function serve(config: CollectorConfig): Promise<number> {
       sun: createSunCache(),
       every: realEvery,
       log: log.child({ module: 'health' }),
+      handoverWithinMs,
     });
   const { postgresUrl, lease } = config.store;
+  // A leader saves its state every pass; the next takes over at most a lease and a renewal later
+  // (twice that, for a loaded machine: a gap that short is no blind spot worth a restart's grace).
+  const handoverWithinMs = 2 * (lease.ttlMs + lease.renewMs + config.health.evaluateIntervalSec * 1000);
   const health = (publish: Publish): HealthFeed =>
     postgresUrl === undefined || !lease.enabled
       ? runner(publish, store)
@@ -173,7 +177,7 @@ async function serve(config: CollectorConfig): Promise<number> {
           { connectionString: postgresUrl, holder: `${config.mqtt.clientId}@${hostname()}/${process.pid}`, ...lease },
           {
             store,
-            runner: (fenced) => runner(publish, fenced),
+            runner: (fenced) => runner(publish, fenced, handoverWithinMs),
             every: realEvery,
             nowMs: Date.now,
             monotonicMs: () => performance.now(),

@@ -16,6 +16,11 @@ const SITES = ['fo-1', 'fo-2', 'fo-3'];
 /** The site whose agent dies after the takeover: its offline alert must still reach the webhook. */
 const DYING = 'fo-2';
 const PUBLISH_EVERY_MS = 300;
+/**
+ * A restart's grace as long as the test: a will after the takeover fires only because the takeover
+ * is a handover (no grace), not a restart.
+ */
+const RESTART_GRACE_SEC = 900;
 const temp = tempDirs();
 let postgres: Postgres;
 let mosquitto: Mosquitto;
@@ -41,7 +46,7 @@ afterAll(async () => {
  * Short lease and passes: a takeover within seconds, alerts within seconds of a will. Each test has
  * its own share group: a stopped collector's session stays subscribed (its share waits for it).
  */
-function writeConfig(dir: string, clientId: string, dbUrl: string, shareGroup: string): string {
+function writeConfig(dir: string, clientId: string, dbUrl: string, shareGroup: string, startupGraceSec = 0): string {
   const path = join(dir, `${clientId}.yaml`);
   writeFileSync(
     path,
@@ -54,7 +59,7 @@ function writeConfig(dir: string, clientId: string, dbUrl: string, shareGroup: s
       '  syncIntervalSec: 1',
       '  defaults: { sampleIntervalSec: 1, deliveryIntervalSec: 2 }',
       '  offline: { silenceGraceSec: 20, willSettleSec: 1 }',
-      '  noc: { startupGraceSec: 0, reconnectGraceSec: 5 }',
+      `  noc: { startupGraceSec: ${startupGraceSec}, reconnectGraceSec: 5 }`,
       '  alerts:',
       '    unregisteredSites: alert',
       '    tolerance: { offline: { fireAfterSec: 1, resolveAfterSec: 2 } }',
@@ -173,8 +178,8 @@ describe('one health evaluator among two collectors on a shared subscription and
     timeout: 180_000,
   }, async () => {
     const dir = temp.make('failover');
-    const configA = writeConfig(dir, 'collector-a', url, 'killed');
-    const configB = writeConfig(dir, 'collector-b', url, 'killed');
+    const configA = writeConfig(dir, 'collector-a', url, 'killed', RESTART_GRACE_SEC);
+    const configB = writeConfig(dir, 'collector-b', url, 'killed', RESTART_GRACE_SEC);
     let a = startCollectorProcess(configA);
     collectors.push(a);
     const led = await a.waitForEvent('evaluator_started');

@@ -81,7 +81,10 @@ export function createEvaluatorGate(options: EvaluatorGateOptions, deps: Evaluat
     // The runner finishes what runs and sends nothing more; what it could not commit is read
     // again from the store by the next leader, from the last saved cursor.
     await was.session.runner.stop();
-    log.info({ event: 'evaluator_stopped', epoch: was.epoch }, 'health evaluation stopped here');
+    log.info(
+      { event: 'evaluator_stopped', epoch: was.epoch, fencedWrites: fencedCount },
+      'health evaluation stopped here',
+    );
   }
 
   function onFenced(state: Leadership): void {

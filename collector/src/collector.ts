@@ -34,8 +34,11 @@ export interface CollectorDeps {
    * Site health and alerts, built by the caller over this collector's store and broker connection
    * (`publish` publishes on it); absent, the collector only stores.
    */
-  readonly health?: ((publish: Publish) => HealthRunner) | undefined;
+  readonly health?: ((publish: Publish) => HealthFeed) | undefined;
 }
+
+/** What the collector drives of health: the runner itself, or the gate that runs it on one collector only. */
+export type HealthFeed = Pick<HealthRunner, 'start' | 'stop' | 'onStatus' | 'onBatch' | 'onBroker'>;
 
 export type Publish = (topic: string, payload: Buffer, options: { readonly retain: boolean }) => Promise<void>;
 
@@ -48,7 +51,7 @@ export interface Collector {
   readonly store: Store;
   readonly gaps: GapTracker;
   /** Health and alerts, when wired. */
-  readonly health: HealthRunner | null;
+  readonly health: HealthFeed | null;
   /** The broker this collector uses (the embedded one's URL when it runs one); set after start. */
   readonly brokerUrl: string | null;
   /** The HTTP server's URL when `http.enabled`; set after start. */

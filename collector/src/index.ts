@@ -40,8 +40,16 @@ export * from './reports/index.js';
 export type { StoredCounters } from './store/counters.js';
 export * from './store/latency-histogram.js';
 export { openConfiguredStore } from './store/open-store.js';
+export {
+  type EvaluatorFence,
+  type EvaluatorStore,
+  FencedWriteError,
+  fencedEvaluatorStore,
+} from './store/postgres/evaluator-store.js';
 export { pgMigrations } from './store/postgres/migrations.js';
+export { newPool } from './store/postgres/pool.js';
 export { openPostgresStore } from './store/postgres/postgres-store.js';
+export { postgresStoredEvents } from './store/postgres/stored-events.js';
 export type * from './store/records.js';
 export { ROLLUP_COLUMNS, rollupValues } from './store/report-rows.js';
 export type { Rollup, RollupGrain, ThroughputResult } from './store/rollup.js';

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
 import { fetchPoster } from './alerts/sinks/sink.js';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
-import { createCollector, type Publish, realEvery } from './collector.js';
+import { createCollector, type HealthFeed, type Publish, realEvery } from './collector.js';
 import { runAlertsCommand } from './commands/alerts-command.js';
 import { formatCompletenessTable } from './commands/completeness.js';
 import { formatHealthTable, formatHistory, healthViews } from './commands/health-report.js';
@@ -19,9 +20,10 @@ import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './
 import { runDemo } from './demo.js';
 import { createHealthRunner } from './health/health-runner.js';
 import { createSunCache } from './health/sun.js';
+import { createPgEvaluator } from './leader/pg-evaluator.js';
 import { realProvisionIo } from './provision/real-io.js';
 import { openConfiguredStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
+import type { HealthStores, Store } from './store/store.js';
 import { COLLECTOR_VERSION } from './version.js';
 
 /** The only place that wires real IO into the collector and starts it. */
@@ -148,11 +150,11 @@ async function readConfig(path: string | undefined): Promise<CollectorConfig | n
 async function serve(config: CollectorConfig): Promise<number> {
   const log = createLogger('pantau-collector', config.log.level);
   const store = await openConfiguredStore(config);
-  const health = (publish: Publish) =>
+  const runner = (publish: Publish, healthStore: HealthStores, handoverWithinMs?: number) =>
     createHealthRunner({
       config: config.health,
       topicRoot: config.topicRoot,
-      store,
+      store: healthStore,
       publisher: { publish: (topic, payload, options) => publish(topic, payload, { retain: options.retain }) },
       poster: fetchPoster,
       userAgent: `pantau-collector/${COLLECTOR_VERSION}`,
@@ -162,7 +164,26 @@ async function serve(config: CollectorConfig): Promise<number> {
       sun: createSunCache(),
       every: realEvery,
       log: log.child({ module: 'health' }),
+      handoverWithinMs,
     });
+  const { postgresUrl, lease } = config.store;
+  // A leader saves its state every pass; the next takes over at most a lease and a renewal later
+  // (twice that, for a loaded machine: a gap that short is no blind spot worth a restart's grace).
+  const handoverWithinMs = 2 * (lease.ttlMs + lease.renewMs + config.health.evaluateIntervalSec * 1000);
+  const health = (publish: Publish): HealthFeed =>
+    postgresUrl === undefined || !lease.enabled
+      ? runner(publish, store)
+      : createPgEvaluator(
+          { connectionString: postgresUrl, holder: `${config.mqtt.clientId}@${hostname()}/${process.pid}`, ...lease },
+          {
+            store,
+            runner: (fenced) => runner(publish, fenced, handoverWithinMs),
+            every: realEvery,
+            nowMs: Date.now,
+            monotonicMs: () => performance.now(),
+            log: log.child({ module: 'evaluator' }),
+          },
+        );
   const collector = createCollector({
     config,
     store,

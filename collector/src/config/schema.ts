@@ -76,6 +76,26 @@ export const collectorConfigSchema = z
           .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL looks like postgres://user:password@host:5432/pantau')
           .optional(),
         postgresPoolSize: z.int().min(1).max(100).default(8),
+        /**
+         * With PostgreSQL, exactly one collector evaluates health and sends alerts: the holder of
+         * a lease (docs/scaling.md, "One health evaluator"). Ignored with SQLite.
+         */
+        lease: z
+          .strictObject({
+            /** Off: every collector evaluates (only right for a single collector). */
+            enabled: z.boolean().default(true),
+            /** A leader silent this long (paused, cut off, killed) loses the lease to another. */
+            ttlMs: z.int().min(1000).max(600_000).default(15_000),
+            /** How often a follower tries the lease and the leader proves it alive; at most half of ttlMs. */
+            renewMs: z.int().min(200).max(300_000).default(3000),
+            /** How often the leader reads the batches and statuses every collector stored. */
+            feedPollMs: z.int().min(100).max(60_000).default(1000),
+          })
+          .refine((l) => l.ttlMs >= 2 * l.renewMs, {
+            message: 'ttlMs must be at least twice renewMs',
+            path: ['ttlMs'],
+          })
+          .prefault({}),
       })
       .prefault({}),
     retention: z
@@ -179,6 +199,10 @@ export const collectorEnvMap: EnvMap = {
   PANTAU_SQLITE_PATH: { path: ['store', 'sqlitePath'], type: 'string' },
   PANTAU_POSTGRES_URL: { path: ['store', 'postgresUrl'], type: 'string' },
   PANTAU_SQLITE_WORKER: { path: ['store', 'sqliteWorker'], type: 'boolean' },
+  PANTAU_LEASE_ENABLED: { path: ['store', 'lease', 'enabled'], type: 'boolean' },
+  PANTAU_LEASE_TTL_MS: { path: ['store', 'lease', 'ttlMs'], type: 'number' },
+  PANTAU_LEASE_RENEW_MS: { path: ['store', 'lease', 'renewMs'], type: 'number' },
+  PANTAU_LEASE_FEED_POLL_MS: { path: ['store', 'lease', 'feedPollMs'], type: 'number' },
   PANTAU_MQTT_SHARE_GROUP: { path: ['mqtt', 'shareGroup'], type: 'string' },
   PANTAU_INGEST_CONNECTIONS: { path: ['ingest', 'connections'], type: 'number' },
   PANTAU_RETENTION_RAW_DAYS: { path: ['retention', 'rawDays'], type: 'number' },

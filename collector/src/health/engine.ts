@@ -13,6 +13,7 @@ import {
   type NocState,
   newNocState,
   nocBroker,
+  nocHandedOver,
   nocStarted,
   nocTick,
 } from './noc-guard.js';
@@ -225,7 +226,11 @@ export function createHealthEngine(deps: HealthEngineDeps) {
 
   return {
     /** Loads saved state and the registry, then starts watching (a collector start). */
-    start(snapshot: HealthSnapshot, records: readonly SiteRecord[], nowMs: number): Step {
+    /**
+     * Starts from the saved state. With `handoverWithinMs`, a state saved that recently was
+     * another evaluator's, handed over (see `nocHandedOver`), not a restart's.
+     */
+    start(snapshot: HealthSnapshot, records: readonly SiteRecord[], nowMs: number, handoverWithinMs = 0): Step {
       sites.clear();
       registry.clear();
       for (const r of records) registry.set(r.siteId, r);
@@ -236,7 +241,9 @@ export function createHealthEngine(deps: HealthEngineDeps) {
       noc = snapshot.noc ?? newNocState(nowMs);
       return step((ctx) => {
         for (const r of records) ensure(r.siteId, ctx);
-        nocStarted(noc, nowMs, snapshot.savedAtMs, ctx);
+        const saved = snapshot.savedAtMs;
+        if (snapshot.noc !== null && saved !== null && nowMs - saved <= handoverWithinMs) nocHandedOver(noc);
+        else nocStarted(noc, nowMs, saved, ctx);
       });
     },
     /** A site was registered, changed, or removed (`null`). */

@@ -26,6 +26,8 @@ export interface HealthRunnerDeps {
   readonly sun: SunLookup;
   readonly every: (ms: number, fn: () => void) => () => void;
   readonly log: Logger;
+  /** See `HealthServiceDeps.handoverWithinMs`. */
+  readonly handoverWithinMs?: number | undefined;
 }
 
 /** Events waiting for the health service past which ingest waits too (memory stays bounded). */
@@ -90,6 +92,7 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
     newId: deps.newId,
     sun: deps.sun,
     log,
+    handoverWithinMs: deps.handoverWithinMs,
   });
   let known = new Map<string, SiteRecord>();
   let pending = 0;

@@ -30,6 +30,11 @@ export interface HealthServiceDeps {
   readonly newId: (prefix: string) => string;
   readonly sun: SunLookup;
   readonly log: Logger;
+  /**
+   * With one evaluator among collectors: a state saved this recently is a handover from the
+   * previous evaluator, not a restart (no restart grace). Absent: every start is a restart.
+   */
+  readonly handoverWithinMs?: number | undefined;
 }
 
 const ALERT_SINKS: readonly SinkName[] = ['webhook', 'alertmanager'];
@@ -129,7 +134,7 @@ export function createHealthService(deps: HealthServiceDeps) {
         for (const r of list) records.set(r.siteId, r);
         await reloadControls();
         policy.restore(snapshot.alerts, snapshot.openIncidents);
-        return handle(engine.start(snapshot, list, deps.nowMs()));
+        return handle(engine.start(snapshot, list, deps.nowMs(), deps.handoverWithinMs));
       }),
     onStatus: (status: SiteStatus, receivedMs: number) => serial(() => handle(engine.onStatus(status, receivedMs))),
     onSamples: (siteId: string, samples: readonly HealthSample[], receivedMs: number) =>

@@ -49,6 +49,16 @@ export function nocStarted(noc: NocState, nowMs: number, lastActiveMs: number | 
   openGrace(noc, 'collector_restart', nowMs, { notWatchingFromMs: lastActiveMs }, ctx);
 }
 
+/**
+ * Another collector evaluated until moments ago, and this one goes on from its saved state and
+ * from what every collector stored meanwhile (docs/scaling.md, "One health evaluator"): nobody
+ * stopped hearing the sites, so the saved watch and grace stand and no restart grace opens. Its
+ * own broker connection is taken as up until it says otherwise.
+ */
+export function nocHandedOver(noc: NocState): void {
+  noc.brokerUp = true;
+}
+
 export function nocBroker(noc: NocState, up: boolean, atMs: number, ctx: EngineContext): void {
   if (up === noc.brokerUp) return;
   noc.brokerUp = up;

@@ -23,6 +23,20 @@ describe("the collector's config refuses what it would otherwise ignore", () => 
     ]);
   });
 
+  it('a lease whose renewal does not fit twice in it, from the file or the environment', () => {
+    const fields = (result: ReturnType<typeof load>) => problems(result).map((l) => l.split(':')[0]);
+    expect(fields(load('store: { lease: { ttlMs: 3000, renewMs: 2000 } }\n'))).toEqual(['store.lease.ttlMs']);
+    expect(fields(load('', { PANTAU_LEASE_TTL_MS: '4000', PANTAU_LEASE_RENEW_MS: '3000' }))).toEqual([
+      'store.lease.ttlMs',
+    ]);
+    const good = load('', {
+      PANTAU_LEASE_TTL_MS: '6000',
+      PANTAU_LEASE_RENEW_MS: '3000',
+      PANTAU_LEASE_ENABLED: 'false',
+    });
+    expect(good.ok && good.value.store.lease).toEqual({ enabled: false, ttlMs: 6000, renewMs: 3000, feedPollMs: 1000 });
+  });
+
   it("lets the agent's variables pass (one machine may run both)", () => {
     expect(load('', { PANTAU_SITE_ID: 'demo-01', PANTAU_SAMPLE_INTERVAL_SEC: '5' }).ok).toBe(true);
   });

@@ -1,12 +1,12 @@
-import type pg from 'pg';
 import type { Maintenance, Silence } from '../../alerts/controls.js';
 import type { AlertOutbox, ControlsStore } from '../../health/ports.js';
 import { dueOutboxQuery, type OutboxRow, outboxFromRow } from '../health-rows.js';
+import type { Queryable } from './pool.js';
 
 const DUE = dueOutboxQuery('$1', '$2', '$3', 'NOT given_up');
 
 /** The alert outbox on PostgreSQL. */
-export function postgresOutbox(pool: pg.Pool): AlertOutbox {
+export function postgresOutbox(pool: Queryable): AlertOutbox {
   return {
     async due(sink, nowMs, limit) {
       return (await pool.query<OutboxRow>(DUE, [sink, nowMs, limit])).rows.map(outboxFromRow);
@@ -42,7 +42,7 @@ export function postgresOutbox(pool: pg.Pool): AlertOutbox {
 }
 
 /** Silences, maintenance windows and asked-for acknowledgements on PostgreSQL. */
-export function postgresControls(pool: pg.Pool): ControlsStore {
+export function postgresControls(pool: Queryable): ControlsStore {
   const ofType = async <T>(type: string) =>
     (
       await pool.query<{ record: string }>('SELECT record FROM alert_controls WHERE type = $1 ORDER BY id', [type])

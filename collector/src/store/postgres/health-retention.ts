@@ -1,11 +1,11 @@
-import type pg from 'pg';
 import type { HealthRetention } from '../../health/ports.js';
 import { HEALTH_PRUNE_CHUNK, healthPruneStatements } from '../health-rows.js';
+import type { Queryable } from './pool.js';
 
 const SQL = healthPruneStatements('$1', '$2');
 
 /** Retention of health data on PostgreSQL, a chunk per statement so that no delete holds locks long. */
-export function postgresHealthRetention(pool: pg.Pool): HealthRetention {
+export function postgresHealthRetention(pool: Queryable): HealthRetention {
   async function chunked(sql: string, beforeMs: number): Promise<number> {
     let deleted = 0;
     for (;;) {

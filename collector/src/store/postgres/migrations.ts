@@ -238,6 +238,14 @@ export const pgMigrations: readonly string[] = [
      throughput                text    NOT NULL,
      PRIMARY KEY (time_zone, site_id, day_ms)
    );`,
+  // 6: the health evaluator's feed (docs/scaling.md, "One health evaluator"): each payload names
+  // the transaction that stored it, so the one evaluator reads every collector's batches in an
+  // order no later commit can get behind. A default, not a rewrite: payloads stored before have none.
+  // Statuses it reads by when they were received (a status changes the column, a batch does not).
+  `ALTER TABLE payloads ADD COLUMN xact xid8;
+   ALTER TABLE payloads ALTER COLUMN xact SET DEFAULT pg_current_xact_id();
+   CREATE INDEX payloads_feed ON payloads (xact, id);
+   CREATE INDEX sites_status_received ON sites (status_received_ms);`,
 ];
 
 /** Data steps by migration number. */

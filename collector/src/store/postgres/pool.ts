@@ -2,6 +2,8 @@ import pg from 'pg';
 import { pgDataSteps, pgMigrations } from './migrations.js';
 
 export type Db = pg.PoolClient;
+/** A pool, or one connection in a transaction: what a statement runs on. */
+export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 const INT8_OID = 20;
 // Every bigint here is epoch milliseconds, a byte count, a sequence number or a count: all below 2^53.
@@ -12,12 +14,18 @@ const types = {
       : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
 
-/** A pool whose bigints read as numbers, its schema migrated. */
-export async function openPool(connectionString: string, max: number): Promise<pg.Pool> {
+/** A pool whose bigints read as numbers (the schema as it is: see `openPool`). */
+export function newPool(connectionString: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, types });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });
+  return pool;
+}
+
+/** A pool whose bigints read as numbers, its schema migrated. */
+export async function openPool(connectionString: string, max: number): Promise<pg.Pool> {
+  const pool = newPool(connectionString, max);
   try {
     await migrate(pool);
   } catch (error) {

@@ -118,6 +118,37 @@ describe('NOC-side faults are one NOC incident, never an alert per site', () => 
   });
 });
 
+describe('one evaluator among collectors', () => {
+  /** The evaluator changes 20 s after its last pass; right after, a site's agent dies (a will). */
+  async function takeover(handoverWithinMs: number | undefined) {
+    const { records, agents } = fleet(6);
+    const h = await harness(records, handoverWithinMs === undefined ? {} : { handoverWithinMs });
+    await runAgents(h, agents, START_MS + 30 * MINUTE);
+    h.now += 20_000;
+    const h2 = await h.restart();
+    const dying = agents[0];
+    if (dying === undefined) throw new Error('no agent');
+    dying.powerCut();
+    dying.connected = false;
+    dying.willSent = true;
+    await h2.service.onStatus(dying.site.will(), h2.now);
+    await runAgents(h2, agents, h2.now + 5 * MINUTE);
+    return { h2, siteId: dying.site.siteId };
+  }
+
+  it('a handover moments after the last pass opens no restart grace: a will right after fires at once', async () => {
+    const { h2, siteId } = await takeover(60_000);
+    expect(h2.alerts('offline').map((n) => [n.event, n.alert?.siteId])).toEqual([['firing', siteId]]);
+    expect(h2.incidents()).toEqual([]);
+  });
+
+  it('without it the same start is a restart, whose grace holds that will', async () => {
+    const { h2 } = await takeover(undefined);
+    expect(h2.alerts('offline')).toEqual([]);
+    expect(h2.incidents().map((n) => [n.event, n.incident?.cause])).toEqual([['firing', 'collector_restart']]);
+  });
+});
+
 describe('no floods', () => {
   it('a flapping link gives one "flapping" notification, then one resolution once it settles', async () => {
     const h = await harness([kutimSite('flappy')]);

@@ -187,6 +187,8 @@ export interface HarnessOptions {
   readonly random?: () => number;
   /** A real store (SQLite, PostgreSQL) instead of the memory one. */
   readonly store?: HarnessStore;
+  /** One evaluator among collectors: a state saved this recently is handed over, not restarted. */
+  readonly handoverWithinMs?: number;
 }
 
 interface Shared {
@@ -248,6 +250,7 @@ export async function harness(
     newId: (prefix) => `${prefix}/${h.now}-${++counter}-g${generation}`,
     sun: createSunCache(),
     log: silentLogger(),
+    handoverWithinMs: options.handoverWithinMs,
   });
   Object.assign(h, { service });
   await service.start();

@@ -10,6 +10,7 @@ import { createLive, type Live, type LiveMode } from './live.js';
 import { showLogin } from './login-view.js';
 import { mapView } from './map-view.js';
 import { overviewView } from './overview-view.js';
+import { reportsView } from './reports-view.js';
 import { siteView } from './site-view.js';
 
 const root = document.getElementById('app') ?? document.body;
@@ -23,6 +24,7 @@ const api: Api = createApi(() => {
 function viewFor(parts: readonly string[]): { view: View; nav: string } {
   if (parts[0] === 'map') return { view: mapView, nav: 'map' };
   if (parts[0] === 'alerts') return { view: alertsView, nav: 'alerts' };
+  if (parts[0] === 'reports') return { view: reportsView, nav: 'reports' };
   if (parts[0] === 'site' && parts[1] !== undefined) return { view: siteView, nav: '' };
   return { view: overviewView, nav: 'overview' };
 }
@@ -54,7 +56,7 @@ async function start(): Promise<void> {
     liveLabel.textContent = t(`live.${mode}`);
   });
   const main = h('main', { id: 'view' });
-  const navLinks = (['overview', 'map', 'alerts'] as const).map((name) =>
+  const navLinks = (['overview', 'map', 'alerts', 'reports'] as const).map((name) =>
     h('a', { href: name === 'overview' ? '#/' : `#/${name}`, 'data-nav': name }, t(`nav.${name}`)),
   );
   const session = me;

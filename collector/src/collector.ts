@@ -5,8 +5,8 @@ import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-brok
 import type { CollectorConfig } from './config/schema.js';
 import { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
 import type { HealthRunner } from './health/health-runner.js';
-import { buildHttpHandler } from './http/http-handler.js';
-import { type HttpServer, listenHttp } from './http/http-server.js';
+import { buildHttpApp } from './http/app.js';
+import { type HttpServer, listenHttp } from './http/listen.js';
 import { createAmqpInput, redactUrl } from './ingest/amqp-input.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
@@ -35,6 +35,10 @@ export interface CollectorDeps {
    * (`publish` publishes on it); absent, the collector only stores.
    */
   readonly health?: ((publish: Publish) => HealthRunner) | undefined;
+  /** The dashboard's built files, served at `/` when `http.enabled` (null: none). */
+  readonly dashboardDir?: string | null | undefined;
+  /** The store's size on disk, for /metrics (null: not known). */
+  readonly storeBytes?: (() => Promise<number | null>) | undefined;
 }
 
 export type Publish = (topic: string, payload: Buffer, options: { readonly retain: boolean }) => Promise<void>;
@@ -163,6 +167,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   );
   let brokerUrl: string | null = null;
   let http: HttpServer | null = null;
+  let inputUp = false;
   let stopping: Promise<void> | null = null;
 
   return {
@@ -179,22 +184,41 @@ export function createCollector(deps: CollectorDeps): Collector {
     async start() {
       // First, so a port already in use stops the start before anything else runs.
       if (config.http.enabled) {
-        const handler = buildHttpHandler({
+        const app = buildHttpApp({
+          store: deps.store,
+          access: config.http.access,
           speedtest: config.http.speedtest,
+          config,
+          live: {
+            ingestCounters: () => ingest.counters(),
+            inputCounters: () => subscriber?.counters?.(),
+            health,
+            inputConnected: () => inputUp,
+            storeBytes: deps.storeBytes ?? (async () => null),
+          },
+          dashboardDir: config.http.dashboardDir ?? deps.dashboardDir ?? null,
+          overview: { maxAgeMs: 2_000, usageMaxAgeMs: 300_000, usageSliceSites: 500 },
+          events: { pollMs: 2_000, heartbeatMs: 15_000, maxClients: 200 },
           randomBytes,
           monotonicMs: () => performance.now(),
+          nowMs: deps.nowMs,
+          every: deps.every ?? realEvery,
           log: log.child({ module: 'http' }),
         });
-        http = await listenHttp(handler, config.http.host, config.http.port);
+        http = await listenHttp(app, config.http.host, config.http.port);
       }
       // Before subscribing: the retained statuses the broker hands over at once find health started,
       // and the first messages find the decoders compiled.
       await health?.start();
       ingest.prepare();
-      const onConnection = health === null ? undefined : (up: boolean) => void health.onBroker(up);
+      const onConnection = (up: boolean) => {
+        inputUp = up;
+        if (health !== null) void health.onBroker(up);
+      };
       const input = await openInput(config, ingest, log, onConnection);
       ({ broker, brokerUrl, subscriber } = input);
       await subscriber.start();
+      inputUp = true;
       const every = deps.every ?? realEvery;
       const stopStoreJobs = startStoreJobs(config, { store: deps.store, nowMs: deps.nowMs, log, every });
       const stopGapScan = config.gaps.enabled

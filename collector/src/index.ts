@@ -16,9 +16,15 @@ export { compileCanonicalCheck, decodeIngestPayload, hasRefinement } from './dec
 export { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
 export { createHealthRunner, type HealthRunner } from './health/health-runner.js';
 export * from './health/index.js';
-export { buildHttpHandler } from './http/http-handler.js';
-export { listenHttp } from './http/http-server.js';
+export { type AccessConfig, accessConfigSchema } from './http/access/access-config.js';
+export { hashPassword, hashToken, newToken, verifyPassword } from './http/access/passwords.js';
+export { buildHttpApp } from './http/app.js';
+export type { CollectorLive, HttpAppDeps } from './http/app-deps.js';
+export { type AuditEntry, type AuditLog, createMemoryAuditLog } from './http/audit-log.js';
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
+export { type HttpServer, listenHttp } from './http/listen.js';
+export { createSpeedtest } from './http/speedtest.js';
+export { buildSpeedtestApp } from './http/speedtest-app.js';
 export {
   type AmqpInput,
   type AmqpInputCounters,

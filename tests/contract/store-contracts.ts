@@ -6,6 +6,7 @@ import type {
   SiteRegistry,
   Store,
 } from '@pantau/collector';
+import { auditLogContract } from './audit-log.contract.js';
 import { alertOutboxContract } from './alert-outbox.contract.js';
 import { controlsContract } from './controls.contract.js';
 import { dailyFactsContract } from './daily-facts.contract.js';
@@ -29,6 +30,7 @@ export function storeContracts(name: string, open: () => Promise<Store>): void {
   reportStoreContract(name, open);
   healthStoreContracts(name, open);
   dailyFactsContract(name, open);
+  auditLogContract(name, open);
 }
 
 /** The health roles' suites (the memory store runs these too). */

@@ -1,4 +1,5 @@
 import type { SiteStatus } from '@pantau/shared';
+import type { AuditLog } from '../http/audit-log.js';
 import type { AlertOutbox, ControlsStore, HealthRetention, HealthStateStore } from '../health/ports.js';
 import type { DailyFactsSource } from '../health/underused.js';
 import type { SiteRegistry } from '../registry/site-registry.js';
@@ -111,7 +112,7 @@ export interface HealthStores
     DailyFactsSource {}
 
 /** Every role of one open store, and its lifecycle. */
-export interface Store extends IngestStore, GapStore, MaintenanceStore, ReportStore, HealthStores {
+export interface Store extends IngestStore, GapStore, MaintenanceStore, ReportStore, HealthStores, AuditLog {
   /** Safe to call twice; calls after it fail. */
   close(): Promise<void>;
 }

@@ -238,6 +238,17 @@ export const pgMigrations: readonly string[] = [
      throughput                text    NOT NULL,
      PRIMARY KEY (time_zone, site_id, day_ms)
    );`,
+  // 6: SQLite's migration 8: the HTTP API's audit log.
+  `CREATE TABLE audit_log (
+     id        bigserial PRIMARY KEY,
+     at_ms     bigint  NOT NULL,
+     user_name text    NOT NULL,
+     role      text    NOT NULL,
+     action    text    NOT NULL,
+     target    text    NOT NULL,
+     ok        boolean NOT NULL,
+     detail    text    NOT NULL
+   );`,
 ];
 
 /** Data steps by migration number. */

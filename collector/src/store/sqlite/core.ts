@@ -1,7 +1,9 @@
+import type { AuditLog } from '../../http/audit-log.js';
 import type { BatchRows } from '../batch-rows.js';
 import type { InsertResult } from '../records.js';
 import type { GapStore, HealthStores, IngestStore, MaintenanceStore, ReportStore } from '../store.js';
 import { sqliteControls, sqliteOutbox } from './alert-outbox.js';
+import { sqliteAuditLog } from './audit-log.js';
 import { openSqliteDatabase } from './connection.js';
 import { sqliteGaps } from './gaps.js';
 import { sqliteHealthRetention } from './health-retention.js';
@@ -21,7 +23,8 @@ export interface SqliteCore
     GapStore,
     MaintenanceStore,
     ReportStore,
-    HealthStores {
+    HealthStores,
+    AuditLog {
   /** Batches as rows, in one transaction; results in the same order. */
   insertRows(batches: readonly BatchRows[]): Promise<InsertResult[]>;
   close(): Promise<void>;
@@ -70,6 +73,8 @@ export const FORWARDED_METHODS = [
   'pendingAcks',
   'ackApplied',
   'pruneHealth',
+  'appendAudit',
+  'recentAudit',
 ] as const satisfies readonly ForwardedMethod[];
 const allForwarded: [ForwardedMethod] extends [(typeof FORWARDED_METHODS)[number]] ? true : never = true;
 void allForwarded;
@@ -89,6 +94,7 @@ export function openSqliteCore(path: string): SqliteCore {
     ...sqliteOutbox(db),
     ...sqliteControls(db),
     ...sqliteHealthRetention(db),
+    ...sqliteAuditLog(db),
     async close() {
       if (db.open) db.close();
     },

@@ -6,8 +6,8 @@ import type {
   SiteRegistry,
   Store,
 } from '@pantau/collector';
-import { auditLogContract } from './audit-log.contract.js';
 import { alertOutboxContract } from './alert-outbox.contract.js';
+import { auditLogContract } from './audit-log.contract.js';
 import { controlsContract } from './controls.contract.js';
 import { dailyFactsContract } from './daily-facts.contract.js';
 import { gapStoreContract } from './gap-store.contract.js';

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOPIC_ROOT, type EnvMap, logLevels, topicRootSchema } from '@pantau/shared';
 import { z } from 'zod';
-import { accessConfigSchema } from '../http/access/access-config.js';
 import { healthConfigSchema } from '../health/config.js';
+import { accessConfigSchema } from '../http/access/access-config.js';
 import { provisionConfigSchema } from '../provision/config.js';
 import { reportsConfigSchema } from '../reports/config.js';
 import { refuseContradictions } from './contradictions.js';

@@ -22,5 +22,8 @@ export interface ApiError {
 }
 
 export function sendError(reply: FastifyReply, status: number, error: ApiErrorCode, message: string): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').send({ error, message } satisfies ApiError);
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .send({ error, message } satisfies ApiError);
 }

@@ -3,8 +3,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Every } from '../collector.js';
 import { createGuard } from './access/guard.js';
 import { createSessions } from './access/sessions.js';
-import type { HttpAppDeps } from './app-deps.js';
 import { sendError } from './api-error.js';
+import type { HttpAppDeps } from './app-deps.js';
 import { createMetrics } from './metrics.js';
 import { buildOpenApi, type ExtraPath } from './openapi.js';
 import { createOverviewCache } from './overview/overview-snapshot.js';
@@ -20,10 +20,38 @@ import { registerStaticFiles } from './static-files.js';
 
 /** Routes outside the route table, listed in /openapi.json by hand. */
 const EXTRA_PATHS: readonly ExtraPath[] = [
-  { method: 'get', path: '/speedtest/down', summary: 'N incompressible bytes (?bytes=N, capped)', tag: 'speedtest', status: '200', contentType: 'application/octet-stream' },
-  { method: 'post', path: '/speedtest/up', summary: 'Reads and discards the body; { bytes, ms }', tag: 'speedtest', status: '200', contentType: 'application/json' },
-  { method: 'get', path: '/', summary: "The dashboard's index.html", tag: 'dashboard', status: '200', contentType: 'text/html' },
-  { method: 'get', path: '/assets/{path}', summary: "The dashboard's files", tag: 'dashboard', status: '200', contentType: 'application/octet-stream' },
+  {
+    method: 'get',
+    path: '/speedtest/down',
+    summary: 'N incompressible bytes (?bytes=N, capped)',
+    tag: 'speedtest',
+    status: '200',
+    contentType: 'application/octet-stream',
+  },
+  {
+    method: 'post',
+    path: '/speedtest/up',
+    summary: 'Reads and discards the body; { bytes, ms }',
+    tag: 'speedtest',
+    status: '200',
+    contentType: 'application/json',
+  },
+  {
+    method: 'get',
+    path: '/',
+    summary: "The dashboard's index.html",
+    tag: 'dashboard',
+    status: '200',
+    contentType: 'text/html',
+  },
+  {
+    method: 'get',
+    path: '/assets/{path}',
+    summary: "The dashboard's files",
+    tag: 'dashboard',
+    status: '200',
+    contentType: 'application/octet-stream',
+  },
 ];
 
 /**
@@ -44,7 +72,11 @@ export function buildHttpApp(deps: HttpAppDeps & { readonly every: Every }): Fas
     nowMs: deps.nowMs,
     newSecret: () => deps.randomBytes(32).toString('base64url'),
   });
-  const overview = createOverviewCache(deps.store, deps.overview, { nowMs: deps.nowMs, log: deps.log });
+  const overview = createOverviewCache(deps.store, deps.overview, {
+    nowMs: deps.nowMs,
+    monotonicMs: deps.monotonicMs,
+    log: deps.log,
+  });
   const events = eventRoutes({ overview, every: deps.every, ...deps.events, log: deps.log });
   const metrics = createMetrics({ overview, store: deps.store, live: deps.live });
   const guard = createGuard({ access: deps.access, sessions, audit: deps.store, nowMs: deps.nowMs });
@@ -79,7 +111,16 @@ export function buildHttpApp(deps: HttpAppDeps & { readonly every: Every }): Fas
       changed = false;
       await overview.fresh().catch(() => {});
     }
-    request.log.debug({ event: 'http', method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: reply.elapsedTime }, 'http');
+    request.log.debug(
+      {
+        event: 'http',
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
+      'http',
+    );
   });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}: see /openapi.json`),
@@ -87,7 +128,8 @@ export function buildHttpApp(deps: HttpAppDeps & { readonly every: Every }): Fas
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status === 413) return sendError(reply, 413, 'too_large', 'the body is too large (64 KiB at most)');
-    if (status >= 400 && status < 500) return sendError(reply, status, 'bad_request', error instanceof Error ? error.message : 'bad request');
+    if (status >= 400 && status < 500)
+      return sendError(reply, status, 'bad_request', error instanceof Error ? error.message : 'bad request');
     request.log.error({ event: 'http_failed', err: error, route: request.routeOptions.url }, 'request failed');
     return sendError(reply, 500, 'internal', 'the collector failed to answer: see its log');
   });

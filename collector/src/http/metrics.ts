@@ -39,7 +39,11 @@ export function createMetrics(deps: MetricsDeps): Registry {
       }
     },
   });
-  const perSite = (name: string, help: string, pick: (r: import('./overview/overview-row.js').OverviewRow) => number | null) =>
+  const perSite = (
+    name: string,
+    help: string,
+    pick: (r: import('./overview/overview-row.js').OverviewRow) => number | null,
+  ) =>
     new Gauge({
       name,
       help,
@@ -72,8 +76,16 @@ export function createMetrics(deps: MetricsDeps): Registry {
       },
     });
   ingest('pantau_ingest_messages_total', 'Messages taken from the broker (this process)', (c) => c.messages);
-  ingest('pantau_ingest_samples_stored_total', 'Samples newly stored (this process); rate() is the ingest rate', (c) => c.samplesStored);
-  ingest('pantau_ingest_duplicates_total', 'Samples received again after they were stored (this process)', (c) => c.duplicates);
+  ingest(
+    'pantau_ingest_samples_stored_total',
+    'Samples newly stored (this process); rate() is the ingest rate',
+    (c) => c.samplesStored,
+  );
+  ingest(
+    'pantau_ingest_duplicates_total',
+    'Samples received again after they were stored (this process)',
+    (c) => c.duplicates,
+  );
   new Counter({
     name: 'pantau_ingest_rejects_total',
     help: 'Rejected messages by reason (this process)',

@@ -13,7 +13,10 @@ export function buildOpenApi(defs: readonly RouteDef[], extra: readonly ExtraPat
   const paths: Record<string, Record<string, Json>> = {};
   const jsonOf = (schema: z.ZodType, io: 'input' | 'output') =>
     z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
-  const errorResponse = { description: 'An error: { error, message }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const errorResponse = {
+    description: 'An error: { error, message }',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
 
   for (const def of defs) {
     const path = def.url.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -32,7 +35,11 @@ export function buildOpenApi(defs: readonly RouteDef[], extra: readonly ExtraPat
     }
     const ok = def.response.schema
       ? { content: { 'application/json': { schema: jsonOf(def.response.schema, 'output') } } }
-      : { content: Object.fromEntries((def.response.contentType ?? 'application/octet-stream').split(/,\s*|\s+or\s+/).map((t) => [t, {}])) };
+      : {
+          content: Object.fromEntries(
+            (def.response.contentType ?? 'application/octet-stream').split(/,\s*|\s+or\s+/).map((t) => [t, {}]),
+          ),
+        };
     const operation: Json = {
       summary: def.summary,
       tags: [def.tag],
@@ -47,14 +54,22 @@ export function buildOpenApi(defs: readonly RouteDef[], extra: readonly ExtraPat
       },
     };
     if (def.body !== undefined) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: jsonOf(def.body, 'input') } } };
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: jsonOf(def.body, 'input') } },
+      };
     }
     paths[path] = { ...paths[path], [def.method.toLowerCase()]: operation };
   }
   for (const e of extra) {
     paths[e.path] = {
       ...paths[e.path],
-      [e.method]: { summary: e.summary, tags: [e.tag], security: [], responses: { [e.status]: { description: 'Success', content: { [e.contentType]: {} } } } },
+      [e.method]: {
+        summary: e.summary,
+        tags: [e.tag],
+        security: [],
+        responses: { [e.status]: { description: 'Success', content: { [e.contentType]: {} } } },
+      },
     };
   }
   return {

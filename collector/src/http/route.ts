@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Principal } from './access/principal.js';
 import { sendError } from './api-error.js';
 
@@ -59,7 +59,11 @@ export function registerRoutes(app: FastifyInstance, defs: readonly RouteDef[], 
       handler: async (request, reply) => {
         const allowed = await guard.check(def, request, reply);
         if (allowed === null) return reply;
-        const parsed: Record<'query' | 'params' | 'body', unknown> = { query: undefined, params: undefined, body: undefined };
+        const parsed: Record<'query' | 'params' | 'body', unknown> = {
+          query: undefined,
+          params: undefined,
+          body: undefined,
+        };
         for (const part of ['query', 'params', 'body'] as const) {
           const schema = def[part];
           if (schema === undefined) continue;

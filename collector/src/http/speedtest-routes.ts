@@ -26,26 +26,34 @@ export async function speedtestPlugin(app: FastifyInstance, deps: SpeedtestRoute
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
-  const run = (kind: 'down' | 'up') => async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
-    reply.hijack();
-    const res = reply.raw;
-    try {
-      // Bounded: a few tests at once; the rest are told to come back later.
-      if (activeTests >= deps.speedtest.maxConcurrent) {
-        request.raw.resume();
-        return sendJson(res, 503, { error: 'busy', message: 'too many speed tests at once: retry later' }, { 'retry-after': '60' });
+  const run =
+    (kind: 'down' | 'up') =>
+    async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+      reply.hijack();
+      const res = reply.raw;
+      try {
+        // Bounded: a few tests at once; the rest are told to come back later.
+        if (activeTests >= deps.speedtest.maxConcurrent) {
+          request.raw.resume();
+          return sendJson(
+            res,
+            503,
+            { error: 'busy', message: 'too many speed tests at once: retry later' },
+            { 'retry-after': '60' },
+          );
+        }
+        activeTests += 1;
+        res.once('close', () => {
+          activeTests -= 1;
+        });
+        if (kind === 'down') speedtest.down(new URL(request.url, 'http://collector.invalid'), res);
+        else speedtest.up(request.raw, res);
+      } catch (error) {
+        deps.log.error({ event: 'speedtest_failed', err: error }, 'speed test failed');
+        if (!res.writableEnded && !res.destroyed)
+          sendJson(res, 500, { error: 'internal', message: 'see the collector log' });
       }
-      activeTests += 1;
-      res.once('close', () => {
-        activeTests -= 1;
-      });
-      if (kind === 'down') speedtest.down(new URL(request.url, 'http://collector.invalid'), res);
-      else speedtest.up(request.raw, res);
-    } catch (error) {
-      deps.log.error({ event: 'speedtest_failed', err: error }, 'speed test failed');
-      if (!res.writableEnded && !res.destroyed) sendJson(res, 500, { error: 'internal', message: 'see the collector log' });
-    }
-  };
+    };
   const notAllowed = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     reply.hijack();
     request.raw.resume();

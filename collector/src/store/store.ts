@@ -1,7 +1,7 @@
 import type { SiteStatus } from '@pantau/shared';
-import type { AuditLog } from '../http/audit-log.js';
 import type { AlertOutbox, ControlsStore, HealthRetention, HealthStateStore } from '../health/ports.js';
 import type { DailyFactsSource } from '../health/underused.js';
+import type { AuditLog } from '../http/audit-log.js';
 import type { SiteRegistry } from '../registry/site-registry.js';
 import type { ReportTimeZone } from '../reports/config.js';
 import type { StoredCounters } from './counters.js';

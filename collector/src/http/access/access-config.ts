@@ -5,9 +5,7 @@ export const roles = ['viewer', 'admin'] as const;
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits and . _ @ - (at most 64)');
+const name = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits and . _ @ - (at most 64)');
 
 /**
  * Who may use the HTTP API (docs/api.md, "Access"). `closed`: nothing but the health checks, the
@@ -36,7 +34,11 @@ export const accessConfigSchema = z
       )
       .default([]),
     /** A login session lasts this long (idle or not). */
-    sessionTtlSec: z.int().min(60).max(30 * 86_400).default(12 * 3600),
+    sessionTtlSec: z
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(12 * 3600),
     /** Sessions kept at once; past it the oldest is dropped. */
     maxSessions: z.int().min(1).max(100_000).default(1000),
   })

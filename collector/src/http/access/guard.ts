@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuditLog } from '../audit-log.js';
 import { sendError } from '../api-error.js';
+import type { AuditLog } from '../audit-log.js';
 import type { Guard, RouteDef } from '../route.js';
 import type { AccessConfig } from './access-config.js';
-import { identify } from './principal.js';
 import { sameSecret } from './passwords.js';
+import { identify } from './principal.js';
 import type { Sessions } from './sessions.js';
 
 export interface GuardDeps {
@@ -34,7 +34,13 @@ export function createGuard(deps: GuardDeps): Guard {
       );
       if (def.access === 'public') return { principal: id.ok ? id.principal : null };
       const write = def.method !== 'GET';
-      const refuse = async (status: number, code: 'bad_token' | 'unauthenticated' | 'forbidden' | 'csrf', message: string, user: string, role: string) => {
+      const refuse = async (
+        status: number,
+        code: 'bad_token' | 'unauthenticated' | 'forbidden' | 'csrf',
+        message: string,
+        user: string,
+        role: string,
+      ) => {
         if (write) {
           await deps.audit.appendAudit({
             atMs: deps.nowMs(),
@@ -49,16 +55,30 @@ export function createGuard(deps: GuardDeps): Guard {
         sendError(reply, status, code, message);
         return null;
       };
-      if (!id.ok) return refuse(401, 'bad_token', 'the bearer token is not known: check it, or make a new one', 'unknown token', 'none');
+      if (!id.ok)
+        return refuse(
+          401,
+          'bad_token',
+          'the bearer token is not known: check it, or make a new one',
+          'unknown token',
+          'none',
+        );
       const principal = id.principal;
-      if (principal === null) return refuse(401, 'unauthenticated', 'log in (POST /api/login) or send a bearer token', 'anonymous', 'none');
+      if (principal === null)
+        return refuse(401, 'unauthenticated', 'log in (POST /api/login) or send a bearer token', 'anonymous', 'none');
       if (def.access === 'admin' && principal.role !== 'admin') {
         return refuse(403, 'forbidden', 'this needs the admin role', principal.user, principal.role);
       }
       if (write && principal.via === 'session') {
         const sent = header(request, 'x-csrf-token') ?? '';
         if (principal.session === null || !sameSecret(sent, principal.session.csrfToken)) {
-          return refuse(403, 'csrf', 'send the x-csrf-token header that /api/login or /api/me gave', principal.user, principal.role);
+          return refuse(
+            403,
+            'csrf',
+            'send the x-csrf-token header that /api/login or /api/me gave',
+            principal.user,
+            principal.role,
+          );
         }
       }
       return { principal };

@@ -46,7 +46,8 @@ export function identify(
   if (session !== null) {
     return { ok: true, principal: { user: session.user, role: session.role, via: 'session', session } };
   }
-  if (access.mode === 'demo') return { ok: true, principal: { user: 'demo', role: 'admin', via: 'demo', session: null } };
+  if (access.mode === 'demo')
+    return { ok: true, principal: { user: 'demo', role: 'admin', via: 'demo', session: null } };
   return { ok: true, principal: null };
 }
 

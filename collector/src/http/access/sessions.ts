@@ -24,7 +24,13 @@ export function createSessions(deps: SessionDeps) {
   const sessions = new Map<string, Session>();
   return {
     open(user: string, role: Role): Session {
-      const session = { id: deps.newSecret(), user, role, csrfToken: deps.newSecret(), expiresMs: deps.nowMs() + deps.ttlMs };
+      const session = {
+        id: deps.newSecret(),
+        user,
+        role,
+        csrfToken: deps.newSecret(),
+        expiresMs: deps.nowMs() + deps.ttlMs,
+      };
       sessions.set(session.id, session);
       while (sessions.size > deps.max) {
         const oldest = sessions.keys().next().value;

@@ -54,9 +54,7 @@ function areasOf(records: readonly SiteRecord[]): AreaChoice[] {
     .map(([code, kab]) => ({
       kabupatenCode: code,
       kabupaten: kab.name,
-      kecamatan: [...kab.kec.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([c, name]) => ({ code: c, name })),
+      kecamatan: [...kab.kec.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, name]) => ({ code: c, name })),
     }));
 }
 
@@ -69,11 +67,13 @@ function areasOf(records: readonly SiteRecord[]): AreaChoice[] {
 export function createOverviewCache(
   source: OverviewSource,
   options: OverviewCacheOptions,
-  deps: { readonly nowMs: () => number; readonly log: Logger },
+  deps: { readonly nowMs: () => number; readonly monotonicMs: () => number; readonly log: Logger },
 ) {
   let current: OverviewSnapshot | null = null;
+  /** When `current` was built, on the clock that never jumps. */
+  let builtAtMs = 0;
   let building: Promise<OverviewSnapshot> | null = null;
-  let usage: { atMs: number; bySite: Map<string, Usage24h> } | null = null;
+  let usage: { readAtMs: number; bySite: Map<string, Usage24h> } | null = null;
   let usageReading: Promise<void> | null = null;
 
   async function readUsage(siteIds: readonly string[]): Promise<void> {
@@ -91,14 +91,14 @@ export function createOverviewCache(
         });
       }
     }
-    usage = { atMs: toMs, bySite };
+    usage = { readAtMs: deps.monotonicMs(), bySite };
   }
 
   async function build(): Promise<OverviewSnapshot> {
     const [health, records, summaries] = await Promise.all([source.load(), source.list(), source.listSites()]);
     const ids = new Set<string>([...records.map((r) => r.siteId), ...summaries.map((s) => s.siteId)]);
     if (usage === null) await readUsage([...ids]);
-    else if (deps.nowMs() - usage.atMs > options.usageMaxAgeMs && usageReading === null) {
+    else if (deps.monotonicMs() - usage.readAtMs > options.usageMaxAgeMs && usageReading === null) {
       usageReading = guard(deps.log, 'overview_usage', () => readUsage([...ids]))().finally(() => {
         usageReading = null;
       });
@@ -137,9 +137,11 @@ export function createOverviewCache(
   }
 
   function rebuild(): Promise<OverviewSnapshot> {
+    const startedMs = deps.monotonicMs();
     building ??= build()
       .then((snapshot) => {
         current = snapshot;
+        builtAtMs = startedMs;
         return snapshot;
       })
       .finally(() => {
@@ -152,7 +154,7 @@ export function createOverviewCache(
     /** The newest snapshot; the first call waits for one, later calls never wait for a rebuild. */
     async snapshot(): Promise<OverviewSnapshot> {
       if (current === null) return rebuild();
-      if (deps.nowMs() - current.generatedAtMs > options.maxAgeMs) {
+      if (deps.monotonicMs() - builtAtMs > options.maxAgeMs) {
         rebuild().catch((error: unknown) =>
           deps.log.warn({ event: 'overview_rebuild_failed', err: error }, 'overview snapshot not rebuilt'),
         );

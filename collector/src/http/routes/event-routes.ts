@@ -1,5 +1,5 @@
-import type { Logger } from '@pantau/shared';
 import type { ServerResponse } from 'node:http';
+import type { Logger } from '@pantau/shared';
 import type { Every } from '../../collector.js';
 import { sendError } from '../api-error.js';
 import type { OverviewRow } from '../overview/overview-row.js';
@@ -44,7 +44,13 @@ export function eventRoutes(deps: EventRouteDeps): { routes: RouteDef[]; close()
         let out = '';
         for (const r of snap.rows) {
           if (previous.get(r.siteId) === next.get(r.siteId)) continue;
-          const data: StateLine = { siteId: r.siteId, state: r.state, kinds: r.kinds, cause: r.cause, sinceMs: r.sinceMs };
+          const data: StateLine = {
+            siteId: r.siteId,
+            state: r.state,
+            kinds: r.kinds,
+            cause: r.cause,
+            sinceMs: r.sinceMs,
+          };
           out += `event: state\ndata: ${JSON.stringify(data)}\n\n`;
         }
         if (out !== '') broadcast(out);

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import type { AuditLog } from '../audit-log.js';
 import type { CollectorLive } from '../app-deps.js';
+import type { AuditLog } from '../audit-log.js';
 import { type RouteDef, route } from '../route.js';
 
 export interface OpsRouteDeps {

@@ -71,7 +71,13 @@ const siteDetailSchema = z.object({
     })
     .nullable(),
   status: z
-    .object({ state: z.string(), reason: z.string(), epoch: z.number(), agentVersion: z.string(), receivedMs: z.number() })
+    .object({
+      state: z.string(),
+      reason: z.string(),
+      epoch: z.number(),
+      agentVersion: z.string(),
+      receivedMs: z.number(),
+    })
     .nullable(),
   last: z.record(z.string(), z.unknown()).nullable(),
   alerts: z.array(alertSchema),
@@ -109,22 +115,24 @@ type Alert = z.infer<typeof alertSchema>;
 /** The viewer's reads: the fleet overview, one site, its series, alerts, incidents, silences. */
 export function readRoutes(deps: ReadRouteDeps): RouteDef[] {
   const wholeFleet = new WeakMap<OverviewSnapshot, string>();
-  const alertView = (names: ReadonlyMap<string, { name: string }>) => (a: AlertRecord): Alert => ({
-    key: a.key,
-    siteId: a.siteId,
-    siteName: names.get(a.siteId)?.name ?? null,
-    kind: a.kind,
-    phase: a.phase,
-    cause: a.cause,
-    firstCause: a.firstCause,
-    detail: a.detail,
-    sinceMs: a.sinceMs,
-    flapping: a.flapping,
-    incidentId: a.incidentId,
-    ackBy: a.ackBy,
-    ackMs: a.ackMs,
-    ackNote: a.ackNote,
-  });
+  const alertView =
+    (names: ReadonlyMap<string, { name: string }>) =>
+    (a: AlertRecord): Alert => ({
+      key: a.key,
+      siteId: a.siteId,
+      siteName: names.get(a.siteId)?.name ?? null,
+      kind: a.kind,
+      phase: a.phase,
+      cause: a.cause,
+      firstCause: a.firstCause,
+      detail: a.detail,
+      sinceMs: a.sinceMs,
+      flapping: a.flapping,
+      incidentId: a.incidentId,
+      ackBy: a.ackBy,
+      ackMs: a.ackMs,
+      ackNote: a.ackNote,
+    });
 
   return [
     route({
@@ -142,7 +150,12 @@ export function readRoutes(deps: ReadRouteDeps): RouteDef[] {
         let body = whole ? wholeFleet.get(snap) : undefined;
         if (body === undefined) {
           const rows = whole ? snap.rows : filterRows(snap.rows, query);
-          body = JSON.stringify({ generatedAtMs: snap.generatedAtMs, counts: countRows(rows), areas: snap.areas, sites: rows });
+          body = JSON.stringify({
+            generatedAtMs: snap.generatedAtMs,
+            counts: countRows(rows),
+            areas: snap.areas,
+            sites: rows,
+          });
           if (whole) wholeFleet.set(snap, body);
         }
         return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(body);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { reportFormats } from '../../cli.js';
 import { runReportCommand } from '../../commands/report-command.js';
 import type { Store } from '../../store/store.js';
-import type { HttpAppDeps } from '../app-deps.js';
 import { sendError } from '../api-error.js';
+import type { HttpAppDeps } from '../app-deps.js';
 import { type RouteDef, route } from '../route.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date looks like 2026-11-30');

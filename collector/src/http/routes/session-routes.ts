@@ -3,8 +3,8 @@ import type { AccessConfig } from '../access/access-config.js';
 import { verifyPassword } from '../access/passwords.js';
 import { CLEARED_SESSION_COOKIE, readCookie, SESSION_COOKIE, sessionCookie } from '../access/principal.js';
 import type { Sessions } from '../access/sessions.js';
-import { type AuditLog, auditEntrySchema } from '../audit-log.js';
 import { sendError } from '../api-error.js';
+import { type AuditLog, auditEntrySchema } from '../audit-log.js';
 import { type RouteDef, route } from '../route.js';
 
 export interface SessionRouteDeps {
@@ -47,7 +47,10 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteDef[] {
       summary: 'Log in; sets the pantau_session cookie and gives the CSRF token for writes',
       access: 'public',
       body: z.object({ user: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
-      response: { status: 200, schema: z.object({ user: z.string(), role: z.enum(['viewer', 'admin']), csrfToken: z.string() }) },
+      response: {
+        status: 200,
+        schema: z.object({ user: z.string(), role: z.enum(['viewer', 'admin']), csrfToken: z.string() }),
+      },
       async handler({ body, reply }) {
         const tried = recentFailures(body.user);
         if (tried.length >= MAX_FAILURES) {

@@ -2,9 +2,9 @@ import { alertKindSchema } from '@pantau/shared';
 import { z } from 'zod';
 import { scopeSchema } from '../../alerts/controls.js';
 import type { ControlsStore } from '../../health/ports.js';
-import type { AuditLog } from '../audit-log.js';
-import { sendError } from '../api-error.js';
 import type { Principal } from '../access/principal.js';
+import { sendError } from '../api-error.js';
+import type { AuditLog } from '../audit-log.js';
 import { type RouteDef, route } from '../route.js';
 
 const timeMs = z.int().min(0);

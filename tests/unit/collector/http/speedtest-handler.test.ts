@@ -85,7 +85,11 @@ describe('speed test (no socket)', () => {
 
   it('counts an upload of any content type through the app, unparsed', async () => {
     const a = app();
-    for (const headers of [{}, { 'content-type': 'application/json' }, { 'content-type': 'application/octet-stream' }]) {
+    for (const headers of [
+      {},
+      { 'content-type': 'application/json' },
+      { 'content-type': 'application/octet-stream' },
+    ]) {
       const res = await a.inject({ method: 'POST', url: '/speedtest/up', payload: Buffer.alloc(80_000, 7), headers });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({ bytes: 80_000 });

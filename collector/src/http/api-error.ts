@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | 'method_not_allowed'
   | 'too_large'
   | 'busy'
+  | 'too_many_logins'
   | 'not_ready'
   | 'no_dashboard'
   | 'internal';

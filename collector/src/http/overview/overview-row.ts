@@ -1,9 +1,8 @@
 import type { AlertKind } from '@pantau/shared';
 import { z } from 'zod';
 import type { AlertRecord } from '../../alerts/alert-record.js';
-import type { SiteHealth } from '../../health/site-state.js';
 import type { SiteRecord } from '../../registry/site-record.js';
-import type { SiteSummary } from '../../store/records.js';
+import type { FleetLatest } from './fleet-view.js';
 
 export const overviewStates = [
   'offline',
@@ -64,8 +63,8 @@ export interface Usage24h {
 export interface RowParts {
   readonly siteId: string;
   readonly record: SiteRecord | null;
-  readonly health: SiteHealth | null;
-  readonly summary: SiteSummary | null;
+  /** Null: never heard. */
+  readonly latest: FleetLatest | null;
   /** The site's alerts that are not resolved. */
   readonly alerts: readonly AlertRecord[];
   readonly usage: Usage24h | null;
@@ -77,19 +76,18 @@ function shown(alert: AlertRecord): boolean {
 }
 
 export function overviewRow(parts: RowParts): OverviewRow {
-  const { record, health, summary } = parts;
+  const { record, latest } = parts;
   const active = parts.alerts.filter(shown).sort((a, b) => SEVERITY[a.kind] - SEVERITY[b.kind]);
   const worst = active[0];
-  const lastSeenMs = summary?.lastSeenMs ?? health?.lastHeardMs ?? null;
+  const lastSeenMs = latest?.lastSeenMs ?? null;
   const state: OverviewState = worst?.kind ?? (lastSeenMs === null ? 'unknown' : 'online');
-  const figures = summary?.lastSample?.figures ?? null;
   return {
     siteId: parts.siteId,
     name: record?.name ?? null,
     registered: record !== null,
-    kabupatenCode: record?.kabupatenCode ?? health?.kabupatenCode ?? null,
+    kabupatenCode: record?.kabupatenCode ?? null,
     kabupaten: record?.kabupaten ?? null,
-    kecamatanCode: record?.kecamatanCode ?? health?.kecamatanCode ?? null,
+    kecamatanCode: record?.kecamatanCode ?? null,
     kecamatan: record?.kecamatan ?? null,
     desa: record?.desa ?? null,
     group: record?.group ?? null,
@@ -100,8 +98,8 @@ export function overviewRow(parts: RowParts): OverviewRow {
     cause: worst?.cause ?? null,
     sinceMs: worst?.sinceMs ?? null,
     lastSeenMs,
-    batteryVolts: figures?.batteryVolts ?? null,
-    rttMs: figures?.rttInternetMs ?? null,
+    batteryVolts: latest?.batteryVolts ?? null,
+    rttMs: latest?.rttInternetMs ?? null,
     clients24h: parts.usage?.clientsMax ?? null,
     down24hBytes: parts.usage?.downBytes ?? null,
     up24hBytes: parts.usage?.upBytes ?? null,

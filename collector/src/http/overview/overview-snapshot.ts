@@ -1,13 +1,10 @@
 import { guard, type Logger } from '@pantau/shared';
 import type { AlertRecord } from '../../alerts/alert-record.js';
-import type { HealthSnapshotData } from '../../health/ports.js';
-import type { SiteHealth } from '../../health/site-state.js';
 import type { SiteRecord } from '../../registry/site-record.js';
-import type { SiteSummary } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { compareRows, type OverviewRow, overviewRow, type Usage24h } from './overview-row.js';
 
-export type OverviewSource = Pick<Store, 'load' | 'list' | 'listSites' | 'rollupsInRange'>;
+export type OverviewSource = Pick<Store, 'list' | 'rollupsInRange' | 'fleetAlerts' | 'fleetLatest'>;
 
 export interface AreaChoice {
   readonly kabupatenCode: string;
@@ -22,15 +19,15 @@ export interface OverviewSnapshot {
   readonly byId: ReadonlyMap<string, OverviewRow>;
   readonly areas: readonly AreaChoice[];
   readonly records: ReadonlyMap<string, SiteRecord>;
-  /** What the rows were built from, for the site detail and the alert lists. */
-  readonly health: HealthSnapshotData;
-  readonly healthById: ReadonlyMap<string, SiteHealth>;
-  readonly summaries: ReadonlyMap<string, SiteSummary>;
+  /** The alerts not resolved, the rows were built from. */
+  readonly alerts: readonly AlertRecord[];
 }
 
 export interface OverviewCacheOptions {
   /** A snapshot older than this is rebuilt (served meanwhile: a request never waits for it). */
   readonly maxAgeMs: number;
+  /** The registry (names, areas) is read again after this long; it changes by an import. */
+  readonly registryMaxAgeMs: number;
   /** The 24-hour use per site is read again after this long (roll-ups change hourly). */
   readonly usageMaxAgeMs: number;
   /** Sites whose roll-ups are read in one call, so one read stays short. */
@@ -58,11 +55,37 @@ function areasOf(records: readonly SiteRecord[]): AreaChoice[] {
     }));
 }
 
+/** A value read again in the background once older than `maxAgeMs`; the first read is waited for. */
+function slowPart<T>(read: () => Promise<T>, maxAgeMs: number, monotonicMs: () => number, log: Logger, event: string) {
+  let value: { readAtMs: number; v: T } | null = null;
+  let reading: Promise<void> | null = null;
+  const refresh = async () => {
+    const startedMs = monotonicMs();
+    const v = await read();
+    value = { readAtMs: startedMs, v };
+  };
+  return {
+    async get(): Promise<T> {
+      if (value === null) await refresh();
+      else if (monotonicMs() - value.readAtMs > maxAgeMs && reading === null) {
+        reading = guard(log, event, refresh)().finally(() => {
+          reading = null;
+        });
+      }
+      if (value === null) throw new Error(`${event}: nothing read`);
+      return value.v;
+    },
+    /** Read again now, waited for (after a write that changes it). */
+    refresh,
+  };
+}
+
 /**
- * The overview's read path: one read of each source (health state, registry, latest figures) per
- * snapshot, whatever the fleet's size; the 24-hour use is read less often, a slice of sites at a
- * time. Requests are served from the newest snapshot; a stale one is rebuilt in the background, and
- * concurrent requests share one build.
+ * The overview's read path: each snapshot reads the alerts not resolved and one narrow row per
+ * heard site (two small queries, whatever the fleet's size); the registry and the 24-hour use
+ * change rarely and are read again in the background, the use a slice of sites at a time. Requests
+ * are served from the newest snapshot; a stale one is rebuilt in the background, and concurrent
+ * requests share one build.
  */
 export function createOverviewCache(
   source: OverviewSource,
@@ -73,42 +96,52 @@ export function createOverviewCache(
   /** When `current` was built, on the clock that never jumps. */
   let builtAtMs = 0;
   let building: Promise<OverviewSnapshot> | null = null;
-  let usage: { readAtMs: number; bySite: Map<string, Usage24h> } | null = null;
-  let usageReading: Promise<void> | null = null;
 
-  async function readUsage(siteIds: readonly string[]): Promise<void> {
-    const toMs = deps.nowMs();
-    const bySite = new Map<string, Usage24h>();
-    const ids = [...siteIds].sort();
-    for (let i = 0; i < ids.length; i += options.usageSliceSites) {
-      const slice = ids.slice(i, i + options.usageSliceSites);
-      for (const r of await source.rollupsInRange('hour', toMs - DAY_MS, toMs, slice)) {
-        const u = bySite.get(r.siteId) ?? { clientsMax: null, downBytes: 0, upBytes: 0 };
-        bySite.set(r.siteId, {
-          clientsMax: r.clientsMax === null ? u.clientsMax : Math.max(u.clientsMax ?? 0, r.clientsMax),
-          downBytes: u.downBytes + r.clientRxBytes,
-          upBytes: u.upBytes + r.clientTxBytes,
-        });
+  const registry = slowPart(
+    () => source.list(),
+    options.registryMaxAgeMs,
+    deps.monotonicMs,
+    deps.log,
+    'overview_registry',
+  );
+  let usageIds: readonly string[] = [];
+  const usage = slowPart(
+    async () => {
+      const toMs = deps.nowMs();
+      const bySite = new Map<string, Usage24h>();
+      const ids = [...usageIds].sort();
+      for (let i = 0; i < ids.length; i += options.usageSliceSites) {
+        const slice = ids.slice(i, i + options.usageSliceSites);
+        for (const r of await source.rollupsInRange('hour', toMs - DAY_MS, toMs, slice)) {
+          const u = bySite.get(r.siteId) ?? { clientsMax: null, downBytes: 0, upBytes: 0 };
+          bySite.set(r.siteId, {
+            clientsMax: r.clientsMax === null ? u.clientsMax : Math.max(u.clientsMax ?? 0, r.clientsMax),
+            downBytes: u.downBytes + r.clientRxBytes,
+            upBytes: u.upBytes + r.clientTxBytes,
+          });
+        }
       }
-    }
-    usage = { readAtMs: deps.monotonicMs(), bySite };
-  }
+      return bySite;
+    },
+    options.usageMaxAgeMs,
+    deps.monotonicMs,
+    deps.log,
+    'overview_usage',
+  );
 
   async function build(): Promise<OverviewSnapshot> {
-    const [health, records, summaries] = await Promise.all([source.load(), source.list(), source.listSites()]);
-    const ids = new Set<string>([...records.map((r) => r.siteId), ...summaries.map((s) => s.siteId)]);
-    if (usage === null) await readUsage([...ids]);
-    else if (deps.monotonicMs() - usage.readAtMs > options.usageMaxAgeMs && usageReading === null) {
-      usageReading = guard(deps.log, 'overview_usage', () => readUsage([...ids]))().finally(() => {
-        usageReading = null;
-      });
-    }
+    const [records, alerts, latest] = await Promise.all([
+      registry.get(),
+      source.fleetAlerts(false),
+      source.fleetLatest(),
+    ]);
+    const ids = new Set<string>([...records.map((r) => r.siteId), ...latest.map((s) => s.siteId)]);
+    usageIds = [...ids];
+    const usageBySite = await usage.get();
     const recordById = new Map(records.map((r) => [r.siteId, r]));
-    const healthById = new Map(health.sites.map((h) => [h.siteId, h]));
-    const summaryById = new Map(summaries.map((s) => [s.siteId, s]));
+    const latestById = new Map(latest.map((s) => [s.siteId, s]));
     const alertsById = new Map<string, AlertRecord[]>();
-    for (const a of health.alerts) {
-      if (a.phase === 'resolved') continue;
+    for (const a of alerts) {
       const list = alertsById.get(a.siteId);
       if (list === undefined) alertsById.set(a.siteId, [a]);
       else list.push(a);
@@ -117,10 +150,9 @@ export function createOverviewCache(
       overviewRow({
         siteId,
         record: recordById.get(siteId) ?? null,
-        health: healthById.get(siteId) ?? null,
-        summary: summaryById.get(siteId) ?? null,
+        latest: latestById.get(siteId) ?? null,
         alerts: alertsById.get(siteId) ?? [],
-        usage: usage?.bySite.get(siteId) ?? null,
+        usage: usageBySite.get(siteId) ?? null,
       }),
     );
     rows.sort(compareRows);
@@ -130,9 +162,7 @@ export function createOverviewCache(
       byId: new Map(rows.map((r) => [r.siteId, r])),
       areas: areasOf(records),
       records: recordById,
-      health,
-      healthById,
-      summaries: summaryById,
+      alerts,
     };
   }
 
@@ -161,8 +191,12 @@ export function createOverviewCache(
       }
       return current;
     },
-    /** A fresh snapshot now (after a write, or when a caller must see the latest state). */
-    fresh: rebuild,
+    /** A fresh snapshot now, the registry read again too (after a write). */
+    async fresh(): Promise<OverviewSnapshot> {
+      await registry.refresh();
+      await building;
+      return rebuild();
+    },
   };
 }
 export type OverviewCache = ReturnType<typeof createOverviewCache>;

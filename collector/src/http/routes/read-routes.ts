@@ -173,10 +173,12 @@ export function readRoutes(deps: ReadRouteDeps): RouteDef[] {
         const snap = await deps.overview.snapshot();
         const site = snap.byId.get(params.siteId);
         if (site === undefined) return sendError(reply, 404, 'not_found', `no site ${params.siteId}: check the id`);
-        const health = snap.healthById.get(params.siteId) ?? null;
-        const summary = snap.summaries.get(params.siteId) ?? null;
         const nowMs = deps.nowMs();
-        const history = await deps.store.history(params.siteId, nowMs - 30 * DAY_MS, nowMs + 1);
+        const [view, history] = await Promise.all([
+          deps.store.siteView(params.siteId),
+          deps.store.history(params.siteId, nowMs - 30 * DAY_MS, nowMs + 1),
+        ]);
+        const { health, summary } = view;
         const offline = health?.offline ?? null;
         const last = summary?.lastSample ?? null;
         return {
@@ -200,7 +202,7 @@ export function readRoutes(deps: ReadRouteDeps): RouteDef[] {
                 },
           status: summary?.status ?? null,
           last: last === null ? null : { atMs: last.effectiveMs, seq: last.seq, bootId: last.bootId, ...last.figures },
-          alerts: snap.health.alerts.filter((a) => a.siteId === params.siteId).map(alertView(snap.records)),
+          alerts: view.alerts.map(alertView(snap.records)),
           history: history
             .reverse()
             .map(({ kind, event, atMs, sinceMs, cause, detail, previousCause, previousDetail }) => ({
@@ -269,9 +271,8 @@ export function readRoutes(deps: ReadRouteDeps): RouteDef[] {
       response: { status: 200, schema: z.object({ alerts: z.array(alertSchema) }) },
       async handler({ query }) {
         const snap = await deps.overview.snapshot();
-        const alerts = snap.health.alerts
-          .filter((a) => query.open !== 'true' || a.phase !== 'resolved')
-          .sort((a, b) => b.sinceMs - a.sinceMs);
+        const list = query.open === 'true' ? snap.alerts : await deps.store.fleetAlerts(true);
+        const alerts = [...list].sort((a, b) => b.sinceMs - a.sinceMs);
         return { alerts: alerts.map(alertView(snap.records)) };
       },
     }),
@@ -284,9 +285,8 @@ export function readRoutes(deps: ReadRouteDeps): RouteDef[] {
       query: z.object({ open: openFlag }),
       response: { status: 200, schema: z.object({ incidents: z.array(incidentSchema) }) },
       async handler() {
-        const snap = await deps.overview.snapshot();
         return {
-          incidents: snap.health.openIncidents.map((i) => ({
+          incidents: (await deps.store.openIncidentList()).map((i) => ({
             id: i.id,
             kind: i.kind,
             scope: i.scope,

@@ -54,7 +54,7 @@ export function sessionRoutes(deps: SessionRouteDeps): RouteDef[] {
       async handler({ body, reply }) {
         const tried = recentFailures(body.user);
         if (tried.length >= MAX_FAILURES) {
-          return sendError(reply, 429, 'busy', 'too many failed logins for this user: wait 15 minutes');
+          return sendError(reply, 429, 'too_many_logins', 'too many failed logins for this user: wait 15 minutes');
         }
         const user = deps.access.users.find((u) => u.name === body.user);
         const good = await verifyPassword(body.password, user?.passwordHash ?? DECOY_HASH);

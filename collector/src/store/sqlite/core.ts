@@ -1,10 +1,12 @@
 import type { AuditLog } from '../../http/audit-log.js';
+import type { FleetView } from '../../http/overview/fleet-view.js';
 import type { BatchRows } from '../batch-rows.js';
 import type { InsertResult } from '../records.js';
 import type { GapStore, HealthStores, IngestStore, MaintenanceStore, ReportStore } from '../store.js';
 import { sqliteControls, sqliteOutbox } from './alert-outbox.js';
 import { sqliteAuditLog } from './audit-log.js';
 import { openSqliteDatabase } from './connection.js';
+import { sqliteFleetView } from './fleet-view.js';
 import { sqliteGaps } from './gaps.js';
 import { sqliteHealthRetention } from './health-retention.js';
 import { sqliteHealthState } from './health-state.js';
@@ -24,7 +26,8 @@ export interface SqliteCore
     MaintenanceStore,
     ReportStore,
     HealthStores,
-    AuditLog {
+    AuditLog,
+    FleetView {
   /** Batches as rows, in one transaction; results in the same order. */
   insertRows(batches: readonly BatchRows[]): Promise<InsertResult[]>;
   close(): Promise<void>;
@@ -75,6 +78,10 @@ export const FORWARDED_METHODS = [
   'pruneHealth',
   'appendAudit',
   'recentAudit',
+  'fleetAlerts',
+  'fleetLatest',
+  'openIncidentList',
+  'siteView',
 ] as const satisfies readonly ForwardedMethod[];
 const allForwarded: [ForwardedMethod] extends [(typeof FORWARDED_METHODS)[number]] ? true : never = true;
 void allForwarded;
@@ -95,6 +102,7 @@ export function openSqliteCore(path: string): SqliteCore {
     ...sqliteControls(db),
     ...sqliteHealthRetention(db),
     ...sqliteAuditLog(db),
+    ...sqliteFleetView(db),
     async close() {
       if (db.open) db.close();
     },

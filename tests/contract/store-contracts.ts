@@ -8,6 +8,7 @@ import type {
 } from '@pantau/collector';
 import { alertOutboxContract } from './alert-outbox.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
+import { fleetViewContract } from './fleet-view.contract.js';
 import { controlsContract } from './controls.contract.js';
 import { dailyFactsContract } from './daily-facts.contract.js';
 import { gapStoreContract } from './gap-store.contract.js';
@@ -31,6 +32,7 @@ export function storeContracts(name: string, open: () => Promise<Store>): void {
   healthStoreContracts(name, open);
   dailyFactsContract(name, open);
   auditLogContract(name, open);
+  fleetViewContract(name, open);
 }
 
 /** The health roles' suites (the memory store runs these too). */

@@ -116,3 +116,25 @@ export function compareRows(a: OverviewRow, b: OverviewRow): number {
   if (since !== 0) return since;
   return a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0;
 }
+
+/** Same figures: the older row (and its JSON, kept by identity) can stand for the newer one. */
+export function sameRow(a: OverviewRow, b: OverviewRow): boolean {
+  for (const key of Object.keys(a) as (keyof OverviewRow)[]) {
+    if (key === 'kinds') {
+      if (a.kinds.length !== b.kinds.length || a.kinds.some((k, i) => k !== b.kinds[i])) return false;
+    } else if (a[key] !== b[key]) return false;
+  }
+  return true;
+}
+
+const rowJson = new WeakMap<OverviewRow, string>();
+
+/** A row's JSON, made once per row object: rows that did not change keep their object, so their text. */
+export function jsonOfRow(row: OverviewRow): string {
+  let text = rowJson.get(row);
+  if (text === undefined) {
+    text = JSON.stringify(row);
+    rowJson.set(row, text);
+  }
+  return text;
+}

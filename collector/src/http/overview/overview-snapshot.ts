@@ -2,7 +2,7 @@ import { guard, type Logger } from '@pantau/shared';
 import type { AlertRecord } from '../../alerts/alert-record.js';
 import type { SiteRecord } from '../../registry/site-record.js';
 import type { Store } from '../../store/store.js';
-import { compareRows, type OverviewRow, overviewRow, type Usage24h } from './overview-row.js';
+import { compareRows, type OverviewRow, overviewRow, sameRow, type Usage24h } from './overview-row.js';
 
 export type OverviewSource = Pick<Store, 'list' | 'rollupsInRange' | 'fleetAlerts' | 'fleetLatest'>;
 
@@ -146,15 +146,19 @@ export function createOverviewCache(
       if (list === undefined) alertsById.set(a.siteId, [a]);
       else list.push(a);
     }
-    const rows = [...ids].map((siteId) =>
-      overviewRow({
+    const before = current?.byId;
+    const rows = [...ids].map((siteId) => {
+      const row = overviewRow({
         siteId,
         record: recordById.get(siteId) ?? null,
         latest: latestById.get(siteId) ?? null,
         alerts: alertsById.get(siteId) ?? [],
         usage: usageBySite.get(siteId) ?? null,
-      }),
-    );
+      });
+      // An unchanged row keeps its object, so its JSON is not made again.
+      const old = before?.get(siteId);
+      return old !== undefined && sameRow(old, row) ? old : row;
+    });
     rows.sort(compareRows);
     return {
       generatedAtMs: deps.nowMs(),

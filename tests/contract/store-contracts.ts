@@ -8,9 +8,9 @@ import type {
 } from '@pantau/collector';
 import { alertOutboxContract } from './alert-outbox.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
-import { fleetViewContract } from './fleet-view.contract.js';
 import { controlsContract } from './controls.contract.js';
 import { dailyFactsContract } from './daily-facts.contract.js';
+import { fleetViewContract } from './fleet-view.contract.js';
 import { gapStoreContract } from './gap-store.contract.js';
 import { healthRetentionContract } from './health-retention.contract.js';
 import { healthStateContract } from './health-state.contract.js';

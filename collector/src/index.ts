@@ -11,6 +11,7 @@ export { parseProvisionArgs, runProvision } from './commands/provision-command.j
 export { importSites, setSite } from './commands/registry-commands.js';
 export { formatSitesTable } from './commands/sites.js';
 export { formatStatsTable } from './commands/stats.js';
+export { parseUserArgs, runUserAdd } from './commands/user-command.js';
 export { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
 export { compileCanonicalCheck, decodeIngestPayload, hasRefinement } from './decode/index.js';
 export { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';

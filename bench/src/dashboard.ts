@@ -78,7 +78,7 @@ function app(store: Store, nowMs: number) {
       storeBytes: async () => null,
     },
     dashboardDir: null,
-    overview: { maxAgeMs: 2_000, registryMaxAgeMs: 30_000, usageMaxAgeMs: 300_000, usageSliceSites: 500 },
+    overview: { maxAgeMs: 2_000, registryMaxAgeMs: 30_000, usageMaxAgeMs: 300_000, usageSliceSites: 100 },
     events: { pollMs: 2_000, heartbeatMs: 15_000, maxClients: 200 },
     randomBytes,
     monotonicMs: () => performance.now(),

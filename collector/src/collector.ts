@@ -197,7 +197,7 @@ export function createCollector(deps: CollectorDeps): Collector {
             storeBytes: deps.storeBytes ?? (async () => null),
           },
           dashboardDir: config.http.dashboardDir ?? deps.dashboardDir ?? null,
-          overview: { maxAgeMs: 2_000, registryMaxAgeMs: 30_000, usageMaxAgeMs: 300_000, usageSliceSites: 500 },
+          overview: { maxAgeMs: 2_000, registryMaxAgeMs: 30_000, usageMaxAgeMs: 300_000, usageSliceSites: 100 },
           events: { pollMs: 2_000, heartbeatMs: 15_000, maxClients: 200 },
           randomBytes,
           monotonicMs: () => performance.now(),

@@ -42,15 +42,19 @@ const SITES = Number(values.sites);
 const REQUESTS = Number(values.requests);
 const REPORT_SITES = Number(values['report-sites']);
 const OVERVIEW_P95_TARGET_MS = 150;
+const REPORT_TARGET_MS = 5000;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const elapsed = (fromMs: number) => Math.round(performance.now() - fromMs);
 const log = createLogger('bench-dashboard', 'warn');
 
-/** One measured part: its figures go under `name` in the last line's JSON; `met` joins the verdict. */
+/**
+ * One measured part: its figures go under `name` in the last line's JSON; `met` (null: the part
+ * has no target of this bench) joins the verdict.
+ */
 export interface BenchPart {
   readonly name: string;
-  run(): Promise<{ figures: Record<string, unknown>; met: boolean }>;
+  run(): Promise<{ figures: Record<string, unknown>; met: boolean | null }>;
 }
 
 /** The API as `serve` builds it (same cache settings), demo access so requests carry no login. */
@@ -161,19 +165,24 @@ async function measureReport(name: string, store: Store, nowMs: number) {
     if (first.status !== 200) throw new Error(`report answered ${first.status}`);
     const again = await timedGet(agent, url);
     const csv = await timedGet(agent, url.replace('format=json', 'format=csv'));
+    const jsonMs = Math.round(again.ms);
+    const csvMs = Math.round(csv.ms);
     const figures = {
       sites: REPORT_SITES,
       days: 30,
       firstMs: Math.round(first.ms),
-      jsonMs: Math.round(again.ms),
-      csvMs: Math.round(csv.ms),
+      jsonMs,
+      csvMs,
       jsonBytes: again.bytes,
+      // bench:report's target for a report, for comparison; this bench's verdict is the overview's.
+      reportTargetMs: REPORT_TARGET_MS,
+      withinReportTarget: Math.max(jsonMs, csvMs) <= REPORT_TARGET_MS,
     };
     out(
       `${name}: GET /api/report, 30 days x ${REPORT_SITES} sites: first ${figures.firstMs} ms (fills the daily facts), ` +
         `then JSON ${figures.jsonMs} ms (${(again.bytes / 1e6).toFixed(1)} MB), CSV ${figures.csvMs} ms`,
     );
-    return { figures, met: Math.max(figures.jsonMs, figures.csvMs) <= 5000 };
+    return { figures, met: null };
   } finally {
     agent.destroy();
     await server.close();
@@ -277,7 +286,6 @@ function parts(dir: string): BenchPart[] {
             const report = await measureReport('PostgreSQL', reportStore, monthRange.toMs + MS_PER_DAY);
             await reportStore.close();
             figures.report = report.figures;
-            met &&= report.met;
           }
           await store.close();
           return { figures, met };
@@ -300,14 +308,14 @@ async function main(): Promise<void> {
     for (const part of parts(dir)) {
       const r = await part.run();
       result[part.name] = r.figures;
-      met &&= r.met;
+      if (r.met !== null) met &&= r.met;
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const load = [load0, loadavg()[0] ?? 0].map((l) => Number(l.toFixed(1)));
   out(
-    `target overview p95 <= ${OVERVIEW_P95_TARGET_MS} ms over ${SITES} sites, report <= 5000 ms: ${met ? 'MET' : 'NOT MET'} ` +
+    `target overview p95 <= ${OVERVIEW_P95_TARGET_MS} ms over ${SITES} sites: ${met ? 'MET' : 'NOT MET'} ` +
       `(load average ${load[0]} at start, ${load[1]} at end, on ${cpus().length} cores)`,
   );
   result.loadAverage = load;

@@ -6,6 +6,8 @@ import { sendError } from '../api-error.js';
 import type { HttpAppDeps } from '../app-deps.js';
 import { type RouteDef, route } from '../route.js';
 
+const MAX_REPORTS_AT_ONCE = 2;
+
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date looks like 2026-11-30');
 
 const CONTENT_TYPES = {
@@ -34,8 +36,17 @@ function lastMonth(nowMs: number): { from: string; to: string } {
  * make them (the same function runs; its files are kept in memory and sent).
  */
 export function reportRoutes(deps: ReportRouteDeps): RouteDef[] {
+  let running = 0;
   async function run(command: Parameters<typeof runReportCommand>[0]) {
     const files = new Map<string, string | Uint8Array>();
+    running += 1;
+    try {
+      return { result: await runOnce(command, files), files };
+    } finally {
+      running -= 1;
+    }
+  }
+  async function runOnce(command: Parameters<typeof runReportCommand>[0], files: Map<string, string | Uint8Array>) {
     const result = await runReportCommand(command, deps.config, deps.store, {
       readText: async () => {
         throw new Error('no files are read over HTTP');
@@ -47,8 +58,13 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDef[] {
       joinPath: (_dir, name) => name,
       nowMs: deps.nowMs,
     });
-    return { result, files };
+    return result;
   }
+  /** A report reads a fleet's month and may print through Chromium: a few at once, the rest wait outside. */
+  const busy = (reply: import('fastify').FastifyReply) =>
+    running >= MAX_REPORTS_AT_ONCE
+      ? sendError(reply, 503, 'busy', `${MAX_REPORTS_AT_ONCE} reports are being made: retry in a minute`)
+      : null;
   const common = { configPath: undefined, dbPath: undefined, sitesPath: undefined };
   const openDataQuery = z.object({ from: date.optional(), to: date.optional() });
 
@@ -74,6 +90,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDef[] {
       }),
       response: { status: 200, contentType: 'application/json, text/csv, text/html or application/pdf' },
       async handler({ query, reply }) {
+        if (busy(reply) !== null) return reply;
         const out = `pantau-report-${query.from}-${query.to}.${query.format}`;
         const { result, files } = await run({
           kind: 'report',
@@ -103,6 +120,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDef[] {
       query: openDataQuery,
       response: { status: 200, contentType: 'text/csv' },
       async handler({ query, reply }) {
+        if (busy(reply) !== null) return reply;
         const { result, files } = await openData(query);
         if (!result.ok) return sendError(reply, 400, 'bad_request', `${result.message} (${result.code})`);
         const [name, csv] = [...files.entries()].find(([n]) => n.endsWith('.csv')) ?? ['open-data.csv', ''];
@@ -122,6 +140,7 @@ export function reportRoutes(deps: ReportRouteDeps): RouteDef[] {
       query: openDataQuery,
       response: { status: 200, schema: z.record(z.string(), z.unknown()) },
       async handler({ query, reply }) {
+        if (busy(reply) !== null) return reply;
         const { result, files } = await openData(query);
         if (!result.ok) return sendError(reply, 400, 'bad_request', `${result.message} (${result.code})`);
         const [, metadata] = [...files.entries()].find(([n]) => n.endsWith('.json')) ?? ['', '{}'];

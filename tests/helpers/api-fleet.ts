@@ -148,7 +148,7 @@ export function apiApp(
         rejectsByReason: { unknown_topic: 2 },
         quarantineWriteFailures: 0,
       }),
-      inputCounters: () => undefined,
+      inputCounters: () => ({ reconnects: 1 }),
       health: null,
       inputConnected: () => true,
       storeBytes: async () => 4096,

@@ -133,6 +133,16 @@ export function createMetrics(deps: MetricsDeps): Registry {
       this.set(deps.live.inputConnected() ? 1 : 0);
     },
   });
+  new Gauge({
+    name: 'pantau_input_counter',
+    help: "The input's own counters by name (AMQP: messages, redeliveries, reconnects; this process)",
+    labelNames: ['name'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [name, value] of Object.entries(deps.live.inputCounters() ?? {})) this.set({ name }, value);
+    },
+  });
   for (const [field, help] of [
     ['failed', 'Failed deliveries to an alert sink (each retried)'],
     ['givenUp', 'Notifications an alert sink never took (refused for good, or too old)'],

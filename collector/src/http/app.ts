@@ -95,7 +95,7 @@ export function buildHttpApp(deps: HttpAppDeps & { readonly every: Every }): Fas
       },
     }),
   ];
-  const ops = opsRoutes({ store: deps.store, live: deps.live, metrics, openApi: () => openApi });
+  const ops = opsRoutes({ store: deps.store, live: deps.live, metrics: metrics.registry, openApi: () => openApi });
   const openApi = buildOpenApi([...defs, ...ops], EXTRA_PATHS);
   registerRoutes(app, [...defs, ...ops], guard);
   app.register(speedtestPlugin, {
@@ -107,6 +107,8 @@ export function buildHttpApp(deps: HttpAppDeps & { readonly every: Every }): Fas
   registerStaticFiles(app, deps.dashboardDir);
 
   app.addHook('onResponse', async (request, reply) => {
+    // Unmatched URLs are counted under one label, so a scanner cannot grow the series.
+    metrics.countResponse(request.routeOptions.url ?? 'unmatched', reply.statusCode);
     if (changed && request.method === 'POST') {
       changed = false;
       await overview.fresh().catch(() => {});

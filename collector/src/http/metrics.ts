@@ -21,7 +21,10 @@ function setTotal(counter: Counter<string>, value: number, labels: Labels = {}):
  * no more reads than a dashboard view) and of the collector itself. Its own registry, so two apps
  * in one process (tests) never share series.
  */
-export function createMetrics(deps: MetricsDeps): Registry {
+export function createMetrics(deps: MetricsDeps): {
+  registry: Registry;
+  countResponse(route: string, status: number): void;
+} {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'pantau_collector_' });
   const registers = [registry];
@@ -160,5 +163,14 @@ export function createMetrics(deps: MetricsDeps): Registry {
       },
     });
   }
-  return registry;
+  const responses = new Counter({
+    name: 'pantau_http_responses_total',
+    help: 'HTTP answers by route and status (4xx: refused or bad requests, each with its error code in the body)',
+    labelNames: ['route', 'status'],
+    registers,
+  });
+  return {
+    registry,
+    countResponse: (route, status) => responses.inc({ route, status: String(status) }),
+  };
 }

@@ -221,6 +221,8 @@ describe('the API over a SQLite store with a small fleet (inject, no socket)', (
     expect(samples.get('pantau_ingest_rejects_total{reason="unknown_topic"}')).toBe(2);
     expect(samples.get('pantau_store_bytes')).toBe(4096);
     expect(samples.get('pantau_input_counter{name="reconnects"}')).toBe(1);
+    // The earlier tests' answers, counted by route and status.
+    expect(samples.get('pantau_http_responses_total{route="/api/sites/:siteId",status="404"}')).toBe(1);
     for (const name of [
       'pantau_site_last_seen_timestamp_seconds',
       'pantau_site_clients_24h',

@@ -135,6 +135,17 @@ export function buildHttpApp(deps: HttpAppDeps & { readonly every: Every }): Fas
     request.log.error({ event: 'http_failed', err: error, route: request.routeOptions.url }, 'request failed');
     return sendError(reply, 500, 'internal', 'the collector failed to answer: see its log');
   });
+  // The first snapshot reads every site's day of roll-ups: begun at start, not by the first viewer.
+  app.addHook('onReady', async () => {
+    overview
+      .snapshot()
+      .catch((error: unknown) =>
+        deps.log.warn(
+          { event: 'overview_warm_failed', err: error },
+          'first overview snapshot not built; the first request retries',
+        ),
+      );
+  });
   app.addHook('onClose', async () => {
     events.close();
   });

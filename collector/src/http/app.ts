@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Every } from '../collector.js';
 import { createGuard } from './access/guard.js';
@@ -56,15 +55,14 @@ const EXTRA_PATHS: readonly ExtraPath[] = [
 
 /**
  * The collector's HTTP API (docs/api.md), built apart from any socket: tests call `inject()`,
- * `listenHttp` puts it on a port. Nothing runs until a request comes (the event poller starts with
- * its first client).
+ * `listenHttp` puts it on a port. Once ready it builds the first overview snapshot; the event
+ * poller starts with its first client.
  */
 export function buildHttpApp(deps: HttpAppDeps & { readonly every: Every }): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    genReqId: () => randomUUID(),
   });
   const sessions = createSessions({
     ttlMs: deps.access.sessionTtlSec * 1000,

@@ -137,7 +137,7 @@ function emptyRollup(siteId: string, grain: Rollup['grain'], bucketMs: number): 
   };
 }
 
-function* fleetMonths(sites: readonly SiteRecord[], range: ReportRange): Generator<SiteMonth> {
+export function* fleetMonths(sites: readonly SiteRecord[], range: ReportRange): Generator<SiteMonth> {
   const random = seeded(15);
   for (const s of sites) yield siteMonth(s.siteId, range, random);
 }

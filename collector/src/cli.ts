@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type AlertsAction, parseAlertsAction, siteSetArgs } from './commands/health-args.js';
 import { type ProvisionArgs, parseProvisionArgs } from './commands/provision-command.js';
+import { parseUserArgs, type UserAddArgs } from './commands/user-command.js';
 
 export const COLLECTOR_HELP = `pantau-collector: stores village-site telemetry at the NOC and shows it.
 
@@ -27,6 +28,9 @@ Usage:
   pantau-collector health [--site ID] [--config FILE] [--db PATH] [--json]
                                                   each site's states, causes and since when; with
                                                   --site also its history of the last 7 days
+  pantau-collector user add NAME [--role viewer|admin] [--token]
+                                                  config lines for an HTTP API user (password on
+                                                  standard input) or a bearer token (docs/api.md)
   pantau-collector alerts [list] [--json]         firing alerts, open incidents, silences, windows
   pantau-collector alerts ack SITE[/KIND] [--by NAME] [--note TEXT]
   pantau-collector alerts silence|maintenance --site ID|--kecamatan CODE|--kabupaten CODE
@@ -135,6 +139,7 @@ export type CollectorCommand =
       fleet: { script: string; sites: number } | null;
     }
   | { kind: 'provision'; configPath: string | undefined; dbPath: string | undefined; args: ProvisionArgs }
+  | { kind: 'user_add'; args: UserAddArgs }
   | { kind: 'usage_error'; message: string };
 
 export const reportFormats = ['csv', 'json', 'html', 'pdf'] as const;
@@ -182,6 +187,10 @@ export function parseCollectorArgs(
     const args = parseProvisionArgs(argv[0], argv.slice(1));
     if (typeof args === 'string') return { kind: 'usage_error', message: args };
     return { kind: 'provision', configPath: args.config ?? (env.PANTAU_CONFIG || undefined), dbPath: args.db, args };
+  }
+  if (argv[0] === 'user') {
+    const args = parseUserArgs(argv.slice(1));
+    return typeof args === 'string' ? { kind: 'usage_error', message: args } : { kind: 'user_add', args };
   }
   let parsed: ReturnType<typeof parse>;
   try {

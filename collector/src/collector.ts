@@ -4,9 +4,9 @@ import amqp from 'amqplib';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { CollectorConfig } from './config/schema.js';
 import { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
-import type { HealthRunner } from './health/health-runner.js';
-import { buildHttpHandler } from './http/http-handler.js';
-import { type HttpServer, listenHttp } from './http/http-server.js';
+import type { EvaluatorMetrics, HealthRunner } from './health/health-runner.js';
+import { buildHttpApp } from './http/app.js';
+import { type HttpServer, listenHttp } from './http/listen.js';
 import { createAmqpInput, redactUrl } from './ingest/amqp-input.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
@@ -35,10 +35,17 @@ export interface CollectorDeps {
    * (`publish` publishes on it); absent, the collector only stores.
    */
   readonly health?: ((publish: Publish) => HealthFeed) | undefined;
+  /** The dashboard's built files, served at `/` when `http.enabled` (null: none). */
+  readonly dashboardDir?: string | null | undefined;
+  /** The store's size on disk, for /metrics (null: not known). */
+  readonly storeBytes?: (() => Promise<number | null>) | undefined;
 }
 
 /** What the collector drives of health: the runner itself, or the gate that runs it on one collector only. */
-export type HealthFeed = Pick<HealthRunner, 'start' | 'stop' | 'onStatus' | 'onBatch' | 'onBroker'>;
+export type HealthFeed = Pick<HealthRunner, 'start' | 'stop' | 'onStatus' | 'onBatch' | 'onBroker'> & {
+  /** The evaluator's figures, or null where this collector does not evaluate now (a follower). */
+  evaluatorMetrics(): EvaluatorMetrics | null;
+};
 
 export type Publish = (topic: string, payload: Buffer, options: { readonly retain: boolean }) => Promise<void>;
 
@@ -166,6 +173,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   );
   let brokerUrl: string | null = null;
   let http: HttpServer | null = null;
+  let inputUp = false;
   let stopping: Promise<void> | null = null;
 
   return {
@@ -182,22 +190,41 @@ export function createCollector(deps: CollectorDeps): Collector {
     async start() {
       // First, so a port already in use stops the start before anything else runs.
       if (config.http.enabled) {
-        const handler = buildHttpHandler({
+        const app = buildHttpApp({
+          store: deps.store,
+          access: config.http.access,
           speedtest: config.http.speedtest,
+          config,
+          live: {
+            ingestCounters: () => ingest.counters(),
+            inputCounters: () => subscriber?.counters?.(),
+            evaluator: () => health?.evaluatorMetrics() ?? null,
+            inputConnected: () => inputUp,
+            storeBytes: deps.storeBytes ?? (async () => null),
+          },
+          dashboardDir: config.http.dashboardDir ?? deps.dashboardDir ?? null,
+          overview: { maxAgeMs: 2_000, registryMaxAgeMs: 30_000, usageMaxAgeMs: 300_000, usageSliceSites: 100 },
+          events: { pollMs: 2_000, heartbeatMs: 15_000, maxClients: 200 },
           randomBytes,
           monotonicMs: () => performance.now(),
+          nowMs: deps.nowMs,
+          every: deps.every ?? realEvery,
           log: log.child({ module: 'http' }),
         });
-        http = await listenHttp(handler, config.http.host, config.http.port);
+        http = await listenHttp(app, config.http.host, config.http.port);
       }
       // Before subscribing: the retained statuses the broker hands over at once find health started,
       // and the first messages find the decoders compiled.
       await health?.start();
       ingest.prepare();
-      const onConnection = health === null ? undefined : (up: boolean) => void health.onBroker(up);
+      const onConnection = (up: boolean) => {
+        inputUp = up;
+        if (health !== null) void health.onBroker(up);
+      };
       const input = await openInput(config, ingest, log, onConnection);
       ({ broker, brokerUrl, subscriber } = input);
       await subscriber.start();
+      inputUp = true;
       const every = deps.every ?? realEvery;
       const stopStoreJobs = startStoreJobs(config, { store: deps.store, nowMs: deps.nowMs, log, every });
       const stopGapScan = config.gaps.enabled

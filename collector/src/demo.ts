@@ -2,11 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { createFileLogger, guard, loadConfig } from '@pantau/shared';
-import { createCollector } from './collector.js';
+import { createFileLogger, guard, type Logger, loadConfig } from '@pantau/shared';
+import { type Collector, createCollector } from './collector.js';
 import { formatSitesTable } from './commands/sites.js';
 import { collectorConfigSchema } from './config/schema.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
 
 export interface DemoOptions {
   readonly dir: string;
@@ -24,6 +25,8 @@ export interface DemoOptions {
    * bench/dist/simulate.js), so the collector shows many sites; none when null.
    */
   readonly fleet: { readonly script: string; readonly sites: number } | null;
+  /** The dashboard's built files, served at the HTTP URL (null: none). */
+  readonly dashboardDir: string | null;
   /** How the user runs the collector's commands here, for the hints (`pnpm exec pantau-collector`). */
   readonly collectorCommand: string;
   /** False once the process that started the demo is gone (a killed `pnpm`): the demo then stops. */
@@ -56,6 +59,45 @@ const FLEET_REPORT_MS = 60_000;
  * process measuring this machine's uptime and its latency to the collector on loopback. Each run
  * starts fresh. It stops cleanly on Ctrl-C, SIGTERM, a closed terminal, or when its parent dies.
  */
+/** The demo's HTTP port when free; another one otherwise (the URL is printed either way). */
+const DEMO_HTTP_PORT = 8080;
+
+/**
+ * The collector with the API open to anyone on this machine (`http.access.mode: demo`), on port
+ * 8080 or, when that is taken, on a free one.
+ */
+async function startDemoCollector(
+  dbPath: string,
+  store: Store,
+  log: Logger,
+  dashboardDir: string | null,
+): Promise<Collector> {
+  for (const port of [DEMO_HTTP_PORT, 0]) {
+    const config = loadConfig(collectorConfigSchema, {
+      file: {
+        path: 'demo defaults',
+        text: JSON.stringify({
+          embeddedBroker: { port: 0 },
+          store: { sqlitePath: dbPath },
+          http: { enabled: true, host: '127.0.0.1', port, access: { mode: 'demo' } },
+        }),
+      },
+      env: {},
+      envMap: {},
+    });
+    if (!config.ok) throw new Error(config.message);
+    const collector = createCollector({ config: config.value, store, log, nowMs: Date.now, dashboardDir });
+    try {
+      await collector.start();
+      return collector;
+    } catch (error) {
+      // HTTP listens first in start(), so nothing else has started when its port is taken.
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw error;
+    }
+  }
+  throw new Error('unreachable');
+}
+
 export async function runDemo(options: DemoOptions): Promise<number> {
   const dir = resolve(options.dir);
   // Output to a terminal that has gone (SIGHUP) must not stop the clean stop.
@@ -67,18 +109,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   if (clearPreviousRun(dir))
     say(`Starting fresh: removed the previous demo's database, agent data and logs in ${shown}.`);
   const dbPath = join(dir, 'pantau.sqlite');
-  const config = loadConfig(collectorConfigSchema, {
-    file: {
-      path: 'demo defaults',
-      text: JSON.stringify({ embeddedBroker: { port: 0 }, store: { sqlitePath: dbPath } }),
-    },
-    env: {},
-    envMap: {},
-  });
-  if (!config.ok) throw new Error(config.message);
   const log = createFileLogger('pantau-collector', 'info', join(dir, 'collector.log'));
-  const collector = createCollector({ config: config.value, store: openSqliteStore(dbPath), log, nowMs: Date.now });
-  await collector.start();
+  const store = openSqliteStore(dbPath);
+  const collector = await startDemoCollector(dbPath, store, log, options.dashboardDir);
   const brokerUrl = collector.brokerUrl ?? '';
   const agent = spawnAgent(options.agentCommand, dir, brokerUrl, options.intervalSec);
   const fleet = options.fleet === null ? null : spawnFleet(options.fleet.script, options.fleet.sites, dir, brokerUrl);
@@ -116,6 +149,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     );
   }
   say('Where to look:');
+  say(
+    `  dashboard, API   ${collector.httpUrl}/   (demo access: anyone is admin; API: ${collector.httpUrl}/openapi.json)`,
+  );
   say(
     `  stored samples   ${options.collectorCommand} sites --db ${join(shown, 'pantau.sqlite')}   (add --json for scripts)`,
   );

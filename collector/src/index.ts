@@ -11,15 +11,22 @@ export { parseProvisionArgs, runProvision } from './commands/provision-command.j
 export { importSites, setSite } from './commands/registry-commands.js';
 export { formatSitesTable } from './commands/sites.js';
 export { formatStatsTable } from './commands/stats.js';
+export { parseUserArgs, runUserAdd } from './commands/user-command.js';
 export { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
 export { dashboardAssetDir } from './dashboard/assets.js';
 export { compileCanonicalCheck, decodeIngestPayload, hasRefinement } from './decode/index.js';
 export { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
 export { createHealthRunner, type HealthRunner } from './health/health-runner.js';
 export * from './health/index.js';
-export { buildHttpHandler } from './http/http-handler.js';
-export { listenHttp } from './http/http-server.js';
+export { type AccessConfig, accessConfigSchema } from './http/access/access-config.js';
+export { hashPassword, hashToken, newToken, verifyPassword } from './http/access/passwords.js';
+export { buildHttpApp } from './http/app.js';
+export type { CollectorLive, HttpAppDeps } from './http/app-deps.js';
+export { type AuditEntry, type AuditLog, createMemoryAuditLog } from './http/audit-log.js';
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
+export { type HttpServer, listenHttp } from './http/listen.js';
+export { createSpeedtest } from './http/speedtest.js';
+export { buildSpeedtestApp } from './http/speedtest-app.js';
 export { dashboardEn } from './i18n/dashboard-en.js';
 export { dashboardId } from './i18n/dashboard-id.js';
 export {

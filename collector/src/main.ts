@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
@@ -16,10 +16,13 @@ import { formatRejectsTable } from './commands/rejects.js';
 import { runReportCommand } from './commands/report-command.js';
 import { formatSitesTable } from './commands/sites.js';
 import { formatStatsTable } from './commands/stats.js';
+import { runUserAdd } from './commands/user-command.js';
 import { type CollectorConfig, collectorConfigSchema, collectorEnvMap } from './config/schema.js';
+import { dashboardAssetDir } from './dashboard/assets.js';
 import { runDemo } from './demo.js';
 import { createHealthRunner } from './health/health-runner.js';
 import { createSunCache } from './health/sun.js';
+import { newToken } from './http/access/passwords.js';
 import { createPgEvaluator } from './leader/pg-evaluator.js';
 import { realProvisionIo } from './provision/real-io.js';
 import { openConfiguredStore } from './store/open-store.js';
@@ -47,6 +50,7 @@ async function main(): Promise<number> {
         intervalSec: command.intervalSec,
         agentCommand: command.agent,
         fleet: command.fleet,
+        dashboardDir: dashboardAssetDir(),
         // Run by pnpm (`pnpm demo`), the commands it shows are run through pnpm too.
         collectorCommand: process.env.npm_config_user_agent?.startsWith('pnpm')
           ? 'pnpm exec pantau-collector'
@@ -54,6 +58,15 @@ async function main(): Promise<number> {
         parentAlive: () => process.ppid === parentPid,
         out: process.stdout,
       });
+    }
+    case 'user_add': {
+      const result = await runUserAdd(command.args, {
+        readPassword: () => readPassword(process.env.PANTAU_NEW_PASSWORD),
+        newToken,
+      });
+      process.stdout.write(result.out);
+      process.stderr.write(result.err);
+      return result.code;
     }
     case 'serve': {
       const config = await readConfig(command.configPath);
@@ -147,6 +160,36 @@ async function readConfig(path: string | undefined): Promise<CollectorConfig | n
   return config.value;
 }
 
+/** The first line of standard input, unless the environment gives the password. */
+async function readPassword(fromEnv: string | undefined): Promise<string | null> {
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  const line = text.split(/\r?\n/)[0] ?? '';
+  return line === '' ? null : line;
+}
+
+/** The SQLite file and its write-ahead log; null on PostgreSQL (its size is the server's to report). */
+function sqliteBytes(config: CollectorConfig): () => Promise<number | null> {
+  if (config.store.postgresUrl !== undefined) return async () => null;
+  const path = config.store.sqlitePath;
+  return async () => {
+    const sizes = await Promise.all(
+      [path, `${path}-wal`].map((p) =>
+        stat(p).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ),
+    );
+    return sizes.reduce((a, b) => a + b, 0);
+  };
+}
+
 async function serve(config: CollectorConfig): Promise<number> {
   const log = createLogger('pantau-collector', config.log.level);
   const store = await openConfiguredStore(config);
@@ -190,6 +233,8 @@ async function serve(config: CollectorConfig): Promise<number> {
     log,
     nowMs: Date.now,
     health: config.health.enabled ? health : undefined,
+    dashboardDir: dashboardAssetDir(),
+    storeBytes: sqliteBytes(config),
   });
   await collector.start();
   await new Promise<void>((resolve) => {

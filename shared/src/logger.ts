@@ -4,8 +4,31 @@ export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 's
 export type LogLevel = LevelWithSilent;
 
 /** One JSON logger per program; modules take `log.child({ module })`. The stream is injectable. */
+/**
+ * Fields that hold secrets are never written, wherever a log line carries them (a request's
+ * headers, a config, a login body).
+ */
+const REDACTED = [
+  'password',
+  '*.password',
+  'passwordHash',
+  '*.passwordHash',
+  'tokenHash',
+  '*.tokenHash',
+  'secret',
+  '*.secret',
+  'csrfToken',
+  '*.csrfToken',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+] as const;
+
 export function createLogger(name: string, level: LogLevel, destination?: DestinationStream): Logger {
-  const options = { name, level, base: { name } };
+  const options = { name, level, base: { name }, redact: { paths: [...REDACTED], censor: '[redacted]' } };
   return destination === undefined ? pino(options) : pino(options, destination);
 }
 

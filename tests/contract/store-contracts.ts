@@ -7,8 +7,10 @@ import type {
   Store,
 } from '@pantau/collector';
 import { alertOutboxContract } from './alert-outbox.contract.js';
+import { auditLogContract } from './audit-log.contract.js';
 import { controlsContract } from './controls.contract.js';
 import { dailyFactsContract } from './daily-facts.contract.js';
+import { fleetViewContract } from './fleet-view.contract.js';
 import { gapStoreContract } from './gap-store.contract.js';
 import { healthRetentionContract } from './health-retention.contract.js';
 import { healthStateContract } from './health-state.contract.js';
@@ -29,6 +31,8 @@ export function storeContracts(name: string, open: () => Promise<Store>): void {
   reportStoreContract(name, open);
   healthStoreContracts(name, open);
   dailyFactsContract(name, open);
+  auditLogContract(name, open);
+  fleetViewContract(name, open);
 }
 
 /** The health roles' suites (the memory store runs these too). */

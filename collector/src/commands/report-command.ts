@@ -49,7 +49,7 @@ async function loadRegistry(
  */
 export async function runReportCommand(
   command: ReportCommand | ExportCommand,
-  config: CollectorConfig,
+  config: Pick<CollectorConfig, 'reports' | 'health'>,
   store: Pick<ReportStore, 'reportDays' | 'rollupsInRange' | 'listSites'> &
     Pick<SiteRegistry, 'list'> &
     Pick<HealthStateStore, 'history'>,

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_TOPIC_ROOT, type EnvMap, logLevels, topicRootSchema } from '@pantau/shared';
 import { z } from 'zod';
 import { healthConfigSchema } from '../health/config.js';
+import { accessConfigSchema } from '../http/access/access-config.js';
 import { provisionConfigSchema } from '../provision/config.js';
 import { reportsConfigSchema } from '../reports/config.js';
 import { refuseContradictions } from './contradictions.js';
@@ -156,7 +157,7 @@ export const collectorConfigSchema = z
         groupCommitMax: z.int().min(1).max(10_000).optional(),
       })
       .prefault({}),
-    /** The collector's HTTP server; today it serves the sites' speed test (/speedtest/down, /speedtest/up). */
+    /** The collector's HTTP server: the API and dashboard (docs/api.md), and the sites' speed test. */
     http: z
       .strictObject({
         enabled: z.boolean().default(false),
@@ -173,6 +174,10 @@ export const collectorConfigSchema = z
             maxConcurrent: z.int().min(1).max(1000).default(4),
           })
           .prefault({}),
+        /** Who may use the API: users, tokens, and `closed` (the default) or `demo` (docs/api.md, "Access"). */
+        access: accessConfigSchema,
+        /** The dashboard's built files; absent: the ones built with the collector. */
+        dashboardDir: z.string().min(1).optional(),
       })
       .prefault({}),
     log: z.strictObject({ level: z.enum(logLevels).default('info') }).prefault({}),
@@ -212,6 +217,7 @@ export const collectorEnvMap: EnvMap = {
   PANTAU_HTTP_PORT: { path: ['http', 'port'], type: 'number' },
   PANTAU_SPEEDTEST_MAX_DOWN_BYTES: { path: ['http', 'speedtest', 'maxDownBytes'], type: 'number' },
   PANTAU_SPEEDTEST_MAX_UP_BYTES: { path: ['http', 'speedtest', 'maxUpBytes'], type: 'number' },
+  PANTAU_HTTP_ACCESS_MODE: { path: ['http', 'access', 'mode'], type: 'string' },
   PANTAU_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   PANTAU_HEALTH_ENABLED: { path: ['health', 'enabled'], type: 'boolean' },
   PANTAU_WEBHOOK_URL: { path: ['health', 'delivery', 'webhook', 'url'], type: 'string' },

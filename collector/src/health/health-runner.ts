@@ -1,5 +1,6 @@
 import { guard, type Logger, type SiteStatus, type TelemetryBatch } from '@pantau/shared';
-import type { Notification } from '../alerts/notification.js';
+import type { SinkCounters } from '../alerts/dispatcher.js';
+import type { Notification, SinkName } from '../alerts/notification.js';
 import { createAlertmanagerSink } from '../alerts/sinks/alertmanager.js';
 import { type AlertPublisher, createMqttAlertSink } from '../alerts/sinks/mqtt.js';
 import type { AlertSink, HttpPoster } from '../alerts/sinks/sink.js';
@@ -211,6 +212,14 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
       while (running.size + deliveries.size > 0) await Promise.all([...running, ...deliveries]);
     },
     counters: () => ({ pendingEvents: pending, failedEvents: failures }),
+    evaluatorMetrics: (): EvaluatorMetrics => ({ pendingEvents: pending, sinks: service.dispatcher.counters() }),
   };
+}
+
+/** What /metrics shows of the health evaluator running in this process. */
+export interface EvaluatorMetrics {
+  /** Ingest events waiting for the evaluator (its lag). */
+  readonly pendingEvents: number;
+  readonly sinks: ReadonlyMap<SinkName, Readonly<SinkCounters>>;
 }
 export type HealthRunner = ReturnType<typeof createHealthRunner>;

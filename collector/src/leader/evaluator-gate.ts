@@ -5,7 +5,10 @@ import type { LeaderLease } from './leader-lease.js';
 import type { FeedCursor, StoredEvents } from './stored-events.js';
 
 /** What the gate drives of a health runner. */
-export type GatedRunner = Pick<HealthRunner, 'start' | 'stop' | 'onStatus' | 'onBatch' | 'onBroker' | 'idle'>;
+export type GatedRunner = Pick<
+  HealthRunner,
+  'start' | 'stop' | 'onStatus' | 'onBatch' | 'onBroker' | 'idle' | 'evaluatorMetrics'
+>;
 
 /** One leadership: a health runner over a store whose writes carry this epoch. */
 export interface EvaluatorSession {
@@ -199,6 +202,8 @@ export function createEvaluatorGate(options: EvaluatorGateOptions, deps: Evaluat
       if (leading?.started === true) void leading.session.runner.onBroker(up);
       return undefined;
     },
+    /** The running evaluator's figures; null while this collector follows. */
+    evaluatorMetrics: () => (leading?.started === true ? leading.session.runner.evaluatorMetrics() : null),
     /** The epoch this collector evaluates under, or null. */
     epoch: () => (leading?.started === true ? leading.epoch : null),
     counters: () => ({

@@ -7,13 +7,14 @@ import { FACT_COLUMNS, factSelectList, factsFromRow } from './sample-facts.js';
  * The site list: each site row with its latest sample's row (the highest seq, named by the site
  * row), figures included, in one query. `quote` quotes the fact aliases (PostgreSQL folds case).
  */
-export function siteListQuery(quote: (alias: string) => string): string {
+export function siteListQuery(quote: (alias: string) => string, where?: string): string {
   return `SELECT sites.site_id, sites.last_seen_ms, sites.samples, sites.status_state, sites.status_reason,
        sites.status_epoch, sites.status_agent, sites.status_received_ms,
        s.seq, s.boot_id, s.wall_ms, s.clock_synced, s.uptime_ms, s.effective_ms, s.time_quality, s.received_ms,
        ${factSelectList('s.', quote)}
      FROM sites LEFT JOIN samples s
        ON s.site_id = sites.site_id AND s.seq = sites.last_seq AND s.boot_id = sites.last_boot_id
+     ${where === undefined ? '' : `WHERE ${where}`}
      ORDER BY sites.site_id`;
 }
 

@@ -1,6 +1,8 @@
 import type { SiteStatus } from '@pantau/shared';
 import type { AlertOutbox, ControlsStore, HealthRetention, HealthStateStore } from '../health/ports.js';
 import type { DailyFactsSource } from '../health/underused.js';
+import type { AuditLog } from '../http/audit-log.js';
+import type { FleetView } from '../http/overview/fleet-view.js';
 import type { SiteRegistry } from '../registry/site-registry.js';
 import type { ReportTimeZone } from '../reports/config.js';
 import type { StoredCounters } from './counters.js';
@@ -111,7 +113,7 @@ export interface HealthStores
     DailyFactsSource {}
 
 /** Every role of one open store, and its lifecycle. */
-export interface Store extends IngestStore, GapStore, MaintenanceStore, ReportStore, HealthStores {
+export interface Store extends IngestStore, GapStore, MaintenanceStore, ReportStore, HealthStores, AuditLog, FleetView {
   /** Safe to call twice; calls after it fail. */
   close(): Promise<void>;
 }

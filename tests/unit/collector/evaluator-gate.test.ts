@@ -106,6 +106,7 @@ function fakeSessions(save: (c: FeedCursor) => void) {
         },
         onBroker: () => undefined,
         idle: async () => {},
+        evaluatorMetrics: () => ({ pendingEvents: run.fed.length, sinks: new Map() }),
       },
       async saveCursor(c) {
         if (run.refuse) {
@@ -158,6 +159,7 @@ describe('the evaluator gate', () => {
     await poll();
     expect(sessions.runs).toEqual([]);
     expect(gate.epoch()).toBeNull();
+    expect(gate.evaluatorMetrics()).toBeNull();
     await gate.stop();
   });
 
@@ -170,6 +172,7 @@ describe('the evaluator gate', () => {
     lease.set(7);
     await settle();
     expect(gate.epoch()).toBe(7);
+    expect(gate.evaluatorMetrics()).toEqual({ pendingEvents: 0, sinks: new Map() });
     await poll();
     const run = sessions.runs[0];
     expect(run?.epoch).toBe(7);

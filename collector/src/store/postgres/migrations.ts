@@ -246,6 +246,17 @@ export const pgMigrations: readonly string[] = [
    ALTER TABLE payloads ALTER COLUMN xact SET DEFAULT pg_current_xact_id();
    CREATE INDEX payloads_feed ON payloads (xact, id);
    CREATE INDEX sites_status_received ON sites (status_received_ms);`,
+  // 7: SQLite's migration 8: the HTTP API's audit log.
+  `CREATE TABLE audit_log (
+     id        bigserial PRIMARY KEY,
+     at_ms     bigint  NOT NULL,
+     user_name text    NOT NULL,
+     role      text    NOT NULL,
+     action    text    NOT NULL,
+     target    text    NOT NULL,
+     ok        boolean NOT NULL,
+     detail    text    NOT NULL
+   );`,
 ];
 
 /** Data steps by migration number. */

@@ -1,5 +1,7 @@
 import type { Store } from '../store.js';
 import { postgresControls, postgresOutbox } from './alert-outbox.js';
+import { postgresAuditLog } from './audit-log.js';
+import { postgresFleetView } from './fleet-view.js';
 import { postgresGaps } from './gaps.js';
 import { postgresHealthRetention } from './health-retention.js';
 import { postgresHealthState } from './health-state.js';
@@ -34,6 +36,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...postgresOutbox(pool),
     ...postgresControls(pool),
     ...postgresHealthRetention(pool),
+    ...postgresAuditLog(pool),
+    ...postgresFleetView(pool),
     close() {
       closing ??= pool.end().catch(() => {});
       return closing;

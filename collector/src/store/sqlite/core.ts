@@ -1,8 +1,12 @@
+import type { AuditLog } from '../../http/audit-log.js';
+import type { FleetView } from '../../http/overview/fleet-view.js';
 import type { BatchRows } from '../batch-rows.js';
 import type { InsertResult } from '../records.js';
 import type { GapStore, HealthStores, IngestStore, MaintenanceStore, ReportStore } from '../store.js';
 import { sqliteControls, sqliteOutbox } from './alert-outbox.js';
+import { sqliteAuditLog } from './audit-log.js';
 import { openSqliteDatabase } from './connection.js';
+import { sqliteFleetView } from './fleet-view.js';
 import { sqliteGaps } from './gaps.js';
 import { sqliteHealthRetention } from './health-retention.js';
 import { sqliteHealthState } from './health-state.js';
@@ -21,7 +25,9 @@ export interface SqliteCore
     GapStore,
     MaintenanceStore,
     ReportStore,
-    HealthStores {
+    HealthStores,
+    AuditLog,
+    FleetView {
   /** Batches as rows, in one transaction; results in the same order. */
   insertRows(batches: readonly BatchRows[]): Promise<InsertResult[]>;
   close(): Promise<void>;
@@ -70,6 +76,12 @@ export const FORWARDED_METHODS = [
   'pendingAcks',
   'ackApplied',
   'pruneHealth',
+  'appendAudit',
+  'recentAudit',
+  'fleetAlerts',
+  'fleetLatest',
+  'openIncidentList',
+  'siteView',
 ] as const satisfies readonly ForwardedMethod[];
 const allForwarded: [ForwardedMethod] extends [(typeof FORWARDED_METHODS)[number]] ? true : never = true;
 void allForwarded;
@@ -89,6 +101,8 @@ export function openSqliteCore(path: string): SqliteCore {
     ...sqliteOutbox(db),
     ...sqliteControls(db),
     ...sqliteHealthRetention(db),
+    ...sqliteAuditLog(db),
+    ...sqliteFleetView(db),
     async close() {
       if (db.open) db.close();
     },

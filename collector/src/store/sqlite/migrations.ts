@@ -292,6 +292,17 @@ export const sqliteMigrations: readonly string[] = [
      throughput                TEXT    NOT NULL,
      PRIMARY KEY (time_zone, site_id, day_ms)
    ) WITHOUT ROWID;`,
+  // 8: the HTTP API's audit log: one line per write (docs/api.md, "Access").
+  `CREATE TABLE audit_log (
+     id        INTEGER PRIMARY KEY AUTOINCREMENT,
+     at_ms     INTEGER NOT NULL,
+     user_name TEXT    NOT NULL,
+     role      TEXT    NOT NULL,
+     action    TEXT    NOT NULL,
+     target    TEXT    NOT NULL,
+     ok        INTEGER NOT NULL,
+     detail    TEXT    NOT NULL
+   );`,
 ];
 
 /** Data steps by migration number. */

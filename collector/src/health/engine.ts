@@ -225,12 +225,17 @@ export function createHealthEngine(deps: HealthEngineDeps) {
   }
 
   return {
-    /** Loads saved state and the registry, then starts watching (a collector start). */
     /**
-     * Starts from the saved state. With `handoverWithinMs`, a state saved that recently was
+     * Loads saved state and the registry, then starts watching (a collector start). With
+     * `handoverWithinMs` (only where several collectors take turns), a state saved that recently was
      * another evaluator's, handed over (see `nocHandedOver`), not a restart's.
      */
-    start(snapshot: HealthSnapshot, records: readonly SiteRecord[], nowMs: number, handoverWithinMs = 0): Step {
+    start(
+      snapshot: HealthSnapshot,
+      records: readonly SiteRecord[],
+      nowMs: number,
+      handoverWithinMs: number | null = null,
+    ): Step {
       sites.clear();
       registry.clear();
       for (const r of records) registry.set(r.siteId, r);
@@ -242,7 +247,9 @@ export function createHealthEngine(deps: HealthEngineDeps) {
       return step((ctx) => {
         for (const r of records) ensure(r.siteId, ctx);
         const saved = snapshot.savedAtMs;
-        if (snapshot.noc !== null && saved !== null && nowMs - saved <= handoverWithinMs) nocHandedOver(noc);
+        // Without a handover window every start is a restart, even one in the very instant of the last save.
+        const handedOver = handoverWithinMs !== null && saved !== null && nowMs - saved <= handoverWithinMs;
+        if (snapshot.noc !== null && handedOver) nocHandedOver(noc);
         else nocStarted(noc, nowMs, saved, ctx);
       });
     },

@@ -120,11 +120,11 @@ describe('NOC-side faults are one NOC incident, never an alert per site', () => 
 
 describe('one evaluator among collectors', () => {
   /** The evaluator changes 20 s after its last pass; right after, a site's agent dies (a will). */
-  async function takeover(handoverWithinMs: number | undefined) {
+  async function takeover(handoverWithinMs: number | undefined, gapMs = 20_000) {
     const { records, agents } = fleet(6);
     const h = await harness(records, handoverWithinMs === undefined ? {} : { handoverWithinMs });
     await runAgents(h, agents, START_MS + 30 * MINUTE);
-    h.now += 20_000;
+    h.now += gapMs;
     const h2 = await h.restart();
     const dying = agents[0];
     if (dying === undefined) throw new Error('no agent');
@@ -144,6 +144,12 @@ describe('one evaluator among collectors', () => {
 
   it('without it the same start is a restart, whose grace holds that will', async () => {
     const { h2 } = await takeover(undefined);
+    expect(h2.alerts('offline')).toEqual([]);
+    expect(h2.incidents().map((n) => [n.event, n.incident?.cause])).toEqual([['firing', 'collector_restart']]);
+  });
+
+  it('without it a restart in the very instant of the last save is a restart too', async () => {
+    const { h2 } = await takeover(undefined, 0);
     expect(h2.alerts('offline')).toEqual([]);
     expect(h2.incidents().map((n) => [n.event, n.incident?.cause])).toEqual([['firing', 'collector_restart']]);
   });

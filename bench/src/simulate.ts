@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mqttJsConnect } from '@pantau/agent';
@@ -107,7 +107,9 @@ async function main(): Promise<number> {
 
   const plans = planFleet(sites, seed);
   const registryPath = resolve(values.registry ?? join(dir, 'sites.csv'));
-  writeFileSync(registryPath, registryFile(registryPath, plans));
+  // Whole or not at all: the demo imports the file as soon as it appears.
+  writeFileSync(`${registryPath}.tmp`, registryFile(registryPath, plans));
+  renameSync(`${registryPath}.tmp`, registryPath);
   const clock = createScaledClock(startMs, speed);
   const fleet: Fleet = createFleet(
     {

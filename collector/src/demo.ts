@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createFileLogger, guard, type Logger, loadConfig } from '@pantau/shared';
-import { type Collector, createCollector } from './collector.js';
+import { type Collector, type CollectorDeps, createCollector } from './collector.js';
+import { importSites } from './commands/registry-commands.js';
 import { formatSitesTable } from './commands/sites.js';
-import { collectorConfigSchema } from './config/schema.js';
+import { type CollectorConfig, collectorConfigSchema } from './config/schema.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -27,6 +28,8 @@ export interface DemoOptions {
   readonly fleet: { readonly script: string; readonly sites: number } | null;
   /** The dashboard's built files, served at the HTTP URL (null: none). */
   readonly dashboardDir: string | null;
+  /** Site health and alerts over the demo's store, as `serve` runs them (none when absent). */
+  readonly health?: ((config: CollectorConfig, store: Store, log: Logger) => CollectorDeps['health']) | undefined;
   /** How the user runs the collector's commands here, for the hints (`pnpm exec pantau-collector`). */
   readonly collectorCommand: string;
   /** False once the process that started the demo is gone (a killed `pnpm`): the demo then stops. */
@@ -70,7 +73,7 @@ async function startDemoCollector(
   dbPath: string,
   store: Store,
   log: Logger,
-  dashboardDir: string | null,
+  options: Pick<DemoOptions, 'dashboardDir' | 'health'>,
 ): Promise<Collector> {
   for (const port of [DEMO_HTTP_PORT, 0]) {
     const config = loadConfig(collectorConfigSchema, {
@@ -86,7 +89,14 @@ async function startDemoCollector(
       envMap: {},
     });
     if (!config.ok) throw new Error(config.message);
-    const collector = createCollector({ config: config.value, store, log, nowMs: Date.now, dashboardDir });
+    const collector = createCollector({
+      config: config.value,
+      store,
+      log,
+      nowMs: Date.now,
+      dashboardDir: options.dashboardDir,
+      health: options.health?.(config.value, store, log.child({ module: 'health' })),
+    });
     try {
       await collector.start();
       return collector;
@@ -111,7 +121,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const dbPath = join(dir, 'pantau.sqlite');
   const log = createFileLogger('pantau-collector', 'info', join(dir, 'collector.log'));
   const store = openSqliteStore(dbPath);
-  const collector = await startDemoCollector(dbPath, store, log, options.dashboardDir);
+  const collector = await startDemoCollector(dbPath, store, log, options);
   const brokerUrl = collector.brokerUrl ?? '';
   const agent = spawnAgent(options.agentCommand, dir, brokerUrl, options.intervalSec);
   const fleet = options.fleet === null ? null : spawnFleet(options.fleet.script, options.fleet.sites, dir, brokerUrl);
@@ -165,9 +175,19 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 
   let seen = 0;
   let fleetReportedMs = Date.now();
+  const fleetRegistry = options.fleet === null ? null : join(dir, 'fleet', 'sites.csv');
+  let registered = false;
   const poll = setInterval(
     guard(log, 'demo_poll', async () => {
       if (!options.parentAlive()) return finish(0);
+      // The simulator writes its sites' registry as it starts: imported once, so the dashboard
+      // shows them by name and place, and health judges them as registered sites.
+      if (fleetRegistry !== null && !registered && existsSync(fleetRegistry)) {
+        registered = true;
+        const text = readFileSync(fleetRegistry, 'utf8');
+        const imported = await importSites(collector.store, join(shown, 'fleet', 'sites.csv'), text);
+        say(imported.code === 0 ? `Fleet registry: ${imported.out.trim()}` : imported.err.trim());
+      }
       const sites = await collector.store.listSites();
       if (options.fleet !== null && Date.now() - fleetReportedMs >= FLEET_REPORT_MS) {
         fleetReportedMs = Date.now();

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
+import { createLogger, type Logger, loadConfig, pantauStrictEnv, readConfigFile } from '@pantau/shared';
 import { fetchPoster } from './alerts/sinks/sink.js';
 import { COLLECTOR_HELP, type CollectorCommand, parseCollectorArgs } from './cli.js';
 import { createCollector, type HealthFeed, type Publish, realEvery } from './collector.js';
@@ -51,6 +51,7 @@ async function main(): Promise<number> {
         agentCommand: command.agent,
         fleet: command.fleet,
         dashboardDir: dashboardAssetDir(),
+        health: (config, store, log) => (publish) => healthRunnerFor(config, log)(publish, store),
         // Run by pnpm (`pnpm demo`), the commands it shows are run through pnpm too.
         collectorCommand: process.env.npm_config_user_agent?.startsWith('pnpm')
           ? 'pnpm exec pantau-collector'
@@ -190,10 +191,9 @@ function sqliteBytes(config: CollectorConfig): () => Promise<number | null> {
   };
 }
 
-async function serve(config: CollectorConfig): Promise<number> {
-  const log = createLogger('pantau-collector', config.log.level);
-  const store = await openConfiguredStore(config);
-  const runner = (publish: Publish, healthStore: HealthStores, handoverWithinMs?: number) =>
+/** Builds a health runner over the given store (the collector's, or the evaluator's fenced one). */
+function healthRunnerFor(config: CollectorConfig, log: Logger) {
+  return (publish: Publish, healthStore: HealthStores, handoverWithinMs?: number) =>
     createHealthRunner({
       config: config.health,
       topicRoot: config.topicRoot,
@@ -209,6 +209,12 @@ async function serve(config: CollectorConfig): Promise<number> {
       log: log.child({ module: 'health' }),
       handoverWithinMs,
     });
+}
+
+async function serve(config: CollectorConfig): Promise<number> {
+  const log = createLogger('pantau-collector', config.log.level);
+  const store = await openConfiguredStore(config);
+  const runner = healthRunnerFor(config, log);
   const { postgresUrl, lease } = config.store;
   // A leader saves its state every pass; the next takes over at most a lease and a renewal later
   // (twice that, for a loaded machine: a gap that short is no blind spot worth a restart's grace).

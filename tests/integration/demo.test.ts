@@ -133,6 +133,21 @@ describe('pnpm demo, followed as it says and run again', { timeout: 120_000 }, (
       60_000,
       1000,
     );
+    // The dashboard, and the fleet's registry imported: its sites by name in the overview.
+    const dashboard = line('dashboard, API');
+    expect(dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await fetch(dashboard)).headers.get('content-type')).toMatch(/^text\/html/);
+    await waitFor(
+      'registered fleet sites in the overview',
+      async () => {
+        const overview = (await (await fetch(`${dashboard}api/overview`)).json()) as {
+          sites: { registered: boolean; name: string | null }[];
+        };
+        return overview.sites.some((s) => s.registered && s.name !== null);
+      },
+      90_000,
+      1000,
+    );
     // mosquitto_sub runs until stopped: its first message is enough.
     const sub = spawn('sh', ['-c', `exec ${line('raw messages')}`], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
     let got = '';

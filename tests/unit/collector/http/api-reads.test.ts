@@ -281,7 +281,8 @@ describe('the API over a SQLite store with a small fleet (inject, no socket)', (
     mkdirSync(join(built, 'assets'), { recursive: true });
     writeFileSync(join(built, 'index.html'), '<!doctype html><title>Pantau</title>');
     writeFileSync(join(built, 'assets', 'app.js'), 'console.log(1)');
-    const withFiles = apiApp(store, { mode: 'closed' }, { dashboardDir: built });
+    // With a trailing separator, as dashboardAssetDir() gives it.
+    const withFiles = apiApp(store, { mode: 'closed' }, { dashboardDir: `${built}/` });
     try {
       const index = await withFiles.inject({ method: 'GET', url: '/' });
       expect(index.statusCode).toBe(200);

@@ -25,6 +25,8 @@ export type { CollectorLive, HttpAppDeps } from './http/app-deps.js';
 export { type AuditEntry, type AuditLog, createMemoryAuditLog } from './http/audit-log.js';
 export type { HttpRequest, HttpResponse } from './http/http-types.js';
 export { type HttpServer, listenHttp } from './http/listen.js';
+export type { FleetLatest } from './http/overview/fleet-view.js';
+export { createOverviewCache, type OverviewSource } from './http/overview/overview-snapshot.js';
 export { createSpeedtest } from './http/speedtest.js';
 export { buildSpeedtestApp } from './http/speedtest-app.js';
 export { dashboardEn } from './i18n/dashboard-en.js';

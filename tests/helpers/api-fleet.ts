@@ -154,7 +154,7 @@ export function apiApp(
       storeBytes: async () => 4096,
     },
     dashboardDir: options.dashboardDir ?? null,
-    overview: { maxAgeMs: 0, registryMaxAgeMs: 0, usageMaxAgeMs: 0, usageSliceSites: 5 },
+    overview: { maxAgeMs: 0, maxStaleMs: 0, registryMaxAgeMs: 0, usageMaxAgeMs: 0, usageSliceSites: 5 },
     events: { pollMs: 50, heartbeatMs: 1000, maxClients: 5 },
     randomBytes,
     monotonicMs: () => performance.now(),

@@ -24,8 +24,13 @@ export interface OverviewSnapshot {
 }
 
 export interface OverviewCacheOptions {
-  /** A snapshot older than this is rebuilt (served meanwhile: a request never waits for it). */
+  /** A snapshot older than this is rebuilt (served meanwhile, so a polling screen never waits). */
   readonly maxAgeMs: number;
+  /**
+   * A snapshot older than this is not served: the request waits for a new one. Without it, the
+   * first request after a quiet hour would show the fleet as it was an hour ago.
+   */
+  readonly maxStaleMs: number;
   /** The registry (names, areas) is read again after this long; it changes by an import. */
   readonly registryMaxAgeMs: number;
   /** The 24-hour use per site is read again after this long (roll-ups change hourly). */
@@ -185,10 +190,12 @@ export function createOverviewCache(
   }
 
   return {
-    /** The newest snapshot; the first call waits for one, later calls never wait for a rebuild. */
+    /** The newest snapshot; a call waits for a rebuild only when there is none, or it is too stale. */
     async snapshot(): Promise<OverviewSnapshot> {
       if (current === null) return rebuild();
-      if (deps.monotonicMs() - builtAtMs > options.maxAgeMs) {
+      const ageMs = deps.monotonicMs() - builtAtMs;
+      if (ageMs > options.maxStaleMs) return rebuild();
+      if (ageMs > options.maxAgeMs) {
         rebuild().catch((error: unknown) =>
           deps.log.warn({ event: 'overview_rebuild_failed', err: error }, 'overview snapshot not rebuilt'),
         );

@@ -1,0 +1,66 @@
+import { createOverviewCache, type FleetLatest, type OverviewSource } from '@pantau/collector';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../helpers/fakes.js';
+
+/** A fleet whose heard sites the test adds to; each snapshot build is counted. */
+function fakeSource() {
+  const latest: FleetLatest[] = [];
+  let builds = 0;
+  const source: OverviewSource = {
+    list: async () => [],
+    rollupsInRange: async () => [],
+    fleetAlerts: async () => {
+      builds++;
+      return [];
+    },
+    fleetLatest: async () => [...latest],
+  };
+  const hear = (siteId: string) => latest.push({ siteId, lastSeenMs: 0, batteryVolts: null, rttInternetMs: null });
+  return { source, hear, builds: () => builds };
+}
+
+function setup() {
+  const fleet = fakeSource();
+  const clock = { ms: 0 };
+  const cache = createOverviewCache(
+    fleet.source,
+    { maxAgeMs: 2_000, maxStaleMs: 10_000, registryMaxAgeMs: 30_000, usageMaxAgeMs: 300_000, usageSliceSites: 100 },
+    { nowMs: () => clock.ms, monotonicMs: () => clock.ms, log: silentLogger() },
+  );
+  const ids = async () => (await cache.snapshot()).rows.map((r) => r.siteId);
+  return { fleet, clock, cache, ids };
+}
+
+/** Lets a background rebuild finish. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe("the overview's snapshot cache", () => {
+  it('serves a recent snapshot without reading again', async () => {
+    const { fleet, clock, ids } = setup();
+    fleet.hear('a');
+    expect(await ids()).toEqual(['a']);
+    fleet.hear('b');
+    clock.ms += 1_000;
+    expect(await ids()).toEqual(['a']);
+    expect(fleet.builds()).toBe(1);
+  });
+
+  it('past its age, serves the one it has once and rebuilds behind it', async () => {
+    const { fleet, clock, ids } = setup();
+    expect(await ids()).toEqual([]);
+    fleet.hear('a');
+    clock.ms += 3_000;
+    expect(await ids()).toEqual([]);
+    await settle();
+    expect(await ids()).toEqual(['a']);
+    expect(fleet.builds()).toBe(2);
+  });
+
+  it('too stale to show (a first look after a quiet while), waits for a new one', async () => {
+    const { fleet, clock, ids } = setup();
+    expect(await ids()).toEqual([]);
+    fleet.hear('a');
+    clock.ms += 60 * 60_000;
+    expect(await ids()).toEqual(['a']);
+  });
+});

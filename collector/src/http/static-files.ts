@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from './api-error.js';
 
@@ -28,7 +28,8 @@ export function registerStaticFiles(app: FastifyInstance, dir: string | null): v
     if (dir === null) {
       return sendError(reply, 404, 'no_dashboard', 'no dashboard is configured: build it (pnpm build) and restart');
     }
-    const root = normalize(dir);
+    // resolve() drops a trailing separator (dashboardAssetDir() gives one), so the check below holds.
+    const root = resolve(dir);
     const path = normalize(join(root, relative));
     if (path !== root && !path.startsWith(root + sep)) return sendError(reply, 404, 'not_found', 'no such file');
     const info = await stat(path).catch(() => null);

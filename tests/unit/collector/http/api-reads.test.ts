@@ -292,6 +292,11 @@ describe('the API over a SQLite store with a small fleet (inject, no socket)', (
       expect((await withFiles.inject({ method: 'GET', url: '/assets/none.js' })).json()).toMatchObject({
         error: 'not_found',
       });
+      // A folder named with a trailing separator, as dashboardAssetDir() names it, serves the same.
+      const slashed = apiApp(store, { mode: 'closed' }, { dashboardDir: `${built}/` });
+      expect((await slashed.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+      expect((await slashed.inject({ method: 'GET', url: '/assets/app.js' })).statusCode).toBe(200);
+      await slashed.close();
       const missing = apiApp(store, {}, { dashboardDir: join(dir, 'not-built') });
       expect((await missing.inject({ method: 'GET', url: '/' })).json()).toMatchObject({ error: 'no_dashboard' });
       await missing.close();

@@ -115,8 +115,9 @@ export async function fillDemoFleet(
     }
     const untilMs = state?.kind === 'offline' ? sinceMs : nowMs;
     const samples = [];
+    // Hourly, numbered one after another: the roll-ups count a gap in the numbers as samples lost.
     for (let atMs = fromMs; atMs < untilMs; atMs += MS_PER_HOUR) {
-      samples.push(syntheticSample((atMs - fromMs) / 60_000, fromMs, random));
+      samples.push({ ...syntheticSample((atMs - fromMs) / 60_000, fromMs, random), seq: samples.length + 1 });
     }
     for (let k = 0; k < samples.length; k += 24) {
       const part = samples.slice(k, k + 24);

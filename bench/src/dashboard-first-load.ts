@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
  * What a NOC screen or a phone on a thin link pays to open the dashboard: the bytes of its bundle
  * (raw, and gzipped as a compressing server would send them) and the time until the overview has
  * drawn its sites, in headless Chromium over a link shaped by the DevTools protocol
- * (`Network.emulateNetworkConditions`). The server is the caller's: the stand-in or the collector.
+ * (`Network.emulateNetworkConditions`). The server is the caller's (bench/src/dashboard-demo.ts serves one).
  */
 export interface FirstLoadOptions {
   /** Where the dashboard is served (index.html at `/`). */

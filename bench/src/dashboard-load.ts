@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dashboardAssetDir } from '@pantau/collector';
+import { startDashboardDemo } from './dashboard-demo.js';
 import { measureDashboardFirstLoad } from './dashboard-first-load.js';
-import { fixtureFleet, startStandInServer } from './dashboard-fixture/index.js';
 
 /**
  * `pnpm bench:dashboard-load`: the dashboard's first load over a 2 Mbit/s link, served by the
- * stand-in API over a simulated fleet. Prints the figures, then one JSON line.
+ * collector's HTTP app over a simulated fleet (bench/src/dashboard-demo.ts). Prints the figures, then one JSON line.
  * Options: --sites N (default 300), --runs N (3), --kbit N (2000), --chromium PATH.
  */
 const args = process.argv.slice(2);
@@ -21,7 +21,7 @@ const kbit = Number(arg('kbit', '2000'));
 const chromiumPath = arg('chromium', '/usr/bin/chromium');
 
 const assetDir = dashboardAssetDir();
-const server = await startStandInServer({ assetDir, fleet: fixtureFleet(sites, 7, Date.now()), access: 'demo' });
+const server = await startDashboardDemo({ dashboardDir: assetDir, sites, days: 1, mode: 'demo' });
 const profile = mkdtempSync(join(tmpdir(), 'pantau-dashboard-load-'));
 try {
   const figures = await measureDashboardFirstLoad({

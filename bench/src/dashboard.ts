@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  accessConfigSchema,
-  buildHttpApp,
-  collectorConfigSchema,
+  dashboardAssetDir,
   listenHttp,
   openPostgresStore,
   openSqliteStore,
@@ -17,6 +14,9 @@ import {
 } from '@pantau/collector';
 import { createLogger, MS_PER_DAY } from '@pantau/shared';
 import pg from 'pg';
+import { dashboardApp } from './dashboard-app.js';
+import { startDashboardDemo } from './dashboard-demo.js';
+import { measureDashboardFirstLoad } from './dashboard-first-load.js';
 import { fillFleetState, fillPostgresDay, fillSqliteDay } from './dashboard-fleet.js';
 import { registeredFleet } from './fleet.js';
 import { commitHistory, fillPostgres, fillSqlite } from './report-fleet.js';
@@ -26,8 +26,8 @@ import { startPostgres } from './servers.js';
 /**
  * The dashboard's server side under a provincial fleet (issue 15): GET /api/overview over 10,000
  * sites through a real socket, p50/p95 over a few hundred requests (target p95 <= 150 ms), and the
- * 30-day report over 1,000 sites through GET /api/report, on SQLite and PostgreSQL. Each part adds
- * its figures to one result; the dashboard's first-load figures join as parts of their own.
+ * 30-day report over 1,000 sites through GET /api/report, on SQLite and PostgreSQL, and the
+ * dashboard's first load in Chromium over a 2 Mbit/s link. Each part adds its figures to one result.
  */
 const { values } = parseArgs({
   options: {
@@ -36,6 +36,9 @@ const { values } = parseArgs({
     'report-sites': { type: 'string', default: '1000' },
     'skip-pg': { type: 'boolean', default: false },
     'skip-report': { type: 'boolean', default: false },
+    'skip-first-load': { type: 'boolean', default: false },
+    'first-load-sites': { type: 'string', default: '300' },
+    chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
 });
 const SITES = Number(values.sites);
@@ -58,48 +61,7 @@ export interface BenchPart {
 }
 
 /** The API as `serve` builds it (same cache settings), demo access so requests carry no login. */
-function app(store: Store, nowMs: number) {
-  const config = collectorConfigSchema.parse({});
-  return buildHttpApp({
-    store,
-    access: accessConfigSchema.parse({ mode: 'demo' }),
-    speedtest: config.http.speedtest,
-    config,
-    live: {
-      ingestCounters: () => ({
-        messages: 0,
-        samplesStored: 0,
-        duplicates: 0,
-        staleStatuses: 0,
-        resendReplies: 0,
-        rejected: 0,
-        rejectsByReason: {},
-        quarantineWriteFailures: 0,
-      }),
-      inputCounters: () => undefined,
-      evaluator: () => null,
-      inputConnected: () => true,
-      storeBytes: async () => null,
-    },
-    dashboardDir: null,
-    overview: {
-      maxAgeMs: 2_000,
-      maxStaleMs: 10_000,
-      registryMaxAgeMs: 30_000,
-      usageMaxAgeMs: 300_000,
-      usageSliceSites: 100,
-    },
-    events: { pollMs: 2_000, heartbeatMs: 15_000, maxClients: 200 },
-    randomBytes,
-    monotonicMs: () => performance.now(),
-    nowMs: () => nowMs,
-    every: (ms, fn) => {
-      const timer = setInterval(fn, ms);
-      return () => clearInterval(timer);
-    },
-    log,
-  });
-}
+const app = (store: Store, nowMs: number) => dashboardApp(store, { access: { mode: 'demo' }, nowMs: () => nowMs, log });
 
 /** One GET over a kept-alive connection: its time to the last byte, and the body's size. */
 function timedGet(agent: Agent, url: string): Promise<{ ms: number; bytes: number; status: number }> {
@@ -301,8 +263,39 @@ function parts(dir: string): BenchPart[] {
       },
     });
   }
-  // The dashboard's first-load figures (Chromium) join here as parts of their own.
+  if (!values['skip-first-load']) list.push(firstLoadPart(dir));
   return list;
+}
+
+/** The dashboard opened cold in Chromium, served by the collector's app over a demo fleet in SQLite. */
+function firstLoadPart(dir: string): BenchPart {
+  return {
+    name: 'firstLoad',
+    async run() {
+      const sites = Number(values['first-load-sites']);
+      const dashboardDir = dashboardAssetDir();
+      const server = await startDashboardDemo({ dashboardDir, sites, days: 1, mode: 'demo' });
+      try {
+        const figures = await measureDashboardFirstLoad({
+          baseUrl: server.url,
+          assetDir: dashboardDir,
+          chromiumPath: values.chromium,
+          userDataDir: join(dir, 'chromium-profile'),
+        });
+        out(
+          `first load over ${figures.link.downloadKbitPerS} kbit/s, ${figures.link.latencyMs} ms, ${sites} sites: ` +
+            `bundle ${figures.bundle.gzipBytes} B gzipped (${figures.bundle.rawBytes} B raw), first paint ` +
+            `${figures.firstContentfulPaintMs} ms, overview drawn ${figures.firstRenderMs} ms (median of ` +
+            `${figures.firstRenderMsByRun.join(', ')}), ${figures.transferredBytes.total} B transferred ` +
+            `(API ${figures.transferredBytes.api} B)`,
+        );
+        const { files: _files, ...bundle } = figures.bundle;
+        return { figures: { sites, ...figures, bundle }, met: null };
+      } finally {
+        await server.close();
+      }
+    },
+  };
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { createGapTracker, type GapTracker } from './gaps/gap-tracker.js';
 import type { EvaluatorMetrics, HealthRunner } from './health/health-runner.js';
 import { buildHttpApp } from './http/app.js';
 import { type HttpServer, listenHttp } from './http/listen.js';
+import { SERVE_OVERVIEW_CACHE } from './http/overview/overview-snapshot.js';
 import { createAmqpInput, redactUrl } from './ingest/amqp-input.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
@@ -203,13 +204,7 @@ export function createCollector(deps: CollectorDeps): Collector {
             storeBytes: deps.storeBytes ?? (async () => null),
           },
           dashboardDir: config.http.dashboardDir ?? deps.dashboardDir ?? null,
-          overview: {
-            maxAgeMs: 2_000,
-            maxStaleMs: 10_000,
-            registryMaxAgeMs: 30_000,
-            usageMaxAgeMs: 300_000,
-            usageSliceSites: 100,
-          },
+          overview: SERVE_OVERVIEW_CACHE,
           events: { pollMs: 2_000, heartbeatMs: 15_000, maxClients: 200 },
           randomBytes,
           monotonicMs: () => performance.now(),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { planFleet } from '@pantau/bench/fleet';
+import { demoFleetRecords } from '@pantau/bench/dashboard-demo';
 import {
   type AccessConfig,
   type AlertRecord,
@@ -18,26 +18,6 @@ import { silentLogger } from './fakes.js';
 
 /** The API tests' "now": two hours into DAY0's morning, so the last 24 hours hold the fixture's samples. */
 export const API_NOW_MS = DAY0 + 20 * MS_PER_HOUR;
-
-/** A small fleet from the simulator's site plans (real kecamatan of Paser and Kutai Timur). */
-export function fleetRecords(count: number): SiteRecord[] {
-  return planFleet(count, 7).map((p) => ({
-    siteId: p.siteId,
-    name: p.name,
-    kabupatenCode: p.kabupatenCode,
-    kabupaten: p.kabupaten,
-    kecamatanCode: p.kecamatanCode,
-    kecamatan: p.kecamatan,
-    desaCode: p.desaCode,
-    desa: p.desa,
-    group: p.group,
-    latitude: p.latitude,
-    longitude: p.longitude,
-    lowVoltageDisconnectVolts: p.lowVoltageDisconnectVolts,
-    sampleIntervalSec: null,
-    deliveryIntervalSec: null,
-  }));
-}
 
 function alert(
   siteId: string,
@@ -70,7 +50,8 @@ export interface ApiFleet {
  * up to `API_NOW_MS`, their roll-ups, a stray site, and health state with alerts.
  */
 export async function fillApiFleet(store: Store, count = 12): Promise<ApiFleet> {
-  const records = fleetRecords(count);
+  // The simulator's site plans (real kecamatan of Paser and Kutai Timur), as the dashboard's demo fleet.
+  const records = demoFleetRecords(count, 7);
   await store.upsert(records);
   const strayId = 'xx-stray-01';
   const heard = [...records.slice(0, -1).map((r) => r.siteId), strayId];

@@ -163,6 +163,13 @@ describe('NOC dashboard in Chromium', () => {
     await row.locator('input[name="note"]').fill('genset checked by Pak Budi');
     await row.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByText('Acknowledgement sent').waitFor();
+    // The API only queues the ask; the running collector's health pass applies it.
+    expect(await server.store.pendingAcks()).toEqual([
+      expect.objectContaining({ key, by: server.admin.user, note: 'genset checked by Pak Budi' }),
+    ]);
+    expect(await server.applyAcks()).toEqual([key]);
+    await page.reload();
+    await page.locator('main[data-loaded="true"]').waitFor();
     const acked = page.locator(`table.alerts tbody tr[data-alert="${key}"] .acked`);
     await acked.waitFor();
     expect(await acked.textContent()).toContain(server.admin.user);
@@ -196,6 +203,42 @@ describe('NOC dashboard in Chromium', () => {
     await silence.getByRole('button', { name: 'End now' }).click();
     await waitFor('the silence gone from those in force', async () => (await silence.count()) === 0);
     expect(await maintenance.count()).toBe(1);
+  });
+
+  it('makes a report for a range and a kabupaten, framed, with a CSV to download', async () => {
+    await page.locator('a[data-nav="reports"]').click();
+    await page.locator('form.report-form').waitFor();
+    const { from, to } = server.reportDays;
+    await page.locator('input[name="from"]').fill(from);
+    await page.locator('input[name="to"]').fill(to);
+    await waitFor(
+      'the kabupaten listed',
+      async () => (await page.locator('select[name="kabupaten"] option').count()) > 1,
+    );
+    await page.locator('select[name="kabupaten"]').selectOption('64.01');
+    await page.getByRole('button', { name: 'Show the report' }).click();
+    await waitFor(
+      'range and kabupaten in the address',
+      () => page.url().includes(`from=${from}`) && page.url().includes('kabupaten=64.01'),
+    );
+    const frame = page.frameLocator('.report-frame iframe');
+    const rows = frame.locator('#sites tbody tr[data-row^="site:"]');
+    await rows.first().waitFor();
+    const shown = (await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-row')))).map((k) =>
+      k?.slice('site:'.length),
+    );
+    const paser = server.records.filter((r) => r.kabupatenCode === '64.01').map((r) => r.siteId);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(paser).toEqual(expect.arrayContaining(shown));
+    await shot('reports');
+
+    const href = (await page.locator('.report-links a[data-format="csv"]').getAttribute('href')) ?? '';
+    expect(href).toContain('format=csv');
+    const csv = await context.request.get(`${server.url}${href}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
   });
 
   it('switches to Bahasa Indonesia and back, every label from the catalogue', async () => {

@@ -28,7 +28,7 @@ export function registerStaticFiles(app: FastifyInstance, dir: string | null): v
     if (dir === null) {
       return sendError(reply, 404, 'no_dashboard', 'no dashboard is configured: build it (pnpm build) and restart');
     }
-    // Resolved: no trailing separator (dashboardAssetDir() ends with one), so the check below holds.
+    // resolve() drops a trailing separator (dashboardAssetDir() gives one), so the check below holds.
     const root = resolve(dir);
     const path = normalize(join(root, relative));
     if (path !== root && !path.startsWith(root + sep)) return sendError(reply, 404, 'not_found', 'no such file');

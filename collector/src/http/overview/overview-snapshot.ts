@@ -39,6 +39,15 @@ export interface OverviewCacheOptions {
   readonly usageSliceSites: number;
 }
 
+/** What `serve` uses: a wall screen polls a snapshot at most 2 s old, never one older than 10 s. */
+export const SERVE_OVERVIEW_CACHE: OverviewCacheOptions = {
+  maxAgeMs: 2_000,
+  maxStaleMs: 10_000,
+  registryMaxAgeMs: 30_000,
+  usageMaxAgeMs: 300_000,
+  usageSliceSites: 100,
+};
+
 const DAY_MS = 86_400_000;
 
 function areasOf(records: readonly SiteRecord[]): AreaChoice[] {

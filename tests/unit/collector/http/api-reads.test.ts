@@ -281,8 +281,7 @@ describe('the API over a SQLite store with a small fleet (inject, no socket)', (
     mkdirSync(join(built, 'assets'), { recursive: true });
     writeFileSync(join(built, 'index.html'), '<!doctype html><title>Pantau</title>');
     writeFileSync(join(built, 'assets', 'app.js'), 'console.log(1)');
-    // With a trailing separator, as dashboardAssetDir() gives it.
-    const withFiles = apiApp(store, { mode: 'closed' }, { dashboardDir: `${built}/` });
+    const withFiles = apiApp(store, { mode: 'closed' }, { dashboardDir: built });
     try {
       const index = await withFiles.inject({ method: 'GET', url: '/' });
       expect(index.statusCode).toBe(200);
@@ -293,6 +292,11 @@ describe('the API over a SQLite store with a small fleet (inject, no socket)', (
       expect((await withFiles.inject({ method: 'GET', url: '/assets/none.js' })).json()).toMatchObject({
         error: 'not_found',
       });
+      // A folder named with a trailing separator, as dashboardAssetDir() names it, serves the same.
+      const slashed = apiApp(store, { mode: 'closed' }, { dashboardDir: `${built}/` });
+      expect((await slashed.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+      expect((await slashed.inject({ method: 'GET', url: '/assets/app.js' })).statusCode).toBe(200);
+      await slashed.close();
       const missing = apiApp(store, {}, { dashboardDir: join(dir, 'not-built') });
       expect((await missing.inject({ method: 'GET', url: '/' })).json()).toMatchObject({ error: 'no_dashboard' });
       await missing.close();

@@ -69,7 +69,10 @@ function areasOf(records: readonly SiteRecord[]): AreaChoice[] {
     }));
 }
 
-/** A value read again in the background once older than `maxAgeMs`; the first read is waited for. */
+/**
+ * A value read again in the background once older than `maxAgeMs`; the first read, and one older
+ * than twice that (nobody asked for a while), are waited for.
+ */
 function slowPart<T>(read: () => Promise<T>, maxAgeMs: number, monotonicMs: () => number, log: Logger, event: string) {
   let value: { readAtMs: number; v: T } | null = null;
   let reading: Promise<void> | null = null;
@@ -80,7 +83,7 @@ function slowPart<T>(read: () => Promise<T>, maxAgeMs: number, monotonicMs: () =
   };
   return {
     async get(): Promise<T> {
-      if (value === null) await refresh();
+      if (value === null || monotonicMs() - value.readAtMs > 2 * maxAgeMs) await refresh();
       else if (monotonicMs() - value.readAtMs > maxAgeMs && reading === null) {
         reading = guard(log, event, refresh)().finally(() => {
           reading = null;

@@ -1,13 +1,14 @@
-import { createOverviewCache, type FleetLatest, type OverviewSource } from '@pantau/collector';
+import { createOverviewCache, type FleetLatest, type OverviewSource, type SiteRecord } from '@pantau/collector';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../helpers/fakes.js';
 
 /** A fleet whose heard sites the test adds to; each snapshot build is counted. */
 function fakeSource() {
   const latest: FleetLatest[] = [];
+  const records: SiteRecord[] = [];
   let builds = 0;
   const source: OverviewSource = {
-    list: async () => [],
+    list: async () => [...records],
     rollupsInRange: async () => [],
     fleetAlerts: async () => {
       builds++;
@@ -16,7 +17,24 @@ function fakeSource() {
     fleetLatest: async () => [...latest],
   };
   const hear = (siteId: string) => latest.push({ siteId, lastSeenMs: 0, batteryVolts: null, rttInternetMs: null });
-  return { source, hear, builds: () => builds };
+  const register = (siteId: string) =>
+    records.push({
+      siteId,
+      name: `Kantor Desa ${siteId}`,
+      kabupatenCode: '64.01',
+      kabupaten: 'Paser',
+      kecamatanCode: '64.01.01',
+      kecamatan: 'Batu Sopang',
+      desaCode: '64.01.01.2001',
+      desa: 'Batu Kajang',
+      group: 'village_office',
+      latitude: -1.9,
+      longitude: 116.0,
+      lowVoltageDisconnectVolts: null,
+      sampleIntervalSec: null,
+      deliveryIntervalSec: null,
+    });
+  return { source, hear, register, builds: () => builds };
 }
 
 function setup() {
@@ -62,5 +80,14 @@ describe("the overview's snapshot cache", () => {
     fleet.hear('a');
     clock.ms += 60 * 60_000;
     expect(await ids()).toEqual(['a']);
+  });
+
+  it('the registry, unread for twice its age, is read before the snapshot, not after', async () => {
+    const { fleet, clock, cache } = setup();
+    fleet.hear('a');
+    expect((await cache.snapshot()).rows.map((r) => r.registered)).toEqual([false]);
+    fleet.register('a');
+    clock.ms += 75_000;
+    expect((await cache.snapshot()).rows.map((r) => r.registered)).toEqual([true]);
   });
 });

@@ -8,6 +8,22 @@ import { gzipSync } from 'node:zlib';
  * drawn its sites, in headless Chromium over a link shaped by the DevTools protocol
  * (`Network.emulateNetworkConditions`). The server is the caller's (bench/src/dashboard-demo.ts serves one).
  */
+
+/**
+ * The system Chromium headless on a machine with no internet: no sandbox (root in CI), and none of
+ * its background connections, which a closed network refuses many at a time.
+ */
+export const HEADLESS_CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 export interface FirstLoadOptions {
   /** Where the dashboard is served (index.html at `/`). */
   readonly baseUrl: string;
@@ -69,16 +85,7 @@ export async function measureDashboardFirstLoad(options: FirstLoadOptions): Prom
     executablePath: options.chromiumPath,
     headless: true,
     timeout,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: HEADLESS_CHROMIUM_ARGS,
   });
   try {
     const results: { fcpMs: number; renderMs: number; total: number; assets: number; api: number }[] = [];

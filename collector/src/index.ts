@@ -27,6 +27,7 @@ export type { HttpRequest, HttpResponse } from './http/http-types.js';
 export { type HttpServer, listenHttp } from './http/listen.js';
 export type { FleetLatest } from './http/overview/fleet-view.js';
 export { createOverviewCache, type OverviewSource, SERVE_OVERVIEW_CACHE } from './http/overview/overview-snapshot.js';
+export { type OverviewState, overviewStates, type SiteState, siteStates } from './http/overview/states.js';
 export { createSpeedtest } from './http/speedtest.js';
 export { buildSpeedtestApp } from './http/speedtest-app.js';
 export { dashboardEn } from './i18n/dashboard-en.js';

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HEADLESS_CHROMIUM_ARGS } from '@pantau/bench/dashboard-first-load';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardServer, startDashboardServer } from '../helpers/dashboard-server.js';
@@ -29,16 +30,7 @@ beforeAll(async () => {
     headless: true,
     viewport: { width: 1400, height: 900 },
     locale: 'en-GB',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: HEADLESS_CHROMIUM_ARGS,
   });
   context.setDefaultTimeout(60_000);
   context.on('request', (request) => requested.push(request.url()));

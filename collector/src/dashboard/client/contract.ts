@@ -3,17 +3,9 @@
  * /openapi.json). Written out here rather than imported as zod schemas: the client stays a few tens
  * of kilobytes, and it trusts its own server; a field it does not know is ignored.
  */
-export const STATES = [
-  'offline',
-  'power_at_risk',
-  'degraded',
-  'data_problem',
-  'underused',
-  'online',
-  'unknown',
-  'unregistered',
-] as const;
-export type SiteState = (typeof STATES)[number];
+import type { SiteState } from '../../http/overview/states.js';
+
+export { type SiteState, siteStates as STATES } from '../../http/overview/states.js';
 export const KINDS = ['offline', 'degraded', 'power_at_risk', 'underused', 'data_problem'] as const;
 export type AlertKind = (typeof KINDS)[number];
 export const GROUPS = ['village_office', 'school', 'health_post', 'other'] as const;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { type OverviewRow, type OverviewState, overviewStates } from './overview-row.js';
+import type { OverviewRow } from './overview-row.js';
+import { type SiteState, siteStates } from './states.js';
 
 export const overviewQuerySchema = z.object({
   kabupaten: z.string().max(32).optional(),
   kecamatan: z.string().max(32).optional(),
   group: z.string().max(64).optional(),
   q: z.string().max(200).optional(),
-  state: z.enum([...overviewStates, 'unregistered']).optional(),
+  state: z.enum(siteStates).optional(),
 });
 export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
 
@@ -28,10 +29,10 @@ export function filterRows(rows: readonly OverviewRow[], query: OverviewQuery): 
   });
 }
 
-export type OverviewCounts = Record<OverviewState | 'unregistered' | 'total', number>;
+export type OverviewCounts = Record<SiteState | 'total', number>;
 
 export function countRows(rows: readonly OverviewRow[]): OverviewCounts {
-  const counts = Object.fromEntries([...overviewStates, 'unregistered', 'total'].map((k) => [k, 0])) as OverviewCounts;
+  const counts = Object.fromEntries([...siteStates, 'total'].map((k) => [k, 0])) as OverviewCounts;
   for (const r of rows) {
     counts[r.state]++;
     if (!r.registered) counts.unregistered++;

@@ -4,16 +4,9 @@ import type { AlertRecord } from '../../alerts/alert-record.js';
 import type { SiteRecord } from '../../registry/site-record.js';
 import type { FleetLatest } from './fleet-view.js';
 
-export const overviewStates = [
-  'offline',
-  'power_at_risk',
-  'degraded',
-  'data_problem',
-  'underused',
-  'online',
-  'unknown',
-] as const;
-export type OverviewState = (typeof overviewStates)[number];
+import { type OverviewState, overviewStates } from './states.js';
+
+export { type OverviewState, overviewStates };
 
 /** Worst first: the order a site's state is picked in, and the overview is sorted by. */
 const SEVERITY: Readonly<Record<OverviewState, number>> = {

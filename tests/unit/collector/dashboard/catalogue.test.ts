@@ -1,4 +1,4 @@
-import { catalogues, dashboardEn, dashboardId, placeholders } from '@pantau/collector';
+import { catalogues, dashboardEn, dashboardId, placeholders, siteStates } from '@pantau/collector';
 import { describe, expect, it } from 'vitest';
 
 describe('dashboard texts (one catalogue per language)', () => {
@@ -14,16 +14,7 @@ describe('dashboard texts (one catalogue per language)', () => {
   });
 
   it('name every site state, site group and transition event the API sends', () => {
-    const states = [
-      'offline',
-      'power_at_risk',
-      'degraded',
-      'data_problem',
-      'underused',
-      'online',
-      'unknown',
-      'unregistered',
-    ];
+    const states = siteStates;
     const groups = ['village_office', 'school', 'health_post', 'other'];
     const events = ['began', 'ended', 'cause_revised'];
     const wanted = [

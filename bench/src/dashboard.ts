@@ -13,7 +13,6 @@ import {
   type Store,
 } from '@pantau/collector';
 import { createLogger, MS_PER_DAY } from '@pantau/shared';
-import pg from 'pg';
 import { dashboardApp } from './dashboard-app.js';
 import { startDashboardDemo } from './dashboard-demo.js';
 import { measureDashboardFirstLoad } from './dashboard-first-load.js';
@@ -21,7 +20,7 @@ import { fillFleetState, fillPostgresDay, fillSqliteDay } from './dashboard-flee
 import { registeredFleet } from './fleet.js';
 import { commitHistory, fillPostgres, fillSqlite } from './report-fleet.js';
 import { seeded } from './seeded.js';
-import { startPostgres } from './servers.js';
+import { createPgDatabase, startPostgres } from './servers.js';
 
 /**
  * The dashboard's server side under a provincial fleet (issue 15): GET /api/overview over 10,000
@@ -170,17 +169,6 @@ const monthRange = (() => {
 /** The overview's "now": the end of the filled day, so its 24 hours of roll-ups are there. */
 const OVERVIEW_NOW_MS = dayRange.toMs;
 
-async function createDatabase(url: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  return url.replace(/\/[^/]*$/, `/${name}`);
-}
-
 function parts(dir: string): BenchPart[] {
   const fleet = registeredFleet(SITES, seeded(11));
   const reportFleet: SiteRecord[] = registeredFleet(REPORT_SITES, seeded(11));
@@ -245,7 +233,7 @@ function parts(dir: string): BenchPart[] {
           met &&= overview.met;
           if (!values['skip-report']) {
             // The report's month in a database of its own (its sites' ids are the overview's first thousand).
-            const reportUrl = await createDatabase(server.url, 'pantau_report');
+            const reportUrl = await createPgDatabase(server.url, 'pantau_report');
             await (await openPostgresStore({ connectionString: reportUrl })).close();
             const filled = await fillPostgres(reportUrl, reportFleet, monthRange);
             const reportStore = await openPostgresStore({ connectionString: reportUrl });

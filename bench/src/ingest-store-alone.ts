@@ -1,7 +1,7 @@
 import { type BatchItem, type CollectorConfig, groupCommitMax, openPostgresStore, type Store } from '@pantau/collector';
 import { decodePayload } from '@pantau/shared';
-import pg from 'pg';
 import type { EncodedMessage } from './payloads.js';
+import { createPgDatabase } from './servers.js';
 
 export interface StoreAloneResult {
   readonly samples: number;
@@ -106,14 +106,5 @@ let databases = 0;
 export async function openFreshPostgres(url: string, maxConnections: number): Promise<Store> {
   databases += 1;
   const name = `pantau_alone_${databases}`;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return openPostgresStore({ connectionString: target.toString(), maxConnections });
+  return openPostgresStore({ connectionString: await createPgDatabase(url, name), maxConnections });
 }

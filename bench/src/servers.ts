@@ -5,7 +5,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-
+import pg from 'pg';
 import type { TestPki } from './test-pki.js';
 
 const run = promisify(execFile);
@@ -144,4 +144,18 @@ export async function startPostgres(): Promise<Server> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates database `name` on the server at `url` (a URL to any of its databases); its URL. */
+export async function createPgDatabase(url: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
 }

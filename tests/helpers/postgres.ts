@@ -108,3 +108,14 @@ export async function startPostgres(): Promise<Postgres> {
     },
   };
 }
+
+/** Runs one query on a connection of its own (opened and closed around it): a test's look at the rows. */
+export async function queryRows<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    return (await db.query<T>(sql)).rows;
+  } finally {
+    await db.end();
+  }
+}

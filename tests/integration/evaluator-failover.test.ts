@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TOPIC_ROOT, encodePayload, siteTopic } from '@pantau/shared';
 import mqtt from 'mqtt';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, startCollectorProcess } from '../helpers/collector-process.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
-import { type Postgres, startPostgres } from '../helpers/postgres.js';
+import { type Postgres, queryRows, startPostgres } from '../helpers/postgres.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { waitFor } from '../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -132,14 +132,8 @@ async function simAgent(siteId: string) {
   };
 }
 
-async function query<T extends pg.QueryResultRow>(sql: string, dbUrl = url): Promise<T[]> {
-  const db = new pg.Client({ connectionString: dbUrl });
-  await db.connect();
-  try {
-    return (await db.query<T>(sql)).rows;
-  } finally {
-    await db.end();
-  }
+function query<T extends pg.QueryResultRow>(sql: string, dbUrl = url): Promise<T[]> {
+  return queryRows<T>(dbUrl, sql);
 }
 
 /** Every site has been heard by the evaluator (its health state says when it last was). */

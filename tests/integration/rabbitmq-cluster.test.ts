@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { jsonLines } from '@pantau/bench/json-lines';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, startAgentProcess } from '../helpers/agent-process.js';
 import { COLLECTOR_MAIN } from '../helpers/bins.js';
-import { type Postgres, startPostgres } from '../helpers/postgres.js';
+import { type Postgres, queryRows, startPostgres } from '../helpers/postgres.js';
 import { type RabbitCluster, startRabbitCluster } from '../helpers/rabbitmq.js';
 import { startTcpBalancer, type TcpBalancer } from '../helpers/tcp-balancer.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
@@ -58,15 +58,7 @@ describe('collectors on a RabbitMQ cluster', () => {
     }
   });
 
-  async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-    const db = new pg.Client({ connectionString: dbUrl });
-    await db.connect();
-    try {
-      return (await db.query<T>(sql)).rows;
-    } finally {
-      await db.end();
-    }
-  }
+  const query = <T extends pg.QueryResultRow>(sql: string) => queryRows<T>(dbUrl, sql);
   const storedCount = async () => Number((await query<{ n: string }>('SELECT count(*) AS n FROM samples'))[0]?.n);
 
   it('loses no sample and stores none twice when a node and a collector die mid-stream', {

@@ -23,7 +23,7 @@ import { seeded } from './seeded.js';
 import { createPgDatabase, startPostgres } from './servers.js';
 
 /**
- * The dashboard's server side under a provincial fleet (issue 15): GET /api/overview over 10,000
+ * The dashboard's server side under a provincial fleet: GET /api/overview over 10,000
  * sites through a real socket, p50/p95 over a few hundred requests (target p95 <= 150 ms), and the
  * 30-day report over 1,000 sites through GET /api/report, on SQLite and PostgreSQL, and the
  * dashboard's first load in Chromium over a 2 Mbit/s link. Each part adds its figures to one result.

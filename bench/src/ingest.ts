@@ -67,7 +67,7 @@ const LOAD: LoadShape = {
 };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Targets of issue 5, and the whole collector's CPU against its store's alone (issue 14). */
+/** The ingest targets (docs/storage.md, "Performance"): the rate, and the share of the broker-only rate. */
 const TARGET_SQLITE_SAMPLES_PER_SEC = 100_000;
 const TARGET_RATIO_TO_BROKER = 0.5;
 const TARGET_WHOLE_TO_STORE = 2;

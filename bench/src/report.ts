@@ -26,7 +26,7 @@ import { seeded } from './seeded.js';
 import { startPostgres } from './servers.js';
 
 /**
- * The planner report over a month for a fleet (issue 15: 30 days, 1,000 sites, <= 5 s on SQLite
+ * The planner report over a month for a fleet (target: 30 days, 1,000 sites, <= 5 s on SQLite
  * and on PostgreSQL). Each store gets a month of hourly and daily roll-ups and the health history;
  * the first report fills the daily facts (timed apart: once per store); then the report is built
  * and rendered several times, its store reads timed apart from the computing, and the reads also

@@ -131,6 +131,7 @@ function emptyRollup(siteId: string, grain: Rollup['grain'], bucketMs: number): 
     throughput: [],
     batteryMinVolts: null,
     batteryMaxVolts: null,
+    solarMeanWatts: null,
     clientsMax: null,
     received: 0,
     expected: 0,

@@ -50,7 +50,7 @@ export function ingestStoreContract(name: string, open: () => Promise<Store>): v
         uptime: { systemUptimeMs: 5000, linkUp: true, previousRunClean: false },
         usage: { rxBytes: 5000, txBytes: 1000, agentRxBytes: 100, agentTxBytes: 200 },
         clients: { clientsInterval: 7 },
-        power: { batteryVolts: 12.5, underVoltageNow: false, underVoltageSinceBoot: true },
+        power: { batteryVolts: 12.5, solarWatts: 61.5, underVoltageNow: false, underVoltageSinceBoot: true },
         throughput: { endpointHost: 'noc', downBitsPerSec: 25e6, upBitsPerSec: 4.5e6 },
       };
       await insert(store, batch('s1', [synced(10, 10, { probes })]), DAY0 + HOURS(1));
@@ -76,6 +76,7 @@ export function ingestStoreContract(name: string, open: () => Promise<Store>): v
         clientTxBytes: 800,
         clients: 7,
         batteryVolts: 12.5,
+        solarWatts: 61.5,
         underVoltageNow: false,
         underVoltageSinceBoot: true,
         rttGatewayMs: 2,

@@ -23,7 +23,7 @@ export function maintenanceStoreContract(name: string, open: () => Promise<Store
       },
     });
 
-    it('sums usage, counts online and active minutes, takes latency percentiles, battery and clients', async () => {
+    it('sums usage, counts online and active minutes, takes latency percentiles, battery, solar and clients', async () => {
       const samples: SampleInput[] = [];
       for (let m = 0; m < 20; m++) {
         samples.push(
@@ -31,7 +31,8 @@ export function maintenanceStoreContract(name: string, open: () => Promise<Store
             probes: {
               ...usage(m < 5 ? 50_000 : 2_000, 1_000),
               ...latency(1 + m, 40 + m),
-              power: { batteryVolts: 12 + m / 10 },
+              // Solar reported by the first ten samples only: 0, 10 … 90 W.
+              power: { batteryVolts: 12 + m / 10, solarWatts: m < 10 ? 10 * m : null },
               clients: { clientsInterval: m % 7 },
             },
           }),
@@ -55,6 +56,8 @@ export function maintenanceStoreContract(name: string, open: () => Promise<Store
         clientTxBytes: 0,
         batteryMinVolts: 12,
         batteryMaxVolts: 13.9,
+        // The mean over the samples that reported it, not over all 22.
+        solarMeanWatts: 45,
         clientsMax: 6,
         received: 22,
         expected: 22,
@@ -65,7 +68,14 @@ export function maintenanceStoreContract(name: string, open: () => Promise<Store
         internet: { p50Ms: 49, p95Ms: 58, samples: 20 },
       });
       const [day] = await store.rollups('s1', 'day', DAY0, DAY0 + MS_PER_DAY);
-      expect(day).toMatchObject({ grain: 'day', bucketMs: DAY0, samples: 22, onlineMinutes: 21, activeMinutes: 5 });
+      expect(day).toMatchObject({
+        grain: 'day',
+        bucketMs: DAY0,
+        samples: 22,
+        onlineMinutes: 21,
+        activeMinutes: 5,
+        solarMeanWatts: 45,
+      });
     });
 
     it('updates hours and days when late data arrives, and measures completeness per day', async () => {
@@ -97,7 +107,8 @@ export function maintenanceStoreContract(name: string, open: () => Promise<Store
         { siteId: 's1', dayMs: DAY0 + MS_PER_DAY, received: 15, expected: 20, completeness: 0.75 },
       ]);
       expect(await store.rollups('s1', 'hour', DAY0 + MS_PER_DAY, DAY0 + 2 * MS_PER_DAY)).toMatchObject([
-        { bucketMs: DAY0 + MS_PER_DAY, samples: 15, onlineMinutes: 15 },
+        // No sample reported solar power.
+        { bucketMs: DAY0 + MS_PER_DAY, samples: 15, onlineMinutes: 15, solarMeanWatts: null },
       ]);
       expect(await store.refreshRollups(100)).toBe(0);
     });

@@ -60,7 +60,8 @@ export async function fillApiFleet(store: Store, count = 12): Promise<ApiFleet> 
       synced(h, h * 60, {
         probes: {
           uptime: { systemUptimeMs: MS_PER_HOUR + h * 60 * MIN, agentUptimeMs: 1 },
-          power: { batteryVolts: 12 + i / 10 },
+          // One sample an hour: hour h's mean solar power is 10 h W.
+          power: { batteryVolts: 12 + i / 10, solarWatts: 10 * h },
           clients: { clientsInterval: 3 + (i % 5) },
           usage: { rxBytes: 1_000_000, txBytes: 100_000, agentRxBytes: 1000, agentTxBytes: 1000 },
           latency: { targets: [{ role: 'internet', host: 'i', rttAvgMs: 40 + i }] },

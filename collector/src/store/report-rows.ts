@@ -101,6 +101,7 @@ export interface RollupRow {
   throughput: string;
   battery_min_volts: number | null;
   battery_max_volts: number | null;
+  solar_mean_watts: number | null;
   clients_max: number | null;
   received: number;
   expected: number;
@@ -123,6 +124,7 @@ export function rollupFromRow(r: RollupRow): Rollup {
     throughput: JSON.parse(r.throughput) as Rollup['throughput'],
     batteryMinVolts: r.battery_min_volts,
     batteryMaxVolts: r.battery_max_volts,
+    solarMeanWatts: r.solar_mean_watts,
     clientsMax: r.clients_max,
     received: r.received,
     expected: r.expected,
@@ -150,12 +152,13 @@ export function rollupValues(r: Rollup): unknown[] {
     r.expected,
     JSON.stringify(r.latencyHistogram),
     JSON.stringify(r.throughput),
+    r.solarMeanWatts,
   ];
 }
 
 export const ROLLUP_COLUMNS = `site_id, grain, bucket_ms, samples, online_minutes, active_minutes, rx_bytes, tx_bytes,
   client_rx_bytes, client_tx_bytes, latency, battery_min_volts, battery_max_volts, clients_max, received, expected,
-  latency_histogram, throughput`;
+  latency_histogram, throughput, solar_mean_watts`;
 
 /** Completeness from the day roll-ups' rows. */
 export function dayCompleteness(

@@ -46,6 +46,8 @@ export interface Rollup {
   readonly throughput: readonly ThroughputResult[];
   readonly batteryMinVolts: number | null;
   readonly batteryMaxVolts: number | null;
+  /** The mean of the solar watts of the samples that reported them (an hour's: its energy in Wh); null when none did. */
+  readonly solarMeanWatts: number | null;
   readonly clientsMax: number | null;
   /** Samples received, and expected from the sequence numbers (see `expectedSamples`). */
   readonly received: number;
@@ -60,6 +62,7 @@ const ROLLUP_FACT_KEYS = [
   'clientTxBytes',
   'clients',
   'batteryVolts',
+  'solarWatts',
   'rttGatewayMs',
   'rttTerminalMs',
   'rttInternetMs',
@@ -133,6 +136,8 @@ export function computeRollup(
   let clientTxBytes = 0;
   let batteryMin: number | null = null;
   let batteryMax: number | null = null;
+  let solarSumWatts = 0;
+  let solarSamples = 0;
   let clientsMax: number | null = null;
   const throughput: ThroughputResult[] = [];
   for (const r of rows) {
@@ -146,6 +151,10 @@ export function computeRollup(
     if (r.batteryVolts !== null) {
       batteryMin = batteryMin === null ? r.batteryVolts : Math.min(batteryMin, r.batteryVolts);
       batteryMax = batteryMax === null ? r.batteryVolts : Math.max(batteryMax, r.batteryVolts);
+    }
+    if (r.solarWatts !== null) {
+      solarSumWatts += r.solarWatts;
+      solarSamples++;
     }
     if (r.clients !== null) clientsMax = Math.max(clientsMax ?? 0, r.clients);
     if (r.throughputDownBitsPerSec !== null || r.throughputUpBitsPerSec !== null) {
@@ -187,6 +196,7 @@ export function computeRollup(
     throughput: throughput.slice(-MAX_THROUGHPUT_RESULTS),
     batteryMinVolts: batteryMin,
     batteryMaxVolts: batteryMax,
+    solarMeanWatts: solarSamples === 0 ? null : solarSumWatts / solarSamples,
     clientsMax,
     received: rows.length,
     expected: expectedSamples(

@@ -14,6 +14,8 @@ export interface SampleFacts {
   /** Distinct client devices in the interval. */
   readonly clients: number | null;
   readonly batteryVolts: number | null;
+  /** The panel's power when the sample was taken. */
+  readonly solarWatts: number | null;
   readonly underVoltageNow: boolean | null;
   readonly underVoltageSinceBoot: boolean | null;
   /** Per latency role: the mean over its targets that answered. */
@@ -67,6 +69,7 @@ export const FACT_COLUMNS: readonly FactColumn[] = [
   { key: 'errors', column: 'errors', kind: 'text' },
   { key: 'throughputDownBitsPerSec', column: 'throughput_down_bits_per_sec', kind: 'real' },
   { key: 'throughputUpBitsPerSec', column: 'throughput_up_bits_per_sec', kind: 'real' },
+  { key: 'solarWatts', column: 'solar_watts', kind: 'real' },
 ];
 
 /** The one text fact's position; the others are numbers or booleans (packed as numbers for the SQLite worker). */
@@ -110,6 +113,7 @@ export function sampleFactValues(sample: Sample): FactValues {
   values[AT.clients] = clients?.clientsInterval ?? null;
   if (power !== undefined) {
     values[AT.batteryVolts] = power.batteryVolts;
+    values[AT.solarWatts] = power.solarWatts;
     values[AT.underVoltageNow] = power.underVoltageNow;
     values[AT.underVoltageSinceBoot] = power.underVoltageSinceBoot;
   }

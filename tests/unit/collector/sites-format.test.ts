@@ -15,6 +15,7 @@ const figures: SampleFacts = {
   clientTxBytes: 800,
   clients: 7,
   batteryVolts: 12.714,
+  solarWatts: null,
   underVoltageNow: true,
   underVoltageSinceBoot: true,
   rttGatewayMs: 1.5,

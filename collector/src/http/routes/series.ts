@@ -22,8 +22,8 @@ const mbps = (bits: number | null) => (bits === null ? null : Math.round(bits / 
 
 /**
  * A site's series from its roll-ups, aligned on bucket starts. Round trips are each role's median
- * in the bucket; bytes are the clients' traffic (the agent's own excluded). Loss and solar power
- * are not rolled up, so their arrays hold nulls (docs/api.md).
+ * in the bucket; bytes are the clients' traffic (the agent's own excluded); solar watts are the
+ * bucket's mean. Loss is not rolled up, so its array holds nulls (docs/api.md).
  */
 export function seriesOf(grain: 'hour' | 'day', rollups: readonly Rollup[]): Series {
   const roles = [...new Set(rollups.flatMap((r) => Object.keys(r.latency)))].sort();
@@ -39,7 +39,7 @@ export function seriesOf(grain: 'hour' | 'day', rollups: readonly Rollup[]): Ser
     onlineMinutes: rollups.map((r) => r.onlineMinutes),
     batteryMinVolts: rollups.map((r) => r.batteryMinVolts),
     batteryMaxVolts: rollups.map((r) => r.batteryMaxVolts),
-    solarWatts: rollups.map(() => null),
+    solarWatts: rollups.map((r) => r.solarMeanWatts),
     throughput: rollups.flatMap((r) =>
       r.throughput.map((t) => ({ atMs: t.atMs, downMbps: mbps(t.downBitsPerSec), upMbps: mbps(t.upBitsPerSec) })),
     ),

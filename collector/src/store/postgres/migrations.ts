@@ -257,6 +257,10 @@ export const pgMigrations: readonly string[] = [
      ok        boolean NOT NULL,
      detail    text    NOT NULL
    );`,
+  // 8: SQLite's migration 9: solar power as a sample fact and, per roll-up, its mean; rows stored
+  // before hold null.
+  `ALTER TABLE samples ADD COLUMN solar_watts double precision;
+   ALTER TABLE rollups ADD COLUMN solar_mean_watts double precision;`,
 ];
 
 /** Data steps by migration number. */

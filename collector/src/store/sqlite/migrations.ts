@@ -303,6 +303,10 @@ export const sqliteMigrations: readonly string[] = [
      ok        INTEGER NOT NULL,
      detail    TEXT    NOT NULL
    );`,
+  // 9: solar power as a sample fact and, per roll-up, its mean (docs/storage.md). Rows stored
+  // before hold null: their samples' solar figures stay only in the payloads.
+  `ALTER TABLE samples ADD COLUMN solar_watts REAL;
+   ALTER TABLE rollups ADD COLUMN solar_mean_watts REAL;`,
 ];
 
 /** Data steps by migration number. */

@@ -105,10 +105,14 @@ describe('the API over a SQLite store with a small fleet (inject, no socket)', (
     }
     expect(body.rttMsByRole.internet[0]).toBeCloseTo(42, 0);
     expect(body.lossPct[0]).toBeNull();
+    // Each hour's mean of the solar watts its samples reported (one sample an hour, 10 h W).
+    expect(body.solarWatts.slice(0, 4)).toEqual([0, 10, 20, 30]);
     const daily = (
       await get(`/api/sites/${fleet.pendingId}/series?grain=day&fromMs=${DAY0}&toMs=${DAY0 + 86_400_000}`)
     ).json();
     expect(daily.t).toEqual([DAY0]);
+    // The day's: the mean over its 19 samples, 0 to 180 W.
+    expect(daily.solarWatts).toEqual([90]);
     expect((await get(`/api/sites/${fleet.pendingId}/series?fromMs=5&toMs=1`)).status).toBe(400);
   });
 

@@ -44,6 +44,7 @@ export { createGroupCommitter } from './ingest/group-commit.js';
 export { createIngest, type Ingest, type IngestCounters, StoreFailure } from './ingest/ingest.js';
 export { applyPlausibility } from './ingest/plausibility.js';
 export type { RejectReason } from './ingest/rejects.js';
+export { createSubscriber, type Subscriber } from './ingest/subscriber.js';
 export * from './leader/index.js';
 export * from './provision/index.js';
 export * from './reports/index.js';

@@ -55,6 +55,7 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
   const shareGroup = options.shareGroup ?? (count > 1 ? options.clientId : undefined);
   let clients: MqttClient[] = [];
   let stopping = false;
+  let storeFailures = 0;
 
   async function connectOne(index: number): Promise<MqttClient> {
     const clientId = index === 0 ? options.clientId : `${options.clientId}-${index}`;
@@ -70,16 +71,39 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
       ...(options.username === undefined ? {} : { username: options.username }),
       ...(options.password === undefined ? {} : { password: options.password }),
     });
+    // Set when we drop the connection ourselves so the broker delivers a message again.
+    let redelivering = false;
     c.handleMessage = (packet, callback) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       ingest.handle(packet.topic, payload).then(
         () => callback(),
         (error: unknown) => {
-          log.error({ event: 'store_failed', err: error }, 'could not store a message; it stays with the broker');
+          // No PUBACK: the broker keeps the message, but it sends an unacknowledged message again
+          // only on a new connection (MQTT 3.1.1 §4.4), and mqtt.js goes on to the next one. Left
+          // so, the message would wait for the next reconnect, however far off: drop the connection
+          // now, and the reconnect (after `reconnectMs`, which paces a store that keeps failing)
+          // brings it back; what this connection stored meanwhile comes back as duplicates.
+          storeFailures += 1;
+          log.error(
+            { event: 'store_failed', clientId, err: error },
+            'could not store a message; reconnecting so the broker delivers it again',
+          );
           callback(error as Error);
+          if (!stopping && !redelivering) {
+            redelivering = true;
+            c.stream.destroy();
+          }
         },
       );
     };
+    // mqtt.js takes the connection for dead when no acknowledgement or PINGRESP has been handled
+    // for 1.5 keepalives. It handles packets in order, one PUBLISH at a time until its commit, so
+    // under a backlog the PINGRESP waits behind the broker's in-flight window and a busy but
+    // healthy connection was dropped every 45 s, each time bringing the window back as duplicates.
+    // A PUBLISH handled proves the broker alive just as well.
+    c.on('packetreceive', (packet) => {
+      if (packet.cmd === 'publish') c.reschedulePing(true);
+    });
     c.on(
       'error',
       guard(log, 'mqtt_error', (error: Error) =>
@@ -93,17 +117,20 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
     // Set when the broker answered without our session, until a subscribe succeeds.
     let mustSubscribe = false;
     let lost = false;
-    if (index === 0) {
-      c.on(
-        'close',
-        guard(log, 'close', () => {
-          if (lost || connects === 0 || stopping) return;
-          lost = true;
-          log.warn({ event: 'broker_connection_lost', clientId }, 'lost the broker connection; reconnecting');
-          options.onConnection?.(false);
-        }),
-      );
-    }
+    c.on(
+      'close',
+      guard(log, 'close', () => {
+        // The close we caused for a redelivery is not a lost broker; a later one (the reconnect failing) is.
+        if (redelivering) {
+          redelivering = false;
+          return;
+        }
+        if (index !== 0 || lost || connects === 0 || stopping) return;
+        lost = true;
+        log.warn({ event: 'broker_connection_lost', clientId }, 'lost the broker connection; reconnecting');
+        options.onConnection?.(false);
+      }),
+    );
     c.on(
       'connect',
       guard(log, 'connect', (connack: { sessionPresent?: boolean }) => {
@@ -160,6 +187,7 @@ export function createSubscriber(options: SubscriberOptions, ingest: Ingest, log
       if (c === undefined) throw new Error('not connected');
       await c.publishAsync(topic, payload, { qos: 1, retain: publishOptions?.retain === true });
     },
+    counters: () => ({ storeFailures }),
     async stop() {
       stopping = true;
       const all = clients;

@@ -1,8 +1,9 @@
 // bench:storm's servers and child processes: Mosquitto, the collector, their footprint from /proc.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, createWriteStream, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { procStats } from './proc-stats.js';
 import { freePort } from './servers.js';
 
@@ -30,7 +31,7 @@ export function watch(pid: number): { peak: Peak; stop(): void } {
 }
 
 /** Mosquitto with the shipped config's limits (deploy/mosquitto/mosquitto.conf), anonymous on loopback. */
-export async function startBroker(dir: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startBroker(dir: string): Promise<{ url: string; child: ChildProcess; logPath: string }> {
   const port = await freePort();
   const data = join(dir, 'mosquitto');
   mkdirSync(data, { recursive: true });
@@ -48,16 +49,28 @@ export async function startBroker(dir: string): Promise<{ url: string; child: Ch
       'max_queued_bytes 1500000000',
       'memory_limit 3221225472',
       'max_packet_size 1048576',
-      'log_dest none',
+      // $SYS every 5 s: the run reads the broker's dropped-message and stored-message counters.
+      'sys_interval 5',
+      // Mosquitto drops to its own user: its log goes through our stderr pipe to a file we own.
+      'log_dest stderr',
+      'log_type error',
+      'log_type warning',
+      'log_type notice',
+      'log_timestamp_format %H:%M:%S',
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
       '',
     ].join('\n'),
   );
-  const child = spawn(process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
+  const logPath = join(data, 'mosquitto.log');
+  const logFd = openSync(logPath, 'w');
+  const child = spawn(process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto', ['-c', conf], {
+    stdio: ['ignore', 'ignore', logFd],
+  });
+  closeSync(logFd);
   running.add(child);
   await new Promise((resolve) => setTimeout(resolve, 500));
-  return { url: `mqtt://127.0.0.1:${port}`, child };
+  return { url: `mqtt://127.0.0.1:${port}`, child, logPath };
 }
 
 /** The collector as its own process (`pantau-collector serve`), SQLite, its log to a file. */
@@ -66,7 +79,7 @@ export async function startCollector(
   dir: string,
   brokerUrl: string,
   connections: number,
-): Promise<{ child: ChildProcess; dbPath: string; output: () => string }> {
+): Promise<{ child: ChildProcess; dbPath: string; logPath: string; output: () => string }> {
   const dbPath = join(dir, 'pantau.sqlite');
   const config = join(dir, 'collector.json');
   writeFileSync(
@@ -83,15 +96,20 @@ export async function startCollector(
   });
   running.add(child);
   let text = '';
+  // The whole log goes to a file (bench:storm --logs keeps it); the tail stays in memory.
+  const logPath = join(dir, 'collector.log');
+  const file = createWriteStream(logPath);
   child.stdout?.on('data', (chunk) => {
+    file.write(chunk);
     text = (text + String(chunk)).slice(-200_000);
   });
+  child.once('exit', () => file.end());
   const deadline = Date.now() + 60_000;
   while (!text.includes('"event":"started"')) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the collector did not start:\n${text}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, dbPath, output: () => text };
+  return { child, dbPath, logPath, output: () => text };
 }
 
 /** Servers and workers of the run in progress: a Ctrl-C stops them too. */
@@ -111,4 +129,22 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
   running.delete(child);
+}
+
+/** The broker's $SYS figures (published every `sys_interval`), read once: topic -> number. */
+export async function brokerSys(url: string, waitMs = 6000): Promise<Record<string, number>> {
+  const client = await mqtt.connectAsync(url, { clientId: `pantau-storm-sys-${process.pid}`, reconnectPeriod: 0 });
+  const figures: Record<string, number> = {};
+  client.on('message', (topic, payload) => {
+    const value = Number.parseFloat(payload.toString());
+    if (Number.isFinite(value)) figures[topic.replace('$SYS/broker/', '')] = value;
+  });
+  await client.subscribeAsync([
+    '$SYS/broker/publish/messages/#',
+    '$SYS/broker/store/messages/#',
+    '$SYS/broker/messages/#',
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  await client.endAsync();
+  return figures;
 }

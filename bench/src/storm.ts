@@ -1,15 +1,16 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeSpoolIo } from '@pantau/agent';
 import { openSqliteStore } from '@pantau/collector';
 import { createLogger } from '@pantau/shared';
+import Database from 'better-sqlite3';
 import { writeBacklog } from './fleet/backlog.js';
 import { planFleet } from './fleet/site-plan.js';
 import { MS_PER_DAY } from './fleet/sun.js';
-import { running, startBroker, startCollector, stopChild, watch } from './storm-servers.js';
+import { brokerSys, running, startBroker, startCollector, stopChild, watch } from './storm-servers.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,7 +21,10 @@ const { values } = parseArgs({
     'timeout-sec': { type: 'string', default: '900' },
     'ingest-connections': { type: 'string', default: '4' },
     seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: 'jitter,no-jitter' },
     dir: { type: 'string' },
+    /** Where each run's collector and broker logs are kept (they are deleted with the run otherwise). */
+    logs: { type: 'string' },
   },
 });
 const SITES = Number(values.sites);
@@ -72,6 +76,12 @@ interface RunResult {
   readonly collectorPeakRssMb: number;
   readonly workersPeakRssMb: number;
   readonly completed: boolean;
+  /** The broker's $SYS counters once the collector had drained: dropped, stored, received, sent. */
+  readonly brokerSys: Record<string, number>;
+  /** Warnings and errors the collector logged, by event. */
+  readonly collectorWarnings: Record<string, number>;
+  /** Sites short of their backlog, with the sequence numbers not stored (first 10 sites). */
+  readonly missing: { siteId: string; stored: number; missingSeqs: string }[];
 }
 
 async function run(jitter: boolean, templateDir: string, baseDir: string): Promise<RunResult> {
@@ -161,6 +171,7 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
   const undelivered = stops.reduce((sum, m) => sum + Number(m.undelivered ?? 0), 0);
   // The collector takes what the broker holds for its session before it is stopped.
   await drainCollector(collector.dbPath, sent - undelivered);
+  const sys = await brokerSys(broker.url).catch(() => ({}));
   await stopChild(collector.child);
   const finalStore = openSqliteStore(collector.dbPath);
   const storedSamples = (await finalStore.listSites()).reduce((sum, s) => sum + s.samples, 0);
@@ -171,6 +182,14 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
     .find((line: string) => line.includes('"event":"stopped"'));
   const duplicates = stoppedLine === undefined ? null : Number(JSON.parse(stoppedLine).duplicates);
   await stopChild(broker.child);
+  const collectorWarnings = warningsByEvent(readFileSync(collector.logPath, 'utf8'));
+  const missing = missingSamples(collector.dbPath, BACKLOG);
+  if (values.logs !== undefined) {
+    const keep = join(values.logs, jitter ? 'jitter' : 'no-jitter');
+    mkdirSync(keep, { recursive: true });
+    copyFileSync(collector.logPath, join(keep, 'collector.log'));
+    copyFileSync(broker.logPath, join(keep, 'mosquitto.log'));
+  }
   rmSync(dir, { recursive: true, force: true });
   return {
     jitter,
@@ -189,7 +208,61 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
     collectorPeakRssMb: round(collectorWatch.peak.rssBytes / 1e6),
     workersPeakRssMb: round(workersPeakRss / 1e6),
     completed: allStored !== null,
+    brokerSys: sys,
+    collectorWarnings,
+    missing,
   };
+}
+
+/** Counts the collector's warn and error lines (pino levels 40 and up) by their event. */
+function warningsByEvent(log: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number; event?: string };
+      if ((entry.level ?? 0) < 40) continue;
+      const event = entry.event ?? 'unnamed';
+      counts[event] = (counts[event] ?? 0) + 1;
+    } catch {
+      // Not a log line.
+    }
+  }
+  return counts;
+}
+
+/** The sites whose stored samples fall short of the backlog, and which sequence numbers are missing. */
+function missingSamples(dbPath: string, backlog: number): RunResult['missing'] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const short = db
+      .prepare(
+        'SELECT site_id AS siteId, count(*) AS stored FROM samples GROUP BY site_id HAVING count(*) < ? LIMIT 10',
+      )
+      .all(backlog) as { siteId: string; stored: number }[];
+    return short.map(({ siteId, stored }) => {
+      const seqs = new Set(
+        (db.prepare('SELECT seq FROM samples WHERE site_id = ?').all(siteId) as { seq: number }[]).map((r) => r.seq),
+      );
+      const gaps: number[] = [];
+      for (let seq = 1; seq <= backlog && gaps.length < 2000; seq++) if (!seqs.has(seq)) gaps.push(seq);
+      return { siteId, stored, missingSeqs: ranges(gaps) };
+    });
+  } finally {
+    db.close();
+  }
+}
+
+function ranges(seqs: readonly number[]): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < seqs.length) {
+    let j = i;
+    while (j + 1 < seqs.length && (seqs[j + 1] as number) === (seqs[j] as number) + 1) j++;
+    parts.push(i === j ? `${seqs[i]}` : `${seqs[i]}-${seqs[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
 }
 
 /** Waits until the store holds `expected` samples, or a minute passes without progress. */
@@ -216,6 +289,8 @@ function round(n: number): number {
 async function main(): Promise<void> {
   const baseDir = values.dir === undefined ? mkdtempSync(join(tmpdir(), 'pantau-storm-')) : values.dir;
   mkdirSync(baseDir, { recursive: true });
+  // Mosquitto drops to its own user: it must reach its persistence folder inside.
+  chmodSync(baseDir, 0o755);
   try {
     const templateDir = join(baseDir, 'template', 'spool');
     const [plan] = planFleet(1, SEED);
@@ -240,7 +315,10 @@ async function main(): Promise<void> {
     // Wall times stretch with what else runs: the load says how much.
     say(`${cpus().length} cores, load average ${loadAtStart} at the start.`);
     const results: RunResult[] = [];
-    for (const jitter of [true, false]) results.push(await run(jitter, templateDir, baseDir));
+    const runs = values.runs.split(',').map((r) => r.trim());
+    for (const jitter of [true, false]) {
+      if (runs.includes(jitter ? 'jitter' : 'no-jitter')) results.push(await run(jitter, templateDir, baseDir));
+    }
     for (const r of results) {
       say(
         `${r.jitter ? 'jittered backoff ' : 'no jitter        '} all online ${r.allOnlineSec ?? '-'} s, agents drained ${r.agentsDrainedSec ?? '-'} s, ` +
@@ -249,6 +327,9 @@ async function main(): Promise<void> {
           `broker peak ${r.brokerPeakCpuPct} % CPU ${r.brokerPeakRssMb} MB, collector peak ${r.collectorPeakCpuPct} % CPU ${r.collectorPeakRssMb} MB` +
           (r.completed ? '' : ' (NOT COMPLETED within the timeout)'),
       );
+      say(`  broker $SYS at the end: ${JSON.stringify(r.brokerSys)}`);
+      say(`  collector warnings and errors by event: ${JSON.stringify(r.collectorWarnings)}`);
+      for (const m of r.missing) say(`  short: ${m.siteId} stored ${m.stored}, missing seq ${m.missingSeqs}`);
     }
     const complete = results.every((r) => r.completed && r.lostSamples === 0);
     const loadAverage = [loadAtStart, round(loadavg()[0] ?? 0)];

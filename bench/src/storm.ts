@@ -67,6 +67,8 @@ interface RunResult {
   /** Acknowledged by the broker and not in the store. */
   readonly lostSamples: number;
   readonly duplicates: number | null;
+  /** Resend requests the sites answered (the gap tracker asking for what never arrived). */
+  readonly resendReplies: number | null;
   readonly allOnlineSec: number | null;
   readonly agentsDrainedSec: number | null;
   readonly allStoredSec: number | null;
@@ -180,7 +182,9 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
     .output()
     .split('\n')
     .find((line: string) => line.includes('"event":"stopped"'));
-  const duplicates = stoppedLine === undefined ? null : Number(JSON.parse(stoppedLine).duplicates);
+  const stoppedFigures = stoppedLine === undefined ? null : (JSON.parse(stoppedLine) as Record<string, unknown>);
+  const duplicates = stoppedFigures === null ? null : Number(stoppedFigures.duplicates);
+  const resendReplies = stoppedFigures === null ? null : Number(stoppedFigures.resendReplies);
   await stopChild(broker.child);
   const collectorWarnings = warningsByEvent(readFileSync(collector.logPath, 'utf8'));
   const missing = missingSamples(collector.dbPath, BACKLOG);
@@ -199,6 +203,7 @@ async function run(jitter: boolean, templateDir: string, baseDir: string): Promi
     undeliveredSamples: undelivered,
     lostSamples: sent - undelivered - storedSamples,
     duplicates,
+    resendReplies,
     allOnlineSec: allOnline === null ? null : round(allOnline),
     agentsDrainedSec: drained === null ? null : round(drained),
     allStoredSec: allStored === null ? null : round(allStored),
@@ -323,7 +328,7 @@ async function main(): Promise<void> {
       say(
         `${r.jitter ? 'jittered backoff ' : 'no jitter        '} all online ${r.allOnlineSec ?? '-'} s, agents drained ${r.agentsDrainedSec ?? '-'} s, ` +
           `all stored ${r.allStoredSec ?? '-'} s; lost ${r.lostSamples} of ${r.sentSamples - r.undeliveredSamples} acknowledged ` +
-          `(${r.undeliveredSamples} still in the spools), duplicates ${r.duplicates}; ` +
+          `(${r.undeliveredSamples} still in the spools), duplicates ${r.duplicates}, resend replies ${r.resendReplies}; ` +
           `broker peak ${r.brokerPeakCpuPct} % CPU ${r.brokerPeakRssMb} MB, collector peak ${r.collectorPeakCpuPct} % CPU ${r.collectorPeakRssMb} MB` +
           (r.completed ? '' : ' (NOT COMPLETED within the timeout)'),
       );

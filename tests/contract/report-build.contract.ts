@@ -1,6 +1,7 @@
 import {
   buildOpenDataExport,
   buildReport,
+  buildReportFromHours,
   createMemoryHealthStore,
   defaultHealthConfig,
   newNocState,
@@ -126,6 +127,37 @@ export function reportBuildContract(name: string, open: () => Promise<Store>): v
       expect(report.underused.availability.map((u) => [u.siteId, u.detail, u.onlinePct])).toEqual([
         ['kutim-a', 'mostly_offline', 2.5],
       ]);
+    });
+
+    it("ends a decommissioned site's period at its decommission: no downtime after it, not judged underused", async () => {
+      const registry = reportRegistry();
+      // Monday 21:00, after kutim-a's quiet minutes from 20:00; Tuesday's sample comes after it.
+      await registry.decommission('kutim-a', DAY0 + 21 * H);
+      const report = await buildReport(range(), {}, { ...deps, registry });
+      expect(await buildReportFromHours(range(), {}, { ...deps, registry })).toEqual(report);
+      const a = report.sites[0];
+      expect(a).toMatchObject({
+        siteId: 'kutim-a',
+        registered: true,
+        decommissionedMs: DAY0 + 21 * H,
+        underused: null,
+      });
+      // 70 minutes online of the 1,260 it was in service: 1,190 minutes down, none after 21:00.
+      expect(a?.figures).toMatchObject({
+        availabilityPct: 5.56,
+        downtimeHours: 19.8,
+        underusedAdoption: 0,
+        underusedAvailability: 0,
+      });
+      expect(report.underused.availability.map((u) => u.siteId)).toEqual(['stray']);
+      expect(report.sites[1]).toMatchObject({ siteId: 'kutim-b', decommissionedMs: null });
+
+      // Decommissioned before the range: listed, with nothing counted for it (not offline, not unused).
+      const before = reportRegistry();
+      await before.decommission('kutim-a', DAY0 - 24 * H);
+      const gone = (await buildReport(range(), {}, { ...deps, registry: before })).sites[0];
+      expect(gone).toMatchObject({ siteId: 'kutim-a', decommissionedMs: DAY0 - 24 * H, underused: null });
+      expect(gone?.figures).toMatchObject({ availabilityPct: null, downtimeHours: 0, clientDownGb: 0 });
     });
 
     it('draws the use heatmap by local hour and day of week', async () => {

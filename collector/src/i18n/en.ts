@@ -107,6 +107,7 @@ export const en = {
   'report.heatmap.note':
     "Share (%) of each hour's minutes with client traffic, averaged over the period; no content is seen.",
   'report.none': 'None.',
+  'report.decommissioned': 'decommissioned {date}',
   'report.unregistered': 'not registered',
   'report.col.site': 'Site',
   'report.col.name': 'Name',

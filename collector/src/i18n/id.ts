@@ -111,6 +111,7 @@ export const id: Record<MessageKey, string> = {
   'report.heatmap.note':
     'Persentase menit dengan lalu lintas klien pada setiap jam, rata-rata selama periode; isi tidak dilihat.',
   'report.none': 'Tidak ada.',
+  'report.decommissioned': 'dinonaktifkan {date}',
   'report.unregistered': 'belum terdaftar',
   'report.col.site': 'Lokasi',
   'report.col.name': 'Nama',

@@ -246,5 +246,21 @@ export function reportBuildContract(name: string, open: () => Promise<Store>): v
       expect(table[2]).toMatchObject({ availability_pct: '100', province_code: '64' });
       expect(data.csv).not.toContain('stray');
     });
+
+    it('exports a decommissioned site only up to its decommission', async () => {
+      const registry = reportRegistry();
+      await registry.decommission('kutim-a', DAY0 + 21 * H);
+      const data = await buildOpenDataExport(range(), { ...deps, registry }, reportsConfigSchema.parse({}).openData);
+      const [head, ...rows] = data.csv.trimEnd().split('\r\n');
+      const columns = (head ?? '').split(',');
+      const table = rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [columns[i], v])));
+      expect(table.map((r) => [r.date, r.site_id])).toEqual([
+        ['2026-11-23', 'kutim-a'],
+        ['2026-11-23', 'kutim-b'],
+        ['2026-11-24', 'kutim-b'],
+      ]);
+      // Monday up to 21:00: 70 minutes online of 1,260.
+      expect(table[0]).toMatchObject({ availability_pct: '5.56', client_download_gb: '0.06' });
+    });
   });
 }

@@ -23,8 +23,10 @@ Usage:
                                                   config, CA and a QR code (docs/provisioning.md);
                                                   --rotate replaces the password of a site that has one
   pantau-collector decommission SITE [--config FILE] [--db PATH]
-                                                  removes the site's login and its registry row
-                                                  (also: provision SITE --revoke)
+                                                  removes the site's login; the registry keeps it,
+                                                  marked decommissioned: no more alerts for it
+                                                  (also: provision SITE --revoke; provision again
+                                                  recommissions it)
   pantau-collector health [--site ID] [--config FILE] [--db PATH] [--json]
                                                   each site's states, causes and since when; with
                                                   --site also its history of the last 7 days

@@ -125,6 +125,7 @@ async function operate(config: CollectorConfig, command: OperatorCommand): Promi
                 config: config.provision,
                 topicRoot: config.topicRoot,
                 io: realProvisionIo(config.provision),
+                nowMs: Date.now,
               })
             : await runAlertsCommand(store, command.action, command.json, Date.now());
     process.stdout.write(result.out);

@@ -1,6 +1,7 @@
 import {
   buildOpenDataExport,
   buildReport,
+  buildReportFromHours,
   createMemoryHealthStore,
   defaultHealthConfig,
   newNocState,
@@ -128,6 +129,37 @@ export function reportBuildContract(name: string, open: () => Promise<Store>): v
       ]);
     });
 
+    it("ends a decommissioned site's period at its decommission: no downtime after it, not judged underused", async () => {
+      const registry = reportRegistry();
+      // Monday 21:00, after kutim-a's quiet minutes from 20:00; Tuesday's sample comes after it.
+      await registry.decommission('kutim-a', DAY0 + 21 * H);
+      const report = await buildReport(range(), {}, { ...deps, registry });
+      expect(await buildReportFromHours(range(), {}, { ...deps, registry })).toEqual(report);
+      const a = report.sites[0];
+      expect(a).toMatchObject({
+        siteId: 'kutim-a',
+        registered: true,
+        decommissionedMs: DAY0 + 21 * H,
+        underused: null,
+      });
+      // 70 minutes online of the 1,260 it was in service: 1,190 minutes down, none after 21:00.
+      expect(a?.figures).toMatchObject({
+        availabilityPct: 5.56,
+        downtimeHours: 19.8,
+        underusedAdoption: 0,
+        underusedAvailability: 0,
+      });
+      expect(report.underused.availability.map((u) => u.siteId)).toEqual(['stray']);
+      expect(report.sites[1]).toMatchObject({ siteId: 'kutim-b', decommissionedMs: null });
+
+      // Decommissioned before the range: listed, with nothing counted for it (not offline, not unused).
+      const before = reportRegistry();
+      await before.decommission('kutim-a', DAY0 - 24 * H);
+      const gone = (await buildReport(range(), {}, { ...deps, registry: before })).sites[0];
+      expect(gone).toMatchObject({ siteId: 'kutim-a', decommissionedMs: DAY0 - 24 * H, underused: null });
+      expect(gone?.figures).toMatchObject({ availabilityPct: null, downtimeHours: 0, clientDownGb: 0 });
+    });
+
     it('draws the use heatmap by local hour and day of week', async () => {
       const report = await buildReport(range(), {}, deps);
       const heat = report.sites[0]?.heatmap as PlannerReport['sites'][number]['heatmap'];
@@ -213,6 +245,22 @@ export function reportBuildContract(name: string, open: () => Promise<Store>): v
       expect(table[1]).toMatchObject({ availability_pct: '0.07', client_download_gb: '0', completeness_pct: '10' });
       expect(table[2]).toMatchObject({ availability_pct: '100', province_code: '64' });
       expect(data.csv).not.toContain('stray');
+    });
+
+    it('exports a decommissioned site only up to its decommission', async () => {
+      const registry = reportRegistry();
+      await registry.decommission('kutim-a', DAY0 + 21 * H);
+      const data = await buildOpenDataExport(range(), { ...deps, registry }, reportsConfigSchema.parse({}).openData);
+      const [head, ...rows] = data.csv.trimEnd().split('\r\n');
+      const columns = (head ?? '').split(',');
+      const table = rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [columns[i], v])));
+      expect(table.map((r) => [r.date, r.site_id])).toEqual([
+        ['2026-11-23', 'kutim-a'],
+        ['2026-11-23', 'kutim-b'],
+        ['2026-11-24', 'kutim-b'],
+      ]);
+      // Monday up to 21:00: 70 minutes online of 1,260.
+      expect(table[0]).toMatchObject({ availability_pct: '5.56', client_download_gb: '0.06' });
     });
   });
 }

@@ -182,17 +182,33 @@ describe('provision on the shipped Mosquitto, over TLS with its ACL', () => {
     expect(await refused(SITE, sitePassword)).toBe('accepted');
   });
 
-  it('decommission: the login is refused and the site leaves the registry; other sites still log in', async () => {
+  it('decommission: the login is refused and the site stays registered, marked; other sites still log in', async () => {
+    const beforeMs = Date.now();
     const result = await collectorCli('decommission', SITE);
     expect(result.stdout).toBe(
-      `${SITE}: decommissioned: login removed; removed from the registry (its stored history stays)\n`,
+      `${SITE}: decommissioned: login removed; marked decommissioned in the registry (no more alerts for it; its stored history stays)\n`,
     );
     expect(result.code).toBe(0);
     expect(await refused(SITE, sitePassword)).toMatch(/Not authorized|Bad User Name or Password/);
     expect(await refused(OLD_SITE, broker.password(OLD_SITE))).toBe('accepted');
     const sites = await runBin(COLLECTOR_MAIN, ['sites', '--json', '--config', collectorConfig]);
-    const registered = (JSON.parse(sites.stdout) as { siteId: string }[]).map((s) => s.siteId);
-    expect(registered).toEqual([OTHER]);
+    const listed = JSON.parse(sites.stdout) as { siteId: string; registry: { decommissionedMs: number | null } }[];
+    const marks = new Map(listed.map((s) => [s.siteId, s.registry.decommissionedMs]));
+    expect(marks.get(OTHER)).toBeNull();
+    expect(marks.get(SITE)).toBeGreaterThanOrEqual(beforeMs);
+    const table = await runBin(COLLECTOR_MAIN, ['sites', '--config', collectorConfig]);
+    expect(table.stdout).toMatch(new RegExp(`${SITE} .*decommissioned \\d{4}-\\d{2}-\\d{2}`));
+  });
+
+  it('provision again: the decommissioned site is recommissioned and logs in', async () => {
+    const result = await collectorCli('provision', SITE);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('; recommissioned (decommissioned since ');
+    const password = /^ {2}password {2}(\S+)$/m.exec(result.stdout)?.[1] ?? '';
+    expect(await refused(SITE, password)).toBe('accepted');
+    const sites = await runBin(COLLECTOR_MAIN, ['sites', '--json', '--config', collectorConfig]);
+    const listed = JSON.parse(sites.stdout) as { siteId: string; registry: { decommissionedMs: number | null } }[];
+    expect(listed.find((s) => s.siteId === SITE)?.registry.decommissionedMs).toBeNull();
   });
 
   it('a broker that cannot be told to reload: broker_reload_failed, exit 1, with what to do', async () => {

@@ -39,6 +39,8 @@ export interface AlertRecord {
   ackBy: string | null;
   ackMs: number | null;
   ackNote: string | null;
+  /** Resolved by a registry change, not by the site's data (absent in records saved before). */
+  endedBy?: 'decommissioned' | null;
 }
 
 export function alertKey(siteId: string, kind: AlertKind): string {
@@ -69,6 +71,7 @@ export function newAlertRecord(siteId: string, kind: AlertKind, atMs: number): A
     ackBy: null,
     ackMs: null,
     ackNote: null,
+    endedBy: null,
   };
 }
 

@@ -114,6 +114,7 @@ function textKey(record: AlertRecord, event: Exclude<AlertEvent, 'reminder'>): M
   if (event === 'flapping') return 'flapping';
   if (event === 'revised' && record.kind === 'offline') return 'offline.revised';
   if (event === 'revised') return textKey(record, 'firing');
+  if (event === 'resolved' && record.endedBy === 'decommissioned') return 'decommissioned.resolved';
   const specific = messageKey(`${record.kind}.${event}.${record.cause}`);
   if (specific !== null) return specific;
   return messageKey(`${record.kind}.${event}`) ?? 'offline.firing';

@@ -126,6 +126,7 @@ export function createAlertPolicy(deps: PolicyDeps) {
           ackMs: null,
           ackNote: null,
           notified: 'none',
+          endedBy: null,
         });
       } else if (!wasActive && record.phase === 'recovering') {
         record.phase = 'firing';
@@ -138,6 +139,8 @@ export function createAlertPolicy(deps: PolicyDeps) {
         publish(record, change.atMs, out);
         if (record.notified === 'firing' && !record.flapping) notify(record, 'revised', change.atMs, out);
       }
+    } else if (change.reason === 'decommissioned') {
+      endDecommissioned(record, change.atMs, out);
     } else if (record.phase === 'pending') {
       record.phase = 'resolved';
     } else if (record.phase === 'firing') {
@@ -147,6 +150,23 @@ export function createAlertPolicy(deps: PolicyDeps) {
     if (change.kind === 'offline') incidents.noteOffline(record, change.active);
     busy.add(record);
     out.alerts.add(record);
+  }
+
+  /**
+   * The site was decommissioned: its alert ends now, without the resolve tolerance (the site will
+   * not come back to prove it), and the resolution says why. Nothing of it may flap later.
+   */
+  function endDecommissioned(record: AlertRecord, atMs: number, out: Out): void {
+    record.endedBy = 'decommissioned';
+    record.detail = 'decommissioned';
+    record.changedMs = atMs;
+    record.changesMs = [];
+    record.flapping = false;
+    if (record.phase === 'firing' || record.phase === 'recovering') resolve(record, atMs, out);
+    else {
+      record.phase = 'resolved';
+      record.endsAtMs = atMs;
+    }
   }
 
   function onRevision(change: CauseRevision, out: Out): void {

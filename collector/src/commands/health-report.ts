@@ -22,6 +22,8 @@ export interface SiteHealthView {
   readonly lastHeardMs: number | null;
   /** Held by a NOC-side incident: its silence is not judged as its own outage meanwhile. */
   readonly heldBy: string | null;
+  /** Decommissioned (the registry's mark, as health last read it): not judged. */
+  readonly decommissionedMs: number | null;
   readonly states: readonly StateView[];
 }
 
@@ -37,6 +39,7 @@ export function healthViews(
     registered: registry.has(s.siteId),
     lastHeardMs: s.lastHeardMs,
     heldBy: s.heldBy,
+    decommissionedMs: s.decommissionedMs ?? null,
     states: Object.entries(s.conditions).map(([kind, c]) => {
       const a = alerts.get(`${s.siteId}/${kind}`);
       const first = kind === 'offline' && s.offline !== null ? s.offline.firstCause : null;
@@ -70,7 +73,14 @@ export function formatHealthTable(
   for (const v of views) {
     const label = registryLabel(registry.get(v.siteId));
     if (v.states.length === 0) {
-      const state = v.heldBy !== null ? 'held (NOC incident)' : v.lastHeardMs === null ? 'not reported yet' : 'ok';
+      const state =
+        v.decommissionedMs !== null
+          ? 'decommissioned (not judged)'
+          : v.heldBy !== null
+            ? 'held (NOC incident)'
+            : v.lastHeardMs === null
+              ? 'not reported yet'
+              : 'ok';
       rows.push([
         v.siteId,
         label,

@@ -1,6 +1,7 @@
 import type { ProvisionConfig } from '../provision/config.js';
 import type { ProvisionIo } from '../provision/provision.js';
 import { provisionSite, revokeSite } from '../provision/provision.js';
+import type { SiteRecord } from '../registry/site-record.js';
 import type { SiteRegistry } from '../registry/site-registry.js';
 import { applySiteSet } from '../registry/site-set.js';
 import { siteSetArgs } from './health-args.js';
@@ -45,6 +46,8 @@ export interface ProvisionContext {
   readonly config: ProvisionConfig;
   readonly topicRoot: string;
   readonly io: ProvisionIo;
+  /** The decommission time a revoke marks the site with. */
+  readonly nowMs: () => number;
 }
 
 const RELOAD_HINT =
@@ -54,11 +57,11 @@ const RELOAD_HINT =
 export async function runProvision(args: ProvisionArgs, ctx: ProvisionContext): Promise<CommandOutput> {
   const { siteId } = args;
   if (args.action === 'revoke') return revoke(siteId, ctx);
-  let record = await ctx.registry.get(siteId);
+  const registered = await ctx.registry.get(siteId);
+  let record: SiteRecord | null = registered;
   if (args.assignments.length > 0) {
     const set = applySiteSet(siteId, record, args.assignments);
     if (!set.ok) return failed(`${siteId}: not provisioned (${set.code}):\n${set.message}`);
-    await ctx.registry.upsert([set.value]);
     record = set.value;
   }
   if (record === null) {
@@ -73,11 +76,16 @@ export async function runProvision(args: ProvisionArgs, ctx: ProvisionContext): 
     ctx.io,
   );
   if (!done.ok) return failed(`${siteId}: not provisioned (${done.code}): ${done.message}`);
+  // Written once the site has its login: a decommissioned site is in service again only then (the
+  // registry write clears the mark), and a refused provisioning changes nothing.
+  const recommissioned = registered?.decommissionedMs ?? null;
+  if (args.assignments.length > 0 || recommissioned !== null) await ctx.registry.upsert([record]);
   const p = done.value;
   const files = p.bundleDir;
   const out = [
     `${siteId}: ${p.rotated ? 'new password (the old one stops working now)' : 'provisioned'}` +
-      `${p.aclPatternsAdded ? '; the site patterns were added to the ACL' : ''}`,
+      `${p.aclPatternsAdded ? '; the site patterns were added to the ACL' : ''}` +
+      `${recommissioned === null ? '' : `; recommissioned (decommissioned since ${new Date(recommissioned).toISOString()}): health judges it again`}`,
     '',
     p.card,
     p.qr.terminal,
@@ -97,10 +105,12 @@ export async function runProvision(args: ProvisionArgs, ctx: ProvisionContext): 
 async function revoke(siteId: string, ctx: ProvisionContext): Promise<CommandOutput> {
   const done = await revokeSite(siteId, ctx.config, ctx.io);
   if (!done.ok) return failed(`${siteId}: not decommissioned (${done.code}): ${done.message}`);
-  const unregistered = await ctx.registry.remove(siteId);
+  const marked = await ctx.registry.decommission(siteId, ctx.nowMs());
   const what = [
     done.value.removed ? 'login removed' : 'had no login',
-    unregistered ? 'removed from the registry (its stored history stays)' : 'was not in the registry',
+    marked
+      ? 'marked decommissioned in the registry (no more alerts for it; its stored history stays)'
+      : 'was not in the registry',
   ];
   const out = `${siteId}: decommissioned: ${what.join('; ')}\n`;
   const reload = done.value.reload;

@@ -23,9 +23,13 @@ export async function importSites(registry: SiteRegistry, path: string, text: st
     };
   }
   const summary = await registry.upsert(parsed.value.map((r) => r.record));
+  const recommissioned =
+    summary.recommissioned === 0
+      ? ''
+      : ` (of the updated, ${summary.recommissioned} recommissioned: they were decommissioned and are judged again)`;
   return {
     code: 0,
-    out: `${path}: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged\n`,
+    out: `${path}: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged${recommissioned}\n`,
     err: '',
   };
 }
@@ -43,6 +47,13 @@ export async function setSite(
     return { code: 1, out: '', err: `${siteId}: not changed (${result.code})${hint}:\n${result.message}\n` };
   }
   const summary = await registry.upsert([result.value]);
-  const what = summary.added > 0 ? 'registered' : summary.updated > 0 ? 'updated' : 'unchanged';
+  const what =
+    summary.added > 0
+      ? 'registered'
+      : summary.recommissioned > 0
+        ? 'updated; recommissioned (it was decommissioned; health judges it again)'
+        : summary.updated > 0
+          ? 'updated'
+          : 'unchanged';
   return { code: 0, out: `${siteId}: ${what}\n`, err: '' };
 }

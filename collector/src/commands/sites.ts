@@ -1,4 +1,5 @@
 import type { SiteRecord } from '../registry/site-record.js';
+import type { RegisteredSite } from '../registry/site-registry.js';
 import type { LatestSample, SiteSummary } from '../store/records.js';
 import { latencyRoles, type SampleFacts } from '../store/sample-facts.js';
 import { table } from './table.js';
@@ -10,7 +11,7 @@ import { table } from './table.js';
 export function formatSitesTable(
   sites: readonly SiteSummary[],
   nowMs: number,
-  registry?: ReadonlyMap<string, SiteRecord>,
+  registry?: ReadonlyMap<string, RegisteredSite>,
 ): string {
   const heard = new Set(sites.map((s) => s.siteId));
   const silent = [...(registry?.values() ?? [])].filter((r) => !heard.has(r.siteId));
@@ -55,9 +56,16 @@ export function formatSitesTable(
   return table(header, rows);
 }
 
-/** The registry's name for a site, `name (kecamatan, kabupaten)`, or `unregistered`. */
-export function registryLabel(record: SiteRecord | undefined): string {
-  return record === undefined ? 'unregistered' : `${record.name} (${record.kecamatan}, ${record.kabupaten})`;
+/**
+ * The registry's name for a site, `name (kecamatan, kabupaten)`, or `unregistered`; a
+ * decommissioned site says since when (UTC day).
+ */
+export function registryLabel(record: (SiteRecord & { decommissionedMs?: number | null }) | undefined): string {
+  if (record === undefined) return 'unregistered';
+  const label = `${record.name} (${record.kecamatan}, ${record.kabupaten})`;
+  const decommissionedMs = record.decommissionedMs ?? null;
+  if (decommissionedMs === null) return label;
+  return `${label}, decommissioned ${new Date(decommissionedMs).toISOString().slice(0, 10)}`;
 }
 
 /** When the latest sample was taken (the collector's time for it), and how sure that time is. */

@@ -12,7 +12,12 @@ export interface ConditionChange {
   readonly cause: AlertCause;
   readonly detail: string;
   readonly values: Readonly<Record<string, number | string>>;
+  /** Why an ended condition ended, when not because it passed: the site was decommissioned. */
+  readonly reason?: EndReason;
 }
+
+/** A condition ended by a registry change rather than by the site's data. */
+export type EndReason = 'decommissioned';
 
 /** Data that arrived later changed the likely cause of an outage (open or recently ended). */
 export interface CauseRevision {

@@ -1,5 +1,5 @@
 import type { AlertKind } from '@pantau/shared';
-import type { HealthChange } from './changes.js';
+import type { EndReason, HealthChange } from './changes.js';
 import type { HealthConfig } from './config.js';
 import type { Condition, SiteHealth } from './site-state.js';
 
@@ -14,20 +14,25 @@ export interface EngineContext {
   newId(prefix: string): string;
 }
 
-/** Sets or clears one kind's condition; a change of activity, cause or detail is reported. */
+/**
+ * Sets or clears one kind's condition; a change of activity, cause or detail is reported. A
+ * `reason` says why a condition cleared without the site's data saying so (decommissioned).
+ */
 export function setCondition(
   site: SiteHealth,
   kind: AlertKind,
   next: Condition | null,
   atMs: number,
   ctx: EngineContext,
+  reason?: EndReason,
 ): void {
   const current = site.conditions[kind];
   if (next === null) {
     if (current === undefined) return;
     delete site.conditions[kind];
     ctx.dirty.add(site);
-    ctx.out.push({ type: 'condition', siteId: site.siteId, kind, active: false, atMs, ...rest(current) });
+    const ended = { type: 'condition', siteId: site.siteId, kind, active: false, atMs, ...rest(current) } as const;
+    ctx.out.push(reason === undefined ? ended : { ...ended, reason });
     return;
   }
   if (current !== undefined && current.cause === next.cause && current.detail === next.detail) {

@@ -1,10 +1,10 @@
 import type { SiteStatus } from '@pantau/shared';
-import type { SiteRecord } from '../registry/site-record.js';
 import { addReading } from './battery.js';
 import type { HealthChange } from './changes.js';
 import type { HealthConfig } from './config.js';
 import { type EngineContext, setCondition } from './context.js';
 import { judgeDataProblems, noteClock } from './data-problems.js';
+import { retireSite } from './decommission.js';
 import { judgeDegraded, noteQuality } from './degraded.js';
 import {
   holdSilences,
@@ -20,7 +20,13 @@ import {
 import { heard, noteSample, openEpisode, overdueAfterMs, silenceAfterMs } from './offline.js';
 import { judgePower, type SunLookup } from './power.js';
 import type { HealthSample } from './sample-view.js';
-import { applyRegistration, newSiteHealth, type SiteHealth } from './site-state.js';
+import {
+  applyRegistration,
+  isDecommissioned,
+  newSiteHealth,
+  type Registration,
+  type SiteHealth,
+} from './site-state.js';
 import type { UsageJudgement } from './underused.js';
 
 export interface HealthEngineDeps {
@@ -49,6 +55,7 @@ export interface HealthSnapshot {
  * Per-site health from the events the collector sees: statuses (birth, will, shutdown with their
  * epochs), samples as they arrive (backfill included), the collector's own broker connection, the
  * registry, the daily usage judgement and clock ticks. Pure logic: time comes with each event.
+ * A decommissioned site is not judged: what it sends is kept as evidence, nothing is raised.
  */
 export function createHealthEngine(deps: HealthEngineDeps) {
   const { config } = deps;
@@ -57,7 +64,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
     sampleMs: config.defaults.sampleIntervalSec * 1000,
   };
   const sites = new Map<string, SiteHealth>();
-  const registry = new Map<string, SiteRecord>();
+  const registry = new Map<string, Registration>();
   let noc = newNocState(0);
 
   function step(run: (ctx: EngineContext) => void): Step {
@@ -96,6 +103,8 @@ export function createHealthEngine(deps: HealthEngineDeps) {
       if (status.state === 'online' && current?.state === 'offline' && status.epoch <= current.epoch) return;
       site.status = { state: status.state, reason: status.reason, epoch: status.epoch, receivedMs };
       ctx.dirty.add(site);
+      // Its login was revoked: the broker's will for it is expected, and counts toward no storm.
+      if (isDecommissioned(site)) return;
       if (status.state === 'online') {
         heard(site, receivedMs, false, ctx);
       } else if (status.reason === 'shutdown') {
@@ -153,6 +162,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
         noteQuality(site, s, config.degraded);
         noteClock(site, s);
       }
+      if (isDecommissioned(site)) return;
       const degraded = site.offline === null ? judgeDegraded(site, receivedMs, config.degraded) : null;
       setCondition(site, 'degraded', degraded, receivedMs, ctx);
       if (newBattery) judgePowerNow(site, receivedMs, ctx);
@@ -175,6 +185,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
       const overdue: SiteHealth[] = [];
       let live = 0;
       for (const site of sites.values()) {
+        if (isDecommissioned(site)) continue;
         if (site.heldBy !== null) {
           held.set(site.heldBy, (held.get(site.heldBy) ?? 0) + 1);
           continue;
@@ -232,7 +243,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
      */
     start(
       snapshot: HealthSnapshot,
-      records: readonly SiteRecord[],
+      records: readonly Registration[],
       nowMs: number,
       handoverWithinMs: number | null = null,
     ): Step {
@@ -246,6 +257,8 @@ export function createHealthEngine(deps: HealthEngineDeps) {
       noc = snapshot.noc ?? newNocState(nowMs);
       return step((ctx) => {
         for (const r of records) ensure(r.siteId, ctx);
+        // Decommissioned while no evaluator ran: what it still had open ends now.
+        for (const site of sites.values()) if (isDecommissioned(site)) retireSite(site, nowMs, ctx);
         const saved = snapshot.savedAtMs;
         // Without a handover window every start is a restart, even one in the very instant of the last save.
         const handedOver = handoverWithinMs !== null && saved !== null && nowMs - saved <= handoverWithinMs;
@@ -253,14 +266,24 @@ export function createHealthEngine(deps: HealthEngineDeps) {
         else nocStarted(noc, nowMs, saved, ctx);
       });
     },
-    /** A site was registered, changed, or removed (`null`). */
-    register(siteId: string, record: SiteRecord | null, nowMs: number): Step {
+    /**
+     * A site was registered, changed, decommissioned (its record marked) or recommissioned (the
+     * mark gone), or removed (`null`).
+     */
+    register(siteId: string, record: Registration | null, nowMs: number): Step {
       if (record === null) registry.delete(siteId);
       else registry.set(siteId, record);
       return step((ctx) => {
         const site = ensure(siteId, ctx);
+        const wasDecommissioned = isDecommissioned(site);
         applyRegistration(site, record, defaults);
         ctx.dirty.add(site);
+        if (isDecommissioned(site)) {
+          retireSite(site, nowMs, ctx);
+          return;
+        }
+        // Back in service: its silence counts from now, not from before it was taken out.
+        if (wasDecommissioned) site.judgeFromMs = nowMs;
         judgeData(site, nowMs, ctx);
       });
     },
@@ -280,7 +303,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
       return step((ctx) => {
         for (const [siteId, j] of judgements) {
           const site = sites.get(siteId);
-          if (site === undefined) continue;
+          if (site === undefined || isDecommissioned(site)) continue;
           site.usage = { underused: j.underused, samplesMissing: j.samplesMissing };
           ctx.dirty.add(site);
           setCondition(site, 'underused', j.underused, nowMs, ctx);

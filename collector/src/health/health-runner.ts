@@ -5,7 +5,7 @@ import { createAlertmanagerSink } from '../alerts/sinks/alertmanager.js';
 import { type AlertPublisher, createMqttAlertSink } from '../alerts/sinks/mqtt.js';
 import type { AlertSink, HttpPoster } from '../alerts/sinks/sink.js';
 import { createWebhookSink } from '../alerts/sinks/webhook.js';
-import { type SiteRecord, sameRecord } from '../registry/site-record.js';
+import { type RegisteredSite, sameRegistration } from '../registry/site-registry.js';
 import type { HealthStores } from '../store/store.js';
 import type { HealthConfig } from './config.js';
 import { createHealthService, type HealthService } from './health-service.js';
@@ -95,7 +95,7 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
     log,
     handoverWithinMs: deps.handoverWithinMs,
   });
-  let known = new Map<string, SiteRecord>();
+  let known = new Map<string, RegisteredSite>();
   let pending = 0;
   let failures = 0;
   /** Feeds and timed jobs in progress; deliveries apart (a hung sink must not hold `idle`). */
@@ -154,7 +154,7 @@ export function createHealthRunner(deps: HealthRunnerDeps) {
     const next = new Map(list.map((r) => [r.siteId, r]));
     for (const r of list) {
       const old = known.get(r.siteId);
-      if (old === undefined || !sameRecord(old, r)) await service.register(r.siteId, r);
+      if (old === undefined || !sameRegistration(old, r)) await service.register(r.siteId, r);
     }
     for (const siteId of known.keys()) if (!next.has(siteId)) await service.register(siteId, null);
     known = next;

@@ -5,13 +5,13 @@ import { createDispatcher } from '../alerts/dispatcher.js';
 import type { Notification, OutboxItem, SinkName } from '../alerts/notification.js';
 import { createAlertPolicy, type PolicyStep } from '../alerts/policy.js';
 import type { AlertSink } from '../alerts/sinks/sink.js';
-import type { SiteRecord } from '../registry/site-record.js';
 import type { SiteRegistry } from '../registry/site-registry.js';
 import type { HealthConfig } from './config.js';
 import { createHealthEngine, type Step } from './engine.js';
 import type { AlertOutbox, ControlsStore, HealthStateStore } from './ports.js';
 import type { SunLookup } from './power.js';
 import type { HealthSample } from './sample-view.js';
+import type { Registration } from './site-state.js';
 import { transitionsOf } from './transitions.js';
 import { type DailyFactsSource, judgeUsage } from './underused.js';
 
@@ -56,7 +56,7 @@ function wanted(sink: SinkName, n: Notification): boolean {
 export function createHealthService(deps: HealthServiceDeps) {
   const { config } = deps;
   const controls = new Controls();
-  const records = new Map<string, SiteRecord>();
+  const records = new Map<string, Registration>();
   const siteOf = (siteId: string) => records.get(siteId) ?? null;
   const areaOf = (siteId: string) => {
     const r = records.get(siteId);
@@ -161,14 +161,16 @@ export function createHealthService(deps: HealthServiceDeps) {
         const nowMs = deps.nowMs();
         const todayMs = Math.floor(nowMs / MS_PER_DAY) * MS_PER_DAY;
         const facts = await deps.facts.siteDays(todayMs - config.underused.windowDays * MS_PER_DAY, todayMs);
-        const sites = [...records.values()].map((r) => ({
+        // A decommissioned site is neither judged nor ranked among its kabupaten's sites.
+        const inService = [...records.values()].filter((r) => (r.decommissionedMs ?? null) === null);
+        const sites = inService.map((r) => ({
           siteId: r.siteId,
           group: r.group,
           kabupatenCode: r.kabupatenCode,
         }));
         return handle(engine.applyUsage(judgeUsage(sites, facts, todayMs, config), nowMs));
       }),
-    register: (siteId: string, record: SiteRecord | null) =>
+    register: (siteId: string, record: Registration | null) =>
       serial(async () => {
         if (record === null) records.delete(siteId);
         else records.set(siteId, record);

@@ -89,6 +89,11 @@ export interface SiteHealth {
   latitude: number | null;
   longitude: number | null;
   registryDisconnectVolts: number | null;
+  /**
+   * When the site was decommissioned (the registry's mark); null or absent (state saved before
+   * the mark existed) while in service. A decommissioned site is not judged.
+   */
+  decommissionedMs?: number | null;
   expectedDeliveryMs: number;
   sampleIntervalMs: number;
   /** Collector time of the last message from the site (telemetry or an online status). */
@@ -142,6 +147,7 @@ export function newSiteHealth(siteId: string, defaults: { deliveryMs: number; sa
     latitude: null,
     longitude: null,
     registryDisconnectVolts: null,
+    decommissionedMs: null,
     expectedDeliveryMs: defaults.deliveryMs,
     sampleIntervalMs: defaults.sampleMs,
     lastHeardMs: null,
@@ -163,10 +169,17 @@ export function newSiteHealth(siteId: string, defaults: { deliveryMs: number; sa
   };
 }
 
+/** A registry record as health takes it: with the decommission mark where the registry gave it. */
+export type Registration = SiteRecord & { readonly decommissionedMs?: number | null };
+
+export function isDecommissioned(site: SiteHealth): boolean {
+  return (site.decommissionedMs ?? null) !== null;
+}
+
 /** Takes a registry record's facts; the site's evidence is kept. */
 export function applyRegistration(
   site: SiteHealth,
-  record: SiteRecord | null,
+  record: Registration | null,
   defaults: { deliveryMs: number; sampleMs: number },
 ): void {
   site.registered = record !== null;
@@ -176,6 +189,7 @@ export function applyRegistration(
   site.latitude = record?.latitude ?? null;
   site.longitude = record?.longitude ?? null;
   site.registryDisconnectVolts = record?.lowVoltageDisconnectVolts ?? null;
+  site.decommissionedMs = record?.decommissionedMs ?? null;
   site.expectedDeliveryMs = (record?.deliveryIntervalSec ?? 0) * 1000 || defaults.deliveryMs;
   site.sampleIntervalMs = (record?.sampleIntervalSec ?? 0) * 1000 || defaults.sampleMs;
 }

@@ -13,7 +13,8 @@ export function transitionsOf(changes: readonly HealthChange[]): Transition[] {
           atMs: c.atMs,
           sinceMs: c.sinceMs,
           cause: c.cause,
-          detail: c.detail,
+          // An end the site's data did not bring says why it ended (decommissioned).
+          detail: c.reason ?? c.detail,
           previousCause: null,
           previousDetail: null,
           episodeId: null,

@@ -32,12 +32,14 @@ export function createMetrics(deps: MetricsDeps): {
 
   new Gauge({
     name: 'pantau_site_up',
-    help: '1 when the site is heard and not offline, else 0',
+    help: '1 when the site is heard and not offline, else 0; no series for a decommissioned site',
     labelNames: site,
     registers,
     async collect() {
       this.reset();
       for (const r of (await deps.overview.snapshot()).rows) {
+        // A rule on `pantau_site_up == 0` must not page anyone for a site taken out of service.
+        if (r.state === 'decommissioned') continue;
         this.set({ site_id: r.siteId }, r.state === 'offline' || r.state === 'unknown' ? 0 : 1);
       }
     },

@@ -37,6 +37,7 @@ export const dashboardEn = {
   'state.online': 'online',
   'state.unknown': 'never heard',
   'state.unregistered': 'not registered',
+  'state.decommissioned': 'decommissioned',
   'state.total': 'all',
   'group.village_office': 'village office',
   'group.school': 'school',

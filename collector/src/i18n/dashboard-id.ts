@@ -40,6 +40,7 @@ export const dashboardId: Record<DashboardKey, string> = {
   'state.online': 'online',
   'state.unknown': 'belum pernah terdengar',
   'state.unregistered': 'belum terdaftar',
+  'state.decommissioned': 'dinonaktifkan',
   'state.total': 'semua',
   'group.village_office': 'kantor desa',
   'group.school': 'sekolah',

@@ -15,6 +15,7 @@ export const en = {
   'underused.resolved': '{site} no longer underused',
   'data_problem.firing': '{site} data problem: {problems}',
   'data_problem.resolved': '{site} data problem solved',
+  'decommissioned.resolved': '{site} decommissioned: its {kind} alert is closed',
   flapping: '{site} {kind} changes too often ({changes} times in {windowMin} min); notifications held until it settles',
   reminder: 'Still open: {text}',
   'incident.area.firing': '{count} sites of {scope} {area} offline since {since}: {sites}',
@@ -57,6 +58,7 @@ export const en = {
   'cause.clock_unsynced': 'clock not synchronised',
   'cause.samples_missing': 'samples missing',
   'cause.unregistered': 'site not registered',
+  'detail.decommissioned': 'the site was decommissioned',
   'detail.clean_shutdown': 'the agent was stopped cleanly',
   'detail.maintenance': 'in a maintenance window',
   'detail.terminal_down': 'the Pi ran on but the terminal did not answer',
@@ -105,6 +107,7 @@ export const en = {
   'report.heatmap.note':
     "Share (%) of each hour's minutes with client traffic, averaged over the period; no content is seen.",
   'report.none': 'None.',
+  'report.decommissioned': 'decommissioned {date}',
   'report.unregistered': 'not registered',
   'report.col.site': 'Site',
   'report.col.name': 'Name',

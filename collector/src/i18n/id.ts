@@ -18,6 +18,7 @@ export const id: Record<MessageKey, string> = {
   'underused.resolved': '{site} tidak lagi kurang dipakai',
   'data_problem.firing': 'Masalah data {site}: {problems}',
   'data_problem.resolved': 'Masalah data {site} sudah selesai',
+  'decommissioned.resolved': '{site} sudah dinonaktifkan (decommissioned): peringatan {kind} ditutup',
   flapping:
     '{site} {kind} terlalu sering berubah ({changes} kali dalam {windowMin} menit); notifikasi ditahan sampai stabil',
   reminder: 'Masih terbuka: {text}',
@@ -61,6 +62,7 @@ export const id: Record<MessageKey, string> = {
   'cause.clock_unsynced': 'jam belum sinkron',
   'cause.samples_missing': 'sampel hilang',
   'cause.unregistered': 'lokasi belum terdaftar',
+  'detail.decommissioned': 'lokasi sudah dinonaktifkan',
   'detail.clean_shutdown': 'agent dihentikan dengan benar',
   'detail.maintenance': 'dalam jadwal pemeliharaan',
   'detail.terminal_down': 'Pi tetap hidup tetapi terminal tidak menjawab',
@@ -109,6 +111,7 @@ export const id: Record<MessageKey, string> = {
   'report.heatmap.note':
     'Persentase menit dengan lalu lintas klien pada setiap jam, rata-rata selama periode; isi tidak dilihat.',
   'report.none': 'Tidak ada.',
+  'report.decommissioned': 'dinonaktifkan {date}',
   'report.unregistered': 'belum terdaftar',
   'report.col.site': 'Lokasi',
   'report.col.name': 'Nama',

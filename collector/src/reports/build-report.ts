@@ -3,8 +3,7 @@ import type { HealthConfig } from '../health/config.js';
 import type { HealthStateStore } from '../health/ports.js';
 import { batteryWarnVolts } from '../health/power.js';
 import { judgeUsage, type SiteDayFacts, type UsageSite } from '../health/underused.js';
-import type { SiteRecord } from '../registry/site-record.js';
-import type { SiteRegistry } from '../registry/site-registry.js';
+import type { RegisteredSite, SiteRegistry } from '../registry/site-registry.js';
 import type { ReportDay } from '../store/report-days.js';
 import type { Rollup } from '../store/rollup.js';
 import type { ReportStore } from '../store/store.js';
@@ -38,7 +37,11 @@ export async function buildReport(
 ): Promise<PlannerReport> {
   return assembleReport(range, filters, deps, async function* (siteIds) {
     for await (const { siteId, days } of siteDays(siteIds, range, deps)) {
-      yield { siteId, heard: days.length > 0, use: (warnVolts) => siteUseFromDays(siteId, days, range, warnVolts) };
+      yield {
+        siteId,
+        heard: days.length > 0,
+        use: (warnVolts, beforeMs) => siteUseFromDays(siteId, daysBefore(days, beforeMs), range, warnVolts),
+      };
     }
   });
 }
@@ -58,16 +61,31 @@ export async function buildReportFromHours(
       yield {
         siteId,
         heard: hours.length > 0,
-        use: (warnVolts) => siteUse(siteId, hours, range, hourParts, warnVolts),
+        use: (warnVolts, beforeMs) => {
+          const kept =
+            beforeMs === null
+              ? hours
+              : hours.filter((h) => (hourParts.get(h.bucketMs)?.dayMs ?? h.bucketMs) < beforeMs);
+          return siteUse(siteId, kept, range, hourParts, warnVolts);
+        },
       };
     }
   });
 }
 
-/** Each site's use, in site id order; `heard`: anything rolled up in the range. */
-type SiteUses = (
-  siteIds: readonly string[],
-) => AsyncGenerator<{ siteId: string; heard: boolean; use: (batteryWarnVolts: number) => SiteUse }>;
+/**
+ * Each site's use, in site id order; `heard`: anything rolled up in the range. `use` takes only the
+ * local days that began before `beforeMs` (null: every day).
+ */
+type SiteUses = (siteIds: readonly string[]) => AsyncGenerator<{
+  siteId: string;
+  heard: boolean;
+  use: (batteryWarnVolts: number, beforeMs: number | null) => SiteUse;
+}>;
+
+function daysBefore(days: ReportDay[], beforeMs: number | null): ReportDay[] {
+  return beforeMs === null ? days : days.filter((d) => d.dayMs < beforeMs);
+}
 
 async function assembleReport(
   range: ReportRange,
@@ -78,7 +96,7 @@ async function assembleReport(
   const registered = (await deps.registry.list()).filter(
     (s) => filters.kabupatenCode === undefined || s.kabupatenCode === filters.kabupatenCode,
   );
-  const records = new Map<string, SiteRecord | null>(registered.map((s) => [s.siteId, s]));
+  const records = new Map<string, RegisteredSite | null>(registered.map((s) => [s.siteId, s]));
   // A site heard but not registered is shown (without a region), unless the report is of one kabupaten.
   if (filters.kabupatenCode === undefined) {
     for (const s of await deps.rollups.listSites()) if (!records.has(s.siteId)) records.set(s.siteId, null);
@@ -86,7 +104,8 @@ async function assembleReport(
   const { slots } = rangeHours(range);
   const periodEndMs = periodEnd(range, deps.nowMs);
 
-  const built: { record: SiteRecord | null; report: Omit<SiteReport, 'underused' | 'figures'>; tally: Tally }[] = [];
+  const built: { record: RegisteredSite | null; report: Omit<SiteReport, 'underused' | 'figures'>; tally: Tally }[] =
+    [];
   const dayFacts: SiteDayFacts[] = [];
   const episodesOf = episodesReader([...records.keys()], range, deps);
   for await (const { siteId, heard: rolledUp, use: useOf } of siteUses([...records.keys()])) {
@@ -94,9 +113,14 @@ async function assembleReport(
     // An unregistered site appears only if it was heard in the range.
     if (record === null && !rolledUp) continue;
     const warnVolts = batteryWarnVolts(record?.lowVoltageDisconnectVolts ?? null, deps.health.power);
-    const use = useOf(warnVolts);
+    // A decommissioned site's period ends when it was taken out of service: no downtime after
+    // it, and its use only from the days it began in service (docs/reports.md).
+    const decommissionedMs = record?.decommissionedMs ?? null;
+    const siteEndMs =
+      decommissionedMs === null ? periodEndMs : Math.max(range.fromMs, Math.min(periodEndMs, decommissionedMs));
+    const use = useOf(warnVolts, decommissionedMs);
     const episodes = await episodesOf(siteId);
-    const heard = applyDowntime(use.tally, episodes, range.fromMs, periodEndMs, deps.nowMs);
+    const heard = applyDowntime(use.tally, episodes, range.fromMs, siteEndMs, deps.nowMs);
     dayFacts.push(...use.days);
     built.push({
       record,
@@ -104,6 +128,7 @@ async function assembleReport(
       report: {
         siteId,
         registered: record !== null,
+        decommissionedMs,
         name: record?.name ?? null,
         group: record?.group ?? null,
         kabupatenCode: record?.kabupatenCode ?? null,
@@ -120,7 +145,7 @@ async function assembleReport(
     });
   }
 
-  const usageSites: UsageSite[] = built.map((b) => ({
+  const usageSites: UsageSite[] = built.filter(inServiceAtEnd(range)).map((b) => ({
     siteId: b.report.siteId,
     group: b.record?.group ?? 'other',
     kabupatenCode: b.record?.kabupatenCode ?? null,
@@ -242,6 +267,17 @@ export async function* siteHours(
 /** A range still under way ends now. */
 export function periodEnd(range: Pick<ReportRange, 'fromMs' | 'toMs'>, nowMs: number): number {
   return Math.min(range.toMs, Math.max(range.fromMs, nowMs));
+}
+
+/**
+ * Sites in service at the range's end: only they are judged for use. A site decommissioned before
+ * it would read as one nobody uses (its last days in service, or none, over the whole range).
+ */
+function inServiceAtEnd(range: ReportRange) {
+  return (b: { record: RegisteredSite | null }) => {
+    const ms = b.record?.decommissionedMs ?? null;
+    return ms === null || ms >= range.toMs;
+  };
 }
 
 function heatmapOf(active: readonly (readonly number[])[] | null, slots: readonly (readonly number[])[]) {

@@ -42,10 +42,12 @@ export async function buildOpenDataExport(
     for (let d = 0; d < range.days; d++) {
       const fromMs = range.fromMs + d * MS_PER_DAY;
       const dayRange: ReportRange = { ...range, fromMs, toMs: fromMs + MS_PER_DAY, days: 1 };
-      if (dayRange.fromMs >= deps.nowMs) break;
+      // A decommissioned site's days end with its decommission, as in the planner report.
+      const endMs = Math.min(deps.nowMs, site.decommissionedMs ?? Number.POSITIVE_INFINITY);
+      if (dayRange.fromMs >= endMs) break;
       const day = byDay.get(fromMs);
       const use = siteUseFromDays(site.siteId, day === undefined ? [] : [day], dayRange, warnVolts);
-      if (!applyDowntime(use.tally, episodes, dayRange.fromMs, periodEnd(dayRange, deps.nowMs), deps.nowMs)) continue;
+      if (!applyDowntime(use.tally, episodes, dayRange.fromMs, periodEnd(dayRange, endMs), deps.nowMs)) continue;
       const figures = figuresOf(use.tally);
       const date = localParts(fromMs, range.timeZone).date;
       lines.push(csvLine(OPEN_DATA_COLUMNS.map((c) => c.value(site, figures, date))));

@@ -2,6 +2,7 @@ import { formatTime, word } from '../alerts/texts.js';
 import { type Language, type MessageKey, render } from '../i18n/catalogue.js';
 import { cellText, FIGURE_COLUMNS, type FigureColumn } from './columns.js';
 import { escapeHtml, type HtmlCell, htmlTable, REPORT_CSS } from './html-parts.js';
+import { localParts } from './range.js';
 import type { PlannerReport, ReportFigures, SiteReport } from './types.js';
 
 const CAUSE_COLUMNS = FIGURE_COLUMNS.filter((c) => /^downtime_.+_h$/.test(c.id));
@@ -20,7 +21,7 @@ interface Row {
  */
 export function toHtml(report: PlannerReport, lang: Language): string {
   const t = (key: MessageKey, params: Record<string, string | number> = {}) => render(lang, key, params);
-  const rows = rowsOf(report);
+  const rows = rowsOf(report, lang);
   const figureTable = (list: readonly Row[], columns: readonly FigureColumn[], labels: readonly MessageKey[]) =>
     htmlTable(
       [...labels.map((k) => t(k)), ...columns.map((c) => t(c.heading))],
@@ -75,7 +76,13 @@ ${heatmapSection(report.sites, lang)}
 `;
 }
 
-function rowsOf(report: PlannerReport) {
+function rowsOf(report: PlannerReport, lang: Language) {
+  // A decommissioned site says so beside its name: its figures end on that day.
+  const nameOf = (s: PlannerReport['sites'][number]) => {
+    if (s.decommissionedMs === null) return s.name ?? '';
+    const date = localParts(s.decommissionedMs, report.range.timeZone).date;
+    return `${s.name ?? ''} (${render(lang, 'report.decommissioned', { date })})`;
+  };
   const area = (a: PlannerReport['kabupaten'][number]): Row => ({
     key: `${a.level}:${a.code}`,
     label: [{ text: a.code }, { text: a.name }],
@@ -88,7 +95,7 @@ function rowsOf(report: PlannerReport) {
     sites: report.sites.map(
       (s): Row => ({
         key: `site:${s.siteId}`,
-        label: [{ text: s.siteId }, { text: s.name ?? '' }, { text: s.kecamatan ?? '' }],
+        label: [{ text: s.siteId }, { text: nameOf(s) }, { text: s.kecamatan ?? '' }],
         figures: s.figures,
       }),
     ),

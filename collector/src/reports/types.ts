@@ -38,6 +38,11 @@ export interface ReportFigures {
 export interface SiteReport {
   readonly siteId: string;
   readonly registered: boolean;
+  /**
+   * When the site was decommissioned, if it was: its period ends there, and it is not judged
+   * underused (docs/reports.md). Null: in service.
+   */
+  readonly decommissionedMs: number | null;
   readonly name: string | null;
   readonly group: SiteGroup | null;
   readonly kabupatenCode: string | null;

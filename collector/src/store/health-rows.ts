@@ -2,6 +2,7 @@ import type { OutboxItem } from '../alerts/notification.js';
 import type { Transition } from '../health/ports.js';
 import type { SiteDayFacts } from '../health/underused.js';
 import type { SiteRecord } from '../registry/site-record.js';
+import type { RegisteredSite } from '../registry/site-registry.js';
 
 /*
  * Rows of the health tables as both stores read and write them (docs/storage.md, "Health and
@@ -9,7 +10,11 @@ import type { SiteRecord } from '../registry/site-record.js';
  * working state is kept as JSON, since only the collector reads it back.
  */
 
-/** The registry's columns, in the order statements list them. */
+/**
+ * The registry's columns, in the order statements list them. The decommission mark
+ * (`decommissioned_ms`) is not among them: an import never writes it, and a row written again
+ * has it cleared (the site is in service again).
+ */
 export const REGISTRY_COLUMNS = [
   'site_id',
   'name',
@@ -42,6 +47,8 @@ export interface RegistryRow {
   readonly lvd_volts: number | null;
   readonly sample_interval_sec: number | null;
   readonly delivery_interval_sec: number | null;
+  /** PostgreSQL gives a bigint as a string. */
+  readonly decommissioned_ms: number | string | null;
 }
 
 export function registryValues(r: SiteRecord): unknown[] {
@@ -63,7 +70,7 @@ export function registryValues(r: SiteRecord): unknown[] {
   ];
 }
 
-export function recordFromRow(row: RegistryRow): SiteRecord {
+export function recordFromRow(row: RegistryRow): RegisteredSite {
   return {
     siteId: row.site_id,
     name: row.name,
@@ -79,6 +86,7 @@ export function recordFromRow(row: RegistryRow): SiteRecord {
     lowVoltageDisconnectVolts: row.lvd_volts,
     sampleIntervalSec: row.sample_interval_sec,
     deliveryIntervalSec: row.delivery_interval_sec,
+    decommissionedMs: row.decommissioned_ms === null ? null : Number(row.decommissioned_ms),
   };
 }
 

@@ -32,6 +32,8 @@ export function countsBar(
     'div',
     { class: 'counts', role: 'group' },
     button('total', counts.total),
-    STATES.filter((s) => counts[s] > 0 || s !== 'unregistered').map((s) => button(s, counts[s] ?? 0)),
+    STATES.filter((s) => counts[s] > 0 || (s !== 'unregistered' && s !== 'decommissioned')).map((s) =>
+      button(s, counts[s] ?? 0),
+    ),
   );
 }

@@ -1,7 +1,7 @@
 import type { AlertKind } from '@pantau/shared';
 import { z } from 'zod';
 import type { AlertRecord } from '../../alerts/alert-record.js';
-import type { SiteRecord } from '../../registry/site-record.js';
+import type { RegisteredSite } from '../../registry/site-registry.js';
 import type { FleetLatest } from './fleet-view.js';
 
 import { type OverviewState, overviewStates } from './states.js';
@@ -17,6 +17,7 @@ const SEVERITY: Readonly<Record<OverviewState, number>> = {
   underused: 4,
   online: 5,
   unknown: 6,
+  decommissioned: 7,
 };
 const ACTION_KINDS: readonly AlertKind[] = ['offline', 'power_at_risk', 'degraded'];
 
@@ -55,7 +56,7 @@ export interface Usage24h {
 
 export interface RowParts {
   readonly siteId: string;
-  readonly record: SiteRecord | null;
+  readonly record: RegisteredSite | null;
   /** Null: never heard. */
   readonly latest: FleetLatest | null;
   /** The site's alerts that are not resolved. */
@@ -70,10 +71,14 @@ function shown(alert: AlertRecord): boolean {
 
 export function overviewRow(parts: RowParts): OverviewRow {
   const { record, latest } = parts;
-  const active = parts.alerts.filter(shown).sort((a, b) => SEVERITY[a.kind] - SEVERITY[b.kind]);
+  const decommissionedMs = record?.decommissionedMs ?? null;
+  // A decommissioned site's alerts are ended by health; one still shown meanwhile is no call to act.
+  const active =
+    decommissionedMs !== null ? [] : parts.alerts.filter(shown).sort((a, b) => SEVERITY[a.kind] - SEVERITY[b.kind]);
   const worst = active[0];
   const lastSeenMs = latest?.lastSeenMs ?? null;
-  const state: OverviewState = worst?.kind ?? (lastSeenMs === null ? 'unknown' : 'online');
+  const state: OverviewState =
+    decommissionedMs !== null ? 'decommissioned' : (worst?.kind ?? (lastSeenMs === null ? 'unknown' : 'online'));
   return {
     siteId: parts.siteId,
     name: record?.name ?? null,
@@ -89,7 +94,7 @@ export function overviewRow(parts: RowParts): OverviewRow {
     state,
     kinds: active.map((a) => a.kind),
     cause: worst?.cause ?? null,
-    sinceMs: worst?.sinceMs ?? null,
+    sinceMs: worst?.sinceMs ?? decommissionedMs,
     lastSeenMs,
     batteryVolts: latest?.batteryVolts ?? null,
     rttMs: latest?.rttInternetMs ?? null,

@@ -1,6 +1,7 @@
 import { guard, type Logger } from '@pantau/shared';
 import type { AlertRecord } from '../../alerts/alert-record.js';
 import type { SiteRecord } from '../../registry/site-record.js';
+import type { RegisteredSite } from '../../registry/site-registry.js';
 import type { Store } from '../../store/store.js';
 import { compareRows, type OverviewRow, overviewRow, sameRow, type Usage24h } from './overview-row.js';
 
@@ -18,7 +19,7 @@ export interface OverviewSnapshot {
   readonly rows: readonly OverviewRow[];
   readonly byId: ReadonlyMap<string, OverviewRow>;
   readonly areas: readonly AreaChoice[];
-  readonly records: ReadonlyMap<string, SiteRecord>;
+  readonly records: ReadonlyMap<string, RegisteredSite>;
   /** The alerts not resolved, the rows were built from. */
   readonly alerts: readonly AlertRecord[];
 }

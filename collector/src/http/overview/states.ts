@@ -1,6 +1,7 @@
 /**
  * A site's state in the overview, worst first: the order the dashboard lists sites in. No imports,
- * so the browser's bundle takes it as it is.
+ * so the browser's bundle takes it as it is. `decommissioned`: taken out of service on purpose
+ * (`pantau-collector decommission`); never judged, never in need of action.
  */
 export const overviewStates = [
   'offline',
@@ -10,6 +11,7 @@ export const overviewStates = [
   'underused',
   'online',
   'unknown',
+  'decommissioned',
 ] as const;
 export type OverviewState = (typeof overviewStates)[number];
 

@@ -261,6 +261,9 @@ export const pgMigrations: readonly string[] = [
   // before hold null.
   `ALTER TABLE samples ADD COLUMN solar_watts double precision;
    ALTER TABLE rollups ADD COLUMN solar_mean_watts double precision;`,
+  // 9: SQLite's migration 10: a decommissioned site stays in the registry, marked with when it
+  // was taken out of service; null while in service.
+  'ALTER TABLE registry ADD COLUMN decommissioned_ms bigint;',
 ];
 
 /** Data steps by migration number. */

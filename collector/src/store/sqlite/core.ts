@@ -57,7 +57,7 @@ export const FORWARDED_METHODS = [
   'get',
   'list',
   'upsert',
-  'remove',
+  'decommission',
   'load',
   'commit',
   'history',

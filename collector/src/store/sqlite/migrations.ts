@@ -307,6 +307,9 @@ export const sqliteMigrations: readonly string[] = [
   // before hold null: their samples' solar figures stay only in the payloads.
   `ALTER TABLE samples ADD COLUMN solar_watts REAL;
    ALTER TABLE rollups ADD COLUMN solar_mean_watts REAL;`,
+  // 10: a decommissioned site stays in the registry, marked with when it was taken out of service
+  // (docs/health.md, "Decommissioned sites"); null while in service.
+  'ALTER TABLE registry ADD COLUMN decommissioned_ms INTEGER;',
 ];
 
 /** Data steps by migration number. */

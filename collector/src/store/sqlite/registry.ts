@@ -7,26 +7,32 @@ import { REGISTRY_COLUMNS, type RegistryRow, recordFromRow, registryValues } fro
 export function sqliteRegistry(db: Database.Database): SiteRegistry {
   const selectOne = db.prepare<[string], RegistryRow>('SELECT * FROM registry WHERE site_id = ?');
   const selectAll = db.prepare<[], RegistryRow>('SELECT * FROM registry ORDER BY site_id');
+  // REPLACE writes a whole new row: the decommission mark, not among the columns, is cleared.
   const upsertOne = db.prepare(
     `INSERT OR REPLACE INTO registry (${REGISTRY_COLUMNS.join(', ')})
      VALUES (${REGISTRY_COLUMNS.map(() => '?').join(', ')})`,
   );
-  const deleteOne = db.prepare('DELETE FROM registry WHERE site_id = ?');
+  const markOne = db.prepare<[number, string]>(
+    'UPDATE registry SET decommissioned_ms = coalesce(decommissioned_ms, ?) WHERE site_id = ?',
+  );
   const upsertTx = db.transaction((records: readonly SiteRecord[]): ImportSummary => {
     let added = 0;
     let updated = 0;
     let unchanged = 0;
+    let recommissioned = 0;
     for (const record of records) {
       const old = selectOne.get(record.siteId);
-      if (old !== undefined && sameRecord(recordFromRow(old), record)) {
+      const decommissioned = old !== undefined && old.decommissioned_ms !== null;
+      if (old !== undefined && !decommissioned && sameRecord(recordFromRow(old), record)) {
         unchanged++;
         continue;
       }
       if (old === undefined) added++;
       else updated++;
+      if (decommissioned) recommissioned++;
       upsertOne.run(...registryValues(record));
     }
-    return { added, updated, unchanged };
+    return { added, updated, unchanged, recommissioned };
   });
   return {
     async get(siteId) {
@@ -35,6 +41,6 @@ export function sqliteRegistry(db: Database.Database): SiteRegistry {
     },
     list: async () => selectAll.all().map(recordFromRow),
     upsert: async (records) => upsertTx(records),
-    remove: async (siteId) => deleteOne.run(siteId).changes > 0,
+    decommission: async (siteId, atMs) => markOne.run(atMs, siteId).changes > 0,
   };
 }

@@ -54,6 +54,21 @@ describe('pantau-collector sites import / set', () => {
     expect((await registry.get('kutim-01'))?.lowVoltageDisconnectVolts).toBeNull();
     expect((await setSite(registry, 'nobody', ['name=X'])).err).toMatch(/a new site needs every required field/);
   });
+
+  it('says when an import or a set recommissions a decommissioned site', async () => {
+    const registry = createMemoryRegistry();
+    const second = ROW.replace('kutim-01', 'kutim-02');
+    await importSites(registry, 'sites.csv', `${HEADER}\n${ROW}\n${second}\n`);
+    await registry.decommission('kutim-01', T0);
+    await registry.decommission('kutim-02', T0);
+    expect((await importSites(registry, 'sites.csv', `${HEADER}\n${ROW}\n`)).out).toBe(
+      'sites.csv: 0 added, 1 updated, 0 unchanged (of the updated, 1 recommissioned: they were decommissioned and are judged again)\n',
+    );
+    expect((await setSite(registry, 'kutim-02', ['lvd_volts=11.8'])).out).toBe(
+      'kutim-02: updated; recommissioned (it was decommissioned; health judges it again)\n',
+    );
+    expect((await registry.list()).map((s) => s.decommissionedMs)).toEqual([null, null]);
+  });
 });
 
 describe('pantau-collector alerts', () => {

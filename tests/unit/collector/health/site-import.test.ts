@@ -110,10 +110,10 @@ describe('sites import', () => {
     if (!parsed.ok) throw new Error(parsed.message);
     const registry = createMemoryRegistry();
     const records = parsed.value.map((r) => r.record);
-    expect(await registry.upsert(records)).toEqual({ added: 2, updated: 0, unchanged: 0 });
-    expect(await registry.upsert(records)).toEqual({ added: 0, updated: 0, unchanged: 2 });
+    expect(await registry.upsert(records)).toEqual({ added: 2, updated: 0, unchanged: 0, recommissioned: 0 });
+    expect(await registry.upsert(records)).toEqual({ added: 0, updated: 0, unchanged: 2, recommissioned: 0 });
     const renamed = records.map((r, i) => (i === 0 ? { ...r, name: 'Balai Desa' } : r));
-    expect(await registry.upsert(renamed)).toEqual({ added: 0, updated: 1, unchanged: 1 });
+    expect(await registry.upsert(renamed)).toEqual({ added: 0, updated: 1, unchanged: 1, recommissioned: 0 });
     expect((await registry.list()).map((s) => s.siteId)).toEqual(['kutim-sangatta-01', 'paser-grogot-02']);
   });
 });

@@ -1,11 +1,11 @@
-import { createOverviewCache, type FleetLatest, type OverviewSource, type SiteRecord } from '@pantau/collector';
+import { createOverviewCache, type FleetLatest, type OverviewSource, type RegisteredSite } from '@pantau/collector';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../helpers/fakes.js';
 
 /** A fleet whose heard sites the test adds to; each snapshot build is counted. */
 function fakeSource() {
   const latest: FleetLatest[] = [];
-  const records: SiteRecord[] = [];
+  const records: RegisteredSite[] = [];
   let builds = 0;
   const source: OverviewSource = {
     list: async () => [...records],
@@ -33,6 +33,7 @@ function fakeSource() {
       lowVoltageDisconnectVolts: null,
       sampleIntervalSec: null,
       deliveryIntervalSec: null,
+      decommissionedMs: null,
     });
   return { source, hear, register, builds: () => builds };
 }

@@ -8,6 +8,21 @@ import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { tempDirs } from '../helpers/temp-dirs.js';
 import { waitFor } from '../helpers/wait.js';
 
+// What each case starts, stopped after it: the broker, the subscriber under test and its store.
+const dirs = tempDirs();
+let broker: Mosquitto | undefined;
+let subscriber: Subscriber | undefined;
+let store: Store | undefined;
+afterEach(async () => {
+  await subscriber?.stop();
+  await store?.close();
+  await broker?.stop();
+  subscriber = undefined;
+  store = undefined;
+  broker = undefined;
+  dirs.removeAll();
+});
+
 /**
  * A message whose commit fails is not acknowledged, and a broker sends an unacknowledged message
  * again only on a new connection. The collector must get it back by itself, soon, and not wait
@@ -15,17 +30,6 @@ import { waitFor } from '../helpers/wait.js';
  * the broker's in-flight window until the next restart.
  */
 describe('a message the store failed to commit', () => {
-  const dirs = tempDirs();
-  let broker: Mosquitto | undefined;
-  let subscriber: Subscriber | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await subscriber?.stop();
-    await store?.close();
-    await broker?.stop();
-    dirs.removeAll();
-  });
-
   it.each([1, 2])('is delivered again and stored once (%i connection(s))', async (connections) => {
     broker = await startMosquitto();
     store = openSqliteStore(join(dirs.make('redeliver'), 'db.sqlite'));
@@ -101,17 +105,6 @@ describe('a message the store failed to commit', () => {
  * for dead, dropped and reconnected, and the window came back as duplicates.
  */
 describe('a slow store under a backlog', () => {
-  const dirs = tempDirs();
-  let broker: Mosquitto | undefined;
-  let subscriber: Subscriber | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await subscriber?.stop();
-    await store?.close();
-    await broker?.stop();
-    dirs.removeAll();
-  });
-
   it('keeps the connection while messages are being handled', async () => {
     broker = await startMosquitto();
     store = openSqliteStore(join(dirs.make('slow'), 'db.sqlite'));

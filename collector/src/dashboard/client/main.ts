@@ -95,6 +95,8 @@ async function start(): Promise<void> {
     const { view, nav } = viewFor(route.parts);
     for (const link of navLinks) link.classList.toggle('active', link.dataset.nav === nav);
     main.replaceChildren();
+    // `loaded` says the view now shown has drawn its data: not the one before it.
+    delete main.dataset.loaded;
     main.dataset.view = route.parts[0] ?? 'overview';
     stopView = view(main, ctx, route);
     window.scrollTo(0, 0);

@@ -91,7 +91,11 @@ export function runEvalPasses(siteCount: number): EvalPassResult {
   const controls = new Controls();
   const engine = createHealthEngine({ config, newId, inMaintenance: () => false, sun: createSunCache() });
   const policy = createAlertPolicy({ config, controls, siteOf: (id) => byId.get(id) ?? null, newId });
-  engine.start({ sites: [], noc: null, savedAtMs: null }, records, START_MS - 3_600_000);
+  engine.start(
+    { sites: [], noc: null, savedAtMs: null },
+    records.map((r) => ({ ...r, decommissionedMs: null })),
+    START_MS - 3_600_000,
+  );
 
   // An hour of 5-minute batches from every site, so each has its rhythm, battery readings and quality.
   let now = START_MS - 3_600_000;

@@ -1,4 +1,5 @@
 import type { SiteStatus } from '@pantau/shared';
+import type { RegisteredSite } from '../registry/site-registry.js';
 import { addReading } from './battery.js';
 import type { HealthChange } from './changes.js';
 import type { HealthConfig } from './config.js';
@@ -20,13 +21,7 @@ import {
 import { heard, noteSample, openEpisode, overdueAfterMs, silenceAfterMs } from './offline.js';
 import { judgePower, type SunLookup } from './power.js';
 import type { HealthSample } from './sample-view.js';
-import {
-  applyRegistration,
-  isDecommissioned,
-  newSiteHealth,
-  type Registration,
-  type SiteHealth,
-} from './site-state.js';
+import { applyRegistration, isDecommissioned, newSiteHealth, type SiteHealth } from './site-state.js';
 import type { UsageJudgement } from './underused.js';
 
 export interface HealthEngineDeps {
@@ -64,7 +59,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
     sampleMs: config.defaults.sampleIntervalSec * 1000,
   };
   const sites = new Map<string, SiteHealth>();
-  const registry = new Map<string, Registration>();
+  const registry = new Map<string, RegisteredSite>();
   let noc = newNocState(0);
 
   function step(run: (ctx: EngineContext) => void): Step {
@@ -243,7 +238,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
      */
     start(
       snapshot: HealthSnapshot,
-      records: readonly Registration[],
+      records: readonly RegisteredSite[],
       nowMs: number,
       handoverWithinMs: number | null = null,
     ): Step {
@@ -270,7 +265,7 @@ export function createHealthEngine(deps: HealthEngineDeps) {
      * A site was registered, changed, decommissioned (its record marked) or recommissioned (the
      * mark gone), or removed (`null`).
      */
-    register(siteId: string, record: Registration | null, nowMs: number): Step {
+    register(siteId: string, record: RegisteredSite | null, nowMs: number): Step {
       if (record === null) registry.delete(siteId);
       else registry.set(siteId, record);
       return step((ctx) => {

@@ -5,13 +5,12 @@ import { createDispatcher } from '../alerts/dispatcher.js';
 import type { Notification, OutboxItem, SinkName } from '../alerts/notification.js';
 import { createAlertPolicy, type PolicyStep } from '../alerts/policy.js';
 import type { AlertSink } from '../alerts/sinks/sink.js';
-import type { SiteRegistry } from '../registry/site-registry.js';
+import type { RegisteredSite, SiteRegistry } from '../registry/site-registry.js';
 import type { HealthConfig } from './config.js';
 import { createHealthEngine, type Step } from './engine.js';
 import type { AlertOutbox, ControlsStore, HealthStateStore } from './ports.js';
 import type { SunLookup } from './power.js';
 import type { HealthSample } from './sample-view.js';
-import type { Registration } from './site-state.js';
 import { transitionsOf } from './transitions.js';
 import { type DailyFactsSource, judgeUsage } from './underused.js';
 
@@ -56,7 +55,7 @@ function wanted(sink: SinkName, n: Notification): boolean {
 export function createHealthService(deps: HealthServiceDeps) {
   const { config } = deps;
   const controls = new Controls();
-  const records = new Map<string, Registration>();
+  const records = new Map<string, RegisteredSite>();
   const siteOf = (siteId: string) => records.get(siteId) ?? null;
   const areaOf = (siteId: string) => {
     const r = records.get(siteId);
@@ -162,7 +161,7 @@ export function createHealthService(deps: HealthServiceDeps) {
         const todayMs = Math.floor(nowMs / MS_PER_DAY) * MS_PER_DAY;
         const facts = await deps.facts.siteDays(todayMs - config.underused.windowDays * MS_PER_DAY, todayMs);
         // A decommissioned site is neither judged nor ranked among its kabupaten's sites.
-        const inService = [...records.values()].filter((r) => (r.decommissionedMs ?? null) === null);
+        const inService = [...records.values()].filter((r) => r.decommissionedMs === null);
         const sites = inService.map((r) => ({
           siteId: r.siteId,
           group: r.group,
@@ -170,7 +169,7 @@ export function createHealthService(deps: HealthServiceDeps) {
         }));
         return handle(engine.applyUsage(judgeUsage(sites, facts, todayMs, config), nowMs));
       }),
-    register: (siteId: string, record: Registration | null) =>
+    register: (siteId: string, record: RegisteredSite | null) =>
       serial(async () => {
         if (record === null) records.delete(siteId);
         else records.set(siteId, record);

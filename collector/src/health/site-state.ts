@@ -1,5 +1,5 @@
 import type { AlertCause, AlertKind } from '@pantau/shared';
-import type { SiteRecord } from '../registry/site-record.js';
+import type { RegisteredSite } from '../registry/site-registry.js';
 import type { SiteGroup } from './config.js';
 
 /** What was known of a site just before it went silent. */
@@ -169,9 +169,6 @@ export function newSiteHealth(siteId: string, defaults: { deliveryMs: number; sa
   };
 }
 
-/** A registry record as health takes it: with the decommission mark where the registry gave it. */
-export type Registration = SiteRecord & { readonly decommissionedMs?: number | null };
-
 export function isDecommissioned(site: SiteHealth): boolean {
   return (site.decommissionedMs ?? null) !== null;
 }
@@ -179,7 +176,7 @@ export function isDecommissioned(site: SiteHealth): boolean {
 /** Takes a registry record's facts; the site's evidence is kept. */
 export function applyRegistration(
   site: SiteHealth,
-  record: Registration | null,
+  record: RegisteredSite | null,
   defaults: { deliveryMs: number; sampleMs: number },
 ): void {
   site.registered = record !== null;

@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ReportStore } from '../store/store.js';
 import type { CollectorLive } from './app-deps.js';
+import type { OverviewRow } from './overview/overview-row.js';
 import type { OverviewCache } from './overview/overview-snapshot.js';
 
 export interface MetricsDeps {
@@ -44,11 +45,7 @@ export function createMetrics(deps: MetricsDeps): {
       }
     },
   });
-  const perSite = (
-    name: string,
-    help: string,
-    pick: (r: import('./overview/overview-row.js').OverviewRow) => number | null,
-  ) =>
+  const perSite = (name: string, help: string, pick: (r: OverviewRow) => number | null) =>
     new Gauge({
       name,
       help,
@@ -140,7 +137,7 @@ export function createMetrics(deps: MetricsDeps): {
   });
   new Gauge({
     name: 'pantau_input_counter',
-    help: "The input's own counters by name (AMQP: messages, redeliveries, reconnects; this process)",
+    help: "The input's own counters by name (MQTT: storeFailures; AMQP: messages, redeliveries, reconnects; this process)",
     labelNames: ['name'],
     registers,
     collect() {

@@ -63,7 +63,7 @@ describe('a decommissioned site', () => {
     // Taken out for months; provisioned again before its Pi is back: no outage for the months away.
     agent.powerCut();
     await runAgents(h, [agent], h.now + 24 * HOUR, 60_000);
-    await h.service.register('kutim-back', kutimSite('kutim-back'));
+    await h.service.register('kutim-back', { ...kutimSite('kutim-back'), decommissionedMs: null });
     await runAgents(h, [agent], h.now + 10 * MINUTE);
     expect(h.alerts('offline')).toEqual([]);
     await runAgents(h, [agent], h.now + HOUR);

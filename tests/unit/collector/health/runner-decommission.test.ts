@@ -3,6 +3,7 @@ import { createHealthRunner, createSunCache, healthConfigSchema, openSqliteStore
 import { siteStatusSchema } from '@pantau/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../helpers/fakes.js';
+import { manualTimers } from '../../../helpers/manual-timers.js';
 import { tempDirs } from '../../../helpers/temp-dirs.js';
 import { kutimSite } from './sim.js';
 
@@ -19,7 +20,7 @@ const config = healthConfigSchema.parse({
 
 /** A runner over `store` whose timers the test fires by hand, on a clock it moves. */
 function runnerOn(store: Store, clock: { now: number }) {
-  const jobs: { ms: number; fn: () => void }[] = [];
+  const timers = manualTimers();
   let ids = 0;
   const runner = createHealthRunner({
     config,
@@ -32,15 +33,11 @@ function runnerOn(store: Store, clock: { now: number }) {
     random: () => 0.5,
     newId: (prefix) => `${prefix}/${clock.now}-${++ids}`,
     sun: createSunCache(),
-    every: (ms, fn) => {
-      const job = { ms, fn };
-      jobs.push(job);
-      return () => jobs.splice(jobs.indexOf(job), 1);
-    },
+    every: timers.every,
     log: silentLogger(),
   });
   const fire = async (ms: number) => {
-    for (const j of jobs.filter((x) => x.ms === ms)) j.fn();
+    timers.fire(ms);
     await runner.idle();
   };
   return {

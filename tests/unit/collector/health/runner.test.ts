@@ -11,28 +11,13 @@ import {
 import { siteStatusSchema, telemetryBatchSchema } from '@pantau/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureLogger, silentLogger } from '../../../helpers/fakes.js';
+import { manualTimers } from '../../../helpers/manual-timers.js';
 import { tempDirs } from '../../../helpers/temp-dirs.js';
 import { kutimSite } from './sim.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.removeAll());
 const T0 = Date.UTC(2026, 10, 23, 8);
-
-/** Timers the test fires by hand: each job under its interval. */
-function manualTimers() {
-  const jobs: { ms: number; fn: () => void }[] = [];
-  return {
-    every: (ms: number, fn: () => void) => {
-      const job = { ms, fn };
-      jobs.push(job);
-      return () => jobs.splice(jobs.indexOf(job), 1);
-    },
-    fire: (ms: number) => {
-      for (const j of jobs.filter((x) => x.ms === ms)) j.fn();
-    },
-    count: () => jobs.length,
-  };
-}
 
 /** Answers Alertmanager at once; holds every webhook request until released (a hung receiver). */
 function posters() {
